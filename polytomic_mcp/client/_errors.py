@@ -1,0 +1,66 @@
+"""Turn an HTTP error response into the matching ``APIStatusError``; runs once, at the boundary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+
+from ._exceptions import APIStatusError, RateLimitError, status_error_class
+from ._retry import retry_after_seconds
+from ._secrets import redact
+
+_REQUEST_ID_HEADERS = ("x-request-id", "x-polytomic-request-id", "request-id")
+
+
+def parse_error_body(content: bytes, reason: str) -> tuple[str, str, Any]:
+    """Read ``(message, key, metadata)`` from any documented error body shape.
+
+    Shapes: ``{"status", "message", "key", "metadata"}`` (current), 2024-02-08 401
+    ``{"status": "<text>", "code", "error", "context"}``, legacy ``{"error": {"message"}}``
+    and ``{"message", "status_code", "metadata"}``. Anything else falls back to the text.
+    """
+    try:
+        body = json.loads(content) if content else None
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        text = content.decode("utf-8", "replace").strip()[:300] if content else ""
+        return (text or reason or "error"), "", None
+    message = body.get("message")
+    error = body.get("error")
+    if not message and isinstance(error, str):
+        message = error
+    if not message and isinstance(error, dict):
+        message = error.get("message")
+    if not message:
+        message = reason or "error"
+    key = body.get("key") or ""
+    metadata = body.get("metadata")
+    if metadata is None and body.get("context"):
+        metadata = body.get("context")
+    return str(message), str(key), metadata
+
+
+def build_status_error(
+    response: httpx2.Response, *, api_key: str, idempotency_key: str | None
+) -> APIStatusError:
+    """The exception for a non-2xx response, with the API key redacted from its text."""
+    message, key, metadata = parse_error_body(response.content, response.reason_phrase)
+    request = response.request
+    request_id = next((response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None)
+    cls = status_error_class(response.status_code)
+    error = cls(
+        redact(message, api_key),
+        status=response.status_code,
+        key=key,
+        metadata=metadata,
+        request_id=request_id,
+        method=request.method,
+        path=request.url.path,
+        idempotency_key=idempotency_key,
+    )
+    if isinstance(error, RateLimitError):
+        error.retry_after = retry_after_seconds(response.headers)
+    return error

@@ -1,0 +1,176 @@
+"""The request pipeline: headers, auth, retries with idempotency keys, envelope, errors.
+
+Every resource module sends through ``HTTPCore.request``; only the httpx2 transport
+does I/O, so tests inject the sandbox's in-process transport.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import random
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+import httpx2
+
+from .. import __version__
+from ._errors import build_status_error
+from ._exceptions import RequestTimeoutError, ResponseParseError, TransportError
+from ._retry import is_retryable_status, next_delay
+from ._secrets import redact
+
+logger = logging.getLogger("polytomic_mcp.client")
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+USER_AGENT = f"polytomic-mcp/{__version__} (python; httpx2/{httpx2.__version__})"
+
+QueryParams = Mapping[str, Any] | list[tuple[str, str]] | None
+
+
+def new_idempotency_key() -> str:
+    """A fresh key in the documented format (UUID4, 36 chars of [0-9a-f-])."""
+    return str(uuid.uuid4())
+
+
+def auth_header(api_key: str, organization_id: str | None) -> str:
+    """Bearer for organization keys; Basic ``org_id:key`` for partner/deployment keys."""
+    if organization_id:
+        token = base64.b64encode(f"{organization_id}:{api_key}".encode()).decode()
+        return f"Basic {token}"
+    return f"Bearer {api_key}"
+
+
+def encode_query(params: QueryParams) -> list[tuple[str, str]]:
+    """Query pairs; dict values become ``name[key]=value`` deep objects, booleans lower-case."""
+    if params is None:
+        return []
+    items = params.items() if isinstance(params, Mapping) else params
+    pairs: list[tuple[str, str]] = []
+    for name, value in items:
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            pairs.extend((f"{name}[{k}]", _scalar(v)) for k, v in value.items() if v is not None)
+        elif isinstance(value, (list, tuple)):
+            pairs.extend((name, _scalar(v)) for v in value)
+        else:
+            pairs.append((name, _scalar(value)))
+    return pairs
+
+
+def _scalar(value: Any) -> str:
+    """Render a query value the way the API expects."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class HTTPCore:
+    """Owns the httpx2 client and sends every API request."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str,
+        api_version: str,
+        timeout: float,
+        max_retries: int,
+        organization_id: str | None,
+        transport: httpx2.AsyncBaseTransport | None,
+        retry_backoff: float,
+        max_retry_delay: float,
+        seed: int | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.api_version = api_version
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.max_retry_delay = max_retry_delay
+        self._rng = random.Random(seed)
+        self._http = httpx2.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx2.Timeout(timeout),
+            transport=transport,
+            headers={
+                "Authorization": auth_header(api_key, organization_id),
+                "X-Polytomic-Version": api_version,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """Send one logical call (retrying as configured); return the decoded JSON body.
+
+        POST/PUT/PATCH always carry an ``Idempotency-Key``, generated here once unless
+        given, and reused on every retry so a retried create cannot create twice.
+        """
+        headers: dict[str, str] = {}
+        if method in WRITE_METHODS:
+            idempotency_key = idempotency_key or new_idempotency_key()
+            headers["Idempotency-Key"] = idempotency_key
+        query = encode_query(params)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(method, path, params=query, json=json, headers=headers)
+            except httpx2.TransportError as exc:
+                error = self._transport_error(exc, method, path, idempotency_key)
+                if attempt >= self.max_retries:
+                    raise error from None
+                delay = next_delay(attempt, None, self.retry_backoff, self.max_retry_delay, self._rng)
+                logger.info("retrying %s %s after %s (%.2fs)", method, path, type(exc).__name__, delay)
+            else:
+                if response.is_success:
+                    logger.debug("%s %s -> %s", method, path, response.status_code)
+                    return self._decode(response, method, path)
+                if attempt >= self.max_retries or not is_retryable_status(response.status_code):
+                    raise build_status_error(response, api_key=self.api_key, idempotency_key=idempotency_key)
+                delay = next_delay(attempt, response.headers, self.retry_backoff, self.max_retry_delay, self._rng)
+                logger.info("retrying %s %s after HTTP %s (%.2fs)", method, path, response.status_code, delay)
+            attempt += 1
+            await anyio.sleep(delay)
+
+    def _transport_error(
+        self, exc: httpx2.TransportError, method: str, path: str, idempotency_key: str | None
+    ) -> TransportError:
+        """Map an httpx2 network failure to the client's own class, without secrets."""
+        cls = RequestTimeoutError if isinstance(exc, httpx2.TimeoutException) else TransportError
+        what = "timed out" if cls is RequestTimeoutError else f"failed ({type(exc).__name__})"
+        detail = redact(str(exc), self.api_key)
+        message = f"{method} {path} {what}" + (f": {detail}" if detail else "")
+        return cls(message, method=method, path=path, idempotency_key=idempotency_key)
+
+    @staticmethod
+    def _decode(response: httpx2.Response, method: str, path: str) -> Any:
+        """The JSON body of a 2xx response (``None`` when empty)."""
+        if not response.content or response.status_code == 204:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ResponseParseError(f"{method} {path} returned a body that is not JSON") from None
+
+
+def unwrap(body: Any, method: str, path: str) -> Any:
+    """The ``data`` member of an enveloped success body."""
+    if not isinstance(body, dict) or "data" not in body:
+        raise ResponseParseError(f"{method} {path} returned no `data` envelope")
+    return body["data"]

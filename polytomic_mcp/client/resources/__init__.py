@@ -1,0 +1,1 @@
+"""One module per API resource; each wraps the shared request pipeline."""

@@ -1,0 +1,61 @@
+"""Asynchronous API jobs: fetch one, or poll it until it finishes."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+from .._exceptions import JobFailedError, JobTimeoutError
+from .._parse import parse_model
+from ..models.models import Job
+from ._resource import Resource, segment
+
+JobCallback = Callable[[Job, int], Awaitable[None] | None]
+"""Called after each poll with the job and the poll number (for progress reporting)."""
+
+
+class JobsResource(Resource):
+    """GET /api/jobs/{type}/{id}."""
+
+    async def get(self, job_type: str, job_id: str) -> Job:
+        """The job's current state."""
+        path = f"/api/jobs/{segment(job_type)}/{segment(job_id)}"
+        return parse_model(Job, await self._data("GET", path), f"GET {path}")
+
+    async def wait(
+        self,
+        job: Job,
+        *,
+        timeout: float = 120.0,
+        poll_interval: float = 0.25,
+        max_poll_interval: float = 2.0,
+        on_poll: JobCallback | None = None,
+    ) -> Job:
+        """Poll until ``done`` (returned) or ``failed`` (raises); raise on timeout.
+
+        The interval grows from ``poll_interval`` to ``max_poll_interval``.
+        ``JobTimeoutError`` means the job may still finish later.
+        """
+        interval = poll_interval
+        polls = 0
+        with anyio.move_on_after(timeout) as scope:
+            while not job.finished:
+                await anyio.sleep(interval)
+                interval = min(max_poll_interval, interval * 1.5)
+                job = await self.get(job.type, job.job_id)
+                polls += 1
+                if on_poll is not None:
+                    outcome = on_poll(job, polls)
+                    if inspect.isawaitable(outcome):
+                        await outcome
+        if scope.cancelled_caught and not job.finished:
+            raise JobTimeoutError(
+                f"job {job.type} {job.job_id} still {job.status!r} after {timeout:g}s; it may still finish",
+                job_id=job.job_id,
+                job_type=job.type,
+            )
+        if job.status == "failed":
+            raise JobFailedError(job.error or f"job {job.type} {job.job_id} failed", job_id=job.job_id, job_type=job.type)
+        return job
