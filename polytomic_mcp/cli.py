@@ -1,17 +1,114 @@
-"""Command line entry point ``polytomic-mcp``."""
+"""Command line entry point ``polytomic-mcp``: serve (stdio or HTTP), ``demo``, ``sandbox``."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import logging
 import sys
+
+from polytomic_mcp.settings import Settings, SettingsError, from_environment, parse_port, parse_tools, parse_url, parse_version
+
+USAGE_EXAMPLES = """commands:
+  polytomic-mcp                      serve MCP over stdio (needs POLYTOMIC_API_KEY, or --sandbox)
+  polytomic-mcp --transport http     serve Streamable HTTP at http://127.0.0.1:8000/mcp
+  polytomic-mcp demo                 run the MongoDB -> Salesforce workflow against the sandbox
+  polytomic-mcp sandbox              serve the simulated Polytomic API on 127.0.0.1
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="polytomic-mcp",
+        description="MCP server for Polytomic data pipelines.",
+        epilog=USAGE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio", help="default: stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
+    parser.add_argument("--port", default="8000", help="HTTP port (default 8000)")
+    parser.add_argument("--stateless", action="store_true", help="HTTP: keep no per-session state")
+    parser.add_argument("--sandbox", action="store_true", help="use an in-process sandbox instead of the real API")
+    parser.add_argument("--read-only", action="store_true", help="expose only tools that do not write")
+    parser.add_argument("--tools", help="comma-separated tool names to expose (default: all)")
+    parser.add_argument("--api-version", help="pin X-Polytomic-Version (2025-09-18 or 2024-02-08)")
+    parser.add_argument("--base-url", help="Polytomic API URL (default https://app.polytomic.com)")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
+
+
+def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment, overridden by flags; raises SettingsError when invalid."""
+    from polytomic_mcp.tools import SPECS
+
+    values = from_environment(env)
+    raw_tools = args.tools if args.tools is not None else (env if env is not None else os.environ).get("POLYTOMIC_TOOLS")
+    if raw_tools:
+        values["tools"] = parse_tools("--tools" if args.tools is not None else "POLYTOMIC_TOOLS", raw_tools, frozenset(SPECS))
+    if args.api_version:
+        values["api_version"] = parse_version("--api-version", args.api_version)
+    if args.base_url:
+        values["base_url"] = parse_url("--base-url", args.base_url)
+    if args.sandbox:
+        values["sandbox"] = True
+    if args.read_only:
+        values["read_only"] = True
+    values["transport"] = args.transport
+    values["host"] = args.host
+    values["port"] = parse_port("--port", args.port)
+    values["stateless"] = args.stateless
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if not settings.sandbox and not settings.api_key:
+        raise SettingsError("no API key: set POLYTOMIC_API_KEY, or pass --sandbox to try the server on a simulated workspace")
+    return settings
+
+
+def serve(settings: Settings) -> None:
+    """Run the MCP server on the chosen transport until it is stopped."""
+    from polytomic_mcp.server import build_server
+
+    server = build_server(settings)
+    if settings.transport == "stdio":
+        server.run("stdio")
+    else:
+        server.run("streamable-http", host=settings.host, port=settings.port, stateless_http=settings.stateless)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse arguments and run the chosen command."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["sandbox"]:
-        from polytomic_mcp.sandbox import serve
+    """Parse arguments and run the chosen command; exit code 2 for bad settings."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["demo"]:
+        from polytomic_mcp.server.demo import main as demo_main
 
-        serve()
-        return 0
-    print("usage: polytomic-mcp sandbox", file=sys.stderr)
-    return 2
+        return demo_main(argv[1:])
+    if argv[:1] == ["sandbox"]:
+        return _sandbox(argv[1:])
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args)
+    except SettingsError as error:
+        print(f"polytomic-mcp: {error}", file=sys.stderr)
+        return 2
+    serve(settings)
+    return 0
+
+
+def _sandbox(argv: list[str]) -> int:
+    """``polytomic-mcp sandbox``: serve the simulated API over HTTP."""
+    parser = argparse.ArgumentParser(prog="polytomic-mcp sandbox", description="Serve the simulated Polytomic API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", default="8765")
+    args = parser.parse_args(argv)
+    try:
+        port = parse_port("--port", args.port)
+    except SettingsError as error:
+        print(f"polytomic-mcp sandbox: {error}", file=sys.stderr)
+        return 2
+    from polytomic_mcp.sandbox import serve as serve_sandbox
+
+    serve_sandbox(host=args.host, port=port)
+    return 0
+
+
+__all__ = ["main"]

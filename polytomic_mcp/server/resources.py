@@ -1,0 +1,111 @@
+"""Resources: the workspace's connections and models (list and by id), JSON, secrets masked."""
+
+from __future__ import annotations
+
+import json
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
+
+from polytomic_mcp.client import NotFoundError, PolytomicError
+from polytomic_mcp.tools.connections import connection_detail
+from polytomic_mcp.tools.models import model_detail
+
+from .state import ServerState
+
+MAX_COMPLETIONS = 100
+
+
+def _json(value: object) -> str:
+    """Compact JSON text."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def register_resources(server: MCPServer, state: ServerState) -> None:
+    """Add the connection and model resources and id completion."""
+
+    @server.resource(
+        "polytomic://connections",
+        name="connections",
+        title="Polytomic connections",
+        description="Every connection: id, name, type, status.",
+        mime_type="application/json",
+    )
+    async def connections() -> str:
+        try:
+            items = await state.require().client.connections.list()
+        except PolytomicError as error:
+            raise ResourceError(f"could not list connections: {state.require().scrub(error.message)}") from None
+        return _json([{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items])
+
+    @server.resource(
+        "polytomic://connections/{connection_id}",
+        name="connection",
+        title="Polytomic connection",
+        description="One connection with its configuration (secrets masked).",
+        mime_type="application/json",
+    )
+    async def connection(connection_id: str) -> str:
+        svc = state.require()
+        try:
+            found = await svc.client.connections.get(connection_id)
+        except NotFoundError:
+            raise ResourceNotFoundError(f"no connection {connection_id}; read polytomic://connections") from None
+        except PolytomicError as error:
+            raise ResourceError(f"could not read connection: {svc.scrub(error.message)}") from None
+        detail = await connection_detail(svc, found)
+        return _json(detail.model_dump(mode="json", exclude_none=True))
+
+    @server.resource(
+        "polytomic://models",
+        name="models",
+        title="Polytomic models",
+        description="Every model: id, name, connection id.",
+        mime_type="application/json",
+    )
+    async def models() -> str:
+        svc = state.require()
+        try:
+            items = await svc.client.models.list().to_list()
+        except PolytomicError as error:
+            raise ResourceError(f"could not list models: {svc.scrub(error.message)}") from None
+        return _json([{"id": m.id, "name": m.name, "connection_id": m.connection_id} for m in items])
+
+    @server.resource(
+        "polytomic://models/{model_id}",
+        name="model",
+        title="Polytomic model",
+        description="One model with its fields (name, type).",
+        mime_type="application/json",
+    )
+    async def model(model_id: str) -> str:
+        svc = state.require()
+        try:
+            found = await svc.client.models.get(model_id)
+        except NotFoundError:
+            raise ResourceNotFoundError(f"no model {model_id}; read polytomic://models") from None
+        except PolytomicError as error:
+            raise ResourceError(f"could not read model: {svc.scrub(error.message)}") from None
+        return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
+
+    @server.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        context: CompletionContext | None,
+    ) -> Completion | None:
+        if not isinstance(ref, ResourceTemplateReference) or state.services is None:
+            return None
+        prefix = argument.value or ""
+        try:
+            if argument.name == "connection_id":
+                ids = [c.id for c in await state.services.client.connections.list()]
+            elif argument.name == "model_id":
+                ids = [m.id for m in await state.services.client.models.list().to_list()]
+            else:
+                return None
+        except PolytomicError:
+            return None
+        values = [i for i in ids if i.startswith(prefix)]
+        return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)

@@ -1,0 +1,121 @@
+"""Server settings from flags and environment variables, parsed strictly (fail closed).
+
+A value that cannot be parsed refuses to start the server with a message naming the
+setting: a typo in POLYTOMIC_READ_ONLY must never silently mean "writes allowed".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from polytomic_mcp.client import DEFAULT_API_VERSION, DEFAULT_BASE_URL, SUPPORTED_API_VERSIONS
+
+TRUE_WORDS = frozenset({"true", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "0", "no"})
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names it and says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to start."""
+
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    api_version: str = DEFAULT_API_VERSION
+    organization_id: str | None = None
+    sandbox: bool = False
+    read_only: bool = False
+    tools: frozenset[str] | None = None
+    transport: str = "stdio"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    stateless: bool = False
+    timeout: float = 30.0
+    max_retries: int = 2
+
+    def __repr__(self) -> str:
+        key = "'******'" if self.api_key else "None"
+        return (
+            f"Settings(api_key={key}, base_url={self.base_url!r}, api_version={self.api_version!r}, "
+            f"sandbox={self.sandbox}, read_only={self.read_only}, transport={self.transport!r})"
+        )
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """true/false/1/0/yes/no in any case; anything else is an error naming ``name``."""
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name} must be one of true/false/1/0/yes/no, got {raw!r}")
+
+
+def parse_version(name: str, raw: str) -> str:
+    """A supported Polytomic API version."""
+    if raw not in SUPPORTED_API_VERSIONS:
+        raise SettingsError(f"{name} must be one of {', '.join(SUPPORTED_API_VERSIONS)}, got {raw!r}")
+    return raw
+
+
+def parse_url(name: str, raw: str) -> str:
+    """An absolute http(s) URL without credentials."""
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL such as https://app.polytomic.com, got {raw!r}")
+    if parsed.username or parsed.password:
+        raise SettingsError(f"{name} must not contain credentials")
+    return raw.rstrip("/")
+
+
+def parse_port(name: str, raw: str | int) -> int:
+    """A TCP port number 1-65535."""
+    try:
+        port = int(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a port number 1-65535, got {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"{name} must be a port number 1-65535, got {port}")
+    return port
+
+
+def parse_tools(name: str, raw: str, known: frozenset[str]) -> frozenset[str]:
+    """A comma-separated list of known tool names."""
+    names = frozenset(n.strip() for n in raw.split(",") if n.strip())
+    unknown = sorted(names - known)
+    if unknown:
+        raise SettingsError(f"{name} names unknown tools: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    if not names:
+        raise SettingsError(f"{name} is empty; list tool names separated by commas")
+    return names
+
+
+def env_value(env: Mapping[str, str], name: str) -> str | None:
+    """An environment variable, with empty treated as unset."""
+    value = env.get(name)
+    return value if value not in (None, "") else None
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Settings values present in the environment (flags override these)."""
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    if (key := env_value(env, "POLYTOMIC_API_KEY")) is not None:
+        values["api_key"] = key
+    if (url := env_value(env, "POLYTOMIC_BASE_URL")) is not None:
+        values["base_url"] = parse_url("POLYTOMIC_BASE_URL", url)
+    if (version := env_value(env, "POLYTOMIC_API_VERSION")) is not None:
+        values["api_version"] = parse_version("POLYTOMIC_API_VERSION", version)
+    if (org := env_value(env, "POLYTOMIC_ORGANIZATION_ID")) is not None:
+        values["organization_id"] = org
+    if (read_only := env_value(env, "POLYTOMIC_READ_ONLY")) is not None:
+        values["read_only"] = parse_bool("POLYTOMIC_READ_ONLY", read_only)
+    if (sandbox := env_value(env, "POLYTOMIC_SANDBOX")) is not None:
+        values["sandbox"] = parse_bool("POLYTOMIC_SANDBOX", sandbox)
+    return values

@@ -1,0 +1,40 @@
+"""MCP tools over the Polytomic client, one module per family, each declared with ``@tool``.
+
+``ToolName`` lists every tool; importing this package registers them all in
+``registry.SPECS`` and checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from . import connection_types, connections, models, runs, syncs, targets  # noqa: F401 - registers tools
+from .registry import SPECS, ToolSpec, register
+from .services import Services
+
+
+class ToolName(StrEnum):
+    """Every tool this server can expose."""
+
+    LIST_CONNECTION_TYPES = "list_connection_types"
+    GET_CONNECTION_TYPE = "get_connection_type"
+    CREATE_CONNECTION = "create_connection"
+    LIST_CONNECTIONS = "list_connections"
+    GET_CONNECTION = "get_connection"
+    LIST_SOURCE_OBJECTS = "list_source_objects"
+    CREATE_MODEL = "create_model"
+    LIST_MODELS = "list_models"
+    GET_MODEL = "get_model"
+    LIST_TARGET_OBJECTS = "list_target_objects"
+    GET_TARGET_FIELDS = "get_target_fields"
+    CREATE_SYNC = "create_sync"
+    LIST_SYNCS = "list_syncs"
+    GET_SYNC = "get_sync"
+    START_SYNC = "start_sync"
+    GET_SYNC_STATUS = "get_sync_status"
+
+
+if set(SPECS) != {t.value for t in ToolName}:
+    raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(SPECS) ^ {t.value for t in ToolName})}")
+
+__all__ = ["SPECS", "Services", "ToolName", "ToolSpec", "register"]

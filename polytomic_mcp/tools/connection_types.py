@@ -1,0 +1,117 @@
+"""Tools: list_connection_types, get_connection_type."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client.models import ConfigField, ConfigurationSchema, ConnectionType
+
+from .errors import fail
+from .registry import tool
+from .results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList, FieldSpec
+from .services import Services, services
+from .suggest import did_you_mean
+
+MAX_TYPES = 60
+
+
+def brief(kind: ConnectionType) -> ConnectionTypeBrief:
+    """A connection type as a list item."""
+    return ConnectionTypeBrief(
+        id=kind.id,
+        name=kind.name,
+        oauth=kind.use_oauth,
+        source=kind.capabilities.source,
+        destination=kind.capabilities.destination,
+    )
+
+
+@tool(title="List connection types", read_only=True, destructive=False, idempotent=True)
+async def list_connection_types(
+    ctx: Context,
+    search: Annotated[str | None, Field(description="Case-insensitive substring of the type id or name.")] = None,
+    capability: Annotated[
+        Literal["source", "destination"] | None, Field(description="Only types usable as this.")
+    ] = None,
+) -> ConnectionTypeList:
+    types = await services(ctx).connection_types()
+    needle = (search or "").strip().lower()
+    matches = [
+        t for t in types
+        if (not needle or needle in t.id.lower() or needle in t.name.lower())
+        and (capability is None or getattr(t.capabilities, capability))
+    ]
+    shown = matches[:MAX_TYPES]
+    more = f" Showing {len(shown)} of {len(matches)}; narrow with `search`." if len(matches) > len(shown) else ""
+    return ConnectionTypeList(
+        types=[brief(t) for t in shown],
+        total=len(matches),
+        next_step="Call get_connection_type(type) to see the configuration it needs." + more,
+    )
+
+
+async def resolve_type(svc: Services, type_id: str) -> ConnectionType:
+    """The listed type with this id, or a ToolError naming close matches."""
+    kind = await svc.connection_type(type_id)
+    if kind is None:
+        ids = [t.id for t in await svc.connection_types()]
+        raise fail(
+            f"Unknown connection type '{type_id}'{did_you_mean(type_id, ids)}. "
+            "Call list_connection_types(search=...) to find the right id."
+        )
+    return kind
+
+
+def field_spec(field: ConfigField) -> FieldSpec:
+    """A schema field as the model sees it."""
+    return FieldSpec(
+        name=field.path,
+        type=field.type,
+        secret=True if field.secret else None,
+        default=field.default if field.has_default else None,
+        enum=field.enum,
+        description=field.title or field.description,
+    )
+
+
+def example_configuration(schema: ConfigurationSchema) -> dict[str, Any]:
+    """A configuration skeleton with the required fields (defaults where known)."""
+    example: dict[str, Any] = {}
+    for field in schema.required:
+        if not field.settable:
+            continue
+        if field.has_default:
+            example[field.path] = field.default
+        elif field.enum:
+            example[field.path] = field.enum[0]
+        else:
+            example[field.path] = {"integer": 0, "number": 0, "boolean": False}.get(field.type or "", "<" + field.path + ">")
+    return example
+
+
+@tool(title="Describe a connection type", read_only=True, destructive=False, idempotent=True)
+async def get_connection_type(
+    ctx: Context,
+    type: Annotated[str, Field(description="Connection type id, e.g. 'mongodb', 'salesforce'.", min_length=1)],
+) -> ConnectionTypeDetail:
+    svc = services(ctx)
+    kind = await resolve_type(svc, type)
+    schema = await svc.type_schema(kind.id)
+    settable = [f for f in schema.top_level if f.settable]
+    required = [field_spec(f) for f in settable if f.required]
+    optional = [field_spec(f) for f in settable if not f.required]
+    oauth = " A person must open the auth_url that create_connection returns." if kind.use_oauth else ""
+    return ConnectionTypeDetail(
+        id=kind.id,
+        name=kind.name,
+        oauth=kind.use_oauth,
+        source=kind.capabilities.source,
+        destination=kind.capabilities.destination,
+        required=required,
+        optional=optional,
+        example_configuration=example_configuration(schema),
+        next_step=f"Call create_connection(name, type='{kind.id}', configuration).{oauth}",
+    )

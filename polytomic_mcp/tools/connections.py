@@ -1,0 +1,148 @@
+"""Tools: create_connection, list_connections, get_connection."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import Connection
+
+from .config_check import check_configuration
+from .connection_types import resolve_type
+from .errors import explain, fail
+from .masking import masked_configuration
+from .notify import resources_changed
+from .paging import page
+from .registry import tool
+from .results import ConnectionBrief, ConnectionDetail, ConnectionList
+from .services import Services, services
+
+CursorArg = Annotated[str | None, Field(description="`next_cursor` from the previous page.")]
+LimitArg = Annotated[int | None, Field(description="Page size (default 50, max 100).", ge=1, le=100)]
+
+
+async def connection_detail(svc: Services, connection: Connection, next_step: str | None = None) -> ConnectionDetail:
+    """A connection with masked configuration and, for pending OAuth, what a person must do."""
+    action = None
+    if connection.needs_authorization:
+        action = (
+            "A person must open auth_url in a browser and approve access; the connection "
+            "cannot be used until then. Share the link with the user; do not open it yourself."
+        )
+    return ConnectionDetail(
+        id=connection.id,
+        name=connection.name,
+        type=connection.type.id,
+        status=connection.status or None,
+        status_error=connection.status_error or None,
+        configuration=await masked_configuration(svc, connection.type.id, connection.configuration),
+        auth_url=connection.auth_url or None,
+        action_required=action,
+        next_step=next_step,
+    )
+
+
+@tool(title="Create a connection", read_only=False, destructive=False, idempotent=False)
+async def create_connection(
+    ctx: Context,
+    name: Annotated[str, Field(description="Unique display name, e.g. 'MongoDB Connection'.", min_length=1, max_length=200)],
+    type: Annotated[str, Field(description="Connection type id from list_connection_types, e.g. 'mongodb'.", min_length=1)],
+    configuration: Annotated[
+        dict[str, Any], Field(description="Type-specific settings; see get_connection_type for the fields.")
+    ],
+    redirect_url: Annotated[
+        str | None, Field(description="OAuth types: where the browser returns after authorization.")
+    ] = None,
+    validate: Annotated[bool, Field(description="Probe the upstream system before saving (default true).")] = True,
+) -> ConnectionDetail:
+    svc = services(ctx)
+    kind = await resolve_type(svc, type)
+    schema = await svc.type_schema(kind.id)
+    problems = check_configuration(configuration, schema)
+    if problems:
+        raise fail(
+            f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
+            f"Call get_connection_type('{kind.id}') to see every field."
+        )
+    await _refuse_duplicate(svc, name)
+    try:
+        connection = await svc.client.connections.create(
+            name=name,
+            type=kind.id,
+            configuration=configuration,
+            validate=None if validate else False,
+            redirect_url=redirect_url,
+        )
+    except (BadRequestError, UnprocessableEntityError) as error:
+        raise fail(
+            f"Polytomic rejected connection '{name}': {error.message}. Fix the configuration "
+            f"(get_connection_type('{kind.id}') lists the fields) or pass validate=false to save without probing."
+        ) from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error,
+            action=f"create connection '{name}'",
+            check=f"call list_connections(search='{name}') to see whether it exists",
+        )) from None
+    await resources_changed(ctx)
+    if connection.needs_authorization:
+        step = "After the person has authorized, call get_connection(id) to confirm status 'healthy'."
+    else:
+        step = "Use the id in create_model (source) or list_target_objects (destination)."
+    return await connection_detail(svc, connection, step)
+
+
+async def _refuse_duplicate(svc: Services, name: str) -> None:
+    """Connection names are unique: point at the existing one instead of creating a twin."""
+    try:
+        existing = next((c for c in await svc.client.connections.list() if c.name == name), None)
+    except PolytomicError:
+        return
+    if existing is not None:
+        raise fail(
+            f"A connection named '{name}' already exists (id {existing.id}, type {existing.type.id}). "
+            f"Reuse it (get_connection('{existing.id}')) or choose another name."
+        )
+
+
+@tool(title="List connections", read_only=True, destructive=False, idempotent=True)
+async def list_connections(
+    ctx: Context,
+    search: Annotated[str | None, Field(description="Case-insensitive substring of the name or type.")] = None,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+) -> ConnectionList:
+    connections = await services(ctx).client.connections.list()
+    needle = (search or "").lower()
+    matches = [c for c in connections if needle in c.name.lower() or needle in c.type.id.lower()]
+    chunk, next_cursor = page(matches, cursor, limit)
+    return ConnectionList(
+        connections=[ConnectionBrief(id=c.id, name=c.name, type=c.type.id, status=c.status or None) for c in chunk],
+        total=len(matches),
+        next_cursor=next_cursor,
+    )
+
+
+@tool(title="Get a connection", read_only=True, destructive=False, idempotent=True)
+async def get_connection(
+    ctx: Context,
+    connection_id: Annotated[str, Field(description="Connection id from list_connections.", min_length=1)],
+) -> ConnectionDetail:
+    svc = services(ctx)
+    connection = await fetch_connection(svc, connection_id)
+    return await connection_detail(svc, connection)
+
+
+async def fetch_connection(svc: Services, connection_id: str) -> Connection:
+    """GET a connection, or a ToolError that says how to find valid ids."""
+    try:
+        return await svc.client.connections.get(connection_id)
+    except PolytomicError as error:
+        raise fail(explain(
+            error,
+            action=f"get connection '{connection_id}'",
+            not_found="Call list_connections to see valid connection ids.",
+        )) from None

@@ -1,0 +1,77 @@
+"""Turn client errors into messages the model can act on: what went wrong, options, next call.
+
+This is the second and last error boundary (the client maps HTTP once); tools raise
+``ToolError`` so the model sees an error result with this text, never a bare crash.
+"""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+from polytomic_mcp.client import (
+    APIStatusError,
+    AuthenticationError,
+    InvalidRequestError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+    PermissionDeniedError,
+    PolytomicError,
+    RateLimitError,
+    ResponseParseError,
+    ServerError,
+    TransportError,
+)
+
+
+class ToolFailure(ToolError):
+    """A ToolError whose message was written for the model."""
+
+
+def fail(message: str) -> ToolFailure:
+    """A ToolError to raise with a message that names the fix."""
+    return ToolFailure(message)
+
+
+def explain(error: PolytomicError, *, action: str, not_found: str = "", check: str = "") -> str:
+    """The model-facing text for a client error.
+
+    ``action`` says what was attempted ("create connection 'x'"), ``not_found`` what to
+    call when something does not exist, ``check`` how to find out whether a failed write
+    happened anyway.
+    """
+    if isinstance(error, AuthenticationError):
+        return (
+            f"Could not {action}: Polytomic rejected the API key (401). The user must set a valid "
+            "POLYTOMIC_API_KEY for this server; retrying will not help."
+        )
+    if isinstance(error, PermissionDeniedError):
+        return f"Could not {action}: this API key is not allowed to do that (403): {error.message}"
+    if isinstance(error, NotFoundError):
+        hint = f" {not_found}" if not_found else ""
+        return f"Could not {action}: not found ({error.message}).{hint}"
+    if isinstance(error, RateLimitError):
+        wait = f" Wait about {error.retry_after:g}s, then retry." if error.retry_after else " Wait, then retry."
+        return f"Could not {action}: Polytomic is rate limiting requests (429).{wait}"
+    if isinstance(error, JobFailedError):
+        return f"Could not {action}: the Polytomic job failed: {error.message}"
+    if isinstance(error, JobTimeoutError):
+        return (
+            f"Could not {action} in time: Polytomic job {error.job_id} is still running and may still "
+            f"succeed. Do not retry yet; {check or 'check again in a minute'}."
+        )
+    if isinstance(error, (ServerError, TransportError)):
+        what = "Polytomic failed (5xx)" if isinstance(error, ServerError) else "Polytomic could not be reached"
+        if error.may_have_succeeded and check:
+            return (
+                f"Could not confirm that this worked: {what} after retries. The change MAY have been "
+                f"applied. Before retrying, {check}."
+            )
+        return f"Could not {action}: {what} after retries ({error.message}). Try again later."
+    if isinstance(error, InvalidRequestError):
+        return f"Could not {action}: {error.message}"
+    if isinstance(error, ResponseParseError):
+        return f"Could not {action}: Polytomic answered with an unexpected response ({error.message})."
+    if isinstance(error, APIStatusError):
+        return f"Could not {action}: Polytomic rejected the request ({error.status}): {error.message}"
+    return f"Could not {action}: {error.message}"

@@ -1,0 +1,176 @@
+"""Tools: list_source_objects, create_model, list_models, get_model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
+
+from .connections import CursorArg, LimitArg, fetch_connection
+from .errors import explain, fail
+from .notify import resources_changed
+from .registry import tool
+from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
+from .services import Services, services
+
+MODEL_JOB_TIMEOUT = 120.0
+MAX_CHOICES = 100
+
+
+def model_detail(model: Model, next_step: str | None = None, sample: list[dict[str, Any]] | None = None) -> ModelDetail:
+    """A model with field names and types only."""
+    return ModelDetail(
+        id=model.id,
+        name=model.name,
+        connection_id=model.connection_id,
+        configuration=model.configuration,
+        identifier=model.identifier or None,
+        fields=[ModelFieldBrief(name=f.name, type=f.type) for f in model.fields],
+        sample=sample,
+        next_step=next_step,
+    )
+
+
+async def source_connection(svc: Services, connection_id: str) -> None:
+    """Refuse connections that do not exist or whose type cannot be a model source."""
+    connection = await fetch_connection(svc, connection_id)
+    kind = await svc.connection_type(connection.type.id)
+    if kind is not None and not kind.capabilities.source:
+        raise fail(
+            f"Connection '{connection.name}' ({kind.id}) cannot be a model source. "
+            "Pick a source connection: list_connection_types(capability='source'), then list_connections."
+        )
+    if connection.needs_authorization:
+        raise fail(
+            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
+            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
+        )
+
+
+@tool(title="List source objects", read_only=True, destructive=False, idempotent=True)
+async def list_source_objects(
+    ctx: Context,
+    connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
+    params: Annotated[
+        dict[str, str] | None,
+        Field(description="Choices made so far, e.g. {'database': 'example'} to list its collections."),
+    ] = None,
+) -> SourceChoices:
+    svc = services(ctx)
+    await source_connection(svc, connection_id)
+    try:
+        meta = await svc.client.sources.get(connection_id, params or None)
+    except PolytomicError as error:
+        raise fail(explain(error, action="list source objects", not_found="Check the connection id and params.")) from None
+    choices = {key: items.items[:MAX_CHOICES] for key, items in meta.items.items() if items.items}
+    fields = None
+    if params:
+        try:
+            found = await svc.client.sources.fields(connection_id, params)
+            fields = [ModelFieldBrief(name=f.name, type=f.type) for f in found] or None
+        except PolytomicError:
+            fields = None
+    return SourceChoices(
+        connection_id=connection_id,
+        requires_one_of=meta.requires_one_of,
+        choices=choices,
+        fields=fields,
+        next_step="Call again with params to drill down, or create_model(connection_id, configuration=params).",
+    )
+
+
+@tool(title="Create a model", read_only=False, destructive=False, idempotent=False)
+async def create_model(
+    ctx: Context,
+    name: Annotated[str, Field(description="Unique model name, e.g. 'MongoDB Model'.", min_length=1, max_length=200)],
+    connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
+    configuration: Annotated[
+        dict[str, Any],
+        Field(description="Source-specific, e.g. {'database': 'example', 'collection': 'users'} or {'table': 'public.users'}."),
+    ],
+    fields: Annotated[list[str] | None, Field(description="Source fields to include (all when omitted).")] = None,
+    identifier: Annotated[str | None, Field(description="Field that uniquely identifies a record.")] = None,
+    labels: Annotated[list[str] | None, Field(description="Labels to tag the model with.")] = None,
+) -> ModelDetail:
+    svc = services(ctx)
+    await source_connection(svc, connection_id)
+    await _refuse_duplicate(svc, name)
+    request = ModelCreateRequest(
+        name=name, connection_id=connection_id, configuration=configuration,
+        fields=fields, identifier=identifier, labels=labels,
+    )
+
+    async def progress(job: Job, polls: int) -> None:
+        await ctx.report_progress(polls, None, f"model job {job.status}")
+
+    await ctx.report_progress(0, None, "creating model")
+    try:
+        model = await svc.client.models.create(request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress)
+    except (BadRequestError, UnprocessableEntityError) as error:
+        raise fail(
+            f"Polytomic rejected model '{name}': {error.message}. "
+            f"Call list_source_objects('{connection_id}') to see valid configuration values."
+        ) from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"create model '{name}'",
+            check=f"call list_models(search='{name}') to see whether it exists",
+        )) from None
+    if not isinstance(model, Model):
+        raise fail(f"Model '{name}' is still being created; call list_models(search='{name}') shortly.")
+    await resources_changed(ctx)
+    return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
+
+
+async def _refuse_duplicate(svc: Services, name: str) -> None:
+    """Model names are unique here: point at the existing model instead of creating a twin."""
+    try:
+        async for model in svc.client.models.list():
+            if model.name == name:
+                raise fail(
+                    f"A model named '{name}' already exists (id {model.id}). "
+                    f"Reuse it (get_model('{model.id}')) or choose another name."
+                )
+    except PolytomicError:
+        return
+
+
+@tool(title="List models", read_only=True, destructive=False, idempotent=True)
+async def list_models(
+    ctx: Context,
+    search: Annotated[str | None, Field(description="Case-insensitive substring of the model name.")] = None,
+    connection_id: Annotated[str | None, Field(description="Only models over this connection.")] = None,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+) -> ModelList:
+    client = services(ctx).client
+    try:
+        result = await client.models.list_page(page_token=cursor, limit=min(limit or 50, 50))
+    except PolytomicError as error:
+        raise fail(explain(error, action="list models", not_found="Pass `next_cursor` unchanged or omit it.")) from None
+    needle = (search or "").lower()
+    items = [
+        ModelBrief(id=m.id, name=m.name, connection_id=m.connection_id)
+        for m in result.items
+        if needle in m.name.lower() and (connection_id is None or m.connection_id == connection_id)
+    ]
+    return ModelList(models=items, next_cursor=result.next_page_token)
+
+
+@tool(title="Get a model", read_only=True, destructive=False, idempotent=True)
+async def get_model(
+    ctx: Context,
+    model_id: Annotated[str, Field(description="Model id from list_models or create_model.", min_length=1)],
+    sample: Annotated[bool, Field(description="Include up to 5 sample records.")] = False,
+) -> ModelDetail:
+    client = services(ctx).client
+    try:
+        model = await client.models.get(model_id)
+        rows = (await client.models.sample(model_id)).rows(model_id)[:5] if sample else None
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get model '{model_id}'", not_found="Call list_models to see valid ids.")) from None
+    return model_detail(model, sample=rows)

@@ -1,0 +1,119 @@
+"""How tools are declared and registered: names, titles, all four hints, model-facing errors.
+
+Every tool is declared with ``@tool(...)``, which requires a title and each hint, loads the
+description from ``descriptions/<name>.md``, turns leftover client errors into
+``ToolError``s and returns structured content with a compact JSON text fallback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel
+
+from polytomic_mcp.client import PolytomicError
+
+from .errors import explain, fail
+from .services import services
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A declared tool: its function plus everything the server advertises about it."""
+
+    name: str
+    title: str
+    family: str
+    fn: Callable[..., Awaitable[Any]]
+    annotations: ToolAnnotations
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the tool only reads (kept in read-only mode)."""
+        return bool(self.annotations.read_only_hint)
+
+    @property
+    def description(self) -> str:
+        """The model-facing description, from ``descriptions/<name>.md``."""
+        return resources.files(__package__).joinpath("descriptions", f"{self.name}.md").read_text().strip()
+
+
+SPECS: dict[str, ToolSpec] = {}
+
+
+def tool(
+    *, title: str, read_only: bool, destructive: bool, idempotent: bool, open_world: bool = True
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Declare a tool; every hint must be chosen, there are no defaults."""
+
+    def declare(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        name = fn.__name__
+        family = fn.__module__.rsplit(".", 1)[-1]
+
+        @functools.wraps(fn)
+        async def run(*args: Any, **kwargs: Any) -> Any:
+            ctx = next((v for v in kwargs.values() if isinstance(v, Context)), None)
+            try:
+                result = await fn(*args, **kwargs)
+            except ToolError as error:
+                raise fail(_scrub(str(error), ctx)) from None
+            except PolytomicError as error:
+                raise fail(_scrub(explain(error, action=f"run {name}"), ctx)) from None
+            return compact_result(result) if isinstance(result, BaseModel) else result
+
+        SPECS[name] = ToolSpec(
+            name=name,
+            title=title,
+            family=family,
+            fn=run,
+            annotations=ToolAnnotations(
+                title=title,
+                read_only_hint=read_only,
+                destructive_hint=destructive,
+                idempotent_hint=idempotent,
+                open_world_hint=open_world,
+            ),
+        )
+        return run
+
+    return declare
+
+
+def _scrub(text: str, ctx: Context | None) -> str:
+    """Remove the API key (and any other known secret) from a message."""
+    if ctx is None:
+        return text
+    try:
+        return services(ctx).scrub(text)
+    except (AttributeError, LookupError, ValueError):
+        return text
+
+
+def compact_result(model: BaseModel) -> CallToolResult:
+    """Structured content plus the same data as one line of JSON (unset fields left out)."""
+    structured = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    text = json.dumps(structured, separators=(",", ":"), ensure_ascii=False)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+
+
+def register(server: MCPServer, names: Iterable[str]) -> None:
+    """Add the named tools to ``server``."""
+    for name in names:
+        spec = SPECS[name]
+        server.add_tool(
+            spec.fn,
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+            structured_output=True,
+        )

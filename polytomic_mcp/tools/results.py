@@ -1,0 +1,235 @@
+"""Compact result views returned by tools: what the agent needs for its next step, no more.
+
+API objects stay defined once in the client (``SyncProblem``, ``SyncSummary``,
+``Execution``...); these views select and mask fields from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from polytomic_mcp.client.models import Execution, SyncProblem, SyncSummary
+
+from .sync_check import Problem
+
+
+class FieldSpec(BaseModel):
+    """A configuration field of a connection type."""
+
+    name: str
+    type: str | None = None
+    secret: bool | None = Field(default=None, description="True: write-only, never shown back.")
+    default: Any = None
+    enum: list[Any] | None = None
+    description: str | None = None
+
+
+class ConnectionTypeBrief(BaseModel):
+    """A connection type in a list."""
+
+    id: str
+    name: str
+    oauth: bool
+    source: bool
+    destination: bool
+
+
+class ConnectionTypeList(BaseModel):
+    """Connection types matching the filters."""
+
+    types: list[ConnectionTypeBrief]
+    total: int
+    next_step: str
+
+
+class ConnectionTypeDetail(BaseModel):
+    """What a configuration for this type needs."""
+
+    id: str
+    name: str
+    oauth: bool
+    source: bool
+    destination: bool
+    required: list[FieldSpec]
+    optional: list[FieldSpec]
+    example_configuration: dict[str, Any]
+    next_step: str
+
+
+class ConnectionBrief(BaseModel):
+    """A connection in a list."""
+
+    id: str
+    name: str
+    type: str
+    status: str | None = None
+
+
+class ConnectionList(BaseModel):
+    """One page of connections."""
+
+    connections: list[ConnectionBrief]
+    total: int
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+
+
+class ConnectionDetail(BaseModel):
+    """A connection with its configuration (secrets masked)."""
+
+    id: str
+    name: str
+    type: str
+    status: str | None = None
+    status_error: str | None = None
+    configuration: dict[str, Any]
+    auth_url: str | None = Field(default=None, description="OAuth: a person must open this URL in a browser.")
+    action_required: str | None = None
+    next_step: str | None = None
+
+
+class ModelFieldBrief(BaseModel):
+    """A model field usable as ``source.field`` in a sync."""
+
+    name: str
+    type: str | None = None
+
+
+class SourceChoices(BaseModel):
+    """What a source connection offers for a model configuration."""
+
+    connection_id: str
+    requires_one_of: list[str]
+    choices: dict[str, list[Any]]
+    fields: list[ModelFieldBrief] | None = None
+    next_step: str
+
+
+class ModelBrief(BaseModel):
+    """A model in a list."""
+
+    id: str
+    name: str
+    connection_id: str | None = None
+
+
+class ModelList(BaseModel):
+    """One page of models."""
+
+    models: list[ModelBrief]
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+
+
+class ModelDetail(BaseModel):
+    """A model with its fields."""
+
+    id: str
+    name: str
+    connection_id: str | None = None
+    configuration: dict[str, Any]
+    identifier: str | None = None
+    fields: list[ModelFieldBrief]
+    sample: list[dict[str, Any]] | None = None
+    next_step: str | None = None
+
+
+class ModeBrief(BaseModel):
+    """A sync mode of a target object."""
+
+    mode: str
+    requires_identity: bool
+
+
+class TargetObjectBrief(BaseModel):
+    """A target object with its modes."""
+
+    id: str
+    name: str | None = None
+    modes: list[ModeBrief]
+
+
+class TargetObjectPage(BaseModel):
+    """One page of target objects."""
+
+    connection_id: str
+    objects: list[TargetObjectBrief]
+    total: int = Field(description="Objects matching `search` across all pages.")
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+    next_step: str
+
+
+class TargetFieldBrief(BaseModel):
+    """A target field and what a sync may do with it."""
+
+    id: str
+    type: str | None = None
+    required: bool | None = None
+    createable: bool | None = None
+    updateable: bool | None = None
+    identity_functions: list[str] | None = Field(default=None, description="Set when usable as an identity.")
+
+
+class TargetFieldList(BaseModel):
+    """Fields and modes of one target object."""
+
+    connection_id: str
+    object: str
+    modes: list[ModeBrief]
+    fields: list[TargetFieldBrief]
+    next_step: str
+
+
+class SyncResult(BaseModel):
+    """Outcome of create_sync (or of its dry run)."""
+
+    created: bool
+    id: str | None = None
+    name: str
+    mode: str
+    active: bool | None = None
+    target_object: str | None = None
+    problems: list[SyncProblem] | None = Field(default=None, description="Problems Polytomic reports on the saved sync.")
+    checks: list[Problem] | None = Field(default=None, description="Problems found before calling the API.")
+    request: dict[str, Any] | None = Field(default=None, description="Dry run: the checked API request.")
+    next_step: str
+
+
+class SyncList(BaseModel):
+    """One page of syncs."""
+
+    syncs: list[SyncSummary]
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+
+
+class SyncDetail(BaseModel):
+    """A sync's configuration and problems."""
+
+    id: str
+    name: str
+    mode: str
+    active: bool | None = None
+    target: dict[str, Any] | None = None
+    schedule: dict[str, Any] | None = None
+    identity: dict[str, Any] | None = None
+    fields: list[dict[str, Any]]
+    model_ids: list[str]
+    problems: list[SyncProblem] | None = None
+
+
+class RunStarted(BaseModel):
+    """An execution that was just started."""
+
+    sync_id: str
+    execution_id: str
+    status: str
+    next_step: str
+
+
+class RunStatus(BaseModel):
+    """Current and last execution of a sync."""
+
+    sync_id: str
+    current_execution: Execution | None = None
+    last_execution: Execution | None = None
+    next_execution_time: str | None = None

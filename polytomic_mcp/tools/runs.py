@@ -1,0 +1,57 @@
+"""Tools: start_sync, get_sync_status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import ConflictError, PolytomicError
+
+from .errors import explain, fail
+from .registry import tool
+from .results import RunStarted, RunStatus
+from .services import services
+
+SyncIdArg = Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)]
+
+
+@tool(title="Start a sync run", read_only=False, destructive=False, idempotent=False)
+async def start_sync(
+    ctx: Context,
+    sync_id: SyncIdArg,
+    test: Annotated[bool, Field(description="Test run on a few records only.")] = False,
+) -> RunStarted:
+    client = services(ctx).client
+    try:
+        execution = await client.syncs.start(sync_id, test=True if test else None)
+    except ConflictError as error:
+        raise fail(
+            f"Sync '{sync_id}' could not start: {error.message}. It is probably already running; "
+            f"call get_sync_status('{sync_id}')."
+        ) from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
+            check=f"call get_sync_status('{sync_id}') to see whether a run started",
+        )) from None
+    return RunStarted(
+        sync_id=sync_id, execution_id=execution.id, status=execution.status,
+        next_step=f"Call get_sync_status('{sync_id}') to follow the run.",
+    )
+
+
+@tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True)
+async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
+    client = services(ctx).client
+    try:
+        status = await client.syncs.status(sync_id)
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get status of sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
+    return RunStatus(
+        sync_id=sync_id,
+        current_execution=status.current_execution,
+        last_execution=status.last_execution,
+        next_execution_time=status.next_execution_time or None,
+    )

@@ -1,0 +1,71 @@
+"""What every tool needs at call time: the Polytomic client and the per-server caches."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.server.mcpserver import Context
+
+from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
+
+CATALOG_TTL = 300.0
+"""Seconds the connection-type list, type schemas and schedule options stay cached."""
+
+
+@dataclass
+class _Cached:
+    value: Any
+    at: float
+
+
+@dataclass
+class Services:
+    """The client plus small caches of data that rarely changes (connection types, schemas)."""
+
+    client: PolytomicClient
+    read_only: bool = False
+    ttl: float = CATALOG_TTL
+    _cache: dict[str, _Cached] = field(default_factory=dict)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the API key removed."""
+        return self.client.scrub(text)
+
+    def _get(self, key: str) -> Any:
+        hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit.at < self.ttl:
+            return hit.value
+        return None
+
+    def _put(self, key: str, value: Any) -> Any:
+        self._cache[key] = _Cached(value, time.monotonic())
+        return value
+
+    async def connection_types(self) -> list[ConnectionType]:
+        """GET /api/connection_types, cached."""
+        return self._get("types") or self._put("types", await self.client.connection_types.list())
+
+    async def connection_type(self, type_id: str) -> ConnectionType | None:
+        """One listed type by id (exact, then case-insensitive)."""
+        types = await self.connection_types()
+        return next((t for t in types if t.id == type_id), None) or next(
+            (t for t in types if t.id.lower() == type_id.lower()), None
+        )
+
+    async def type_schema(self, type_id: str) -> ConfigurationSchema:
+        """GET /api/connection_types/{id}, cached per type."""
+        key = f"schema:{type_id}"
+        return self._get(key) or self._put(key, await self.client.connection_types.get_schema(type_id))
+
+    async def schedule_options(self) -> list[ScheduleOption]:
+        """GET /api/syncs/schedules, cached."""
+        return self._get("schedules") or self._put("schedules", await self.client.syncs.schedule_options())
+
+
+def services(ctx: Context) -> Services:
+    """The Services object the server's lifespan put in the request context."""
+    state = ctx.request_context.lifespan_context
+    return state if isinstance(state, Services) else state.services

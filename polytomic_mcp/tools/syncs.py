@@ -1,0 +1,178 @@
+"""Tools: create_sync, list_syncs, get_sync."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, NotFoundError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import (
+    Model,
+    Schedule,
+    Sync,
+    SyncField,
+    SyncIdentities,
+    SyncIdentity,
+    SyncRequest,
+    SyncTarget,
+)
+
+from .connections import CursorArg, LimitArg
+from .errors import explain, fail
+from .registry import tool
+from .results import SyncDetail, SyncList, SyncResult
+from .services import Services, services
+from .sync_check import Problem, check_sync
+from .targets import destination_connection, find_target_object, target_fields
+
+
+async def _models(svc: Services, request: SyncRequest) -> dict[str, Model]:
+    """Every model the request reads from, by id (missing ones left out)."""
+    ids = {f.source.model_id for f in request.fields if f.source}
+    ids |= {m.source.model_id for m in request.identity_mappings()}
+    found: dict[str, Model] = {}
+    for model_id in sorted(ids):
+        try:
+            found[model_id] = await svc.client.models.get(model_id)
+        except NotFoundError:
+            continue
+        except PolytomicError as error:
+            raise fail(explain(error, action=f"read model '{model_id}'")) from None
+    return found
+
+
+async def _check(svc: Services, request: SyncRequest) -> list[Problem]:
+    """Every problem with the request, judged against the live model and target."""
+    if request.target.object is None:
+        return []
+    await destination_connection(svc, request.target.connection_id)
+    obj = await find_target_object(svc, request.target.connection_id, request.target.object)
+    fields = await target_fields(svc, request.target.connection_id, obj.id)
+    return check_sync(
+        request,
+        models=await _models(svc, request),
+        target_object=obj,
+        target_fields=fields,
+        schedule_options=await svc.schedule_options(),
+    )
+
+
+@tool(title="Create a sync", read_only=False, destructive=False, idempotent=False)
+async def create_sync(
+    ctx: Context,
+    name: Annotated[str, Field(description="Unique sync name.", min_length=1, max_length=200)],
+    mode: Annotated[str, Field(description="One of the target object's modes, e.g. 'create', 'updateOrCreate'.")],
+    target: Annotated[SyncTarget, Field(description="{'connection_id': destination id, 'object': target object id}.")],
+    fields: Annotated[
+        list[SyncField],
+        Field(description="Mappings: [{'source': {'model_id', 'field'}, 'target': target field id}]."),
+    ],
+    schedule: Annotated[Schedule, Field(description="{'frequency': 'manual'|'continuous'|'hourly'|'daily'|...}.")],
+    identity: Annotated[
+        SyncIdentity | None,
+        Field(description="Record matching: {'source': {'model_id', 'field'}, 'target': field id, 'function': 'Equality'}."),
+    ] = None,
+    identities: Annotated[
+        SyncIdentities | None, Field(description="Several identity mappings: {'mappings': [...], 'strategy': 'priority'}.")
+    ] = None,
+    active: Annotated[bool | None, Field(description="Enable the schedule right away.")] = None,
+    dry_run: Annotated[bool, Field(description="Only check and return the request; create nothing.")] = False,
+) -> SyncResult:
+    svc = services(ctx)
+    if identity is not None and identities is not None:
+        raise fail("Give either `identity` or `identities`, not both.")
+    request = SyncRequest(
+        name=name, mode=mode, target=target, fields=fields, schedule=schedule,
+        identity=identity, identities=identities, active=active,
+    )
+    try:
+        body = request.to_body(svc.client.api_version)
+    except PolytomicError as error:
+        raise fail(str(error)) from None
+    problems = await _check(svc, request)
+    if dry_run:
+        return SyncResult(
+            created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
+            next_step="Fix the checks, then call create_sync again without dry_run." if problems
+            else "No problems found; call create_sync again without dry_run to create it.",
+        )
+    if problems:
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
+        raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
+    await _refuse_duplicate(svc, name)
+    try:
+        sync = await svc.client.syncs.create(request)
+    except (BadRequestError, UnprocessableEntityError) as error:
+        raise fail(f"Polytomic rejected sync '{name}': {error.message}. Call create_sync with dry_run=true to check.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
+        )) from None
+    return _created(sync)
+
+
+def _created(sync: Sync) -> SyncResult:
+    """The compact result of a created sync."""
+    if sync.problems:
+        step = f"The sync has problems and will not run until they are fixed; see get_sync('{sync.id}')."
+    elif sync.active:
+        step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now."
+    else:
+        step = f"Call start_sync('{sync.id}') to run it now."
+    return SyncResult(
+        created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active,
+        target_object=sync.target_object, problems=sync.problems or None, next_step=step,
+    )
+
+
+async def _refuse_duplicate(svc: Services, name: str) -> None:
+    """Sync names are unique here: point at the existing sync instead of creating a twin."""
+    try:
+        async for existing in svc.client.syncs.list():
+            if existing.name == name:
+                raise fail(
+                    f"A sync named '{name}' already exists (id {existing.id}). "
+                    f"Reuse it (get_sync('{existing.id}')) or choose another name."
+                )
+    except PolytomicError:
+        return
+
+
+@tool(title="List syncs", read_only=True, destructive=False, idempotent=True)
+async def list_syncs(
+    ctx: Context,
+    search: Annotated[str | None, Field(description="Case-insensitive substring of the sync name.")] = None,
+    active: Annotated[bool | None, Field(description="Only active (true) or inactive (false) syncs.")] = None,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+) -> SyncList:
+    client = services(ctx).client
+    try:
+        result = await client.syncs.list_page(page_token=cursor, limit=min(limit or 50, 50), active=active)
+    except PolytomicError as error:
+        raise fail(explain(error, action="list syncs", not_found="Pass `next_cursor` unchanged or omit it.")) from None
+    needle = (search or "").lower()
+    return SyncList(syncs=[s for s in result.items if needle in s.name.lower()], next_cursor=result.next_page_token)
+
+
+@tool(title="Get a sync", read_only=True, destructive=False, idempotent=True)
+async def get_sync(
+    ctx: Context,
+    sync_id: Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)],
+) -> SyncDetail:
+    sync = await fetch_sync(services(ctx), sync_id)
+    return SyncDetail(
+        id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, target=sync.target,
+        schedule={k: v for k, v in (sync.schedule or {}).items() if v not in ("", None)},
+        identity=sync.identity, fields=sync.fields, model_ids=sync.model_ids, problems=sync.problems or None,
+    )
+
+
+async def fetch_sync(svc: Services, sync_id: str) -> Sync:
+    """GET a sync, or a ToolError that says how to find valid ids."""
+    try:
+        return await svc.client.syncs.get(sync_id)
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None

@@ -1,0 +1,126 @@
+"""Tools: list_target_objects, get_target_fields."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import PolytomicError
+from polytomic_mcp.client.models import TargetFields, TargetObject
+
+from .connections import CursorArg, fetch_connection
+from .errors import explain, fail
+from .paging import page
+from .registry import tool
+from .results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
+from .services import Services, services
+from .suggest import did_you_mean
+
+
+async def destination_connection(svc: Services, connection_id: str) -> None:
+    """Refuse connections that do not exist, cannot be written to, or await OAuth."""
+    connection = await fetch_connection(svc, connection_id)
+    kind = await svc.connection_type(connection.type.id)
+    if kind is not None and not kind.capabilities.destination:
+        raise fail(
+            f"Connection '{connection.name}' ({kind.id}) cannot be a sync destination. "
+            "Call list_connection_types(capability='destination') to see which types can."
+        )
+    if connection.needs_authorization:
+        raise fail(
+            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
+            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
+        )
+
+
+async def target_objects(svc: Services, connection_id: str) -> list[TargetObject]:
+    """Every target object of a destination connection."""
+    try:
+        return (await svc.client.targets.list_objects(connection_id)).objects
+    except PolytomicError as error:
+        raise fail(explain(error, action="list target objects", not_found="Call list_connections for valid ids.")) from None
+
+
+async def find_target_object(svc: Services, connection_id: str, object_id: str) -> TargetObject:
+    """The target object with this id, or a ToolError with the closest ids."""
+    objects = await target_objects(svc, connection_id)
+    found = next((o for o in objects if o.id == object_id), None)
+    if found is None:
+        raise fail(
+            f"Target object '{object_id}' does not exist on connection {connection_id}"
+            f"{did_you_mean(object_id, [o.id for o in objects])}. "
+            f"Call list_target_objects('{connection_id}', search=...) to find it."
+        )
+    return found
+
+
+async def target_fields(svc: Services, connection_id: str, object_id: str) -> TargetFields:
+    """Fields and modes of one target object."""
+    try:
+        return await svc.client.targets.fields(connection_id, target=object_id)
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"get fields of '{object_id}'",
+            not_found=f"Call list_target_objects('{connection_id}') for valid objects.",
+        )) from None
+
+
+@tool(title="List target objects", read_only=True, destructive=False, idempotent=True)
+async def list_target_objects(
+    ctx: Context,
+    connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
+    search: Annotated[str | None, Field(description="Case-insensitive substring of the object id or name.")] = None,
+    limit: Annotated[int | None, Field(description="Page size (default 50, max 100).", ge=1, le=100)] = None,
+    cursor: CursorArg = None,
+) -> TargetObjectPage:
+    svc = services(ctx)
+    await destination_connection(svc, connection_id)
+    objects = await target_objects(svc, connection_id)
+    needle = (search or "").lower()
+    matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
+    chunk, next_cursor = page(matches, cursor, limit)
+    return TargetObjectPage(
+        connection_id=connection_id,
+        objects=[
+            TargetObjectBrief(
+                id=o.id,
+                name=o.name if o.name != o.id else None,
+                modes=[ModeBrief(mode=m.id, requires_identity=m.requires_identity) for m in o.modes],
+            )
+            for o in chunk
+        ],
+        total=len(matches),
+        next_cursor=next_cursor,
+        next_step="Call get_target_fields(connection_id, target_object) to see the fields to map.",
+    )
+
+
+@tool(title="Get target fields", read_only=True, destructive=False, idempotent=True)
+async def get_target_fields(
+    ctx: Context,
+    connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
+    target_object: Annotated[str, Field(description="Object id from list_target_objects, e.g. 'Contact'.", min_length=1)],
+) -> TargetFieldList:
+    svc = services(ctx)
+    await destination_connection(svc, connection_id)
+    obj = await find_target_object(svc, connection_id, target_object)
+    described = await target_fields(svc, connection_id, obj.id)
+    return TargetFieldList(
+        connection_id=connection_id,
+        object=obj.id,
+        modes=[ModeBrief(mode=m.id, requires_identity=m.requires_identity) for m in obj.modes],
+        fields=[
+            TargetFieldBrief(
+                id=f.id,
+                type=f.type,
+                required=True if f.required else None,
+                createable=False if not f.createable else None,
+                updateable=False if not f.updateable else None,
+                identity_functions=[fn.id for fn in f.identity_functions] if f.supports_identity else None,
+            )
+            for f in described.fields
+        ],
+        next_step="Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
+    )
