@@ -7,6 +7,7 @@ from types import TracebackType
 import httpx2
 
 from ._http import HTTPCore
+from ._secrets import redact
 from ._versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 from .resources.connection_types import ConnectionTypesResource
 from .resources.connections import ConnectionsResource
@@ -92,6 +93,10 @@ class PolytomicClient:
         return f"PolytomicClient(base_url={self.base_url!r}, api_version={self.api_version!r}{org}, api_key='******')"
 
     __str__ = __repr__
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every occurrence of the API key masked (for messages and logs)."""
+        return redact(text, self._core.api_key)
 
     async def aclose(self) -> None:
         """Close the underlying connection pool."""

@@ -15,7 +15,7 @@ import anyio
 import httpx2
 from mcp import Client
 
-from polytomic_mcp.client import API_2024_02_08, SUPPORTED_API_VERSIONS
+from polytomic_mcp.client import API_2024_02_08, SUPPORTED_API_VERSIONS, mask_configuration
 from polytomic_mcp.settings import Settings
 
 from .app import build_server
@@ -36,7 +36,7 @@ def _short(value: Any) -> str:
 
 async def _call(client: Client, step: int, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
     """Call a tool, print the call and its compact result, fail on an error result."""
-    print(f"\n[{step}] {name}({_short(arguments)})")
+    print(f"\n[{step}] {name}({_short(mask_configuration(arguments))})")
     result = await client.call_tool(name, arguments)
     text = result.content[0].text if result.content else ""
     if result.is_error:

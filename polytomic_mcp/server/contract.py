@@ -1,0 +1,63 @@
+"""The server's public contract (tools/list, resources, templates, prompts, instructions) as JSON.
+
+Regenerate the committed snapshot after a deliberate change to the tool surface::
+
+    python -m polytomic_mcp.server.contract --write tests/server/contract.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import anyio
+from mcp import Client
+
+from polytomic_mcp.settings import Settings
+
+from .app import build_server
+
+
+async def collect(settings: Settings | None = None) -> dict[str, Any]:
+    """Everything a client can list, in wire form, from an in-memory session on the sandbox."""
+    settings = settings or Settings(sandbox=True)
+    async with Client(build_server(settings), mode="legacy") as client:
+        tools = (await client.list_tools()).tools
+        resources = (await client.list_resources()).resources
+        templates = (await client.list_resource_templates()).resource_templates
+        prompts = (await client.list_prompts()).prompts
+        instructions = client.instructions
+
+    def dump(items: list[Any]) -> list[dict[str, Any]]:
+        return [item.model_dump(mode="json", by_alias=True, exclude_none=True) for item in items]
+
+    return {
+        "instructions": instructions,
+        "tools": dump(tools),
+        "resources": dump(resources),
+        "resourceTemplates": dump(templates),
+        "prompts": dump(prompts),
+    }
+
+
+def render(contract: dict[str, Any]) -> str:
+    """Stable, diff-friendly JSON text."""
+    return json.dumps(contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    """Print the contract, or write it to a file with ``--write PATH``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, help="write the snapshot to this file")
+    args = parser.parse_args()
+    text = render(anyio.run(collect))
+    if args.write:
+        args.write.write_text(text)
+    else:
+        print(text, end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Helpers for server tests: sandbox -> in-process transport -> PolytomicClient -> MCP server -> in-memory MCP Client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from mcp import Client
+
+from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.server import build_server
+from polytomic_mcp.settings import Settings
+
+BASE_URL = "http://sandbox.polytomic.test"
+MODES = ["auto", "legacy"]
+
+
+def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", **kwargs: Any) -> PolytomicClient:
+    """A client on the sandbox's demo workspace over the in-process transport."""
+    options: dict[str, Any] = {"retry_backoff": 0.001, "max_retry_delay": 0.01}
+    options.update(kwargs)
+    return PolytomicClient(
+        DEMO_API_KEY, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
+    )
+
+
+@asynccontextmanager
+async def mcp_session(
+    sandbox: Sandbox, *, mode: str = "auto", api_version: str = "2025-09-18", settings: Settings | None = None,
+    **client_kwargs: Any,
+) -> AsyncIterator[Client]:
+    """An in-memory MCP client session on a server over the sandbox."""
+    settings = settings or Settings(sandbox=True, api_version=api_version)
+    async with api_client(sandbox, api_version) as api:
+        async with Client(build_server(settings, client=api), mode=mode, **client_kwargs) as client:
+            yield client
+
+
+async def call_ok(client: Client, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Call a tool and return its structured content, failing the test on an error result."""
+    result = await client.call_tool(name, arguments)
+    assert not result.is_error, result.content[0].text if result.content else result
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+async def call_error(client: Client, name: str, arguments: dict[str, Any]) -> str:
+    """Call a tool that must fail and return its error text."""
+    result = await client.call_tool(name, arguments)
+    assert result.is_error, f"{name} unexpectedly succeeded: {result.structured_content}"
+    return result.content[0].text

@@ -1,0 +1,112 @@
+"""Resources (connections, models), id completion, list_changed notifications, the prompt, instructions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import mcp_types as types
+import pytest
+from mcp import MCPError
+from server_support import MODES, call_ok, mcp_session
+from workflow import MONGO, model_args
+
+from polytomic_mcp.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_connection_and_model_resources(sandbox: Sandbox, mode: str) -> None:
+    async with mcp_session(sandbox, mode=mode) as client:
+        mongo = await call_ok(client, "create_connection", MONGO)
+        model = await call_ok(client, "create_model", model_args(mongo["id"]))
+
+        listed = {r.uri for r in (await client.list_resources()).resources}
+        assert {"polytomic://connections", "polytomic://models"} <= listed
+        templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+        assert templates == {"polytomic://connections/{connection_id}", "polytomic://models/{model_id}"}
+
+        connections = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
+        assert connections == [{"id": mongo["id"], "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"}]
+        one = (await client.read_resource(f"polytomic://connections/{mongo['id']}")).contents[0]
+        assert one.mime_type == "application/json"
+        detail = json.loads(one.text)
+        assert detail["configuration"]["password"] == "******"
+        assert "secret" not in one.text
+
+        models = json.loads((await client.read_resource("polytomic://models")).contents[0].text)
+        assert models == [{"id": model["id"], "name": "MongoDB Model", "connection_id": mongo["id"]}]
+        fields = json.loads((await client.read_resource(f"polytomic://models/{model['id']}")).contents[0].text)["fields"]
+        assert {"name": "email", "type": "string"} in fields
+
+        with pytest.raises(MCPError) as missing:
+            await client.read_resource("polytomic://connections/nope")
+        assert "polytomic://connections" in missing.value.message
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_id_completion(sandbox: Sandbox, mode: str) -> None:
+    async with mcp_session(sandbox, mode=mode) as client:
+        mongo = await call_ok(client, "create_connection", MONGO)
+        ref = types.ResourceTemplateReference(type="ref/resource", uri="polytomic://connections/{connection_id}")
+        completed = await client.complete(ref, {"name": "connection_id", "value": mongo["id"][:4]})
+        assert completed.completion.values == [mongo["id"]]
+        none = await client.complete(ref, {"name": "connection_id", "value": "zzzz-not-a-prefix"})
+        assert none.completion.values == []
+
+
+async def test_resources_list_changed_after_create_legacy(sandbox: Sandbox) -> None:
+    seen: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        seen.append(type(message).__name__)
+
+    async with mcp_session(sandbox, mode="legacy", message_handler=on_message) as client:
+        assert client.server_capabilities.resources.list_changed is True
+        await call_ok(client, "create_connection", MONGO)
+        await anyio.sleep(0.1)
+    assert "ResourceListChangedNotification" in seen
+
+
+async def test_resources_list_changed_after_create_2026(sandbox: Sandbox) -> None:
+    async with mcp_session(sandbox, mode="auto") as client:
+        assert client.protocol_version == "2026-07-28"
+        async with client.listen(resources_list_changed=True) as events:
+            await call_ok(client, "create_connection", MONGO)
+            with anyio.fail_after(5):
+                async for event in events:
+                    assert "ResourcesListChanged" in type(event).__name__ or "resources" in repr(event).lower()
+                    break
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
+    async with mcp_session(sandbox, mode=mode) as client:
+        assert client.instructions and len(client.instructions.splitlines()) == 3
+        prompts = (await client.list_prompts()).prompts
+        assert [p.name for p in prompts] == ["set_up_model_sync"]
+        assert {a.name for a in prompts[0].arguments or []} == {"source", "destination"}
+        got = await client.get_prompt("set_up_model_sync", {"source": "MongoDB users", "destination": "Salesforce contacts"})
+        text = got.messages[0].content.text
+        assert "MongoDB users" in text and "Salesforce contacts" in text
+        for tool in ("create_connection", "create_model", "list_target_objects", "create_sync", "start_sync"):
+            assert tool in text
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_every_tool_has_title_hints_description_and_output_schema(sandbox: Sandbox, mode: str) -> None:
+    async with mcp_session(sandbox, mode=mode) as client:
+        tools = (await client.list_tools()).tools
+    assert len(tools) == 16
+    for tool in tools:
+        hints = tool.annotations
+        assert tool.title and hints is not None, tool.name
+        assert None not in (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint, hints.open_world_hint)
+        assert tool.output_schema, tool.name
+        assert tool.description and "{" in tool.description, tool.name
+        for name, prop in tool.input_schema.get("properties", {}).items():
+            assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
+    writers = {t.name for t in tools if not t.annotations.read_only_hint}
+    assert writers == {"create_connection", "create_model", "create_sync", "start_sync"}

@@ -1,0 +1,103 @@
+"""Real transports: ``python -m polytomic_mcp --sandbox`` over stdio, and Streamable HTTP on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from mcp import Client, StdioServerParameters
+from workflow import MONGO
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+MODES = ["auto", "legacy"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def list_and_create(client: Client) -> None:
+    names = {t.name for t in (await client.list_tools()).tools}
+    assert {"create_connection", "create_sync", "list_target_objects"} <= names
+    result = await client.call_tool("create_connection", MONGO)
+    assert not result.is_error, result.content[0].text
+    assert result.structured_content["configuration"]["password"] == "******"
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_stdio_subprocess(mode: str) -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "polytomic_mcp", "--sandbox"])
+    async with Client(params, mode=mode) as client:
+        await list_and_create(client)
+
+
+@pytest.fixture(params=[False, True], ids=["stateful", "stateless"])
+def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    port = free_port()
+    args = [sys.executable, "-m", "polytomic_mcp", "--sandbox", "--transport", "http", "--port", str(port)]
+    if request.param:
+        args.append("--stateless")
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"HTTP server did not start: {process.stderr.read().decode()[-2000:]}") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_streamable_http(http_server: str, mode: str) -> None:
+    async with Client(http_server, mode=mode) as client:
+        await list_and_create(client)
+
+
+def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
+    request = (
+        '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+        '"capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n'
+    )
+    process = subprocess.run(
+        [sys.executable, "-m", "polytomic_mcp", "--sandbox", "--log-level", "DEBUG"],
+        input=request, capture_output=True, text=True, timeout=30,
+    )
+    lines = [line for line in process.stdout.splitlines() if line.strip()]
+    assert lines and all(line.startswith('{"jsonrpc"') or line.startswith('{"id"') or line.startswith("{") for line in lines)
+    assert '"serverInfo"' in lines[0]
+
+
+def test_missing_key_exits_2_with_what_to_set() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLYTOMIC_")}
+    process = subprocess.run([sys.executable, "-m", "polytomic_mcp"], capture_output=True, text=True, env=env, timeout=30)
+    assert process.returncode == 2
+    assert "POLYTOMIC_API_KEY" in process.stderr and "--sandbox" in process.stderr
+    assert process.stdout == ""
+
+
+def test_demo_runs_and_prints_a_transcript() -> None:
+    process = subprocess.run([sys.executable, "-m", "polytomic_mcp", "demo"], capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
+    for step in ("create_connection", "create_model", "list_target_objects", "create_sync", "start_sync"):
+        assert step in process.stdout
+    assert "auth_url" in process.stdout
+    assert '"password": "******"' in process.stdout and '"secret"' not in process.stdout
