@@ -89,6 +89,12 @@ async def test_sync_mistakes_name_the_fix(sandbox: Sandbox, mode: str) -> None:
         text = await call_error(client, "create_sync", variant(mode="update", identity=None))
         assert "mode 'update' needs an identity" in text
 
+        text = await call_error(client, "create_sync", variant(schedule={"frequency": "runafter"}))
+        assert "frequency 'runafter' needs 'run_after'" in text
+
+        text = await call_error(client, "create_sync", variant(schedule={"frequency": "continous"}))
+        assert "unknown frequency 'continous'" in text and "did you mean 'continuous'" in text
+
         text = await call_error(client, "create_sync", variant(target={"connection_id": "nope", "object": "Contact"}))
         assert "list_connections" in text
 

@@ -1,0 +1,80 @@
+"""Seeded fault injection (429/500/503/slow/drop) and the in-process transport that turns "drop" into a read error."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+
+KINDS = ("429", "500", "503", "slow", "drop")
+DROP_HEADER = "x-sandbox-fault"
+_MESSAGES = {
+    "429": "too many requests (sandbox fault injection)",
+    "500": "internal server error (sandbox fault injection)",
+    "503": "service unavailable (sandbox fault injection)",
+}
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Which faults to inject: each /api/ request gets one with probability ``rate``, chosen from ``kinds`` by ``seed``."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = KINDS
+    seed: int | None = 0
+    slow_seconds: float = 0.2
+    retry_after: float = 0.01
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        unknown = [k for k in self.kinds if k not in KINDS]
+        if unknown or (self.rate and not self.kinds):
+            raise ValueError(f"unknown fault kinds {unknown}; valid: {KINDS}")
+
+
+class FaultInjector:
+    """Draws the fault for each request from ``random.Random(seed)`` so a run is repeatable."""
+
+    def __init__(self, config: FaultConfig) -> None:
+        self.config = config
+        self._rng = random.Random(config.seed)
+
+    def decide(self) -> str | None:
+        """Return the fault kind for the next request, or None."""
+        if self.config.rate <= 0:
+            return None
+        if self._rng.random() >= self.config.rate:
+            return None
+        return self._rng.choice(self.config.kinds)
+
+
+def retry_after_value(seconds: float) -> str:
+    """Format ``Retry-After`` seconds compactly (``0.01``, ``2``)."""
+    return format(seconds, "g")
+
+
+def fault_response(kind: str, config: FaultConfig) -> tuple[int, dict[str, Any], list[tuple[str, str]]]:
+    """Return (status, body, headers) a gateway would answer for an injected error fault."""
+    status = int(kind)
+    headers = [("retry-after", retry_after_value(config.retry_after))] if kind in ("429", "503") else []
+    return status, {"status": status, "message": _MESSAGES[kind], "key": "", "metadata": None}, headers
+
+
+class SandboxTransport(httpx2.AsyncBaseTransport):
+    """Runs requests against the sandbox app in-process; a response marked "drop" becomes ``httpx2.ReadError``."""
+
+    def __init__(self, app: Any) -> None:
+        self._inner = httpx2.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._inner.handle_async_request(request)
+        if response.headers.get(DROP_HEADER) == "drop":
+            await response.aclose()
+            raise httpx2.ReadError("connection dropped by sandbox fault injection", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

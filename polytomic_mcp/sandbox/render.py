@@ -1,0 +1,70 @@
+"""Turn stored objects into version-specific response bodies (masking secrets, hiding sandbox bookkeeping)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .catalog import get_type
+from .domain.syncs import problems
+from .validation import mask_configuration
+from .versions import is_legacy
+
+if TYPE_CHECKING:
+    from .store import Workspace
+
+_RATE_LIMIT = {"currently_limited": False, "limited_since": None, "expires_at": None}
+_V2025_SYNC_KEYS = ("identities", "model_filters", "target_filters", "problems")
+_LIGHT_SYNC_KEYS = (
+    "id", "name", "organization_id", "active", "mode", "model_ids", "schedule", "sync_all_records",
+    "skip_initial_backfill", "only_enrich_updates", "created_at", "created_by", "updated_at", "updated_by",
+)
+
+
+def public(stored: dict[str, Any]) -> dict[str, Any]:
+    """Drop sandbox bookkeeping keys (those starting with ``_``)."""
+    return {k: v for k, v in stored.items() if not k.startswith("_")}
+
+
+def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False) -> dict[str, Any]:
+    """Render a connection with secrets masked; create/update responses add ``auth_url`` and ``auth_code``."""
+    ctype = get_type(conn["type"]["id"])
+    out = public(conn)
+    out["configuration"] = mask_configuration(ctype.schema if ctype else {}, conn["configuration"])
+    if not is_legacy(version):
+        out["rate_limit"] = dict(_RATE_LIMIT)
+    if with_auth:
+        out["auth_url"] = conn["_auth_url"]
+        out["auth_code"] = conn["_auth_code"]
+    return out
+
+
+def model(stored: dict[str, Any]) -> dict[str, Any]:
+    """Render a model."""
+    return public(stored)
+
+
+def sync(ws: Workspace, stored: dict[str, Any], version: str) -> dict[str, Any]:
+    """Render a full sync; 2024-02-08 omits the 2025-only members (identities, new filters, problems)."""
+    out = public(stored)
+    out["problems"] = problems(ws, stored)
+    if out["encryption_passphrase"]:
+        out["encryption_passphrase"] = "******"
+    if is_legacy(version):
+        for key in _V2025_SYNC_KEYS:
+            out.pop(key, None)
+    return out
+
+
+def sync_light(stored: dict[str, Any]) -> dict[str, Any]:
+    """Render the light list item of ``GET /api/syncs`` on 2025-09-18."""
+    out = {k: stored[k] for k in _LIGHT_SYNC_KEYS}
+    out["target_connection_id"] = stored["target"]["connection_id"]
+    out["target_object"] = stored["target"]["object"]
+    return out
+
+
+def execution(stored: dict[str, Any]) -> dict[str, Any]:
+    """Render an execution."""
+    out = public(stored)
+    out.pop("sync_id", None)
+    return out

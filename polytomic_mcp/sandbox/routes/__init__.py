@@ -1,0 +1,19 @@
+"""HTTP routes per resource; ``ROUTES`` is the full table in matching order."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from . import connection_types, connections, executions, identity, jobs, models, modelsync, oauth, syncs
+
+ROUTES: list[BaseRoute] = [
+    *identity.ROUTES,
+    *connection_types.ROUTES,
+    *connections.ROUTES,
+    *modelsync.ROUTES,
+    *models.ROUTES,
+    *jobs.ROUTES,
+    *syncs.ROUTES,
+    *executions.ROUTES,
+    *oauth.ROUTES,
+]

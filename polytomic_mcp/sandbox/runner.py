@@ -1,0 +1,23 @@
+"""Run the sandbox over a real socket with uvicorn (the ``polytomic-mcp sandbox`` command calls ``serve``)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from .sandbox import DEMO_API_KEY, Sandbox
+from .hosts import known_hosts
+
+
+def build_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8765, log_level: str = "warning") -> uvicorn.Server:
+    """Return an unstarted uvicorn server for ``sandbox`` (call ``.run()`` or ``.serve()``)."""
+    return uvicorn.Server(uvicorn.Config(sandbox.app, host=host, port=port, log_level=log_level, lifespan="off"))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, *, sandbox: Sandbox | None = None) -> None:
+    """Serve a sandbox with the demo workspace until interrupted, printing its base URL and API key first."""
+    base_url = f"http://{host}:{port}"
+    sandbox = sandbox or Sandbox.with_demo_workspace(base_url=base_url)
+    print(f"Polytomic sandbox listening on {base_url}", flush=True)
+    print(f"API key: {DEMO_API_KEY}", flush=True)
+    print("Reachable upstream hosts: " + "; ".join(f"{t}: {', '.join(h)}" for t, h in known_hosts().items()), flush=True)
+    build_server(sandbox, host, port).run()

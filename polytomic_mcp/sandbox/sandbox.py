@@ -1,0 +1,91 @@
+"""The ``Sandbox`` facade: workspaces per API key, request log, faults, idempotency store, app and transport."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .app import build_app
+from .domain.connections import complete_consent
+from .faults import FaultConfig, FaultInjector, SandboxTransport
+from .idempotency import IdempotencyStore
+from .ids import stable_id
+from .recording import RecordedRequest
+from .store import OAuthRegistry, Workspace
+
+DEMO_API_KEY = "pk_sandbox_demo"
+DEFAULT_BASE_URL = "http://sandbox.polytomic.test"
+
+
+class Sandbox:
+    """A stateful in-memory Polytomic API; ``app`` serves it over ASGI and ``transport()`` in-process."""
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.oauth = OAuthRegistry(self.base_url)
+        self.requests: list[RecordedRequest] = []
+        self.idempotency = IdempotencyStore()
+        self.before_handle: Callable[[RecordedRequest], Awaitable[None]] | None = None
+        self._workspaces: dict[str, Workspace] = {}
+        self._faults = FaultConfig()
+        self.fault_injector = FaultInjector(self._faults)
+        self.app = build_app(self)
+
+    @classmethod
+    def with_demo_workspace(cls, base_url: str = DEFAULT_BASE_URL) -> Sandbox:
+        """Return a sandbox with the ``DEMO_API_KEY`` workspace registered."""
+        sandbox = cls(base_url=base_url)
+        sandbox.add_workspace(DEMO_API_KEY, org_name="Demo Org")
+        return sandbox
+
+    @property
+    def workspaces(self) -> dict[str, Workspace]:
+        """Registered workspaces by API key (read-only view by convention)."""
+        return self._workspaces
+
+    @property
+    def faults(self) -> FaultConfig:
+        """The active fault configuration."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, config: FaultConfig) -> None:
+        """Install ``config`` and restart its random sequence from its seed."""
+        self._faults = config
+        self.fault_injector = FaultInjector(config)
+
+    def add_workspace(self, api_key: str, org_name: str = "Sandbox Org") -> Workspace:
+        """Register an isolated workspace reachable with ``api_key`` (its organization id derives from the key)."""
+        if api_key in self._workspaces:
+            raise ValueError(f"API key {api_key!r} is already registered")
+        workspace = Workspace(api_key, stable_id("org", api_key), org_name, self.oauth)
+        self._workspaces[api_key] = workspace
+        return workspace
+
+    def workspace(self, api_key: str) -> Workspace:
+        """Return the workspace of ``api_key`` (KeyError when unknown)."""
+        return self._workspaces[api_key]
+
+    def transport(self) -> SandboxTransport:
+        """Return an ``httpx2.AsyncBaseTransport`` that calls the app in-process and implements the "drop" fault."""
+        return SandboxTransport(self.app)
+
+    def reset(self) -> None:
+        """Clear every workspace's objects, the request log, idempotency keys, OAuth states and faults."""
+        for workspace in self._workspaces.values():
+            workspace.clear()
+        self.requests.clear()
+        self.idempotency.clear()
+        self.oauth.states.clear()
+        self.faults = FaultConfig()
+        self.before_handle = None
+
+    def complete_oauth(self, connection_id: str) -> dict[str, Any]:
+        """Finish the simulated consent of an OAuth connection, as opening its ``auth_url`` would."""
+        for workspace in self._workspaces.values():
+            if connection_id in workspace.connections:
+                for state, (_, pending) in list(self.oauth.states.items()):
+                    if pending == connection_id:
+                        del self.oauth.states[state]
+                return complete_consent(workspace, connection_id)
+        raise KeyError(f"no workspace has connection {connection_id!r}")

@@ -1,0 +1,114 @@
+"""Per-API-key workspace state (connections, models, syncs, executions, jobs) plus fast seed helpers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from .domain.connections import seed_connection
+from .domain.models import build_model
+from .domain.syncs import build_sync
+from .errors import ApiError
+from .ids import new_id, stable_id
+from .synthetic import synthetic_system
+from .upstream import System
+
+
+@contextmanager
+def _as_value_error() -> Iterator[None]:
+    """Report seed-helper validation failures as ``ValueError`` with the API's message."""
+    try:
+        yield
+    except ApiError as exc:
+        raise ValueError(exc.message) from exc
+
+
+@dataclass
+class OAuthRegistry:
+    """Pending browser consents: maps the opaque ``state`` of an ``auth_url`` to its workspace and connection."""
+
+    base_url: str
+    states: dict[str, tuple[Workspace, str]] = field(default_factory=dict, repr=False)
+
+    def issue(self, workspace: Workspace, connection_id: str) -> str:
+        """Create a fresh state for ``connection_id`` and return the ``auth_url`` a person must open."""
+        state = secrets.token_urlsafe(18)
+        self.states[state] = (workspace, connection_id)
+        return f"{self.base_url.rstrip('/')}/oauth/authorize?state={state}"
+
+
+@dataclass
+class Workspace:
+    """One organization reachable with one API key; objects are raw JSON-able dicts keyed by id.
+
+    Stored dicts keep secrets unmasked; keys starting with ``_`` are sandbox bookkeeping never sent to clients.
+    """
+
+    api_key: str
+    organization_id: str
+    organization_name: str
+    oauth: OAuthRegistry = field(repr=False, compare=False)
+    user_id: str = ""
+    connections: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    models: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    syncs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    systems: dict[str, System] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.user_id:
+            self.user_id = stable_id("user", self.api_key)
+
+    def actor(self) -> dict[str, str]:
+        """Return the ``created_by``/``updated_by`` object for changes made with this key."""
+        return {"id": self.user_id, "name": "Sandbox User", "type": "user"}
+
+    def clear(self) -> None:
+        """Forget every stored object (the key and organization stay)."""
+        for store in (self.connections, self.models, self.syncs, self.executions, self.jobs, self.systems):
+            store.clear()
+
+    def drop_sync(self, sync_id: str) -> None:
+        """Remove a sync and its execution history."""
+        self.syncs.pop(sync_id, None)
+        for execution_id in [e for e, x in self.executions.items() if x["sync_id"] == sync_id]:
+            del self.executions[execution_id]
+
+    def add_connection(self, name: str, type: str, configuration: dict[str, Any], *, status: str = "healthy") -> dict[str, Any]:
+        """Store a connection without probing the upstream; OAuth types are authorized unless ``status`` is ``""``."""
+        return seed_connection(self, name, type, configuration, status=status)
+
+    def add_model(self, name: str, connection_id: str, configuration: dict[str, Any], **options: Any) -> dict[str, Any]:
+        """Store a model over ``connection_id``; ``options`` are the other create-body fields (ValueError when invalid)."""
+        with _as_value_error():
+            model = build_model(self, {"name": name, "connection_id": connection_id, "configuration": configuration, **options})
+        self.models[model["id"]] = model
+        return model
+
+    def add_sync(
+        self,
+        name: str,
+        *,
+        target: dict[str, Any],
+        mode: str,
+        fields: list[dict[str, Any]],
+        schedule: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Store a sync from a 2025-09-18 create body; ``identities``, ``active``… go in ``options`` (ValueError when invalid)."""
+        body = {"name": name, "target": target, "mode": mode, "fields": fields, "schedule": schedule or {"frequency": "manual"}, **options}
+        with _as_value_error():
+            sync = build_sync(self, body, version="2025-09-18")
+        self.syncs[sync["id"]] = sync
+        return sync
+
+    def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> dict[str, Any]:
+        """Store a PostgreSQL destination whose upstream holds ``objects`` generated tables of ``fields`` columns."""
+        config = {"hostname": f"synthetic-{new_id()[:8]}.sandbox.test", "username": "sandbox", "password": "sandbox", "database": "synthetic"}
+        connection = self.add_connection(name, "postgresql", config)
+        self.systems[connection["id"]] = synthetic_system(objects, fields)
+        return connection

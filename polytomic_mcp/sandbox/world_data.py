@@ -1,0 +1,254 @@
+"""Sample records and CRM object definitions the simulated upstream systems serve (plain data, no logic)."""
+
+from __future__ import annotations
+
+PEOPLE: tuple[dict, ...] = (
+    {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@analyticalengines.com", "phone": "+44 20 7946 0101", "company": "Analytical Engines", "plan": "enterprise", "country": "GB", "is_active": True, "lifetime_value": 48250.0, "created_at": "2024-01-15T09:30:00Z", "updated_at": "2025-09-30T17:02:11Z", "account": 0},
+    {"first_name": "Alan", "last_name": "Turing", "email": "alan@bletchley.io", "phone": "+44 1908 640404", "company": "Bletchley Labs", "plan": "pro", "country": "GB", "is_active": True, "lifetime_value": 12900.5, "created_at": "2024-02-03T14:12:45Z", "updated_at": "2025-09-28T08:45:00Z", "account": 1},
+    {"first_name": "Grace", "last_name": "Hopper", "email": "grace.hopper@cobolworks.com", "phone": "+1 212 555 0147", "company": "COBOL Works", "plan": "enterprise", "country": "US", "is_active": True, "lifetime_value": 73110.0, "created_at": "2024-02-19T16:40:03Z", "updated_at": "2025-10-01T10:15:32Z", "account": 2},
+    {"first_name": "Katherine", "last_name": "Johnson", "email": "kjohnson@orbitalmath.org", "phone": "+1 757 555 0193", "company": "Orbital Math", "plan": "pro", "country": "US", "is_active": True, "lifetime_value": 8820.0, "created_at": "2024-03-07T11:05:27Z", "updated_at": "2025-09-12T19:21:40Z", "account": 3},
+    {"first_name": "Linus", "last_name": "Torvalds", "email": "linus@kernelcraft.dev", "phone": "+1 503 555 0112", "company": "Kernelcraft", "plan": "free", "country": "US", "is_active": False, "lifetime_value": 0.0, "created_at": "2024-03-22T08:59:12Z", "updated_at": "2025-06-02T07:30:00Z", "account": 4},
+    {"first_name": "Margaret", "last_name": "Hamilton", "email": "margaret@apolloguidance.com", "phone": "+1 617 555 0166", "company": "Apollo Guidance", "plan": "enterprise", "country": "US", "is_active": True, "lifetime_value": 91400.75, "created_at": "2024-04-11T13:33:51Z", "updated_at": "2025-10-02T12:00:09Z", "account": 5},
+    {"first_name": "Tim", "last_name": "Berners-Lee", "email": "timbl@webfoundry.net", "phone": "+41 22 555 0188", "company": "Web Foundry", "plan": "pro", "country": "CH", "is_active": True, "lifetime_value": 15675.0, "created_at": "2024-05-02T10:18:06Z", "updated_at": "2025-08-17T15:44:27Z", "account": 6},
+    {"first_name": "Barbara", "last_name": "Liskov", "email": "barbara@substitution.systems", "phone": "+1 617 555 0134", "company": "Substitution Systems", "plan": "pro", "country": "US", "is_active": True, "lifetime_value": 22040.0, "created_at": "2024-05-28T17:26:44Z", "updated_at": "2025-09-05T09:09:09Z", "account": 7},
+    {"first_name": "Edsger", "last_name": "Dijkstra", "email": "edsger@shortestpath.nl", "phone": "+31 40 555 0175", "company": "Shortest Path BV", "plan": "free", "country": "NL", "is_active": True, "lifetime_value": 0.0, "created_at": "2024-06-14T07:02:38Z", "updated_at": "2025-07-21T13:13:13Z", "account": 8},
+    {"first_name": "Radia", "last_name": "Perlman", "email": "radia@spanningtree.net", "phone": "+1 425 555 0159", "company": "Spanning Tree Networks", "plan": "enterprise", "country": "US", "is_active": True, "lifetime_value": 60300.0, "created_at": "2024-07-09T12:47:19Z", "updated_at": "2025-09-29T22:10:55Z", "account": 9},
+    {"first_name": "Donald", "last_name": "Knuth", "email": "don@taocp.org", "phone": None, "company": "TAOCP Press", "plan": "pro", "country": "US", "is_active": True, "lifetime_value": 4096.0, "created_at": "2024-08-01T15:15:15Z", "updated_at": "2025-05-10T18:00:00Z", "account": 10},
+    {"first_name": "Frances", "last_name": "Allen", "email": "frances.allen@optimizing.dev", "phone": "+1 914 555 0121", "company": "Optimizing Compilers", "plan": "pro", "country": "US", "is_active": False, "lifetime_value": 3120.0, "created_at": "2024-08-23T09:41:07Z", "updated_at": "2025-04-04T11:11:11Z", "account": 11},
+)
+
+ACCOUNTS: tuple[dict, ...] = (
+    {"name": "Analytical Engines", "domain": "analyticalengines.com", "industry": "Manufacturing", "employees": 240, "annual_revenue": 38000000.0, "created_at": "2023-11-02T10:00:00Z"},
+    {"name": "Bletchley Labs", "domain": "bletchley.io", "industry": "Security", "employees": 85, "annual_revenue": 12500000.0, "created_at": "2023-12-14T09:12:00Z"},
+    {"name": "COBOL Works", "domain": "cobolworks.com", "industry": "Financial Services", "employees": 1200, "annual_revenue": 410000000.0, "created_at": "2024-01-08T15:30:00Z"},
+    {"name": "Orbital Math", "domain": "orbitalmath.org", "industry": "Aerospace", "employees": 60, "annual_revenue": 7200000.0, "created_at": "2024-02-20T08:45:00Z"},
+    {"name": "Kernelcraft", "domain": "kernelcraft.dev", "industry": "Software", "employees": 12, "annual_revenue": 900000.0, "created_at": "2024-03-01T12:00:00Z"},
+    {"name": "Apollo Guidance", "domain": "apolloguidance.com", "industry": "Aerospace", "employees": 3400, "annual_revenue": 1250000000.0, "created_at": "2024-03-18T16:20:00Z"},
+    {"name": "Web Foundry", "domain": "webfoundry.net", "industry": "Internet", "employees": 150, "annual_revenue": 21000000.0, "created_at": "2024-04-25T11:11:00Z"},
+    {"name": "Substitution Systems", "domain": "substitution.systems", "industry": "Software", "employees": 95, "annual_revenue": 15400000.0, "created_at": "2024-05-13T13:37:00Z"},
+    {"name": "Shortest Path BV", "domain": "shortestpath.nl", "industry": "Logistics", "employees": 40, "annual_revenue": 5600000.0, "created_at": "2024-06-03T07:00:00Z"},
+    {"name": "Spanning Tree Networks", "domain": "spanningtree.net", "industry": "Telecommunications", "employees": 780, "annual_revenue": 96000000.0, "created_at": "2024-06-30T18:05:00Z"},
+    {"name": "TAOCP Press", "domain": "taocp.org", "industry": "Publishing", "employees": 8, "annual_revenue": 650000.0, "created_at": "2024-07-22T10:10:00Z"},
+    {"name": "Optimizing Compilers", "domain": "optimizing.dev", "industry": "Software", "employees": 33, "annual_revenue": 2900000.0, "created_at": "2024-08-11T14:14:00Z"},
+)
+
+ORDERS: tuple[dict, ...] = (
+    {"person": 0, "order_number": "SO-10421", "status": "paid", "total": 1299.0, "currency": "USD", "created_at": "2025-09-01T10:22:13Z"},
+    {"person": 2, "order_number": "SO-10422", "status": "paid", "total": 8450.5, "currency": "USD", "created_at": "2025-09-02T12:05:41Z"},
+    {"person": 1, "order_number": "SO-10423", "status": "refunded", "total": 249.0, "currency": "GBP", "created_at": "2025-09-03T09:17:00Z"},
+    {"person": 5, "order_number": "SO-10424", "status": "paid", "total": 15999.0, "currency": "USD", "created_at": "2025-09-05T16:48:27Z"},
+    {"person": 6, "order_number": "SO-10425", "status": "pending", "total": 499.0, "currency": "CHF", "created_at": "2025-09-08T08:30:02Z"},
+    {"person": 9, "order_number": "SO-10426", "status": "paid", "total": 3320.0, "currency": "USD", "created_at": "2025-09-11T19:02:55Z"},
+    {"person": 3, "order_number": "SO-10427", "status": "paid", "total": 780.25, "currency": "USD", "created_at": "2025-09-15T13:44:10Z"},
+    {"person": 7, "order_number": "SO-10428", "status": "cancelled", "total": 1200.0, "currency": "USD", "created_at": "2025-09-18T07:12:36Z"},
+    {"person": 0, "order_number": "SO-10429", "status": "paid", "total": 2150.0, "currency": "USD", "created_at": "2025-09-24T11:59:59Z"},
+    {"person": 10, "order_number": "SO-10430", "status": "paid", "total": 64.0, "currency": "USD", "created_at": "2025-09-30T21:20:00Z"},
+)
+
+EVENTS: tuple[dict, ...] = (
+    {"person": 0, "event": "signed_in", "source": "web", "occurred_at": "2025-10-01T08:01:12Z"},
+    {"person": 0, "event": "report_exported", "source": "web", "occurred_at": "2025-10-01T08:15:40Z"},
+    {"person": 1, "event": "signed_in", "source": "ios", "occurred_at": "2025-10-01T09:02:03Z"},
+    {"person": 2, "event": "plan_upgraded", "source": "web", "occurred_at": "2025-10-01T09:30:00Z"},
+    {"person": 5, "event": "signed_in", "source": "android", "occurred_at": "2025-10-01T10:45:21Z"},
+    {"person": 5, "event": "invite_sent", "source": "web", "occurred_at": "2025-10-01T10:47:09Z"},
+    {"person": 6, "event": "signed_in", "source": "web", "occurred_at": "2025-10-01T11:11:11Z"},
+    {"person": 9, "event": "api_key_created", "source": "api", "occurred_at": "2025-10-01T12:00:42Z"},
+    {"person": 3, "event": "signed_in", "source": "web", "occurred_at": "2025-10-01T13:03:30Z"},
+    {"person": 7, "event": "dashboard_viewed", "source": "web", "occurred_at": "2025-10-01T14:20:18Z"},
+)
+
+ROW_COUNTS = {"users": 1200, "accounts": 140, "orders": 5400, "events": 25000}
+
+# CRM objects: (id, name, fields, modes). Field tuple:
+# (id, label, type, source_type, required, createable, updateable, identity functions, association)
+_ID = ("Id", "Record ID", "string", "id", False, False, False, ("Equality",), False)
+
+
+def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string", **kw: object) -> tuple:
+    return (
+        id_,
+        label,
+        type_,
+        source_type,
+        kw.get("required", False),
+        kw.get("createable", True),
+        kw.get("updateable", True),
+        kw.get("identity", ()),
+        kw.get("association", False),
+    )
+
+
+_EMAIL_IDENTITY = ("Equality", "ISubstring")
+_EXTERNAL_ID = _sf("External_Id__c", "External ID", source_type="string", identity=("Equality",))
+
+SALESFORCE_OBJECTS: tuple[tuple, ...] = (
+    (
+        "Contact",
+        "Contact",
+        (
+            _ID,
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
+            _sf("FirstName", "First Name"),
+            _sf("LastName", "Last Name", required=True),
+            _sf("Phone", "Business Phone", source_type="phone"),
+            _sf("Title", "Title"),
+            _sf("AccountId", "Account ID", source_type="reference", association=True),
+            _sf("LeadSource", "Lead Source", source_type="picklist"),
+            _sf("MailingCountry", "Mailing Country"),
+            _sf("Lifetime_Value__c", "Lifetime Value", "number", "currency"),
+            _EXTERNAL_ID,
+        ),
+        ("create", "update", "updateOrCreate", "remove"),
+    ),
+    (
+        "Lead",
+        "Lead",
+        (
+            _ID,
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
+            _sf("FirstName", "First Name"),
+            _sf("LastName", "Last Name", required=True),
+            _sf("Company", "Company", required=True),
+            _sf("Status", "Lead Status", source_type="picklist"),
+            _sf("LeadSource", "Lead Source", source_type="picklist"),
+            _sf("Phone", "Phone", source_type="phone"),
+            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch")),
+            _sf("Country", "Country"),
+        ),
+        ("create", "updateOrCreate"),
+    ),
+    (
+        "Account",
+        "Account",
+        (
+            _ID,
+            _sf("Name", "Account Name", required=True),
+            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch", "Equality")),
+            _sf("Industry", "Industry", source_type="picklist"),
+            _sf("NumberOfEmployees", "Employees", "integer", "int"),
+            _sf("AnnualRevenue", "Annual Revenue", "number", "currency"),
+            _sf("Phone", "Account Phone", source_type="phone"),
+            _sf("BillingCountry", "Billing Country"),
+            _EXTERNAL_ID,
+        ),
+        ("create", "update", "updateOrCreate"),
+    ),
+    (
+        "Opportunity",
+        "Opportunity",
+        (
+            _ID,
+            _sf("Name", "Opportunity Name", required=True),
+            _sf("StageName", "Stage", source_type="picklist", required=True),
+            _sf("CloseDate", "Close Date", "date", "date", required=True),
+            _sf("Amount", "Amount", "number", "currency"),
+            _sf("AccountId", "Account ID", source_type="reference", association=True),
+            _EXTERNAL_ID,
+        ),
+        ("create", "update", "updateOrCreate"),
+    ),
+    (
+        "Case",
+        "Case",
+        (
+            _ID,
+            _sf("CaseNumber", "Case Number", createable=False, updateable=False, identity=("Equality",)),
+            _sf("Subject", "Subject"),
+            _sf("Status", "Status", source_type="picklist"),
+            _sf("Priority", "Priority", source_type="picklist"),
+            _sf("ContactId", "Contact ID", source_type="reference", association=True),
+            _sf("AccountId", "Account ID", source_type="reference", association=True),
+            _sf("Description", "Description", source_type="textarea"),
+        ),
+        ("create", "update"),
+    ),
+    (
+        "Campaign",
+        "Campaign",
+        (
+            _ID,
+            _sf("Name", "Campaign Name", required=True, identity=("Equality",)),
+            _sf("Type", "Type", source_type="picklist"),
+            _sf("Status", "Status", source_type="picklist"),
+            _sf("StartDate", "Start Date", "date", "date"),
+            _sf("EndDate", "End Date", "date", "date"),
+            _sf("IsActive", "Active", "boolean", "boolean"),
+        ),
+        ("create", "update", "updateOrCreate"),
+    ),
+    (
+        "Task",
+        "Task",
+        (
+            _ID,
+            _sf("Subject", "Subject"),
+            _sf("Status", "Status", source_type="picklist", required=True),
+            _sf("Priority", "Priority", source_type="picklist", required=True),
+            _sf("WhoId", "Name ID", source_type="reference", association=True),
+            _sf("WhatId", "Related To ID", source_type="reference", association=True),
+            _sf("ActivityDate", "Due Date", "date", "date"),
+        ),
+        ("create",),
+    ),
+    (
+        "User",
+        "User",
+        (
+            _ID,
+            _sf("Username", "Username", createable=False, identity=("Equality",)),
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
+            _sf("FirstName", "First Name"),
+            _sf("LastName", "Last Name"),
+            _sf("Title", "Title"),
+            _sf("IsActive", "Active", "boolean", "boolean"),
+        ),
+        ("update",),
+    ),
+)
+
+_HS_ID = ("hs_object_id", "Record ID", "string", "number", False, False, False, ("Equality",), False)
+
+HUBSPOT_OBJECTS: tuple[tuple, ...] = (
+    (
+        "contacts",
+        "Contacts",
+        (
+            _HS_ID,
+            _sf("email", "Email", source_type="string", identity=_EMAIL_IDENTITY),
+            _sf("firstname", "First Name"),
+            _sf("lastname", "Last Name"),
+            _sf("phone", "Phone Number", source_type="phonenumber"),
+            _sf("company", "Company Name"),
+            _sf("lifecyclestage", "Lifecycle Stage", source_type="enumeration"),
+            _sf("hs_additional_emails", "Additional email addresses", source_type="enumeration", identity=("OneOf",)),
+        ),
+        ("create", "update", "updateOrCreate"),
+    ),
+    (
+        "companies",
+        "Companies",
+        (
+            _HS_ID,
+            _sf("domain", "Company Domain Name", identity=("DomainMatch", "HostnameMatch", "Equality")),
+            _sf("name", "Name"),
+            _sf("industry", "Industry", source_type="enumeration"),
+            _sf("numberofemployees", "Number of Employees", "integer", "number"),
+            _sf("annualrevenue", "Annual Revenue", "number", "number"),
+        ),
+        ("create", "update", "updateOrCreate"),
+    ),
+    (
+        "deals",
+        "Deals",
+        (
+            _HS_ID,
+            _sf("dealname", "Deal Name", required=True),
+            _sf("amount", "Amount", "number", "number"),
+            _sf("dealstage", "Deal Stage", source_type="enumeration", required=True),
+            _sf("pipeline", "Pipeline", source_type="enumeration", required=True),
+            _sf("closedate", "Close Date", "datetime", "datetime"),
+        ),
+        ("create", "updateOrCreate"),
+    ),
+)
