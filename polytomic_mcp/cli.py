@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 import logging
+import os
 import sys
 
-from polytomic_mcp.settings import Settings, SettingsError, from_environment, parse_port, parse_tools, parse_url, parse_version
+from polytomic_mcp.settings import (
+    Settings,
+    SettingsError,
+    from_environment,
+    parse_port,
+    parse_tools,
+    parse_url,
+    parse_version,
+)
 
 USAGE_EXAMPLES = """commands:
   polytomic-mcp                      serve MCP over stdio (needs POLYTOMIC_API_KEY, or --sandbox)

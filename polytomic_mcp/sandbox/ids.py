@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _revisions = itertools.count(1)
 _ORG_NAMESPACE = uuid.UUID("6f1c2a9e-3b7d-4c55-9a0e-5d1f2b3c4a5e")
@@ -27,4 +27,4 @@ def next_revision() -> int:
 
 def now_iso() -> str:
     """Return the current UTC time in the API's ``2025-10-01T09:30:00Z`` format."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

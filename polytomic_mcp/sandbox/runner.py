@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uvicorn
 
-from .sandbox import DEMO_API_KEY, Sandbox
 from .hosts import known_hosts
+from .sandbox import DEMO_API_KEY, Sandbox
 
 
 def build_server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8765, log_level: str = "warning") -> uvicorn.Server:

@@ -64,7 +64,10 @@ def _dataset(flavor: str) -> dict[str, SourceObject]:
         {id_name: key("67c3d4e5f6a7b8c9d0e1", i), "user_id": key("65a1f0c2e4b0a1b2c3d4", e["person"]), **{k: v for k, v in e.items() if k != "person"}}
         for i, e in enumerate(data.EVENTS)
     )
-    account_columns = (("name", "string"), ("domain", "string"), ("industry", "string"), ("employees", "integer"), ("annual_revenue", "number"), ("created_at", "datetime"))
+    account_columns = (
+        ("name", "string"), ("domain", "string"), ("industry", "string"),
+        ("employees", "integer"), ("annual_revenue", "number"), ("created_at", "datetime"),
+    )
     order_columns = (("order_number", "string"), ("status", "string"), ("total", "number"), ("currency", "string"), ("created_at", "datetime"))
     event_columns = (("event", "string"), ("source", "string"), ("occurred_at", "datetime"))
     counts = data.ROW_COUNTS

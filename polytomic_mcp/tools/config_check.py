@@ -98,7 +98,7 @@ def _is_type(value: Any, kind: str) -> bool:
 
 def _json_type(value: Any) -> str:
     """The JSON name of a Python value's type."""
-    for name, types in _JSON_TYPES.items():
+    for name in _JSON_TYPES:
         if _is_type(value, name):
             return name
     return type(value).__name__

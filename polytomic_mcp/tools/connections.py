@@ -13,6 +13,7 @@ from polytomic_mcp.client.models import Connection
 from .config_check import check_configuration
 from .connection_types import resolve_type
 from .errors import explain, fail
+from .guards import fetch_connection, refuse_duplicate
 from .masking import masked_configuration
 from .notify import resources_changed
 from .paging import page
@@ -67,7 +68,7 @@ async def create_connection(
             f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
             f"Call get_connection_type('{kind.id}') to see every field."
         )
-    await _refuse_duplicate(svc, name)
+    await refuse_duplicate("connection", name, svc.client.connections.list(), "get_connection")
     try:
         connection = await svc.client.connections.create(
             name=name,
@@ -93,19 +94,6 @@ async def create_connection(
     else:
         step = "Use the id in create_model (source) or list_target_objects (destination)."
     return await connection_detail(svc, connection, step)
-
-
-async def _refuse_duplicate(svc: Services, name: str) -> None:
-    """Connection names are unique: point at the existing one instead of creating a twin."""
-    try:
-        existing = next((c for c in await svc.client.connections.list() if c.name == name), None)
-    except PolytomicError:
-        return
-    if existing is not None:
-        raise fail(
-            f"A connection named '{name}' already exists (id {existing.id}, type {existing.type.id}). "
-            f"Reuse it (get_connection('{existing.id}')) or choose another name."
-        )
 
 
 @tool(title="List connections", read_only=True, destructive=False, idempotent=True)
@@ -134,15 +122,3 @@ async def get_connection(
     svc = services(ctx)
     connection = await fetch_connection(svc, connection_id)
     return await connection_detail(svc, connection)
-
-
-async def fetch_connection(svc: Services, connection_id: str) -> Connection:
-    """GET a connection, or a ToolError that says how to find valid ids."""
-    try:
-        return await svc.client.connections.get(connection_id)
-    except PolytomicError as error:
-        raise fail(explain(
-            error,
-            action=f"get connection '{connection_id}'",
-            not_found="Call list_connections to see valid connection ids.",
-        )) from None

@@ -10,12 +10,13 @@ from pydantic import Field
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
 
-from .connections import CursorArg, LimitArg, fetch_connection
+from .connections import CursorArg, LimitArg
 from .errors import explain, fail
+from .guards import refuse_duplicate, usable_connection
 from .notify import resources_changed
 from .registry import tool
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
-from .services import Services, services
+from .services import services
 
 MODEL_JOB_TIMEOUT = 120.0
 MAX_CHOICES = 100
@@ -35,22 +36,6 @@ def model_detail(model: Model, next_step: str | None = None, sample: list[dict[s
     )
 
 
-async def source_connection(svc: Services, connection_id: str) -> None:
-    """Refuse connections that do not exist or whose type cannot be a model source."""
-    connection = await fetch_connection(svc, connection_id)
-    kind = await svc.connection_type(connection.type.id)
-    if kind is not None and not kind.capabilities.source:
-        raise fail(
-            f"Connection '{connection.name}' ({kind.id}) cannot be a model source. "
-            "Pick a source connection: list_connection_types(capability='source'), then list_connections."
-        )
-    if connection.needs_authorization:
-        raise fail(
-            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
-            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
-        )
-
-
 @tool(title="List source objects", read_only=True, destructive=False, idempotent=True)
 async def list_source_objects(
     ctx: Context,
@@ -61,7 +46,7 @@ async def list_source_objects(
     ] = None,
 ) -> SourceChoices:
     svc = services(ctx)
-    await source_connection(svc, connection_id)
+    await usable_connection(svc, connection_id, "source")
     try:
         meta = await svc.client.sources.get(connection_id, params or None)
     except PolytomicError as error:
@@ -97,8 +82,8 @@ async def create_model(
     labels: Annotated[list[str] | None, Field(description="Labels to tag the model with.")] = None,
 ) -> ModelDetail:
     svc = services(ctx)
-    await source_connection(svc, connection_id)
-    await _refuse_duplicate(svc, name)
+    await usable_connection(svc, connection_id, "source")
+    await refuse_duplicate("model", name, svc.client.models.list(), "get_model")
     request = ModelCreateRequest(
         name=name, connection_id=connection_id, configuration=configuration,
         fields=fields, identifier=identifier, labels=labels,
@@ -124,19 +109,6 @@ async def create_model(
         raise fail(f"Model '{name}' is still being created; call list_models(search='{name}') shortly.")
     await resources_changed(ctx)
     return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
-
-
-async def _refuse_duplicate(svc: Services, name: str) -> None:
-    """Model names are unique here: point at the existing model instead of creating a twin."""
-    try:
-        async for model in svc.client.models.list():
-            if model.name == name:
-                raise fail(
-                    f"A model named '{name}' already exists (id {model.id}). "
-                    f"Reuse it (get_model('{model.id}')) or choose another name."
-                )
-    except PolytomicError:
-        return
 
 
 @tool(title="List models", read_only=True, destructive=False, idempotent=True)

@@ -21,11 +21,12 @@ from polytomic_mcp.client.models import (
 
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
+from .guards import refuse_duplicate, usable_connection
 from .registry import tool
 from .results import SyncDetail, SyncList, SyncResult
 from .services import Services, services
 from .sync_check import Problem, check_sync
-from .targets import destination_connection, find_target_object, target_fields
+from .targets import find_target_object, target_fields
 
 
 async def _models(svc: Services, request: SyncRequest) -> dict[str, Model]:
@@ -47,7 +48,7 @@ async def _check(svc: Services, request: SyncRequest) -> list[Problem]:
     """Every problem with the request, judged against the live model and target."""
     if request.target.object is None:
         return []
-    await destination_connection(svc, request.target.connection_id)
+    await usable_connection(svc, request.target.connection_id, "destination")
     obj = await find_target_object(svc, request.target.connection_id, request.target.object)
     fields = await target_fields(svc, request.target.connection_id, obj.id)
     return check_sync(
@@ -101,7 +102,7 @@ async def create_sync(
     if problems:
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
         raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
-    await _refuse_duplicate(svc, name)
+    await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
     try:
         sync = await svc.client.syncs.create(request)
     except (BadRequestError, UnprocessableEntityError) as error:
@@ -125,19 +126,6 @@ def _created(sync: Sync) -> SyncResult:
         created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active,
         target_object=sync.target_object, problems=sync.problems or None, next_step=step,
     )
-
-
-async def _refuse_duplicate(svc: Services, name: str) -> None:
-    """Sync names are unique here: point at the existing sync instead of creating a twin."""
-    try:
-        async for existing in svc.client.syncs.list():
-            if existing.name == name:
-                raise fail(
-                    f"A sync named '{name}' already exists (id {existing.id}). "
-                    f"Reuse it (get_sync('{existing.id}')) or choose another name."
-                )
-    except PolytomicError:
-        return
 
 
 @tool(title="List syncs", read_only=True, destructive=False, idempotent=True)

@@ -10,29 +10,14 @@ from pydantic import Field
 from polytomic_mcp.client import PolytomicError
 from polytomic_mcp.client.models import TargetFields, TargetObject
 
-from .connections import CursorArg, fetch_connection
+from .connections import CursorArg
 from .errors import explain, fail
+from .guards import usable_connection
 from .paging import page
 from .registry import tool
 from .results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
 from .services import Services, services
 from .suggest import did_you_mean
-
-
-async def destination_connection(svc: Services, connection_id: str) -> None:
-    """Refuse connections that do not exist, cannot be written to, or await OAuth."""
-    connection = await fetch_connection(svc, connection_id)
-    kind = await svc.connection_type(connection.type.id)
-    if kind is not None and not kind.capabilities.destination:
-        raise fail(
-            f"Connection '{connection.name}' ({kind.id}) cannot be a sync destination. "
-            "Call list_connection_types(capability='destination') to see which types can."
-        )
-    if connection.needs_authorization:
-        raise fail(
-            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
-            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
-        )
 
 
 async def target_objects(svc: Services, connection_id: str) -> list[TargetObject]:
@@ -76,7 +61,7 @@ async def list_target_objects(
     cursor: CursorArg = None,
 ) -> TargetObjectPage:
     svc = services(ctx)
-    await destination_connection(svc, connection_id)
+    await usable_connection(svc, connection_id, "destination")
     objects = await target_objects(svc, connection_id)
     needle = (search or "").lower()
     matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
@@ -104,7 +89,7 @@ async def get_target_fields(
     target_object: Annotated[str, Field(description="Object id from list_target_objects, e.g. 'Contact'.", min_length=1)],
 ) -> TargetFieldList:
     svc = services(ctx)
-    await destination_connection(svc, connection_id)
+    await usable_connection(svc, connection_id, "destination")
     obj = await find_target_object(svc, connection_id, target_object)
     described = await target_fields(svc, connection_id, obj.id)
     return TargetFieldList(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 
 import pytest
+from sandbox_support import make_client
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
-
-from sandbox_support import make_client
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_support import contact_sync_body, create, mongo_connection, salesforce_connection, users_model
+from sandbox_support import create, mongo_connection, salesforce_connection, users_model
 
 pytestmark = pytest.mark.anyio
 

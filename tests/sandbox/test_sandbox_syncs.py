@@ -6,7 +6,14 @@ import copy
 from typing import Any
 
 import pytest
-from sandbox_support import POSTGRES_CONFIG, contact_sync_body, create, mongo_connection, salesforce_connection, users_model
+from sandbox_support import (
+    POSTGRES_CONFIG,
+    contact_sync_body,
+    create,
+    mongo_connection,
+    salesforce_connection,
+    users_model,
+)
 
 pytestmark = pytest.mark.anyio
 

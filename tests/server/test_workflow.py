@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from polytomic_mcp.sandbox import Sandbox
-
 from server_support import MODES, mcp_session
 from workflow import MONGO, SALESFORCE, model_args, run_workflow, sync_args
+
+from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 

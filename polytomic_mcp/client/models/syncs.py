@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from .._versions import API_2024_02_08, supports_identities
 from .._exceptions import InvalidRequestError
+from .._versions import API_2024_02_08, supports_identities
 from ._base import Actor, APIModel, RequestModel
 
 SYNC_MODES = ("create", "update", "updateOrCreate", "replace", "append", "remove", "snapshot")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import CONNECTION_TYPES, ConnectionType, get_type
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
+from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
 from ..type_rules import check_rules
-from ..validation import clean_configuration
-from ..hosts import bigquery_key, probe
 from ..upstream import System
+from ..validation import clean_configuration
 from ..world import system_for
 from .body import optional, require_object, require_str
 

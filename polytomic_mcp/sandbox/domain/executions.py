@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, conflict, not_found
@@ -114,7 +114,7 @@ def next_execution_time(sync: dict[str, Any]) -> str | None:
     schedule = sync["schedule"]
     if not sync["active"] or schedule["frequency"] not in ("hourly", "daily", "weekly"):
         return None
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
     minute = _number(schedule["minute"]) % 60
     if schedule["frequency"] == "hourly":
         candidate = now.replace(minute=minute)

@@ -111,7 +111,7 @@ def _resolve_target(ws: Workspace, target: Any) -> tuple[dict[str, Any], System,
     if create is not None or object_id == NEW_TARGET:
         if create is None:
             values = str(target.get("new_name", "")).split(".", len(system.creation) - 1)
-            create = dict(zip((p.id for p in system.creation), values))
+            create = dict(zip((p.id for p in system.creation), values, strict=False))
         return conn, system, system.new_target(create), True
     if not object_id:
         raise bad_request("target.object or target.create is required")

@@ -12,8 +12,8 @@ from ..catalog import get_type
 from ..domain.connections import describe, get_connection, usable_system
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import now_iso
-from ..web import context, deep_object, ok, query_bool
 from ..upstream import System, TargetObject
+from ..web import context, deep_object, ok, query_bool
 
 
 def _system(request: Request, role: str) -> tuple[dict[str, Any], System]:

@@ -1,0 +1,62 @@
+"""Checks shared by the create tools: names stay unique, connections fit the role they play."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Awaitable, Iterable
+from typing import Any, Literal
+
+from polytomic_mcp.client import PolytomicError
+from polytomic_mcp.client.models import Connection
+
+from .errors import explain, fail
+from .services import Services
+
+Role = Literal["source", "destination"]
+_ROLE_HELP = {
+    "source": "a model source: list_connection_types(capability='source'), then list_connections",
+    "destination": "a sync destination: list_connection_types(capability='destination') shows which types can",
+}
+
+
+async def refuse_duplicate(
+    kind: str, name: str, objects: Awaitable[Iterable[Any]] | AsyncIterable[Any], get_tool: str
+) -> None:
+    """Raise a ToolError naming the existing object when ``name`` is taken (listing errors are ignored)."""
+    try:
+        if isinstance(objects, AsyncIterable):
+            found = [o async for o in objects if o.name == name]
+        else:
+            found = [o for o in await objects if o.name == name]
+    except PolytomicError:
+        return
+    if found:
+        existing = found[0]
+        raise fail(
+            f"A {kind} named '{name}' already exists (id {existing.id}). "
+            f"Reuse it ({get_tool}('{existing.id}')) or choose another name."
+        )
+
+
+async def usable_connection(svc: Services, connection_id: str, role: Role) -> None:
+    """Refuse connections that do not exist, cannot play ``role``, or still await OAuth."""
+    connection = await fetch_connection(svc, connection_id)
+    kind = await svc.connection_type(connection.type.id)
+    if kind is not None and not getattr(kind.capabilities, role):
+        raise fail(f"Connection '{connection.name}' ({kind.id}) cannot be {_ROLE_HELP[role]}.")
+    if connection.needs_authorization:
+        raise fail(
+            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
+            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
+        )
+
+
+async def fetch_connection(svc: Services, connection_id: str) -> Connection:
+    """GET a connection, or a ToolError that says how to find valid ids."""
+    try:
+        return await svc.client.connections.get(connection_id)
+    except PolytomicError as error:
+        raise fail(explain(
+            error,
+            action=f"get connection '{connection_id}'",
+            not_found="Call list_connections to see valid connection ids.",
+        )) from None
