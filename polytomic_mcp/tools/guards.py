@@ -43,10 +43,11 @@ async def usable_connection(svc: Services, connection_id: str, role: Role) -> No
     kind = await svc.connection_type(connection.type.id)
     if kind is not None and not getattr(kind.capabilities, role):
         raise fail(f"Connection '{connection.name}' ({kind.id}) cannot be {_ROLE_HELP[role]}.")
-    if connection.needs_authorization:
+    if connection.needs_authorization or (kind is not None and kind.use_oauth and connection.status != "healthy"):
+        link = f" ({connection.auth_url})" if connection.auth_url else " (returned by create_connection)"
         raise fail(
-            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url "
-            f"({connection.auth_url}). Then call get_connection('{connection.id}') to confirm."
+            f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url{link} "
+            f"and approve access. Then call get_connection('{connection.id}') to confirm status 'healthy'."
         )
 
 
