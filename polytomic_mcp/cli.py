@@ -11,6 +11,7 @@ from polytomic_mcp.settings import (
     Settings,
     SettingsError,
     from_environment,
+    parse_list,
     parse_port,
     parse_tools,
     parse_url,
@@ -41,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tools", help="comma-separated tool names to expose (default: all)")
     parser.add_argument("--api-version", help="pin X-Polytomic-Version (2025-09-18 or 2024-02-08)")
     parser.add_argument("--base-url", help="Polytomic API URL (default https://app.polytomic.com)")
+    parser.add_argument("--key-from-request", action="store_true", help="HTTP: use each request's Bearer key (multi-tenant)")
+    parser.add_argument("--allowed-hosts", help="HTTP: extra Host values to accept (comma-separated, e.g. mcp.example.com)")
+    parser.add_argument("--allowed-origins", help="HTTP: extra Origin values to accept (comma-separated)")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
@@ -61,12 +65,22 @@ def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -
         values["sandbox"] = True
     if args.read_only:
         values["read_only"] = True
+    if args.key_from_request:
+        values["key_from_request"] = True
+    if args.allowed_hosts:
+        values["allowed_hosts"] = parse_list("--allowed-hosts", args.allowed_hosts)
+    if args.allowed_origins:
+        values["allowed_origins"] = parse_list("--allowed-origins", args.allowed_origins)
     values["transport"] = args.transport
     values["host"] = args.host
     values["port"] = parse_port("--port", args.port)
     values["stateless"] = args.stateless
     settings = Settings(**values)  # type: ignore[arg-type]
-    if not settings.sandbox and not settings.api_key:
+    if settings.key_from_request and settings.transport != "http":
+        raise SettingsError("--key-from-request needs --transport http (keys come from each HTTP request)")
+    if settings.key_from_request and settings.api_key:
+        raise SettingsError("--key-from-request takes keys from requests only; unset POLYTOMIC_API_KEY")
+    if not settings.sandbox and not settings.api_key and not settings.key_from_request:
         raise SettingsError("no API key: set POLYTOMIC_API_KEY, or pass --sandbox to try the server on a simulated workspace")
     return settings
 
@@ -79,7 +93,9 @@ def serve(settings: Settings) -> None:
     if settings.transport == "stdio":
         server.run("stdio")
     else:
-        server.run("streamable-http", host=settings.host, port=settings.port, stateless_http=settings.stateless)
+        from polytomic_mcp.server.http import serve_http
+
+        serve_http(server, settings)
 
 
 def main(argv: list[str] | None = None) -> int:

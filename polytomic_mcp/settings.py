@@ -38,6 +38,11 @@ class Settings:
     stateless: bool = False
     timeout: float = 30.0
     max_retries: int = 2
+    secret_prefix: str = "POLYTOMIC_SECRET_"
+    key_from_request: bool = False
+    dns_rebinding_protection: bool = True
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"
@@ -118,4 +123,31 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:
         values["read_only"] = parse_bool("POLYTOMIC_READ_ONLY", read_only)
     if (sandbox := env_value(env, "POLYTOMIC_SANDBOX")) is not None:
         values["sandbox"] = parse_bool("POLYTOMIC_SANDBOX", sandbox)
+    if (prefix := env_value(env, "POLYTOMIC_SECRET_PREFIX")) is not None:
+        values["secret_prefix"] = parse_secret_prefix("POLYTOMIC_SECRET_PREFIX", prefix)
+    if (tenant := env_value(env, "POLYTOMIC_KEY_FROM_REQUEST")) is not None:
+        values["key_from_request"] = parse_bool("POLYTOMIC_KEY_FROM_REQUEST", tenant)
+    if (rebinding := env_value(env, "POLYTOMIC_DNS_REBINDING_PROTECTION")) is not None:
+        values["dns_rebinding_protection"] = parse_bool("POLYTOMIC_DNS_REBINDING_PROTECTION", rebinding)
+    if (hosts := env_value(env, "POLYTOMIC_ALLOWED_HOSTS")) is not None:
+        values["allowed_hosts"] = parse_list("POLYTOMIC_ALLOWED_HOSTS", hosts)
+    if (origins := env_value(env, "POLYTOMIC_ALLOWED_ORIGINS")) is not None:
+        values["allowed_origins"] = parse_list("POLYTOMIC_ALLOWED_ORIGINS", origins)
     return values
+
+
+def parse_secret_prefix(name: str, raw: str) -> str:
+    """An environment-variable prefix for credential references; must be specific enough to be safe."""
+    if len(raw) < 4 or not raw.replace("_", "").isalnum() or not raw.endswith("_"):
+        raise SettingsError(f"{name} must be letters, digits and underscores ending in '_' (e.g. POLYTOMIC_SECRET_), got {raw!r}")
+    if raw in {"POLYTOMIC_", "POLYTOMIC_API_"}:
+        raise SettingsError(f"{name} {raw!r} would expose the server's own settings; use e.g. POLYTOMIC_SECRET_")
+    return raw
+
+
+def parse_list(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of non-empty items."""
+    items = tuple(item.strip() for item in raw.split(",") if item.strip())
+    if not items:
+        raise SettingsError(f"{name} is empty; list values separated by commas")
+    return items

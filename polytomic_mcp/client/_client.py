@@ -94,6 +94,10 @@ class PolytomicClient:
 
     __str__ = __repr__
 
+    def api_key_for_scrubbing(self) -> str:
+        """The key itself, only so callers can register it with a redaction list; never display it."""
+        return self._core.api_key
+
     def scrub(self, text: str) -> str:
         """``text`` with every occurrence of the API key masked (for messages and logs)."""
         return redact(text, self._core.api_key)

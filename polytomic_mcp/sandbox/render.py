@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from .catalog import get_type
@@ -25,11 +26,12 @@ def public(stored: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in stored.items() if not k.startswith("_")}
 
 
-def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False) -> dict[str, Any]:
-    """Render a connection with secrets masked; create/update responses add ``auth_url`` and ``auth_code``."""
+def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False, mask: bool = True) -> dict[str, Any]:
+    """Render a connection with secrets masked (unless a test asks for leaks); create/update add ``auth_url``."""
     ctype = get_type(conn["type"]["id"])
     out = public(conn)
-    out["configuration"] = mask_configuration(ctype.schema if ctype else {}, conn["configuration"])
+    config = conn["configuration"]
+    out["configuration"] = mask_configuration(ctype.schema if ctype else {}, config) if mask else copy.deepcopy(config)
     if not is_legacy(version):
         out["rate_limit"] = dict(_RATE_LIMIT)
     if with_auth:

@@ -58,6 +58,8 @@ class Workspace:
     executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
+    leak_secrets: bool = False
+    """Test hook: answer with secrets unmasked, like a misbehaving API, to prove clients mask them anyway."""
 
     def __post_init__(self) -> None:
         if not self.user_id:

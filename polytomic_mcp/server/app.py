@@ -1,25 +1,31 @@
-"""``build_server``: the MCP server over one Polytomic client, owned by the lifespan."""
+"""``build_server``: the MCP server over one Polytomic client (or one per tenant), owned by the lifespan."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from mcp.server import MCPServer, NotificationOptions
+from mcp.server.context import CallNext, ServerRequestContext
+from mcp_types import CallToolResult, TextContent
 
 from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.settings import Settings, SettingsError
-from polytomic_mcp.tools import SPECS, Services, register
+from polytomic_mcp.tools import SPECS, register
+from polytomic_mcp.tools.secrets import install_log_scrubbing
 
 from .prompts import register_prompts
 from .resources import register_resources
-from .state import ServerState
+from .state import ServerState, tenant_middleware
 
 SERVER_NAME = "polytomic"
 INSTRUCTIONS = resources.files(__package__).joinpath("instructions.md").read_text().strip()
+
+ClientFactory = Callable[[str], PolytomicClient]
 
 
 def selected_tools(settings: Settings) -> list[str]:
@@ -30,16 +36,17 @@ def selected_tools(settings: Settings) -> list[str]:
     return names
 
 
-def make_client(settings: Settings) -> PolytomicClient:
-    """A client for the configured API, or for an in-process sandbox with ``settings.sandbox``."""
+def make_client(settings: Settings, api_key: str | None = None) -> PolytomicClient:
+    """A client for the configured API (``api_key`` overrides the settings' key), or the sandbox."""
     if settings.sandbox:
         from .sandbox_backend import sandbox_client
 
         return sandbox_client(settings)
-    if not settings.api_key:
+    key = api_key or settings.api_key
+    if not key:
         raise SettingsError("set POLYTOMIC_API_KEY (or pass --sandbox to try the server without an account)")
     return PolytomicClient(
-        settings.api_key,
+        key,
         base_url=settings.base_url,
         api_version=settings.api_version,
         organization_id=settings.organization_id,
@@ -48,26 +55,50 @@ def make_client(settings: Settings) -> PolytomicClient:
     )
 
 
-def build_server(settings: Settings, client: PolytomicClient | None = None) -> MCPServer:
-    """The MCP server; with ``client`` given it is used as is (and not closed), else one is made per lifespan."""
-    state = ServerState()
+def default_factory(settings: Settings) -> ClientFactory:
+    """Per-tenant clients: the real API, or workspaces of one shared in-process sandbox."""
+    if settings.sandbox:
+        from .sandbox_backend import new_sandbox, sandbox_client
+
+        shared = new_sandbox()
+        return lambda key: sandbox_client(settings, shared, api_key=key)
+    return lambda key: make_client(settings, api_key=key)
+
+
+def build_server(
+    settings: Settings, client: PolytomicClient | None = None, *, client_factory: ClientFactory | None = None
+) -> MCPServer:
+    """The MCP server.
+
+    With ``client`` it is used as is (and not closed); in multi-tenant mode
+    (``settings.key_from_request``) ``client_factory`` makes one client per bearer key;
+    otherwise the lifespan makes and owns one client from ``settings``.
+    """
+    install_log_scrubbing()
+    state = ServerState(read_only=settings.read_only, secret_prefix=settings.secret_prefix)
+    if settings.key_from_request:
+        state.factory = client_factory or default_factory(settings)
 
     @asynccontextmanager
-    async def lifespan(server: MCPServer) -> AsyncIterator[Services]:
-        if client is not None:
-            state.services = Services(client, read_only=settings.read_only)
-            try:
-                yield state.services
-            finally:
-                state.services = None
-            return
-        async with make_client(settings) as owned:
-            state.services = Services(owned, read_only=settings.read_only)
-            try:
-                yield state.services
-            finally:
-                state.services = None
+    async def lifespan(server: MCPServer) -> AsyncIterator[ServerState]:
+        try:
+            if state.multi_tenant:
+                yield state
+            elif client is not None:
+                state.services = state.make_services(client)
+                yield state
+            else:
+                async with make_client(settings) as owned:
+                    state.services = state.make_services(owned)
+                    yield state
+        finally:
+            state.services = None
+            await state.aclose()
 
+    names = selected_tools(settings)
+    middleware: list[Any] = [refuse_disabled_tools(settings, names)]
+    if settings.key_from_request:
+        middleware.insert(0, tenant_middleware)
     server = MCPServer(
         SERVER_NAME,
         title="Polytomic",
@@ -76,12 +107,31 @@ def build_server(settings: Settings, client: PolytomicClient | None = None) -> M
         website_url="https://www.polytomic.com",
         lifespan=lifespan,
         log_level="WARNING",
+        middleware=middleware,
     )
-    register(server, selected_tools(settings))
+    register(server, names)
     register_resources(server, state)
     register_prompts(server)
     _advertise_list_changed(server)
     return server
+
+
+def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..., Any]:
+    """Middleware: a call to a tool this server hides gets an error result that says why."""
+    hidden = set(SPECS) - set(exposed)
+
+    async def middleware(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+        name = ctx.params.get("name") if ctx.method == "tools/call" and isinstance(ctx.params, dict) else None
+        if name in hidden:
+            if settings.read_only and not SPECS[name].read_only:
+                why = "this server runs in read-only mode (--read-only / POLYTOMIC_READ_ONLY), so it cannot create or change anything"
+            else:
+                why = "it is not in this server's tool list (--tools / POLYTOMIC_TOOLS)"
+            text = f"Tool '{name}' is disabled: {why}. Tell the user; available tools are in tools/list."
+            return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+        return await call_next(ctx)
+
+    return middleware
 
 
 def _advertise_list_changed(server: MCPServer) -> None:

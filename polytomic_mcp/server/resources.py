@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.tools.connections import connection_detail
 from polytomic_mcp.tools.models import model_detail
+from polytomic_mcp.tools.secrets import SECRETS
 
 from .state import ServerState
 
@@ -18,8 +19,8 @@ MAX_COMPLETIONS = 100
 
 
 def _json(value: object) -> str:
-    """Compact JSON text."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON text, scrubbed of every registered secret."""
+    return json.dumps(SECRETS.scrub_value(value), separators=(",", ":"), ensure_ascii=False)
 
 
 def register_resources(server: MCPServer, state: ServerState) -> None:
@@ -34,9 +35,9 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     )
     async def connections() -> str:
         try:
-            items = await state.require().client.connections.list()
+            items = await state.current().client.connections.list()
         except PolytomicError as error:
-            raise ResourceError(f"could not list connections: {state.require().scrub(error.message)}") from None
+            raise ResourceError(f"could not list connections: {state.current().scrub(error.message)}") from None
         return _json([{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items])
 
     @server.resource(
@@ -47,7 +48,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def connection(connection_id: str) -> str:
-        svc = state.require()
+        svc = state.current()
         try:
             found = await svc.client.connections.get(connection_id)
         except NotFoundError:
@@ -65,7 +66,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def models() -> str:
-        svc = state.require()
+        svc = state.current()
         try:
             items = await svc.client.models.list().to_list()
         except PolytomicError as error:
@@ -80,7 +81,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def model(model_id: str) -> str:
-        svc = state.require()
+        svc = state.current()
         try:
             found = await svc.client.models.get(model_id)
         except NotFoundError:
@@ -95,17 +96,18 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         argument: CompletionArgument,
         context: CompletionContext | None,
     ) -> Completion | None:
-        if not isinstance(ref, ResourceTemplateReference) or state.services is None:
+        if not isinstance(ref, ResourceTemplateReference):
             return None
         prefix = argument.value or ""
         try:
+            client = state.current().client
             if argument.name == "connection_id":
-                ids = [c.id for c in await state.services.client.connections.list()]
+                ids = [c.id for c in await client.connections.list()]
             elif argument.name == "model_id":
-                ids = [m.id for m in await state.services.client.models.list().to_list()]
+                ids = [m.id for m in await client.models.list().to_list()]
             else:
                 return None
-        except PolytomicError:
+        except (PolytomicError, RuntimeError, ToolError):
             return None
         values = [i for i in ids if i.startswith(prefix)]
         return Completion(values=values[:MAX_COMPLETIONS], total=len(values), has_more=len(values) > MAX_COMPLETIONS)

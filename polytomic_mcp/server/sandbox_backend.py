@@ -9,11 +9,11 @@ from polytomic_mcp.settings import Settings
 SANDBOX_BASE_URL = "http://sandbox.polytomic.local"
 
 
-def sandbox_client(settings: Settings, sandbox: Sandbox | None = None) -> PolytomicClient:
-    """A client for the demo workspace of ``sandbox`` (a fresh sandbox when none is given)."""
+def sandbox_client(settings: Settings, sandbox: Sandbox | None = None, *, api_key: str = DEMO_API_KEY) -> PolytomicClient:
+    """A client for a workspace of ``sandbox`` (the demo one by default; a fresh sandbox when none is given)."""
     sandbox = sandbox or new_sandbox()
     return PolytomicClient(
-        DEMO_API_KEY,
+        api_key,
         base_url=SANDBOX_BASE_URL,
         api_version=settings.api_version,
         transport=sandbox.transport(),

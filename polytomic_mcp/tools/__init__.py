@@ -32,6 +32,7 @@ class ToolName(StrEnum):
     GET_SYNC = "get_sync"
     START_SYNC = "start_sync"
     GET_SYNC_STATUS = "get_sync_status"
+    ACTIVATE_SYNC = "activate_sync"
 
 
 if set(SPECS) != {t.value for t in ToolName}:

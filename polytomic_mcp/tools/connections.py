@@ -19,6 +19,7 @@ from .notify import resources_changed
 from .paging import page
 from .registry import tool
 from .results import ConnectionBrief, ConnectionDetail, ConnectionList
+from .secrets import SECRETS, resolve_env_references, secret_values
 from .services import Services, services
 
 CursorArg = Annotated[str | None, Field(description="`next_cursor` from the previous page.")]
@@ -62,6 +63,8 @@ async def create_connection(
     svc = services(ctx)
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
+    SECRETS.add(*secret_values(configuration, schema.secret_paths))
+    configuration = resolve_env_references(configuration, prefix=svc.secret_prefix)
     problems = check_configuration(configuration, schema)
     if problems:
         raise fail(

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from polytomic_mcp.client import PolytomicError
 
 from .errors import explain, fail
+from .secrets import SECRETS
 from .services import services
 
 
@@ -90,17 +91,17 @@ def tool(
 
 def _scrub(text: str, ctx: Context | None) -> str:
     """Remove the API key (and any other known secret) from a message."""
-    if ctx is None:
-        return text
-    try:
-        return services(ctx).scrub(text)
-    except (AttributeError, LookupError, ValueError):
-        return text
+    if ctx is not None:
+        try:
+            return services(ctx).scrub(text)
+        except (AttributeError, LookupError, ValueError, RuntimeError):
+            pass
+    return SECRETS.scrub(text)
 
 
 def compact_result(model: BaseModel) -> CallToolResult:
-    """Structured content plus the same data as one line of JSON (unset fields left out)."""
-    structured = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    """Structured content plus the same data as one line of JSON (unset fields left out), secrets scrubbed."""
+    structured = SECRETS.scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True))
     text = json.dumps(structured, separators=(",", ":"), ensure_ascii=False)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
 

@@ -1,4 +1,4 @@
-"""Tools: start_sync, get_sync_status."""
+"""Tools: start_sync, get_sync_status, activate_sync."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from polytomic_mcp.client import ConflictError, PolytomicError
+from polytomic_mcp.client.models import SyncActivation
 
 from .errors import explain, fail
 from .registry import tool
@@ -55,3 +56,20 @@ async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
         last_execution=status.last_execution,
         next_execution_time=status.next_execution_time or None,
     )
+
+
+@tool(title="Activate or pause a sync", read_only=False, destructive=True, idempotent=True)
+async def activate_sync(
+    ctx: Context,
+    sync_id: SyncIdArg,
+    active: Annotated[bool, Field(description="true: run on its schedule; false: pause it.")],
+) -> SyncActivation:
+    client = services(ctx).client
+    try:
+        return await client.syncs.activate(sync_id, active)
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"{'activate' if active else 'pause'} sync '{sync_id}'",
+            not_found="Call list_syncs to see valid ids.",
+            check=f"call get_sync('{sync_id}') to see its active state",
+        )) from None

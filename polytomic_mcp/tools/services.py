@@ -11,6 +11,8 @@ from mcp.server.mcpserver import Context
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 
+from .secrets import DEFAULT_SECRET_PREFIX, SECRETS
+
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""
 
@@ -27,12 +29,16 @@ class Services:
 
     client: PolytomicClient
     read_only: bool = False
+    secret_prefix: str = DEFAULT_SECRET_PREFIX
     ttl: float = CATALOG_TTL
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        SECRETS.add(self.client.api_key_for_scrubbing())
+
     def scrub(self, text: str) -> str:
-        """``text`` with the API key removed."""
-        return self.client.scrub(text)
+        """``text`` with the API key and every registered secret removed."""
+        return SECRETS.scrub(self.client.scrub(text))
 
     def _get(self, key: str) -> Any:
         hit = self._cache.get(key)
@@ -66,6 +72,6 @@ class Services:
 
 
 def services(ctx: Context) -> Services:
-    """The Services object the server's lifespan put in the request context."""
+    """The Services for this request: the lifespan's own, or the caller's tenant in multi-tenant mode."""
     state = ctx.request_context.lifespan_context
-    return state if isinstance(state, Services) else state.services
+    return state if isinstance(state, Services) else state.current()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import AcceptedElicitation, Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, NotFoundError, PolytomicError, UnprocessableEntityError
@@ -19,6 +19,7 @@ from polytomic_mcp.client.models import (
     SyncTarget,
 )
 
+from .confirm import CHANGING_MODES, Confirmation, NotAsked, confirm_changes
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
@@ -44,7 +45,21 @@ async def _models(svc: Services, request: SyncRequest) -> dict[str, Model]:
     return found
 
 
-async def _check(svc: Services, request: SyncRequest) -> list[Problem]:
+async def request_problems(
+    ctx: Context, *, name: str, mode: str, target: SyncTarget, fields: list[SyncField], identities: list[SyncIdentity]
+) -> bool:
+    """Whether a would-be sync has problems (any failure to check counts as a problem)."""
+    request = SyncRequest(
+        name=name, mode=mode, target=target, fields=fields, schedule=Schedule(frequency="manual"),
+        identities=SyncIdentities(mappings=identities) if identities else None,
+    )
+    try:
+        return bool(await _check(services(ctx), request, check_schedule=False))
+    except Exception:  # noqa: BLE001 - the tool body reports the real error
+        return True
+
+
+async def _check(svc: Services, request: SyncRequest, *, check_schedule: bool = True) -> list[Problem]:
     """Every problem with the request, judged against the live model and target."""
     if request.target.object is None:
         return []
@@ -56,7 +71,7 @@ async def _check(svc: Services, request: SyncRequest) -> list[Problem]:
         models=await _models(svc, request),
         target_object=obj,
         target_fields=fields,
-        schedule_options=await svc.schedule_options(),
+        schedule_options=await svc.schedule_options() if check_schedule else [],
     )
 
 
@@ -80,6 +95,7 @@ async def create_sync(
     ] = None,
     active: Annotated[bool | None, Field(description="Enable the schedule right away.")] = None,
     dry_run: Annotated[bool, Field(description="Only check and return the request; create nothing.")] = False,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_changes)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = services(ctx)
     if identity is not None and identities is not None:
@@ -103,6 +119,14 @@ async def create_sync(
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
         raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
     await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
+    held_inactive = False
+    if mode in CHANGING_MODES:
+        answer = confirmation.data if isinstance(confirmation, AcceptedElicitation) else None
+        if isinstance(answer, NotAsked):
+            held_inactive = answer.reason == "unsupported" and active is not False
+            request = request.model_copy(update={"active": False}) if held_inactive else request
+        elif not (isinstance(answer, Confirmation) and answer.confirm):
+            raise fail(f"Sync '{name}' was not created: the user did not confirm changing records in mode '{mode}'.")
     try:
         sync = await svc.client.syncs.create(request)
     except (BadRequestError, UnprocessableEntityError) as error:
@@ -111,7 +135,13 @@ async def create_sync(
         raise fail(explain(
             error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
         )) from None
-    return _created(sync)
+    result = _created(sync)
+    if held_inactive:
+        result.next_step = (
+            f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
+            f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
+        )
+    return result
 
 
 def _created(sync: Sync) -> SyncResult:

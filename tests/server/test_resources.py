@@ -99,7 +99,7 @@ async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
 async def test_every_tool_has_title_hints_description_and_output_schema(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
         tools = (await client.list_tools()).tools
-    assert len(tools) == 16
+    assert len(tools) == 17
     for tool in tools:
         hints = tool.annotations
         assert tool.title and hints is not None, tool.name
@@ -109,4 +109,4 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
         for name, prop in tool.input_schema.get("properties", {}).items():
             assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
-    assert writers == {"create_connection", "create_model", "create_sync", "start_sync"}
+    assert writers == {"create_connection", "create_model", "create_sync", "start_sync", "activate_sync"}

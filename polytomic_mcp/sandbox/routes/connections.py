@@ -15,14 +15,14 @@ async def list_connections(request: Request) -> Response:
     """List the workspace's connections (unpaginated, newest-updated first)."""
     ctx = context(request)
     items = sorted(ctx.workspace.connections.values(), key=lambda c: c["_rev"], reverse=True)
-    return ok([render.connection(c, ctx.version) for c in items])
+    return ok([render.connection(c, ctx.version, mask=not ctx.workspace.leak_secrets) for c in items])
 
 
 async def create_connection(request: Request) -> Response:
     """Create a connection; OAuth types come back with an ``auth_url`` to open."""
     ctx = context(request)
     conn = domain.create_connection(ctx.workspace, json_body(request))
-    return ok(render.connection(conn, ctx.version, with_auth=True))
+    return ok(render.connection(conn, ctx.version, with_auth=True, mask=not ctx.workspace.leak_secrets))
 
 
 async def test_connection(request: Request) -> Response:
@@ -34,14 +34,14 @@ async def test_connection(request: Request) -> Response:
 async def get_connection(request: Request) -> Response:
     """Return one connection with secrets masked."""
     ctx = context(request)
-    return ok(render.connection(domain.get_connection(ctx.workspace, request.path_params["id"]), ctx.version))
+    return ok(render.connection(domain.get_connection(ctx.workspace, request.path_params["id"]), ctx.version, mask=not ctx.workspace.leak_secrets))
 
 
 async def update_connection(request: Request) -> Response:
     """Replace name and configuration (omitted keys are cleared)."""
     ctx = context(request)
     conn = domain.update_connection(ctx.workspace, request.path_params["id"], json_body(request))
-    return ok(render.connection(conn, ctx.version, with_auth=True))
+    return ok(render.connection(conn, ctx.version, with_auth=True, mask=not ctx.workspace.leak_secrets))
 
 
 async def delete_connection(request: Request) -> Response:
