@@ -52,7 +52,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         try:
             found = await svc.client.connections.get(connection_id)
         except NotFoundError:
-            raise ResourceNotFoundError(f"no connection {connection_id}; read polytomic://connections") from None
+            raise ResourceNotFoundError(SECRETS.scrub(f"no connection {connection_id}; read polytomic://connections")) from None
         except PolytomicError as error:
             raise ResourceError(f"could not read connection: {svc.scrub(error.message)}") from None
         detail = await connection_detail(svc, found)
@@ -85,7 +85,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         try:
             found = await svc.client.models.get(model_id)
         except NotFoundError:
-            raise ResourceNotFoundError(f"no model {model_id}; read polytomic://models") from None
+            raise ResourceNotFoundError(SECRETS.scrub(f"no model {model_id}; read polytomic://models")) from None
         except PolytomicError as error:
             raise ResourceError(f"could not read model: {svc.scrub(error.message)}") from None
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
