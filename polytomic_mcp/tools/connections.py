@@ -22,8 +22,8 @@ from .results import ConnectionBrief, ConnectionDetail, ConnectionList
 from .secrets import SECRETS, resolve_env_references, secret_values
 from .services import Services, services
 
-CursorArg = Annotated[str | None, Field(description="`next_cursor` from the previous page.")]
-LimitArg = Annotated[int | None, Field(description="Page size (default 50, max 100).", ge=1, le=100)]
+CursorArg = Annotated[str | None, Field(description="next_cursor of the previous page.")]
+LimitArg = Annotated[int | None, Field(description="Page size, default 50.", ge=1, le=100)]
 
 
 async def connection_detail(svc: Services, connection: Connection, next_step: str | None = None) -> ConnectionDetail:
@@ -50,15 +50,15 @@ async def connection_detail(svc: Services, connection: Connection, next_step: st
 @tool(title="Create a connection", read_only=False, destructive=False, idempotent=False)
 async def create_connection(
     ctx: Context,
-    name: Annotated[str, Field(description="Unique display name, e.g. 'MongoDB Connection'.", min_length=1, max_length=200)],
-    type: Annotated[str, Field(description="Connection type id from list_connection_types, e.g. 'mongodb'.", min_length=1)],
+    name: Annotated[str, Field(description="Unique display name.", min_length=1, max_length=200)],
+    type: Annotated[str, Field(description="Type id, e.g. 'mongodb'.", min_length=1)],
     configuration: Annotated[
-        dict[str, Any], Field(description="Type-specific settings; see get_connection_type for the fields.")
+        dict[str, Any], Field(description="Type-specific settings (see get_connection_type).")
     ],
     redirect_url: Annotated[
-        str | None, Field(description="OAuth types: where the browser returns after authorization.")
+        str | None, Field(description="OAuth: where the browser returns afterwards.")
     ] = None,
-    validate: Annotated[bool, Field(description="Probe the upstream system before saving (default true).")] = True,
+    validate: Annotated[bool, Field(description="Probe the upstream system before saving.")] = True,
 ) -> ConnectionDetail:
     svc = services(ctx)
     kind = await resolve_type(svc, type)

@@ -71,15 +71,15 @@ async def list_source_objects(
 @tool(title="Create a model", read_only=False, destructive=False, idempotent=False)
 async def create_model(
     ctx: Context,
-    name: Annotated[str, Field(description="Unique model name, e.g. 'MongoDB Model'.", min_length=1, max_length=200)],
+    name: Annotated[str, Field(description="Unique model name.", min_length=1, max_length=200)],
     connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
     configuration: Annotated[
         dict[str, Any],
-        Field(description="Source-specific, e.g. {'database': 'example', 'collection': 'users'} or {'table': 'public.users'}."),
+        Field(description="Source-specific, e.g. {'database', 'collection'} or {'table'}."),
     ],
-    fields: Annotated[list[str] | None, Field(description="Source fields to include (all when omitted).")] = None,
-    identifier: Annotated[str | None, Field(description="Field that uniquely identifies a record.")] = None,
-    labels: Annotated[list[str] | None, Field(description="Labels to tag the model with.")] = None,
+    fields: Annotated[list[str] | None, Field(description="Source fields to include (default all).")] = None,
+    identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
+    labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
 ) -> ModelDetail:
     svc = services(ctx)
     await usable_connection(svc, connection_id, "source")

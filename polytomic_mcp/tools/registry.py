@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from polytomic_mcp.client import PolytomicError
 
 from .errors import explain, fail
+from .schema_compact import compact_input_schema, compact_output_schema
 from .secrets import SECRETS
 from .services import services
 
@@ -77,7 +78,6 @@ def tool(
             family=family,
             fn=run,
             annotations=ToolAnnotations(
-                title=title,
                 read_only_hint=read_only,
                 destructive_hint=destructive,
                 idempotent_hint=idempotent,
@@ -118,3 +118,14 @@ def register(server: MCPServer, names: Iterable[str]) -> None:
             annotations=spec.annotations,
             structured_output=True,
         )
+        _compact_advertised_schemas(server, spec.name)
+
+
+def _compact_advertised_schemas(server: MCPServer, name: str) -> None:
+    """Publish compact input/output schemas (validation keeps using the pydantic models)."""
+    registered = server._tool_manager.get_tool(name)  # noqa: SLF001 - mcp 2.3 has no public hook for this
+    registered.parameters = compact_input_schema(registered.parameters)
+    metadata = registered.fn_metadata
+    if metadata.output_schema is not None:
+        metadata.output_schema = compact_output_schema(metadata.output_schema)
+    registered.__dict__.pop("output_schema", None)

@@ -72,7 +72,7 @@ class ConnectionList(BaseModel):
 
     connections: list[ConnectionBrief]
     total: int
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 
 class ConnectionDetail(BaseModel):
@@ -118,7 +118,7 @@ class ModelList(BaseModel):
     """One page of models."""
 
     models: list[ModelBrief]
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 
 class ModelDetail(BaseModel):
@@ -155,7 +155,7 @@ class TargetObjectPage(BaseModel):
     connection_id: str
     objects: list[TargetObjectBrief]
     total: int = Field(description="Objects matching `search` across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
     next_step: str
 
 
@@ -199,7 +199,7 @@ class SyncList(BaseModel):
     """One page of syncs."""
 
     syncs: list[SyncSummary]
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` to get the next page.")
+    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 
 class SyncDetail(BaseModel):

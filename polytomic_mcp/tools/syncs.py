@@ -80,7 +80,7 @@ async def create_sync(
     ctx: Context,
     name: Annotated[str, Field(description="Unique sync name.", min_length=1, max_length=200)],
     mode: Annotated[str, Field(description="One of the target object's modes, e.g. 'create', 'updateOrCreate'.")],
-    target: Annotated[SyncTarget, Field(description="{'connection_id': destination id, 'object': target object id}.")],
+    target: Annotated[SyncTarget, Field(description="{'connection_id', 'object'}: destination and object id.")],
     fields: Annotated[
         list[SyncField],
         Field(description="Mappings: [{'source': {'model_id', 'field'}, 'target': target field id}]."),
@@ -88,13 +88,13 @@ async def create_sync(
     schedule: Annotated[Schedule, Field(description="{'frequency': 'manual'|'continuous'|'hourly'|'daily'|...}.")],
     identity: Annotated[
         SyncIdentity | None,
-        Field(description="Record matching: {'source': {'model_id', 'field'}, 'target': field id, 'function': 'Equality'}."),
+        Field(description="How records match: {'source': {'model_id', 'field'}, 'target', 'function'}."),
     ] = None,
     identities: Annotated[
-        SyncIdentities | None, Field(description="Several identity mappings: {'mappings': [...], 'strategy': 'priority'}.")
+        SyncIdentities | None, Field(description="Several identities: {'mappings': [...], 'strategy'}.")
     ] = None,
-    active: Annotated[bool | None, Field(description="Enable the schedule right away.")] = None,
-    dry_run: Annotated[bool, Field(description="Only check and return the request; create nothing.")] = False,
+    active: Annotated[bool | None, Field(description="Enable the schedule now.")] = None,
+    dry_run: Annotated[bool, Field(description="Only check; create nothing.")] = False,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_changes)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = services(ctx)
