@@ -10,7 +10,7 @@ from typing import Any
 
 from mcp.server import MCPServer, NotificationOptions
 from mcp.server.context import CallNext, ServerRequestContext
-from mcp_types import CallToolResult, TextContent
+from mcp_types import CallToolResult, EmptyResult, SetLevelRequestParams, TextContent
 
 from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
@@ -113,7 +113,18 @@ def build_server(
     register_resources(server, state)
     register_prompts(server)
     _advertise_list_changed(server)
+    _accept_log_level(server, state)
     return server
+
+
+def _accept_log_level(server: MCPServer, state: ServerState) -> None:
+    """Declare the logging capability and honour logging/setLevel (2025-era clients)."""
+
+    async def set_level(ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
+        state.log_level = params.level
+        return EmptyResult()
+
+    server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)  # noqa: SLF001
 
 
 def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..., Any]:

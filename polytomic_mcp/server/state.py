@@ -39,6 +39,7 @@ class ServerState:
 
     read_only: bool = False
     secret_prefix: str = "POLYTOMIC_SECRET_"
+    log_level: str = "info"
     factory: Callable[[str], PolytomicClient] | None = None
     services: Services | None = None
     _tenants: OrderedDict[str, Services] = field(default_factory=OrderedDict)

@@ -15,7 +15,7 @@ from .connection_types import resolve_type
 from .errors import explain, fail
 from .guards import fetch_connection, refuse_duplicate
 from .masking import masked_configuration
-from .notify import resources_changed
+from .notify import resources_changed, tell
 from .paging import page
 from .registry import tool
 from .results import ConnectionBrief, ConnectionDetail, ConnectionList
@@ -93,6 +93,7 @@ async def create_connection(
         )) from None
     await resources_changed(ctx)
     if connection.needs_authorization:
+        await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
         step = "After the person has authorized, call get_connection(id) to confirm status 'healthy'."
     else:
         step = "Use the id in create_model (source) or list_target_objects (destination)."

@@ -13,7 +13,7 @@ from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
-from .notify import resources_changed
+from .notify import resources_changed, tell
 from .registry import tool
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
 from .services import services
@@ -91,6 +91,7 @@ async def create_model(
 
     async def progress(job: Job, polls: int) -> None:
         await ctx.report_progress(polls, None, f"model job {job.status}")
+        await tell(ctx, "info", f"model '{name}': Polytomic job {job.status}")
 
     await ctx.report_progress(0, None, "creating model")
     try:

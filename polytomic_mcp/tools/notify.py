@@ -1,10 +1,16 @@
-"""Tell the client that the resource list changed (after a create), on both protocol eras."""
+"""Notifications to the client: resources/list_changed after a create, and MCP log messages."""
 
 from __future__ import annotations
 
 import logging
+import warnings
 
+from mcp import MCPDeprecationWarning
 from mcp.server.mcpserver import Context
+
+from .secrets import SECRETS
+
+LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 
 logger = logging.getLogger("polytomic_mcp.tools")
 
@@ -17,3 +23,21 @@ async def resources_changed(ctx: Context) -> None:
             await ctx.session.send_resource_list_changed()
     except Exception as error:  # noqa: BLE001 - a notification must never fail the tool
         logger.debug("resources/list_changed not sent: %s", type(error).__name__)
+
+
+async def tell(ctx: Context, level: str, message: str) -> None:
+    """Send an MCP log message at ``level`` if the client's chosen level lets it through.
+
+    Progress and warnings go to the user's log view this way; a client that cannot take
+    them is not an error. MCP logging is deprecated in newer protocol versions, so the
+    SDK's deprecation warning is silenced here on purpose.
+    """
+    minimum = getattr(ctx.request_context.lifespan_context, "log_level", "info")
+    if LEVELS.index(level) < LEVELS.index(minimum if minimum in LEVELS else "info"):
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
+            await ctx.log(level, SECRETS.scrub(message), logger_name="polytomic")
+    except Exception as error:  # noqa: BLE001 - a log message must never fail the tool
+        logger.debug("log notification not sent: %s", type(error).__name__)

@@ -23,6 +23,7 @@ from .confirm import CHANGING_MODES, Confirmation, NotAsked, confirm_changes
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
+from .notify import tell
 from .registry import tool
 from .results import SyncDetail, SyncList, SyncResult
 from .services import Services, services
@@ -137,6 +138,7 @@ async def create_sync(
         )) from None
     result = _created(sync)
     if held_inactive:
+        await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")
         result.next_step = (
             f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
             f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
