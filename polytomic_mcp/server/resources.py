@@ -16,6 +16,17 @@ from polytomic_mcp.tools.secrets import SECRETS
 from .state import ServerState
 
 MAX_COMPLETIONS = 100
+MAX_LISTED = 100
+"""Resource lists show at most this many items (resources cannot page); the tools page through the rest."""
+
+
+def _listing(kind: str, items: list[dict[str, object]], tool: str) -> dict[str, object]:
+    """A bounded list: the first items, the total, and how to see the others."""
+    shown = items[:MAX_LISTED]
+    listing: dict[str, object] = {kind: shown, "total": len(items)}
+    if len(items) > len(shown):
+        listing["more"] = f"{len(items) - len(shown)} more; call {tool}(cursor=...) to page through all of them"
+    return listing
 
 
 def _json(value: object) -> str:
@@ -30,7 +41,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         "polytomic://connections",
         name="connections",
         title="Polytomic connections",
-        description="Every connection: id, name, type, status.",
+        description="Connections (id, name, type, status): the first 100 and the total.",
         mime_type="application/json",
     )
     async def connections() -> str:
@@ -38,7 +49,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
             items = await state.current().client.connections.list()
         except PolytomicError as error:
             raise ResourceError(f"could not list connections: {state.current().scrub(error.message)}") from None
-        return _json([{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items])
+        rows = [{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items]
+        return _json(_listing("connections", rows, "list_connections"))
 
     @server.resource(
         "polytomic://connections/{connection_id}",
@@ -62,7 +74,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         "polytomic://models",
         name="models",
         title="Polytomic models",
-        description="Every model: id, name, connection id.",
+        description="Models (id, name, connection id): the first 100 and the total.",
         mime_type="application/json",
     )
     async def models() -> str:
@@ -71,7 +83,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
             items = await svc.client.models.list().to_list()
         except PolytomicError as error:
             raise ResourceError(f"could not list models: {svc.scrub(error.message)}") from None
-        return _json([{"id": m.id, "name": m.name, "connection_id": m.connection_id} for m in items])
+        rows = [{"id": m.id, "name": m.name, "connection_id": m.connection_id} for m in items]
+        return _json(_listing("models", rows, "list_models"))
 
     @server.resource(
         "polytomic://models/{model_id}",

@@ -1,22 +1,51 @@
-"""The embedded sandbox: a client wired to an in-process simulation of the Polytomic API."""
+"""The embedded sandbox: a client wired to an in-process simulation of the Polytomic API.
+
+The sandbox (and Starlette under it) is only imported and built on the first API call,
+so a stdio server in ``--sandbox`` mode starts as fast as one for the real API.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx2
+
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
 from polytomic_mcp.settings import Settings
 
+if TYPE_CHECKING:
+    from polytomic_mcp.sandbox import Sandbox
+
 SANDBOX_BASE_URL = "http://sandbox.polytomic.local"
+DEMO_API_KEY = "pk_sandbox_demo"
+
+
+class LazyTransport(httpx2.AsyncBaseTransport):
+    """Builds the real transport on the first request."""
+
+    def __init__(self, make: Callable[[], httpx2.AsyncBaseTransport]) -> None:
+        self._make = make
+        self._transport: httpx2.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self._transport is None:
+            self._transport = self._make()
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
 
 
 def sandbox_client(settings: Settings, sandbox: Sandbox | None = None, *, api_key: str = DEMO_API_KEY) -> PolytomicClient:
     """A client for a workspace of ``sandbox`` (the demo one by default; a fresh sandbox when none is given)."""
-    sandbox = sandbox or new_sandbox()
+    transport = sandbox.transport() if sandbox is not None else LazyTransport(lambda: new_sandbox().transport())
     return PolytomicClient(
         api_key,
         base_url=SANDBOX_BASE_URL,
         api_version=settings.api_version,
-        transport=sandbox.transport(),
+        transport=transport,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
     )
@@ -24,6 +53,8 @@ def sandbox_client(settings: Settings, sandbox: Sandbox | None = None, *, api_ke
 
 def new_sandbox() -> Sandbox:
     """A sandbox with the demo workspace."""
+    from polytomic_mcp.sandbox import Sandbox
+
     sandbox = Sandbox(base_url=SANDBOX_BASE_URL)
     sandbox.add_workspace(DEMO_API_KEY, org_name="Sandbox Org")
     return sandbox

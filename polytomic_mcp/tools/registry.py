@@ -107,7 +107,10 @@ def compact_result(model: BaseModel) -> CallToolResult:
 
 
 def register(server: MCPServer, names: Iterable[str]) -> None:
-    """Add the named tools to ``server``."""
+    """Add the named tools to ``server`` with compact schemas (output schemas precomputed when available)."""
+    from .output_schemas import load
+
+    precomputed = load()
     for name in names:
         spec = SPECS[name]
         server.add_tool(
@@ -116,16 +119,13 @@ def register(server: MCPServer, names: Iterable[str]) -> None:
             title=spec.title,
             description=spec.description,
             annotations=spec.annotations,
-            structured_output=True,
+            structured_output=name not in precomputed,
         )
-        _compact_advertised_schemas(server, spec.name)
-
-
-def _compact_advertised_schemas(server: MCPServer, name: str) -> None:
-    """Publish compact input/output schemas (validation keeps using the pydantic models)."""
-    registered = server._tool_manager.get_tool(name)  # noqa: SLF001 - mcp 2.3 has no public hook for this
-    registered.parameters = compact_input_schema(registered.parameters)
-    metadata = registered.fn_metadata
-    if metadata.output_schema is not None:
-        metadata.output_schema = compact_output_schema(metadata.output_schema)
-    registered.__dict__.pop("output_schema", None)
+        registered = server._tool_manager.get_tool(name)  # noqa: SLF001 - mcp 2.3 has no public hook for this
+        registered.parameters = compact_input_schema(registered.parameters)
+        metadata = registered.fn_metadata
+        if name in precomputed:
+            metadata.output_schema = precomputed[name]
+        elif metadata.output_schema is not None:
+            metadata.output_schema = compact_output_schema(metadata.output_schema)
+        registered.__dict__.pop("output_schema", None)

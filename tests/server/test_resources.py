@@ -29,7 +29,10 @@ async def test_connection_and_model_resources(sandbox: Sandbox, mode: str) -> No
         assert templates == {"polytomic://connections/{connection_id}", "polytomic://models/{model_id}"}
 
         connections = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
-        assert connections == [{"id": mongo["id"], "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"}]
+        assert connections == {
+            "connections": [{"id": mongo["id"], "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"}],
+            "total": 1,
+        }
         one = (await client.read_resource(f"polytomic://connections/{mongo['id']}")).contents[0]
         assert one.mime_type == "application/json"
         detail = json.loads(one.text)
@@ -37,7 +40,7 @@ async def test_connection_and_model_resources(sandbox: Sandbox, mode: str) -> No
         assert "secret" not in one.text
 
         models = json.loads((await client.read_resource("polytomic://models")).contents[0].text)
-        assert models == [{"id": model["id"], "name": "MongoDB Model", "connection_id": mongo["id"]}]
+        assert models == {"models": [{"id": model["id"], "name": "MongoDB Model", "connection_id": mongo["id"]}], "total": 1}
         fields = json.loads((await client.read_resource(f"polytomic://models/{model['id']}")).contents[0].text)["fields"]
         assert {"name": "email", "type": "string"} in fields
 
@@ -110,3 +113,13 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
             assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
     assert writers == {"create_connection", "create_model", "create_sync", "start_sync", "activate_sync"}
+
+
+async def test_resource_lists_are_bounded(sandbox: Sandbox) -> None:
+    workspace = sandbox.workspace(next(iter(sandbox.workspaces)))
+    for index in range(150):
+        workspace.add_connection(f"c{index:03d}", "mongodb", {"hosts": "example.mongodb.net"})
+    async with mcp_session(sandbox) as client:
+        listing = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
+    assert len(listing["connections"]) == 100 and listing["total"] == 150
+    assert "50 more" in listing["more"] and "list_connections" in listing["more"]

@@ -1,4 +1,4 @@
-"""Base classes shared by every API model."""
+"""Base classes shared by every API model (validators are built on first use, which keeps start-up fast)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pydantic import BaseModel, ConfigDict
 class APIModel(BaseModel):
     """A response object: wire names, unknown fields kept so new API fields never break parsing."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class RequestModel(BaseModel):
     """A request body: unknown fields rejected; ``to_body`` drops unset options."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body sent to the API, with ``None`` options left out."""

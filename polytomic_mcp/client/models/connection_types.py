@@ -44,7 +44,7 @@ class ConnectionType(APIModel):
 class ConfigField(BaseModel):
     """One configuration property of a connection type, flattened to a dotted path."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str = Field(description="Dotted key, e.g. 'hosts' or 'basic.username'; '[]' marks array items.")
     type: str | None = None
@@ -72,6 +72,8 @@ class ConfigField(BaseModel):
 
 class ConfigurationSchema(BaseModel):
     """GET /api/connection_types/{id}: the raw JSON Schema and its flattened fields."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type_id: str
     raw: dict[str, Any]

@@ -1,0 +1,91 @@
+"""Run every benchmark, print a table with the budgets, and write the figures as JSON.
+
+    python bench/run.py            # all figures (a few minutes on 2 cores)
+    python bench/run.py --quick    # fewer rounds, for a smoke check
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import anyio  # noqa: E402
+import cold_start  # noqa: E402
+import context_cost  # noqa: E402
+import http_load  # noqa: E402
+import overhead  # noqa: E402
+import result_size  # noqa: E402
+from common import REPO, sandbox_http  # noqa: E402
+
+BUDGETS = {
+    "cold start ratio vs bare mcp server": ("<= 1.15", lambda r: r["cold_start"]["ratio"] <= 1.15),
+    "stdio tool-call overhead (median)": ("<= 1.5 ms", lambda r: r["overhead"]["stdio_added_ms"] <= 1.5),
+    "tools/list context cost": ("<= 5,000 tokens", lambda r: r["context"]["total_tokens"] <= 5000),
+    "largest list/get result": ("<= 4,000 tokens", lambda r: r["result_size"]["largest"] <= 4000),
+    "HTTP p99 / p50 (50 x 20, stateless)": ("<= 3", lambda r: r["http"]["p99_over_p50"] <= 3),
+}
+
+
+async def collect(quick: bool) -> dict[str, object]:
+    results: dict[str, object] = {}
+    results["cold_start"] = cold_start.run(rounds=3 if quick else 9)
+    with sandbox_http() as url:
+        results["overhead"] = await overhead.run(url, rounds=40 if quick else 300)
+    results["context"] = await context_cost.run()
+    results["result_size"] = await result_size.run()
+    results["http"] = await http_load.run(clients=50, calls=5 if quick else 20)
+    return results
+
+
+def table(results: dict[str, dict]) -> str:
+    c, o, x, s, h = (results[k] for k in ("cold_start", "overhead", "context", "result_size", "http"))
+    rows = [
+        ("cold start, `polytomic-mcp --sandbox` (stdio, to tools/list)", f"{c['polytomic_ms']:.0f} ms", "median"),
+        ("cold start, bare mcp server with one tool", f"{c['bare_ms']:.0f} ms", "median"),
+        ("cold start ratio", f"{c['ratio']:.2f}", "budget <= 1.15"),
+        ("get_connection, client direct (HTTP to sandbox)", f"{o['direct_ms']:.2f} ms", "median"),
+        ("get_connection over stdio", f"{o['stdio_ms']:.2f} ms (+{o['stdio_added_ms']:.2f})", "budget <= +1.5 ms"),
+        ("get_connection in memory", f"{o['memory_ms']:.2f} ms (+{o['memory_added_ms']:.2f})", ""),
+        ("get_connection over Streamable HTTP", f"{o['http_ms']:.2f} ms (+{o['http_added_ms']:.2f})", ""),
+        ("tools/list size", f"{x['total_chars']:,} chars, ~{x['total_tokens']:,.0f} tokens", "budget <= 5,000 tokens"),
+        ("most expensive tools", ", ".join(f"{t['tool']} {t['tokens']:.0f}" for t in x["top5"]), "tokens"),
+        ("largest result (1,000 connections/models, 900x50 target)",
+         f"~{s['largest']:,.0f} tokens ({max(s['tokens'], key=s['tokens'].get)})", "budget <= 4,000 tokens"),
+        ("list tools return next_cursor on a big workspace", ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in s["lists_page"].items()), ""),
+        ("HTTP 50 clients x 20 calls, stateless", f"{h['throughput_per_s']:.0f} calls/s, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms", ""),
+        ("HTTP p99 / p50", f"{h['p99_over_p50']:.2f}", "budget <= 3"),
+    ]
+    lines = ["| measure | value | note |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {n} |" for a, b, n in rows]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "latest.json")
+    args = parser.parse_args()
+    results = anyio.run(collect, args.quick)
+    verdicts = {name: {"budget": budget, "met": bool(check(results))} for name, (budget, check) in BUDGETS.items()}
+    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    payload = {"date": datetime.date.today().isoformat(), "machine": machine, "results": results, "budgets": verdicts}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2))
+    print(f"{payload['date']}, {machine['cores']} cores, Python {machine['python']}\n")
+    print(table(results))
+    print()
+    for name, verdict in verdicts.items():
+        print(f"{'met ' if verdict['met'] else 'MISS'}  {name} ({verdict['budget']})")
+    print(f"\nfigures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
