@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,11 +65,18 @@ def fault_response(kind: str, config: FaultConfig) -> tuple[int, dict[str, Any],
     return status, {"status": status, "message": _MESSAGES[kind], "key": "", "metadata": None}, headers
 
 
+def _remember_trio_is_absent() -> None:
+    """httpx2's ASGI transport tries ``import sniffio`` on every request; record once that it is not installed."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 class SandboxTransport(httpx2.AsyncBaseTransport):
     """Runs requests against the sandbox app in-process; a response marked "drop" becomes ``httpx2.ReadError``."""
 
     def __init__(self, app: Any) -> None:
         self._inner = httpx2.ASGITransport(app=app)
+        _remember_trio_is_absent()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._inner.handle_async_request(request)
