@@ -18,7 +18,7 @@ import httpx2
 
 from .. import __version__
 from ._errors import build_status_error
-from ._exceptions import RequestTimeoutError, ResponseParseError, TransportError
+from ._exceptions import InvalidRequestError, RequestTimeoutError, ResponseParseError, TransportError
 from ._retry import is_retryable_status, next_delay
 from ._secrets import redact
 
@@ -131,6 +131,11 @@ class HTTPCore:
         while True:
             try:
                 response = await self._http.request(method, path, params=query, json=json, headers=headers)
+            except httpx2.InvalidURL as exc:
+                raise InvalidRequestError(
+                    f"{method} request not sent: {exc} (an id, cursor or parameter is too long or malformed)",
+                    idempotency_key=idempotency_key,
+                ) from None
             except httpx2.TransportError as exc:
                 error = self._transport_error(exc, method, path, idempotency_key)
                 if attempt >= self.max_retries:
