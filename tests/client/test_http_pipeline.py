@@ -253,3 +253,13 @@ async def test_json_body_is_what_the_model_dumps() -> None:
         "configuration": {"hosts": "h"},
         "validate": False,
     }
+
+
+async def test_an_overlong_id_is_an_invalid_request_not_a_crash() -> None:
+    from polytomic_mcp.client import InvalidRequestError
+
+    script = Script(httpx2.Response(200, json=ME))
+    async with client_for(script) as client:
+        with pytest.raises(InvalidRequestError, match="too long"):
+            await client.connections.get("é" * 30_000)
+    assert script.requests == []

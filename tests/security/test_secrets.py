@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from mcp import Client, MCPError
-from server_support import BASE_URL, MODES, call_error, call_ok
+from server_support import BASE_URL, MODES, call_error, call_ok, stdio_exchange
 from workflow import SALESFORCE, authorize, model_args, sync_args
 
 from polytomic_mcp.client import PolytomicClient
@@ -173,13 +171,9 @@ def test_stderr_of_a_stdio_server_never_carries_secrets() -> None:
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "create_connection", "arguments": {
             "name": "M", "type": "mongodb", "configuration": {"hosts": "example.mongodb.net", "password": CANARY_PASSWORD}}}},
     ]
-    stdin = "".join(json.dumps(m) + "\n" for m in messages)
-    process = subprocess.run(
-        [sys.executable, "-m", "polytomic_mcp", "--sandbox", "--log-level", "DEBUG"],
-        input=stdin, capture_output=True, text=True, env=env, timeout=60,
-    )
-    assert '"id":3' in process.stdout.replace(" ", "")
-    assert "HTTP Request" in process.stderr or "DEBUG" in process.stderr, "debug logging was on"
+    stdout, stderr = stdio_exchange(messages, 3, "--log-level", "DEBUG", env=env)
+    assert '"id":3' in stdout.replace(" ", "")
+    assert "HTTP Request" in stderr or "DEBUG" in stderr, "debug logging was on"
     for canary in (CANARY_PASSWORD, CANARY_ENV):
-        assert canary not in process.stderr
-        assert canary not in process.stdout
+        assert canary not in stderr
+        assert canary not in stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from mcp import Client, StdioServerParameters
+from server_support import handshake, stdio_exchange
 from workflow import MONGO
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -73,17 +75,12 @@ async def test_streamable_http(http_server: str, mode: str) -> None:
 
 
 def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
-    request = (
-        '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",'
-        '"capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n'
-    )
-    process = subprocess.run(
-        [sys.executable, "-m", "polytomic_mcp", "--sandbox", "--log-level", "DEBUG"],
-        input=request, capture_output=True, text=True, timeout=30,
-    )
-    lines = [line for line in process.stdout.splitlines() if line.strip()]
-    assert lines and all(line.startswith('{"jsonrpc"') or line.startswith('{"id"') or line.startswith("{") for line in lines)
-    assert '"serverInfo"' in lines[0]
+    create = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "create_connection", "arguments": MONGO}}
+    stdout, stderr = stdio_exchange(handshake(create), 2, "--log-level", "DEBUG")
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    assert len(lines) >= 2 and '"serverInfo"' in lines[0]
+    assert all(json.loads(line)["jsonrpc"] == "2.0" for line in lines)
+    assert "DEBUG" in stderr, "logs went to stderr"
 
 
 def test_missing_key_exits_2_with_what_to_set() -> None:
