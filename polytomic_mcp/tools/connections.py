@@ -23,7 +23,7 @@ from .secrets import SECRETS, resolve_env_references, secret_values
 from .services import Services, services
 
 CursorArg = Annotated[str | None, Field(description="next_cursor of the previous page.")]
-LimitArg = Annotated[int | None, Field(description="Page size, default 50.", ge=1, le=100)]
+LimitArg = Annotated[int | None, Field(description="Page size, at most 50 (default).", ge=1, le=50)]
 
 
 async def connection_detail(svc: Services, connection: Connection, next_step: str | None = None) -> ConnectionDetail:

@@ -10,7 +10,7 @@ from .errors import fail
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 100
+MAX_LIMIT = 50
 
 
 def encode_cursor(offset: int) -> str:

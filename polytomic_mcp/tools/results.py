@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from polytomic_mcp.client.models import Execution, SyncProblem, SyncSummary
+from polytomic_mcp.client.models import Execution, SyncProblem
 
 from .sync_check import Problem
 
@@ -195,10 +195,21 @@ class SyncResult(BaseModel):
     next_step: str
 
 
+class SyncBrief(BaseModel):
+    """A sync in a list."""
+
+    id: str
+    name: str
+    mode: str | None = None
+    active: bool | None = None
+    target_connection_id: str | None = None
+    target_object: str | None = None
+
+
 class SyncList(BaseModel):
     """One page of syncs."""
 
-    syncs: list[SyncSummary]
+    syncs: list[SyncBrief]
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 

@@ -25,7 +25,7 @@ from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
 from .notify import tell
 from .registry import tool
-from .results import SyncDetail, SyncList, SyncResult
+from .results import SyncBrief, SyncDetail, SyncList, SyncResult
 from .services import Services, services
 from .sync_check import Problem, check_sync
 from .targets import find_target_object, target_fields
@@ -174,7 +174,13 @@ async def list_syncs(
     except PolytomicError as error:
         raise fail(explain(error, action="list syncs", not_found="Pass `next_cursor` unchanged or omit it.")) from None
     needle = (search or "").lower()
-    return SyncList(syncs=[s for s in result.items if needle in s.name.lower()], next_cursor=result.next_page_token)
+    syncs = [
+        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active,
+                  target_connection_id=s.target_connection_id, target_object=s.target_object)
+        for s in result.items
+        if needle in s.name.lower()
+    ]
+    return SyncList(syncs=syncs, next_cursor=result.next_page_token)
 
 
 @tool(title="Get a sync", read_only=True, destructive=False, idempotent=True)

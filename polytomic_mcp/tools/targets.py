@@ -10,7 +10,7 @@ from pydantic import Field
 from polytomic_mcp.client import PolytomicError
 from polytomic_mcp.client.models import TargetFields, TargetObject
 
-from .connections import CursorArg
+from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import usable_connection
 from .paging import page
@@ -57,7 +57,7 @@ async def list_target_objects(
     ctx: Context,
     connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
     search: Annotated[str | None, Field(description="Case-insensitive substring of the object id or name.")] = None,
-    limit: Annotated[int | None, Field(description="Page size (default 50, max 100).", ge=1, le=100)] = None,
+    limit: LimitArg = None,
     cursor: CursorArg = None,
 ) -> TargetObjectPage:
     svc = services(ctx)

@@ -124,7 +124,7 @@ async def tenant_session(url: str, key: str, name: str, calls: int, mode: str) -
                         "name": f"{name}-conn-{index}", "type": "mongodb",
                         "configuration": {"hosts": "example.mongodb.net", "password": f"{name}-pw-{index:04d}"}})
                 else:
-                    result = await client.call_tool("list_connections", {"limit": 100})
+                    result = await client.call_tool("list_connections", {"limit": 50})
                 assert not result.is_error, result.content[0].text
                 texts.append(result.content[0].text)
             resource = await client.read_resource("polytomic://connections")
