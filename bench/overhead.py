@@ -1,7 +1,8 @@
 """Tool-call overhead: get_connection through MCP against the same API request made directly with the client.
 
 The sandbox runs as an HTTP server; the MCP server talks to it like to the real API, and
-the baseline is the client making the same GET to the same sandbox.
+the baseline is the client making the same GET to the same sandbox. For reference it also
+times a bare mcp server's no-op tool over stdio: the floor of the SDK's stdio transport.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from common import DEMO_KEY, PYTHON, background, clean_env, free_port, median
+from common import DEMO_KEY, PYTHON, REPO, background, clean_env, free_port, median
 from mcp import Client, StdioServerParameters
 
 from polytomic_mcp.client import PolytomicClient
@@ -46,6 +47,10 @@ async def run(sandbox_url: str, rounds: int = 200) -> dict[str, float]:
     async with Client(params) as client:
         stdio = median(await _timed(lambda: client.call_tool("get_connection", arguments), rounds))
 
+    bare = StdioServerParameters(command=PYTHON, args=[str(REPO / "bench" / "bare_server.py")], env=clean_env())
+    async with Client(bare) as client:
+        floor = median(await _timed(lambda: client.call_tool("ping", {}), rounds))
+
     port = free_port()
     args = [PYTHON, "-m", "polytomic_mcp", "--transport", "http", "--port", str(port), "--stateless"]
     with background(args, port, POLYTOMIC_API_KEY=DEMO_KEY, POLYTOMIC_BASE_URL=sandbox_url):
@@ -61,4 +66,5 @@ async def run(sandbox_url: str, rounds: int = 200) -> dict[str, float]:
         "memory_added_ms": (memory - direct) * ms,
         "stdio_added_ms": (stdio - direct) * ms,
         "http_added_ms": (http - direct) * ms,
+        "bare_stdio_ping_ms": floor * ms,
     }

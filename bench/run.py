@@ -52,6 +52,7 @@ def table(results: dict[str, dict]) -> str:
         ("cold start ratio", f"{c['ratio']:.2f}", "budget <= 1.15"),
         ("get_connection, client direct (HTTP to sandbox)", f"{o['direct_ms']:.2f} ms", "median"),
         ("get_connection over stdio", f"{o['stdio_ms']:.2f} ms (+{o['stdio_added_ms']:.2f})", "budget <= +1.5 ms"),
+        ("no-op tool of a bare mcp server over stdio (transport floor)", f"{o['bare_stdio_ping_ms']:.2f} ms", "reference"),
         ("get_connection in memory", f"{o['memory_ms']:.2f} ms (+{o['memory_added_ms']:.2f})", ""),
         ("get_connection over Streamable HTTP", f"{o['http_ms']:.2f} ms (+{o['http_added_ms']:.2f})", ""),
         ("tools/list size", f"{x['total_chars']:,} chars, ~{x['total_tokens']:,.0f} tokens", "budget <= 5,000 tokens"),
