@@ -19,13 +19,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from processes import free_port, stop, wait_for_port
 
 HERE = Path(__file__).resolve().parent
 NODE_PROJECT = HERE / "node"
@@ -306,12 +307,6 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
 # ------------------------------------------------------------------------------------------ servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def stdio_server_command() -> list[str]:
     """The stdio server, as an MCP client launches it."""
     return [sys.executable, "-m", "polytomic_mcp", "--sandbox"]
@@ -347,25 +342,10 @@ def http_server(log_dir: Path, *, stateless: bool = False) -> Iterator[HttpServe
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
     server = HttpServer(f"http://127.0.0.1:{port}/mcp", process, log, stateless)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:  # a TCP connect, not a GET on /mcp (that opens an SSE stream that never ends)
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the HTTP server exited with {process.returncode}:\n{server.log_tail()}") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the HTTP server did not listen on port {port} within {SERVER_START_TIMEOUT:.0f}s:\n{server.log_tail()}") from None
-                time.sleep(0.1)
+        wait_for_port(port, process, timeout=SERVER_START_TIMEOUT, log=server.log_tail)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 # ------------------------------------------------------------------------------------------ clients

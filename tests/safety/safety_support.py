@@ -8,10 +8,8 @@ import json
 import logging
 import os
 import queue
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -20,6 +18,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import processes
 from anyio.from_thread import BlockingPortal
 from hypothesis import strategies as st
 from mcp import Client
@@ -756,37 +755,8 @@ def initialize_request(request_id: int = 1) -> dict[str, Any]:
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def http_server(stateless: bool) -> Iterator[str]:
-    port = free_port()
-    args = [*SERVER_CMD, "--transport", "http", "--port", str(port)]
-    if stateless:
-        args.append("--stateless")
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, env={**os.environ})
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"HTTP server did not start: {log.read().decode()[-2000:]}") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    """The project's Streamable HTTP server on the sandbox (see tests/processes.py)."""
+    with processes.http_server("--sandbox", stateless=stateless) as url:
+        yield url

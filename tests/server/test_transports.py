@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
+import processes
 import pytest
 from mcp import Client, StdioServerParameters
 from server_support import handshake, stdio_exchange
@@ -18,12 +17,6 @@ from workflow import MONGO
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 MODES = ["auto", "legacy"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def list_and_create(client: Client) -> None:
@@ -43,29 +36,8 @@ async def test_stdio_subprocess(mode: str) -> None:
 
 @pytest.fixture(params=[False, True], ids=["stateful", "stateless"])
 def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    port = free_port()
-    args = [sys.executable, "-m", "polytomic_mcp", "--sandbox", "--transport", "http", "--port", str(port)]
-    if request.param:
-        args.append("--stateless")
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})
-    url = f"http://127.0.0.1:{port}/mcp"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"HTTP server did not start: {process.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.1)
+    with processes.http_server("--sandbox", stateless=request.param) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.mark.parametrize("mode", MODES)
