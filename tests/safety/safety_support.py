@@ -23,6 +23,7 @@ from anyio.from_thread import BlockingPortal
 from hypothesis import strategies as st
 from mcp import Client
 from mcp.types import CallToolResult
+from workflow import MONGO, SALESFORCE, sync_args
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -33,16 +34,6 @@ BASE_URL = "http://sandbox.polytomic.test"
 MODES = ["auto", "legacy"]
 LEGACY_VERSION = "2025-11-25"
 
-MONGO = {
-    "name": "MongoDB Connection",
-    "type": "mongodb",
-    "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "secret"},
-}
-SALESFORCE = {
-    "name": "Salesforce Connection",
-    "type": "salesforce",
-    "configuration": {"domain": "https://example.my.salesforce.com"},
-}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -109,17 +100,8 @@ async def seed(client: Client, sandbox: Sandbox) -> Seeded:
 
 
 def sync_arguments(model_id: str, salesforce_id: str) -> dict[str, Any]:
-    return {
-        "name": "Mongo to Salesforce Sync",
-        "mode": "create",
-        "identity": {"source": {"field": "email", "model_id": model_id}, "target": "Email", "function": "equality"},
-        "fields": [
-            {"source": {"field": "first_name", "model_id": model_id}, "target": "FirstName"},
-            {"source": {"field": "last_name", "model_id": model_id}, "target": "LastName"},
-        ],
-        "schedule": {"frequency": "manual"},
-        "target": {"connection_id": salesforce_id, "object": "Contact"},
-    }
+    """The reference workflow's sync, scheduled manually so fuzzing never starts runs."""
+    return {**sync_args(model_id, salesforce_id), "schedule": {"frequency": "manual"}}
 
 
 # --------------------------------------------------------------------------------------------------
