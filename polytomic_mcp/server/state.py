@@ -37,7 +37,6 @@ def bearer_key(headers: Any) -> str | None:
 class ServerState:
     """Holds the Services while the lifespan is active (one, or one per tenant key)."""
 
-    read_only: bool = False
     secret_prefix: str = "POLYTOMIC_SECRET_"
     log_level: str = "info"
     factory: Callable[[str], PolytomicClient] | None = None
@@ -52,7 +51,7 @@ class ServerState:
 
     def make_services(self, client: PolytomicClient) -> Services:
         """Services around a client with this server's options."""
-        return Services(client, read_only=self.read_only, secret_prefix=self.secret_prefix)
+        return Services(client, secret_prefix=self.secret_prefix)
 
     def current(self) -> Services:
         """The Services for the request being handled."""

@@ -28,7 +28,6 @@ class Services:
     """The client plus small caches of data that rarely changes (connection types, schemas)."""
 
     client: PolytomicClient
-    read_only: bool = False
     secret_prefix: str = DEFAULT_SECRET_PREFIX
     ttl: float = CATALOG_TTL
     _cache: dict[str, _Cached] = field(default_factory=dict)
