@@ -7,7 +7,6 @@ from types import TracebackType
 import httpx2
 
 from ._http import HTTPCore
-from ._secrets import redact
 from ._versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 from .resources.connection_types import ConnectionTypesResource
 from .resources.connections import ConnectionsResource
@@ -97,10 +96,6 @@ class PolytomicClient:
     def api_key_for_scrubbing(self) -> str:
         """The key itself, only so callers can register it with a redaction list; never display it."""
         return self._core.api_key
-
-    def scrub(self, text: str) -> str:
-        """``text`` with every occurrence of the API key masked (for messages and logs)."""
-        return redact(text, self._core.api_key)
 
     async def aclose(self) -> None:
         """Close the underlying connection pool."""

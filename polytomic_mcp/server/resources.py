@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
@@ -34,6 +36,19 @@ def _json(value: object) -> str:
     return json.dumps(SECRETS.scrub_value(value), separators=(",", ":"), ensure_ascii=False)
 
 
+@contextmanager
+def _translated(action: str, missing: str | None = None) -> Iterator[None]:
+    """Client errors as resource errors (not-found as ResourceNotFoundError when ``missing`` is given), scrubbed."""
+    try:
+        yield
+    except NotFoundError as error:
+        if missing is not None:
+            raise ResourceNotFoundError(SECRETS.scrub(missing)) from None
+        raise ResourceError(f"could not {action}: {SECRETS.scrub(error.message)}") from None
+    except PolytomicError as error:
+        raise ResourceError(f"could not {action}: {SECRETS.scrub(error.message)}") from None
+
+
 def register_resources(server: MCPServer, state: ServerState) -> None:
     """Add the connection and model resources and id completion."""
 
@@ -45,10 +60,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def connections() -> str:
-        try:
+        with _translated("list connections"):
             items = await state.current().client.connections.list()
-        except PolytomicError as error:
-            raise ResourceError(f"could not list connections: {state.current().scrub(error.message)}") from None
         rows = [{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items]
         return _json(_listing("connections", rows, "list_connections"))
 
@@ -61,12 +74,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     )
     async def connection(connection_id: str) -> str:
         svc = state.current()
-        try:
+        with _translated("read connection", missing=f"no connection {connection_id}; read polytomic://connections"):
             found = await svc.client.connections.get(connection_id)
-        except NotFoundError:
-            raise ResourceNotFoundError(SECRETS.scrub(f"no connection {connection_id}; read polytomic://connections")) from None
-        except PolytomicError as error:
-            raise ResourceError(f"could not read connection: {svc.scrub(error.message)}") from None
         detail = await connection_detail(svc, found)
         return _json(detail.model_dump(mode="json", exclude_none=True))
 
@@ -78,11 +87,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def models() -> str:
-        svc = state.current()
-        try:
-            items = await svc.client.models.list().to_list()
-        except PolytomicError as error:
-            raise ResourceError(f"could not list models: {svc.scrub(error.message)}") from None
+        with _translated("list models"):
+            items = await state.current().client.models.list().to_list()
         rows = [{"id": m.id, "name": m.name, "connection_id": m.connection_id} for m in items]
         return _json(_listing("models", rows, "list_models"))
 
@@ -94,13 +100,8 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def model(model_id: str) -> str:
-        svc = state.current()
-        try:
-            found = await svc.client.models.get(model_id)
-        except NotFoundError:
-            raise ResourceNotFoundError(SECRETS.scrub(f"no model {model_id}; read polytomic://models")) from None
-        except PolytomicError as error:
-            raise ResourceError(f"could not read model: {svc.scrub(error.message)}") from None
+        with _translated("read model", missing=f"no model {model_id}; read polytomic://models"):
+            found = await state.current().client.models.get(model_id)
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 
     @server.completion()

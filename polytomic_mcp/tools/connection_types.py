@@ -105,11 +105,7 @@ async def get_connection_type(
     optional = [field_spec(f) for f in settable if not f.required]
     oauth = " A person must open the auth_url that create_connection returns." if kind.use_oauth else ""
     return ConnectionTypeDetail(
-        id=kind.id,
-        name=kind.name,
-        oauth=kind.use_oauth,
-        source=kind.capabilities.source,
-        destination=kind.capabilities.destination,
+        **brief(kind).model_dump(),
         required=required,
         optional=optional,
         example_configuration=example_configuration(schema),

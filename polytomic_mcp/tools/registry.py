@@ -15,7 +15,6 @@ from importlib import resources
 from typing import Any
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
@@ -25,7 +24,6 @@ from polytomic_mcp.client import PolytomicError
 from .errors import explain, fail
 from .schema_compact import compact_input_schema, compact_output_schema
 from .secrets import SECRETS
-from .services import services
 
 
 @dataclass(frozen=True)
@@ -63,13 +61,12 @@ def tool(
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> Any:
-            ctx = next((v for v in kwargs.values() if isinstance(v, Context)), None)
             try:
                 result = await fn(*args, **kwargs)
             except ToolError as error:
-                raise fail(_scrub(str(error), ctx)) from None
+                raise fail(SECRETS.scrub(str(error))) from None
             except PolytomicError as error:
-                raise fail(_scrub(explain(error, action=f"run {name}"), ctx)) from None
+                raise fail(SECRETS.scrub(explain(error, action=f"run {name}"))) from None
             return compact_result(result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(
@@ -87,16 +84,6 @@ def tool(
         return run
 
     return declare
-
-
-def _scrub(text: str, ctx: Context | None) -> str:
-    """Remove the API key (and any other known secret) from a message."""
-    if ctx is not None:
-        try:
-            return services(ctx).scrub(text)
-        except (AttributeError, LookupError, ValueError, RuntimeError):
-            pass
-    return SECRETS.scrub(text)
 
 
 def compact_result(model: BaseModel) -> CallToolResult:

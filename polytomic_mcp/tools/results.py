@@ -44,14 +44,9 @@ class ConnectionTypeList(BaseModel):
     next_step: str
 
 
-class ConnectionTypeDetail(BaseModel):
+class ConnectionTypeDetail(ConnectionTypeBrief):
     """What a configuration for this type needs."""
 
-    id: str
-    name: str
-    oauth: bool
-    source: bool
-    destination: bool
     required: list[FieldSpec]
     optional: list[FieldSpec]
     example_configuration: dict[str, Any]

@@ -35,10 +35,6 @@ class Services:
     def __post_init__(self) -> None:
         SECRETS.add(self.client.api_key_for_scrubbing())
 
-    def scrub(self, text: str) -> str:
-        """``text`` with the API key and every registered secret removed."""
-        return SECRETS.scrub(self.client.scrub(text))
-
     def _get(self, key: str) -> Any:
         hit = self._cache.get(key)
         if hit is not None and time.monotonic() - hit.at < self.ttl:
