@@ -93,9 +93,9 @@ class PolytomicClient:
 
     __str__ = __repr__
 
-    def api_key_for_scrubbing(self) -> str:
-        """The key itself, only so callers can register it with a redaction list; never display it."""
-        return self._core.api_key
+    def secrets_for_scrubbing(self) -> tuple[str, ...]:
+        """The key and the Authorization value built from it, only so callers can register them for redaction."""
+        return self._core.secrets
 
     async def aclose(self) -> None:
         """Close the underlying connection pool."""

@@ -12,6 +12,16 @@ from ._retry import retry_after_seconds
 from ._secrets import redact
 
 _REQUEST_ID_HEADERS = ("x-request-id", "x-polytomic-request-id", "request-id")
+MAX_MESSAGE = 300
+"""Characters of an upstream error message kept: enough to act on, never a whole echoed request."""
+
+
+def bounded(message: str) -> str:
+    """At most ``MAX_MESSAGE`` characters, with a visible marker when cut."""
+    message = message.strip()
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}... [{len(message) - MAX_MESSAGE} more characters cut]"
 
 
 def parse_error_body(content: bytes, reason: str) -> tuple[str, str, Any]:
@@ -26,8 +36,8 @@ def parse_error_body(content: bytes, reason: str) -> tuple[str, str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        text = content.decode("utf-8", "replace").strip()[:300] if content else ""
-        return (text or reason or "error"), "", None
+        text = content.decode("utf-8", "replace") if content else ""
+        return bounded(text or reason or "error"), "", None
     message = body.get("message")
     error = body.get("error")
     if not message and isinstance(error, str):
@@ -40,19 +50,19 @@ def parse_error_body(content: bytes, reason: str) -> tuple[str, str, Any]:
     metadata = body.get("metadata")
     if metadata is None and body.get("context"):
         metadata = body.get("context")
-    return str(message), str(key), metadata
+    return bounded(str(message)), str(key)[:100], metadata
 
 
 def build_status_error(
-    response: httpx2.Response, *, api_key: str, idempotency_key: str | None
+    response: httpx2.Response, *, secrets: tuple[str, ...], idempotency_key: str | None
 ) -> APIStatusError:
-    """The exception for a non-2xx response, with the API key redacted from its text."""
+    """The exception for a non-2xx response: its message bounded, the key and Authorization value redacted."""
     message, key, metadata = parse_error_body(response.content, response.reason_phrase)
     request = response.request
     request_id = next((response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None)
     cls = status_error_class(response.status_code)
     error = cls(
-        redact(message, api_key),
+        redact(message, *secrets),
         status=response.status_code,
         key=key,
         metadata=metadata,

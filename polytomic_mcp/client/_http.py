@@ -91,12 +91,14 @@ class HTTPCore:
         self.retry_backoff = retry_backoff
         self.max_retry_delay = max_retry_delay
         self._rng = random.Random(seed)
+        self.authorization = auth_header(api_key, organization_id)
+        self.secrets = (api_key, self.authorization.partition(" ")[2])
         self._http = httpx2.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx2.Timeout(timeout),
             transport=transport,
             headers={
-                "Authorization": auth_header(api_key, organization_id),
+                "Authorization": self.authorization,
                 "X-Polytomic-Version": api_version,
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
@@ -147,7 +149,7 @@ class HTTPCore:
                     logger.debug("%s %s -> %s", method, path, response.status_code)
                     return self._decode(response, method, path)
                 if attempt >= self.max_retries or not is_retryable_status(response.status_code):
-                    raise build_status_error(response, api_key=self.api_key, idempotency_key=idempotency_key)
+                    raise build_status_error(response, secrets=self.secrets, idempotency_key=idempotency_key)
                 delay = next_delay(attempt, response.headers, self.retry_backoff, self.max_retry_delay, self._rng)
                 logger.info("retrying %s %s after HTTP %s (%.2fs)", method, path, response.status_code, delay)
             attempt += 1
@@ -159,7 +161,7 @@ class HTTPCore:
         """Map an httpx2 network failure to the client's own class, without secrets."""
         cls = RequestTimeoutError if isinstance(exc, httpx2.TimeoutException) else TransportError
         what = "timed out" if cls is RequestTimeoutError else f"failed ({type(exc).__name__})"
-        detail = redact(str(exc), self.api_key)
+        detail = redact(str(exc), *self.secrets)
         message = f"{method} {path} {what}" + (f": {detail}" if detail else "")
         return cls(message, method=method, path=path, idempotency_key=idempotency_key)
 

@@ -7,9 +7,12 @@ name rule is defence in depth: it holds even when the API echoes a secret back.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "******"
 
@@ -58,8 +61,16 @@ def _is_set(value: Any) -> bool:
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """Replace every occurrence of the given secret strings in ``text``."""
+    """Replace every occurrence of the given secrets in ``text``, also JSON-escaped, URL-encoded or in base64."""
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
+        if not secret or len(secret) < 4:
+            continue
+        raw = secret.encode("utf-8", "surrogatepass")
+        forms = {
+            secret, json.dumps(secret)[1:-1], json.dumps(json.dumps(secret)[1:-1])[1:-1],
+            quote(secret, safe=""), quote_plus(secret, safe=""),
+            base64.b64encode(raw).decode().rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, MASK)
     return text

@@ -23,9 +23,15 @@ def _no_such_host(host: str) -> str:
     return f"could not connect to {host}: no such host"
 
 
+def _mongo_hosts(value: str) -> list[str]:
+    """Host names in a ``hosts`` value: ``h1,h2:27017`` or a ``mongodb[+srv]://user:pw@h1,h2/db?opts`` string."""
+    if "://" in value:
+        value = value.split("://", 1)[1].rsplit("@", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    return [raw.strip().split(":")[0] for raw in value.split(",")]
+
+
 def _probe_mongodb(config: dict[str, Any]) -> str | None:
-    for raw in str(config.get("hosts", "")).split(","):
-        host = raw.strip().split(":")[0]
+    for host in _mongo_hosts(str(config.get("hosts", ""))):
         if not _known(host, MONGO_HOSTS):
             return _no_such_host(host)
     return None

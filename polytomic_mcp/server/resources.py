@@ -11,11 +11,10 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 
 from polytomic_mcp.client import NotFoundError, PolytomicError
+from polytomic_mcp.redaction import scrub, scrub_value
+from polytomic_mcp.tools import current_services
 from polytomic_mcp.tools.connections import connection_detail
 from polytomic_mcp.tools.models import model_detail
-from polytomic_mcp.tools.secrets import SECRETS
-
-from .state import ServerState
 
 MAX_COMPLETIONS = 100
 MAX_LISTED = 100
@@ -33,7 +32,7 @@ def _listing(kind: str, items: list[dict[str, object]], tool: str) -> dict[str, 
 
 def _json(value: object) -> str:
     """Compact JSON text, scrubbed of every registered secret."""
-    return json.dumps(SECRETS.scrub_value(value), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(scrub_value(value), separators=(",", ":"), ensure_ascii=False)
 
 
 @contextmanager
@@ -43,13 +42,13 @@ def _translated(action: str, missing: str | None = None) -> Iterator[None]:
         yield
     except NotFoundError as error:
         if missing is not None:
-            raise ResourceNotFoundError(SECRETS.scrub(missing)) from None
-        raise ResourceError(f"could not {action}: {SECRETS.scrub(error.message)}") from None
+            raise ResourceNotFoundError(scrub(missing)) from None
+        raise ResourceError(f"could not {action}: {scrub(error.message)}") from None
     except PolytomicError as error:
-        raise ResourceError(f"could not {action}: {SECRETS.scrub(error.message)}") from None
+        raise ResourceError(f"could not {action}: {scrub(error.message)}") from None
 
 
-def register_resources(server: MCPServer, state: ServerState) -> None:
+def register_resources(server: MCPServer) -> None:
     """Add the connection and model resources and id completion."""
 
     @server.resource(
@@ -61,7 +60,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     )
     async def connections() -> str:
         with _translated("list connections"):
-            items = await state.current().client.connections.list()
+            items = await current_services().client.connections.list()
         rows = [{"id": c.id, "name": c.name, "type": c.type.id, "status": c.status or None} for c in items]
         return _json(_listing("connections", rows, "list_connections"))
 
@@ -73,7 +72,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         mime_type="application/json",
     )
     async def connection(connection_id: str) -> str:
-        svc = state.current()
+        svc = current_services()
         with _translated("read connection", missing=f"no connection {connection_id}; read polytomic://connections"):
             found = await svc.client.connections.get(connection_id)
         detail = await connection_detail(svc, found)
@@ -88,7 +87,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     )
     async def models() -> str:
         with _translated("list models"):
-            items = await state.current().client.models.list().to_list()
+            items = await current_services().client.models.list().to_list()
         rows = [{"id": m.id, "name": m.name, "connection_id": m.connection_id} for m in items]
         return _json(_listing("models", rows, "list_models"))
 
@@ -101,7 +100,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     )
     async def model(model_id: str) -> str:
         with _translated("read model", missing=f"no model {model_id}; read polytomic://models"):
-            found = await state.current().client.models.get(model_id)
+            found = await current_services().client.models.get(model_id)
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 
     @server.completion()
@@ -114,7 +113,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
             return None
         prefix = argument.value or ""
         try:
-            client = state.current().client
+            client = current_services().client
             if argument.name == "connection_id":
                 ids = [c.id for c in await client.connections.list()]
             elif argument.name == "model_id":

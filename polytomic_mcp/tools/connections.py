@@ -19,7 +19,7 @@ from .notify import resources_changed, tell
 from .paging import page
 from .registry import tool
 from .results import ConnectionBrief, ConnectionDetail, ConnectionList
-from .secrets import SECRETS, resolve_env_references, secret_values
+from .secrets import refuse_references_outside, resolve_env_references, secret_values
 from .services import Services, services
 
 CursorArg = Annotated[str | None, Field(description="next_cursor of the previous page.")]
@@ -63,8 +63,9 @@ async def create_connection(
     svc = services(ctx)
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
-    SECRETS.add(*secret_values(configuration, schema.secret_paths))
-    configuration = resolve_env_references(configuration, prefix=svc.secret_prefix)
+    svc.secrets.add(*secret_values(configuration, schema.secret_paths))
+    refuse_references_outside(configuration, schema.secret_paths, kind.id)
+    configuration = resolve_env_references(configuration, registry=svc.secrets, prefix=svc.secret_prefix)
     problems = check_configuration(configuration, schema)
     if problems:
         raise fail(

@@ -13,9 +13,11 @@ from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
+from .masking import masked_model_configuration
 from .notify import resources_changed, tell
 from .registry import tool
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
+from .secrets import secret_values
 from .services import services
 
 MODEL_JOB_TIMEOUT = 120.0
@@ -28,7 +30,7 @@ def model_detail(model: Model, next_step: str | None = None, sample: list[dict[s
         id=model.id,
         name=model.name,
         connection_id=model.connection_id,
-        configuration=model.configuration,
+        configuration=masked_model_configuration(model.configuration),
         identifier=model.identifier or None,
         fields=[ModelFieldBrief(name=f.name, type=f.type) for f in model.fields],
         sample=sample,
@@ -82,6 +84,7 @@ async def create_model(
     labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
 ) -> ModelDetail:
     svc = services(ctx)
+    svc.secrets.add(*secret_values(configuration))
     await usable_connection(svc, connection_id, "source")
     await refuse_duplicate("model", name, svc.client.models.list(), "get_model")
     request = ModelCreateRequest(

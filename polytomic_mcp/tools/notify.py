@@ -8,7 +8,7 @@ import warnings
 from mcp import MCPDeprecationWarning
 from mcp.server.mcpserver import Context
 
-from .secrets import SECRETS
+from polytomic_mcp.redaction import scrub
 
 LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 
@@ -38,6 +38,6 @@ async def tell(ctx: Context, level: str, message: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
-            await ctx.log(level, SECRETS.scrub(message), logger_name="polytomic")
+            await ctx.log(level, scrub(message), logger_name="polytomic")
     except Exception as error:  # noqa: BLE001 - a log message must never fail the tool
         logger.debug("log notification not sent: %s", type(error).__name__)

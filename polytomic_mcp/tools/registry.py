@@ -20,10 +20,10 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 from polytomic_mcp.client import PolytomicError
+from polytomic_mcp.redaction import scrub, scrub_value
 
 from .errors import explain, fail
 from .schema_compact import compact_input_schema, compact_output_schema
-from .secrets import SECRETS
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ def tool(
             try:
                 result = await fn(*args, **kwargs)
             except ToolError as error:
-                raise fail(SECRETS.scrub(str(error))) from None
+                raise fail(scrub(str(error))) from None
             except PolytomicError as error:
-                raise fail(SECRETS.scrub(explain(error, action=f"run {name}"))) from None
+                raise fail(scrub(explain(error, action=f"run {name}"))) from None
             return compact_result(result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(
@@ -88,7 +88,7 @@ def tool(
 
 def compact_result(model: BaseModel) -> CallToolResult:
     """Structured content plus the same data as one line of JSON (unset fields left out), secrets scrubbed."""
-    structured = SECRETS.scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    structured = scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True))
     text = json.dumps(structured, separators=(",", ":"), ensure_ascii=False)
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
 

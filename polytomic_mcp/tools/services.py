@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +13,10 @@ from mcp.server.mcpserver import Context
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
+from polytomic_mcp.redaction import SecretRegistry, scope
 
-from .secrets import DEFAULT_SECRET_PREFIX, SECRETS
+from .errors import fail
+from .secrets import DEFAULT_SECRET_PREFIX
 
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""
@@ -25,15 +30,16 @@ class _Cached:
 
 @dataclass
 class Services:
-    """The client plus small caches of data that rarely changes (connection types, schemas)."""
+    """One key's client, its secret registry and small caches of data that rarely changes (connection types, schemas)."""
 
     client: PolytomicClient
     secret_prefix: str = DEFAULT_SECRET_PREFIX
     ttl: float = CATALOG_TTL
+    secrets: SecretRegistry = field(default_factory=SecretRegistry)
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        SECRETS.add(self.client.api_key_for_scrubbing())
+        self.secrets.add(*self.client.secrets_for_scrubbing())
 
     def _get(self, key: str) -> Any:
         hit = self._cache.get(key)
@@ -66,7 +72,29 @@ class Services:
         return self._get("schedules") or self._put("schedules", await self.client.syncs.schedule_options())
 
 
+_serving: ContextVar[Services | None] = ContextVar("polytomic_services", default=None)
+MISSING_KEY = "This server takes the Polytomic API key from each request: send 'Authorization: Bearer <key>'."
+
+
+@contextmanager
+def serving(svc: Services) -> Iterator[Services]:
+    """Serve the request handled inside this block with ``svc``; its output is scrubbed with ``svc.secrets``."""
+    token = _serving.set(svc)
+    try:
+        with scope(svc.secrets):
+            yield svc
+    finally:
+        _serving.reset(token)
+
+
+def current_services() -> Services:
+    """The Services of the request being handled (set by the server for each request)."""
+    svc = _serving.get()
+    if svc is None:
+        raise fail(MISSING_KEY)
+    return svc
+
+
 def services(ctx: Context) -> Services:
-    """The Services for this request: the lifespan's own, or the caller's tenant in multi-tenant mode."""
-    state = ctx.request_context.lifespan_context
-    return state if isinstance(state, Services) else state.current()
+    """The Services for this tool call: the server's own, or the caller's tenant in multi-tenant mode."""
+    return current_services()

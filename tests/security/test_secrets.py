@@ -95,8 +95,8 @@ async def test_canaries_never_appear_anywhere(
     async with PolytomicClient(CANARY_KEY, base_url=BASE_URL, transport=leaky_sandbox.transport(), max_retries=0) as api:
         server = build_server(Settings(sandbox=True), client=api)
         async with Client(server, mode=mode, logging_callback=on_log, log_level="debug") as client:
-            mongo_config = {"hosts": "example.mongodb.net", "username": "user", "password": CANARY_PASSWORD,
-                            "params": {"$env": "POLYTOMIC_SECRET_MONGO"}}
+            mongo_config = {"hosts": f"mongodb://user:{CANARY_PASSWORD}@example.mongodb.net", "username": "user",
+                            "password": {"$env": "POLYTOMIC_SECRET_MONGO"}}
             created = await seen.call(client, "create_connection", {"name": "M", "type": "mongodb", "configuration": mongo_config})
             assert not created.is_error, created.content[0].text
             mongo = created.structured_content
@@ -129,7 +129,7 @@ async def test_canaries_never_appear_anywhere(
             seen.add(prompt.model_dump(mode="json"))
 
     stored = next(iter(leaky_sandbox.workspaces.values())).connections[mongo["id"]]["configuration"]
-    assert stored["password"] == CANARY_PASSWORD and stored["params"] == CANARY_ENV, "the real values reached the API"
+    assert stored["password"] == CANARY_ENV and CANARY_PASSWORD in stored["hosts"], "the real values reached the API"
     assert leaky_sandbox.requests[-1].headers["authorization"] == f"Bearer {CANARY_KEY}"
     assert seen.leaks(captured_logs + [json.dumps(notifications)]) == {}
     assert any("******" in s for s in seen.seen)

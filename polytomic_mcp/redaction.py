@@ -1,0 +1,176 @@
+"""Secrets the server must never show: per-key registries, the scope they apply in, and masks that need no registry.
+
+Each Polytomic key (the server's one key, or each tenant's in multi-tenant HTTP mode) has its
+own ``SecretRegistry``: the key, the secret values its requests carried, and the forms an
+upstream may echo them in (JSON-escaped, URL-encoded, base64). Output produced while serving a
+request is scrubbed with that request's registry only (``scope``), so one tenant can never make
+another tenant's words disappear or confirm a guessed secret. Credentials inside URLs and
+``Authorization`` values are masked by pattern, so they stay hidden in any process, including
+one that never saw them (a restart, another replica).
+
+Used by the server (resources, logs) and by the tools (results, errors) alike; it depends only
+on the client's masking rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from polytomic_mcp.client import MASK
+
+WHOLE_WORD_BELOW = 12
+"""Shorter secrets (``secret``, ``hunter2``) are masked only as whole tokens, so ``client_secret`` stays readable."""
+MAX_VALUES = 20_000
+"""Forms kept per registry; the oldest go first (a registry grows only with what its own key's requests carried)."""
+
+_URL_CREDENTIALS = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"<>]*):(?P<password>[^\s/?#'\"<>]+)@")
+_AUTH_VALUE = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<gap>\s+)[A-Za-z0-9._~+/=\-]{8,}", re.IGNORECASE)
+
+
+def encodings(value: str) -> set[str]:
+    """``value`` and the forms an upstream may echo it in: JSON-escaped (once or twice), URL-encoded, base64."""
+    escaped = json.dumps(value)[1:-1]
+    forms = {value, escaped, json.dumps(escaped)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    forms |= {quote(value, safe=""), quote_plus(value, safe="")}
+    raw = value.encode("utf-8", "surrogatepass")
+    forms |= {base64.b64encode(raw).decode().rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    return {form for form in forms if form and form != MASK}
+
+
+def url_passwords(text: str) -> list[str]:
+    """Passwords written into URLs (``scheme://user:password@host``) inside ``text``."""
+    return [m["password"] for m in _URL_CREDENTIALS.finditer(text)] if "://" in text else []
+
+
+def mask_patterns(text: str) -> str:
+    """Mask what is secret by its shape alone: URL passwords and Authorization header values."""
+    if "://" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: f"{m['head']}:{MASK}@", text)
+    if "earer" in text or "asic" in text:
+        text = _AUTH_VALUE.sub(lambda m: f"{m['scheme']}{m['gap']}{MASK}", text)
+    return text
+
+
+class SecretRegistry:
+    """Strings one key's output must never contain; adding is O(1), the matcher is rebuilt lazily on the next scrub."""
+
+    def __init__(self, max_values: int = MAX_VALUES) -> None:
+        self._forms: dict[str, None] = {}
+        self._max_values = max_values
+        self._long: list[str] = []
+        self._short: re.Pattern[str] | None = None
+        self._dirty = False
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def add(self, *values: Any) -> None:
+        """Remember secret strings (every non-empty string) and their encoded forms."""
+        with self._lock:
+            for value in values:
+                if not isinstance(value, str) or not value or value == MASK:
+                    continue
+                for form in encodings(value):
+                    if form not in self._forms:
+                        self._forms[form] = None
+                        self._dirty = True
+            while len(self._forms) > self._max_values:
+                del self._forms[next(iter(self._forms))]
+
+    def _matchers(self) -> tuple[list[str], re.Pattern[str] | None]:
+        """Long forms longest first (overlaps scrub fully) and one whole-token pattern for the short ones."""
+        with self._lock:
+            if self._dirty:
+                self._long = sorted((f for f in self._forms if len(f) >= WHOLE_WORD_BELOW), key=len, reverse=True)
+                short = sorted((f for f in self._forms if len(f) < WHOLE_WORD_BELOW), key=len, reverse=True)
+                alternatives = "|".join(re.escape(f) for f in short)
+                self._short = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if short else None
+                self._dirty = False
+            return self._long, self._short
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every registered form replaced by the mask."""
+        long, short = self._matchers()
+        for secret in long:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return short.sub(MASK, text) if short is not None else text
+
+
+PROCESS = SecretRegistry()
+"""Secrets of a single-key server: its key applies to every line this process logs, in or out of a request."""
+
+_current: ContextVar[SecretRegistry | None] = ContextVar("polytomic_secret_scope", default=None)
+
+
+@contextmanager
+def scope(registry: SecretRegistry) -> Iterator[SecretRegistry]:
+    """Scrub output produced inside this block (results, errors, logs) with ``registry``."""
+    token = _current.set(registry)
+    try:
+        yield registry
+    finally:
+        _current.reset(token)
+
+
+def current() -> SecretRegistry | None:
+    """The registry of the request being served, if any."""
+    return _current.get()
+
+
+def scrub(text: str, registry: SecretRegistry | None = None) -> str:
+    """``text`` masked by pattern, by ``registry`` (default: the current scope) and by the process registry."""
+    text = mask_patterns(text)
+    active = registry if registry is not None else _current.get()
+    if active is not None and active is not PROCESS:
+        text = active.scrub(text)
+    return PROCESS.scrub(text)
+
+
+def scrub_value(value: Any, registry: SecretRegistry | None = None) -> Any:
+    """Scrub every string value inside a JSON-like value (keys are names, kept as they are)."""
+    if isinstance(value, str):
+        return scrub(value, registry)
+    if isinstance(value, Mapping):
+        return {k: scrub_value(v, registry) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_value(v, registry) for v in value]
+    return value
+
+
+_installed = False
+_install_lock = threading.Lock()
+
+
+def install_log_scrubbing() -> None:
+    """Scrub every log record at creation (message, arguments and traceback), for every handler."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken format string must not break logging
+                return record
+            record.msg, record.args = scrub(message), None
+            if record.exc_info and record.exc_info[1] is not None:
+                record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _installed = True
