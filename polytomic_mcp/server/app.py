@@ -8,19 +8,21 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
+import httpx2
 from mcp.server import MCPServer, NotificationOptions
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp_types import CallToolResult, EmptyResult, SetLevelRequestParams, TextContent
 
 from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import SPECS, register
-from polytomic_mcp.tools.secrets import install_log_scrubbing
 
 from .prompts import register_prompts
 from .resources import register_resources
-from .state import ServerState, tenant_middleware
+from .state import ServerState
+from .tenants import SharedTransport
 
 SERVER_NAME = "polytomic"
 INSTRUCTIONS = resources.files(__package__).joinpath("instructions.md").read_text().strip()
@@ -36,8 +38,10 @@ def selected_tools(settings: Settings) -> list[str]:
     return names
 
 
-def make_client(settings: Settings, api_key: str | None = None) -> PolytomicClient:
-    """A client for the configured API (``api_key`` overrides the settings' key), or the sandbox."""
+def make_client(
+    settings: Settings, api_key: str | None = None, *, transport: httpx2.AsyncBaseTransport | None = None
+) -> PolytomicClient:
+    """A client for the configured API (``api_key`` overrides the settings' key, ``transport`` the connection pool), or the sandbox."""
     if settings.sandbox:
         from .sandbox_backend import sandbox_client
 
@@ -52,17 +56,24 @@ def make_client(settings: Settings, api_key: str | None = None) -> PolytomicClie
         organization_id=settings.organization_id,
         timeout=settings.timeout,
         max_retries=settings.max_retries,
+        transport=transport,
     )
 
 
-def default_factory(settings: Settings) -> ClientFactory:
-    """Per-tenant clients: the real API, or workspaces of one shared in-process sandbox."""
+def default_factory(settings: Settings, state: ServerState) -> ClientFactory:
+    """Per-tenant clients: the real API over one shared connection pool, or workspaces of one in-process sandbox."""
     if settings.sandbox:
         from .sandbox_backend import new_sandbox, sandbox_client
 
         shared = new_sandbox()
         return lambda key: sandbox_client(settings, shared, api_key=key)
-    return lambda key: make_client(settings, api_key=key)
+
+    def real(key: str) -> PolytomicClient:
+        if state.shared_transport is None:
+            state.shared_transport = SharedTransport(httpx2.AsyncHTTPTransport(limits=httpx2.Limits(max_connections=100)))
+        return make_client(settings, api_key=key, transport=state.shared_transport)
+
+    return real
 
 
 def build_server(
@@ -77,7 +88,7 @@ def build_server(
     install_log_scrubbing()
     state = ServerState(secret_prefix=settings.secret_prefix)
     if settings.key_from_request:
-        state.factory = client_factory or default_factory(settings)
+        state.factory = client_factory or default_factory(settings, state)
 
     @asynccontextmanager
     async def lifespan(server: MCPServer) -> AsyncIterator[ServerState]:
@@ -85,20 +96,17 @@ def build_server(
             if state.multi_tenant:
                 yield state
             elif client is not None:
-                state.services = state.make_services(client)
+                state.start_single(client)
                 yield state
             else:
                 async with make_client(settings) as owned:
-                    state.services = state.make_services(owned)
+                    state.start_single(owned)
                     yield state
         finally:
-            state.services = None
             await state.aclose()
 
     names = selected_tools(settings)
-    middleware: list[Any] = [refuse_disabled_tools(settings, names)]
-    if settings.key_from_request:
-        middleware.insert(0, tenant_middleware)
+    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names)]
     server = MCPServer(
         SERVER_NAME,
         title="Polytomic",
@@ -110,7 +118,7 @@ def build_server(
         middleware=middleware,
     )
     register(server, names)
-    register_resources(server, state)
+    register_resources(server)
     register_prompts(server)
     _advertise_list_changed(server)
     _accept_log_level(server, state)

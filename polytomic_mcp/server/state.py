@@ -1,26 +1,24 @@
-"""Server-wide state: the Services of a single-key server, or one Services per tenant key.
+"""Server-wide state: the Services of a single-key server, or a pool of tenants keyed by each request's bearer key.
 
-In multi-tenant mode (``--key-from-request``) each HTTP request's bearer key is put in
-``CURRENT_API_KEY`` by ``tenant_middleware`` for the duration of that request, and
-``ServerState.current()`` hands out that tenant's own client and caches.
+``ServerState.middleware`` runs around every MCP request: it picks the request's Services
+(the server's own, or the tenant of the request's ``Authorization: Bearer`` key in
+multi-tenant mode) and serves the request with them, so tools, resources and log lines of
+that request see that tenant's client and are scrubbed with that tenant's secrets only.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from mcp.server.context import CallNext, ServerRequestContext
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.tools import Services
-from polytomic_mcp.tools.errors import fail
+from polytomic_mcp.redaction import PROCESS
+from polytomic_mcp.tools import Services, serving
 
-CURRENT_API_KEY: ContextVar[str | None] = ContextVar("polytomic_api_key", default=None)
-MAX_TENANTS = 256
+from .tenants import MAX_TENANTS, SharedTransport, TenantPool
 
 
 def bearer_key(headers: Any) -> str | None:
@@ -40,51 +38,58 @@ class ServerState:
     secret_prefix: str = "POLYTOMIC_SECRET_"
     log_level: str = "info"
     factory: Callable[[str], PolytomicClient] | None = None
+    shared_transport: SharedTransport | None = None
+    max_tenants: int = MAX_TENANTS
     services: Services | None = None
-    _tenants: OrderedDict[str, Services] = field(default_factory=OrderedDict)
-    _retired: list[PolytomicClient] = field(default_factory=list)
+    _pool: TenantPool | None = field(default=None, repr=False)
 
     @property
     def multi_tenant(self) -> bool:
         """Whether each request brings its own key."""
         return self.factory is not None
 
+    @property
+    def tenants(self) -> TenantPool:
+        """The tenant pool (multi-tenant mode)."""
+        if self._pool is None:
+            if self.factory is None:
+                raise RuntimeError("not a multi-tenant server")
+            self._pool = TenantPool(self.factory, self.make_services, self.max_tenants)
+        return self._pool
+
     def make_services(self, client: PolytomicClient) -> Services:
         """Services around a client with this server's options."""
         return Services(client, secret_prefix=self.secret_prefix)
 
-    def current(self) -> Services:
-        """The Services for the request being handled."""
-        if self.factory is None:
+    def start_single(self, client: PolytomicClient) -> Services:
+        """Serve every request with ``client`` (single-key mode); its key is also masked in every log line."""
+        self.services = self.make_services(client)
+        PROCESS.add(*client.secrets_for_scrubbing())
+        return self.services
+
+    async def middleware(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+        """Serve one MCP request with its Services (see the module docstring)."""
+        if not self.multi_tenant:
             if self.services is None:
-                raise RuntimeError("the Polytomic client is not started (server lifespan not entered)")
-            return self.services
-        key = CURRENT_API_KEY.get()
-        if not key:
-            raise fail("This server takes the Polytomic API key from each request: send 'Authorization: Bearer <key>'.")
-        tenant = self._tenants.get(key)
-        if tenant is None:
-            tenant = self._tenants[key] = self.make_services(self.factory(key))
-            while len(self._tenants) > MAX_TENANTS:
-                _, evicted = self._tenants.popitem(last=False)
-                self._retired.append(evicted.client)
-        self._tenants.move_to_end(key)
-        return tenant
+                return await call_next(ctx)
+            with serving(self.services):
+                return await call_next(ctx)
+        key = bearer_key(getattr(ctx.request, "headers", None))
+        if key is None:
+            return await call_next(ctx)
+        tenant = await self.tenants.acquire(key)
+        try:
+            with serving(tenant.services):
+                return await call_next(ctx)
+        finally:
+            await self.tenants.release(tenant)
 
     async def aclose(self) -> None:
-        """Close every tenant client."""
-        clients = [s.client for s in self._tenants.values()] + self._retired
-        self._tenants.clear()
-        self._retired = []
-        for client in clients:
-            await client.aclose()
-
-
-async def tenant_middleware(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
-    """Expose the request's bearer key to ``ServerState.current`` while the request is handled."""
-    key = bearer_key(getattr(ctx.request, "headers", None))
-    token = CURRENT_API_KEY.set(key)
-    try:
-        return await call_next(ctx)
-    finally:
-        CURRENT_API_KEY.reset(token)
+        """Close every tenant client and the shared connection pool."""
+        self.services = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.aclose()
+        transport, self.shared_transport = self.shared_transport, None
+        if transport is not None:
+            await transport.close_pool()

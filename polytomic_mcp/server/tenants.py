@@ -1,0 +1,99 @@
+"""Per-tenant Services in multi-tenant HTTP mode: cheap to add, bounded, closed when evicted.
+
+Every tenant (bearer key) gets its own client, caches and secret registry, so no tenant's
+output is ever scrubbed with, or served from, another's. All tenant clients share one HTTP
+connection pool, so a new key costs a few objects rather than a pool and a TLS context, and
+at most ``limit`` tenants are kept (least recently used go first; a tenant still serving a
+request is closed when that request ends).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx2
+
+from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.tools import Services
+
+MAX_TENANTS = 256
+"""Tenants kept at once; the least recently used is closed to make room."""
+
+
+class SharedTransport(httpx2.AsyncBaseTransport):
+    """One connection pool lent to many clients: a client closing it leaves it open; ``close_pool`` closes it."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Leave the shared pool open: other tenants still use it."""
+
+    async def close_pool(self) -> None:
+        """Close the pool itself (when the server stops)."""
+        await self._inner.aclose()
+
+
+def key_digest(api_key: str) -> str:
+    """A stable identifier for a key that does not reveal it (SHA-256, hex)."""
+    return hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(eq=False)
+class Tenant:
+    """One key's Services and how many requests are using them right now."""
+
+    services: Services
+    in_flight: int = 0
+    evicted: bool = False
+
+
+class TenantPool:
+    """Tenants by key digest, least recently used first."""
+
+    def __init__(
+        self, factory: Callable[[str], PolytomicClient], make_services: Callable[[PolytomicClient], Services],
+        limit: int = MAX_TENANTS,
+    ) -> None:
+        self._factory = factory
+        self._make_services = make_services
+        self._limit = limit
+        self._tenants: OrderedDict[str, Tenant] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._tenants)
+
+    async def acquire(self, api_key: str) -> Tenant:
+        """The tenant for ``api_key`` (made on first use), counted as in use until ``release``."""
+        digest = key_digest(api_key)
+        tenant = self._tenants.get(digest)
+        if tenant is None:
+            tenant = self._tenants[digest] = Tenant(self._make_services(self._factory(api_key)))
+        self._tenants.move_to_end(digest)
+        tenant.in_flight += 1
+        while len(self._tenants) > self._limit:
+            _, oldest = self._tenants.popitem(last=False)
+            oldest.evicted = True
+            if oldest.in_flight == 0:
+                await oldest.services.client.aclose()
+        return tenant
+
+    async def release(self, tenant: Tenant) -> None:
+        """The request using ``tenant`` ended; close it if it was evicted meanwhile."""
+        tenant.in_flight -= 1
+        if tenant.evicted and tenant.in_flight == 0:
+            await tenant.services.client.aclose()
+
+    async def aclose(self) -> None:
+        """Close every tenant's client."""
+        tenants = list(self._tenants.values())
+        self._tenants.clear()
+        for tenant in tenants:
+            tenant.evicted = True
+            await tenant.services.client.aclose()
