@@ -66,7 +66,7 @@ class ConnectionList(BaseModel):
     """One page of connections."""
 
     connections: list[ConnectionBrief]
-    total: int
+    total: int = Field(description="Connections matching `search` across all pages.")
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
 
 
@@ -113,7 +113,9 @@ class ModelList(BaseModel):
     """One page of models."""
 
     models: list[ModelBrief]
+    total: int = Field(description="Models matching the filters across all pages.")
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    cut: str | None = Field(default=None, description="Set when the list was too long to read whole.")
 
 
 class ModelDetail(BaseModel):
@@ -205,7 +207,9 @@ class SyncList(BaseModel):
     """One page of syncs."""
 
     syncs: list[SyncBrief]
+    total: int = Field(description="Syncs matching the filters across all pages.")
     next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    cut: str | None = Field(default=None, description="Set when the list was too long to read whole.")
 
 
 class SyncDetail(BaseModel):
