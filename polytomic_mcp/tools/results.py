@@ -66,8 +66,8 @@ class ConnectionList(BaseModel):
     """One page of connections."""
 
     connections: list[ConnectionBrief]
-    total: int = Field(description="Connections matching `search` across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    total: int
+    next_cursor: str | None = None
 
 
 class ConnectionDetail(BaseModel):
@@ -113,9 +113,9 @@ class ModelList(BaseModel):
     """One page of models."""
 
     models: list[ModelBrief]
-    total: int = Field(description="Models matching the filters across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
-    cut: str | None = Field(default=None, description="Set when the list was too long to read whole.")
+    total: int
+    next_cursor: str | None = None
+    cut: str | None = None
 
 
 class ModelDetail(BaseModel):
@@ -152,7 +152,7 @@ class TargetObjectPage(BaseModel):
     connection_id: str
     objects: list[TargetObjectBrief]
     total: int = Field(description="Objects matching `search` across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    next_cursor: str | None = None
     next_step: str
 
 
@@ -207,9 +207,9 @@ class SyncList(BaseModel):
     """One page of syncs."""
 
     syncs: list[SyncBrief]
-    total: int = Field(description="Syncs matching the filters across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
-    cut: str | None = Field(default=None, description="Set when the list was too long to read whole.")
+    total: int
+    next_cursor: str | None = None
+    cut: str | None = None
 
 
 class SyncDetail(BaseModel):
