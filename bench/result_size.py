@@ -15,6 +15,7 @@ from typing import Any
 
 import anyio
 from mcp import Client
+from mcp_types import TextContent, TextResourceContents
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -81,9 +82,10 @@ async def measure(paginate_lists: bool) -> dict[str, Any]:
                 started = time.perf_counter()
                 result = await client.call_tool(name, arguments)
                 elapsed_ms = (time.perf_counter() - started) * 1000
+                first = result.content[0]
+                text = first.text if isinstance(first, TextContent) else ""
                 if result.is_error:
-                    raise RuntimeError(f"{name} failed: {result.content[0].text}")
-                text = result.content[0].text
+                    raise RuntimeError(f"{name} failed: {text}")
                 sizes[name] = max(sizes.get(name, 0), len(text) / 4)
                 if name in PAGED_LISTS:
                     content = result.structured_content or {}
@@ -96,7 +98,7 @@ async def measure(paginate_lists: bool) -> dict[str, Any]:
             for uri in ("polytomic://connections", f"polytomic://connections/{ids['connection']}",
                         "polytomic://models", f"polytomic://models/{ids['model']}"):
                 contents = (await client.read_resource(uri)).contents[0]
-                sizes[uri] = len(contents.text) / 4
+                sizes[uri] = len(contents.text) / 4 if isinstance(contents, TextResourceContents) else 0
     return {"tokens": sizes, "largest": max(sizes.values()), "largest_list": max(v["tokens"] for v in lists.values()),
             "lists": lists}
 

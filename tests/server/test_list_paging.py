@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from mcp import Client
+from mcp_types import TextContent
 from server_support import call_error, call_ok, mcp_session
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -52,7 +54,7 @@ def api_reads(sandbox: Sandbox, path: str) -> int:
     return sum(1 for r in sandbox.requests if r.method == "GET" and r.path == path)
 
 
-async def walk(client: Any, tool: str, key: str, arguments: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+async def walk(client: Client, tool: str, key: str, arguments: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     """Every id a tool lists, following next_cursor to the end, and each page's result."""
     seen: list[str] = []
     pages: list[dict[str, Any]] = []
@@ -112,8 +114,9 @@ async def test_unpaged_api_with_5000_models_gives_bounded_pages(sandbox: Sandbox
         cursor = None
         for _ in range(3):
             result = await client.call_tool("list_models", {"cursor": cursor} if cursor else {})
-            assert not result.is_error and result.structured_content is not None
-            assert len(result.content[0].text) < LIMIT_CHARS
+            text = result.content[0]
+            assert not result.is_error and result.structured_content is not None and isinstance(text, TextContent)
+            assert len(text.text) < LIMIT_CHARS
             page = result.structured_content
             assert len(page["models"]) == 50 and page["total"] == 5000 and page["next_cursor"]
             seen += [m["id"] for m in page["models"]]
