@@ -20,6 +20,10 @@ DEFAULT_BASE_URL = "http://sandbox.polytomic.test"
 class Sandbox:
     """A stateful in-memory Polytomic API; ``app`` serves it over ASGI and ``transport()`` in-process."""
 
+    paginate_lists: bool = True
+    """False: GET /api/models, /api/syncs and a sync's executions answer every item at once, with no ``pagination``
+    (the real API may not page these; the official SDK's ``models.list`` takes no page token)."""
+
     def __init__(self, base_url: str = DEFAULT_BASE_URL) -> None:
         self.base_url = base_url.rstrip("/")
         self.oauth = OAuthRegistry(self.base_url)

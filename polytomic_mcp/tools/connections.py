@@ -16,7 +16,7 @@ from .errors import explain, fail
 from .guards import fetch_connection, refuse_duplicate
 from .masking import masked_configuration
 from .notify import resources_changed, tell
-from .paging import page
+from .paging import decode_cursor, page
 from .registry import tool
 from .results import ConnectionBrief, ConnectionDetail, ConnectionList
 from .secrets import refuse_references_outside, resolve_env_references, secret_values
@@ -108,10 +108,11 @@ async def list_connections(
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> ConnectionList:
+    offset = decode_cursor(cursor)
     connections = await services(ctx).client.connections.list()
     needle = (search or "").lower()
     matches = [c for c in connections if needle in c.name.lower() or needle in c.type.id.lower()]
-    chunk, next_cursor = page(matches, cursor, limit)
+    chunk, next_cursor = page(matches, offset, limit)
     return ConnectionList(
         connections=[ConnectionBrief(id=c.id, name=c.name, type=c.type.id, status=c.status or None) for c in chunk],
         total=len(matches),

@@ -15,6 +15,7 @@ from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
 from .masking import masked_model_configuration
 from .notify import resources_changed, tell
+from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
 from .secrets import secret_values
@@ -123,18 +124,23 @@ async def list_models(
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> ModelList:
-    client = services(ctx).client
+    offset = decode_cursor(cursor)
     try:
-        result = await client.models.list_page(page_token=cursor, limit=min(limit or 50, 50))
+        listing = await read_all(services(ctx).client.models.list(limit=API_PAGE_SIZE))
     except PolytomicError as error:
-        raise fail(explain(error, action="list models", not_found="Pass `next_cursor` unchanged or omit it.")) from None
+        raise fail(explain(error, action="list models")) from None
     needle = (search or "").lower()
-    items = [
-        ModelBrief(id=m.id, name=m.name, connection_id=m.connection_id)
-        for m in result.items
+    matches = [
+        m for m in listing.items
         if needle in m.name.lower() and (connection_id is None or m.connection_id == connection_id)
     ]
-    return ModelList(models=items, next_cursor=result.next_page_token)
+    chunk, next_cursor = page(matches, offset, limit)
+    return ModelList(
+        models=[ModelBrief(id=m.id, name=m.name, connection_id=m.connection_id) for m in chunk],
+        total=len(matches),
+        next_cursor=next_cursor,
+        cut=cut_note("models", len(listing.items)) if listing.cut else None,
+    )
 
 
 @tool(title="Get a model", read_only=True, destructive=False, idempotent=True)

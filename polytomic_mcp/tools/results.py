@@ -67,7 +67,7 @@ class ConnectionList(BaseModel):
 
     connections: list[ConnectionBrief]
     total: int
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    next_cursor: str | None = None
 
 
 class ConnectionDetail(BaseModel):
@@ -113,7 +113,9 @@ class ModelList(BaseModel):
     """One page of models."""
 
     models: list[ModelBrief]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    total: int
+    next_cursor: str | None = None
+    cut: str | None = None
 
 
 class ModelDetail(BaseModel):
@@ -150,7 +152,7 @@ class TargetObjectPage(BaseModel):
     connection_id: str
     objects: list[TargetObjectBrief]
     total: int = Field(description="Objects matching `search` across all pages.")
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    next_cursor: str | None = None
     next_step: str
 
 
@@ -205,7 +207,9 @@ class SyncList(BaseModel):
     """One page of syncs."""
 
     syncs: list[SyncBrief]
-    next_cursor: str | None = Field(default=None, description="Pass as cursor for the next page.")
+    total: int
+    next_cursor: str | None = None
+    cut: str | None = None
 
 
 class SyncDetail(BaseModel):

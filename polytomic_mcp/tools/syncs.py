@@ -24,6 +24,7 @@ from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import refuse_duplicate, usable_connection
 from .notify import tell
+from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
 from .results import SyncBrief, SyncDetail, SyncList, SyncResult
 from .services import Services, services
@@ -168,19 +169,24 @@ async def list_syncs(
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> SyncList:
-    client = services(ctx).client
+    offset = decode_cursor(cursor)
     try:
-        result = await client.syncs.list_page(page_token=cursor, limit=min(limit or 50, 50), active=active)
+        listing = await read_all(services(ctx).client.syncs.list(limit=API_PAGE_SIZE, active=active))
     except PolytomicError as error:
-        raise fail(explain(error, action="list syncs", not_found="Pass `next_cursor` unchanged or omit it.")) from None
+        raise fail(explain(error, action="list syncs")) from None
     needle = (search or "").lower()
-    syncs = [
-        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active,
-                  target_connection_id=s.target_connection_id, target_object=s.target_object)
-        for s in result.items
-        if needle in s.name.lower()
-    ]
-    return SyncList(syncs=syncs, next_cursor=result.next_page_token)
+    matches = [s for s in listing.items if needle in s.name.lower()]
+    chunk, next_cursor = page(matches, offset, limit)
+    return SyncList(
+        syncs=[
+            SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active,
+                      target_connection_id=s.target_connection_id, target_object=s.target_object)
+            for s in chunk
+        ],
+        total=len(matches),
+        next_cursor=next_cursor,
+        cut=cut_note("syncs", len(listing.items)) if listing.cut else None,
+    )
 
 
 @tool(title="Get a sync", read_only=True, destructive=False, idempotent=True)

@@ -13,7 +13,7 @@ from polytomic_mcp.client.models import TargetFields, TargetObject
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
 from .guards import usable_connection
-from .paging import page
+from .paging import decode_cursor, page
 from .registry import tool
 from .results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
 from .services import Services, services
@@ -60,12 +60,13 @@ async def list_target_objects(
     limit: LimitArg = None,
     cursor: CursorArg = None,
 ) -> TargetObjectPage:
+    offset = decode_cursor(cursor)
     svc = services(ctx)
     await usable_connection(svc, connection_id, "destination")
     objects = await target_objects(svc, connection_id)
     needle = (search or "").lower()
     matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
-    chunk, next_cursor = page(matches, cursor, limit)
+    chunk, next_cursor = page(matches, offset, limit)
     return TargetObjectPage(
         connection_id=connection_id,
         objects=[

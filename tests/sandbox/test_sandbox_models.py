@@ -180,6 +180,16 @@ async def test_models_paging(sandbox, client) -> None:
     assert bad.status_code == 400 and "page_token" in bad.json()["message"]
 
 
+async def test_models_unpaged_when_the_sandbox_does_not_page(sandbox, client) -> None:
+    ws = sandbox.workspace("pk_sandbox_demo")
+    conn = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
+    ids = [ws.add_model(f"m{i}", conn["id"], {"table": "public.users"})["id"] for i in range(120)]
+    sandbox.paginate_lists = False
+    body = (await client.get("/api/models", params={"limit": 3, "page_token": "ignored"})).json()
+    assert "pagination" not in body
+    assert [m["id"] for m in body["data"]] == list(reversed(ids))
+
+
 async def test_delete_model(client) -> None:
     conn = await mongo_connection(client)
     model = await users_model(client, conn["id"])

@@ -215,6 +215,23 @@ async def test_list_2025_light_paged_and_2024_full(sandbox, setup, client, legac
     assert [s["id"] for s in active] == [ids[0]]
 
 
+async def test_syncs_and_executions_unpaged_when_the_sandbox_does_not_page(sandbox, setup, client) -> None:
+    model, sf = setup["model"]["id"], setup["sf"]["id"]
+    ws = sandbox.workspace("pk_sandbox_demo")
+    body = contact_sync_body(model, sf)
+    ids = [ws.add_sync(f"s{i}", target=body["target"], mode=body["mode"], fields=body["fields"],
+                       identities=body["identities"])["id"] for i in range(60)]
+    run = [(await client.post(f"/api/syncs/{ids[0]}/executions", json={})).json()["data"]["id"]]
+    for _ in range(59):
+        await client.post(f"/api/syncs/{ids[0]}/cancel")
+        run.append((await client.post(f"/api/syncs/{ids[0]}/executions", json={})).json()["data"]["id"])
+    sandbox.paginate_lists = False
+    syncs = (await client.get("/api/syncs", params={"limit": 2})).json()
+    assert "pagination" not in syncs and [s["id"] for s in syncs["data"]] == list(reversed(ids))
+    executions = (await client.get(f"/api/syncs/{ids[0]}/executions", params={"ascending": "true"})).json()
+    assert "pagination" not in executions and [e["id"] for e in executions["data"]] == run
+
+
 async def test_activate(setup, client) -> None:
     sync = await create(client, "/api/syncs", contact_sync_body(setup["model"]["id"], setup["sf"]["id"]))
     r = await client.post(f"/api/syncs/{sync['id']}/activate", json={"active": True})

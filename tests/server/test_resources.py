@@ -123,3 +123,16 @@ async def test_resource_lists_are_bounded(sandbox: Sandbox) -> None:
         listing = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
     assert len(listing["connections"]) == 100 and listing["total"] == 150
     assert "50 more" in listing["more"] and "list_connections" in listing["more"]
+
+
+@pytest.mark.parametrize("paginate_lists,count", [(True, 150), (False, 5000)], ids=["api-paged", "api-unpaged"])
+async def test_model_resource_list_is_bounded_however_the_api_pages(sandbox: Sandbox, paginate_lists: bool, count: int) -> None:
+    sandbox.paginate_lists = paginate_lists
+    workspace = sandbox.workspace(next(iter(sandbox.workspaces)))
+    source = workspace.add_connection("PG", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "p", "database": "d"})
+    for index in range(count):
+        workspace.add_model(f"m{index:04d}", source["id"], {"table": "public.users"}, fields=["email"])
+    async with mcp_session(sandbox) as client:
+        listing = json.loads((await client.read_resource("polytomic://models")).contents[0].text)
+    assert len(listing["models"]) == 100 and listing["total"] == count
+    assert f"{count - 100} more" in listing["more"] and "list_models" in listing["more"]

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from .. import render
 from ..domain import executions as domain
 from ..domain.syncs import get_sync
-from ..paging import paginate, pagination
+from ..paging import listing
 from ..web import context, json_body, ok, query_bool
 
 
@@ -54,8 +54,8 @@ async def list_executions(request: Request) -> Response:
         domain.advance(ws, execution)
     if query_bool(request, "only_completed"):
         executions = [e for e in executions if e["status"] == "completed"]
-    page, token = paginate(executions, lambda e: e["_seq"], request, ascending=query_bool(request, "ascending"))
-    return ok([render.execution(e) for e in page], pagination=pagination(token))
+    page, extra = listing(executions, lambda e: e["_seq"], request, ascending=query_bool(request, "ascending"))
+    return ok([render.execution(e) for e in page], **extra)
 
 
 async def get_execution(request: Request) -> Response:

@@ -14,7 +14,7 @@ from ..domain import models as domain
 from ..domain.body import require_object, require_str
 from ..domain.jobs import render_job, start_job
 from ..errors import bad_request
-from ..paging import paginate, pagination
+from ..paging import listing
 from ..web import context, json_body, no_content, ok, query_bool
 
 
@@ -36,10 +36,10 @@ def _maybe_async(request: Request, job_type: str, work: Callable[[], Any]) -> JS
 
 
 async def list_models(request: Request) -> Response:
-    """List models newest-updated first with ``page_token``/``limit`` paging."""
+    """List models newest-updated first with ``page_token``/``limit`` paging (whole when the sandbox does not page)."""
     ws = context(request).workspace
-    page, token = paginate(list(ws.models.values()), lambda m: m["_rev"], request)
-    return ok([render.model(m) for m in page], pagination=pagination(token))
+    page, extra = listing(list(ws.models.values()), lambda m: m["_rev"], request)
+    return ok([render.model(m) for m in page], **extra)
 
 
 async def create_model(request: Request) -> Response:

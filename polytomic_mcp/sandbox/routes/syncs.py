@@ -11,7 +11,7 @@ from starlette.routing import Route
 from .. import render
 from ..domain import syncs as domain
 from ..errors import bad_request
-from ..paging import paginate, pagination
+from ..paging import listing
 from ..web import context, json_body, no_content, ok
 
 _SCHEDULE_OPTIONS = (
@@ -58,14 +58,15 @@ def _filtered(request: Request, syncs: list[dict[str, Any]]) -> list[dict[str, A
 
 
 async def list_syncs(request: Request) -> Response:
-    """List syncs: light items + cursor paging on 2025-09-18, full objects unpaginated on 2024-02-08."""
+    """List syncs: light items + cursor paging on 2025-09-18 (whole when the sandbox does not page), full objects
+    unpaginated on 2024-02-08."""
     ctx = context(request)
     syncs = _filtered(request, list(ctx.workspace.syncs.values()))
     if ctx.legacy:
         ordered = sorted(syncs, key=lambda s: s["_rev"], reverse=True)
         return ok([render.sync(ctx.workspace, s, ctx.version) for s in ordered])
-    page, token = paginate(syncs, lambda s: s["_rev"], request)
-    return ok([render.sync_light(s) for s in page], pagination=pagination(token))
+    page, extra = listing(syncs, lambda s: s["_rev"], request)
+    return ok([render.sync_light(s) for s in page], **extra)
 
 
 async def create_sync(request: Request) -> Response:
