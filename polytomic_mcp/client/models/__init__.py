@@ -11,7 +11,16 @@ from .connections import (
     UsedBy,
 )
 from .identity import Me
-from .models import AdditionalField, Job, Model, ModelCreateRequest, ModelRelation, ModelSample, ModelUpdateRequest
+from .models import (
+    AdditionalField,
+    Job,
+    Model,
+    ModelCreateRequest,
+    ModelRelation,
+    ModelSample,
+    ModelSummary,
+    ModelUpdateRequest,
+)
 from .sources import ModelField, SourceItems, SourceMeta
 from .syncs import (
     EXECUTION_STATUSES,
@@ -80,6 +89,7 @@ __all__ = [
     "ModelField",
     "ModelRelation",
     "ModelSample",
+    "ModelSummary",
     "ModelUpdateRequest",
     "OverrideField",
     "PropertyValue",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ._base import Actor, APIModel, RequestModel
 from .sources import ModelField
@@ -59,6 +59,17 @@ class Model(APIModel):
     def field_names(self) -> list[str]:
         """Names usable as ``source.field`` in sync mappings."""
         return [f.name for f in self.fields]
+
+
+class ModelSummary(BaseModel):
+    """An item of GET /api/models read for listing: only what a list shows (the rest of each model is skipped, which is fast)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    id: str
+    name: str
+    connection_id: str | None = None
+    updated_at: str | None = None
 
 
 class ModelCreateRequest(RequestModel):

@@ -7,7 +7,7 @@ from typing import Any
 from .._exceptions import ResponseParseError
 from .._pagination import AsyncPager, Page, page_from_body
 from .._parse import parse_model
-from ..models.models import Job, Model, ModelCreateRequest, ModelSample, ModelUpdateRequest
+from ..models.models import Job, Model, ModelCreateRequest, ModelSample, ModelSummary, ModelUpdateRequest
 from ._resource import Resource, segment
 from .jobs import JobCallback, JobsResource
 
@@ -19,12 +19,12 @@ class ModelsResource(Resource):
         super().__init__(core)
         self._jobs = jobs
 
-    async def list_page(self, *, page_token: str | None = None, limit: int | None = None) -> Page[Model]:
-        """One page of models (the API may or may not paginate; both are handled)."""
+    async def list_page(self, *, page_token: str | None = None, limit: int | None = None) -> Page[ModelSummary]:
+        """One page of models as summaries (the API may or may not paginate; both are handled); ``get`` has the rest."""
         body = await self._raw("GET", "/api/models", params={"page_token": page_token, "limit": limit})
-        return page_from_body(Model, body, "GET /api/models")
+        return page_from_body(ModelSummary, body, "GET /api/models")
 
-    def list(self, *, limit: int | None = None) -> AsyncPager[Model]:
+    def list(self, *, limit: int | None = None) -> AsyncPager[ModelSummary]:
         """Every model, following pages: ``async for model in client.models.list()``."""
         return AsyncPager(lambda token: self.list_page(page_token=token, limit=limit))
 
