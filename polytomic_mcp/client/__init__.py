@@ -8,6 +8,7 @@
 
 from . import models
 from ._client import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, PolytomicClient
+from ._deadline import deadline, time_left
 from ._exceptions import (
     APIStatusError,
     AuthenticationError,
@@ -16,6 +17,7 @@ from ._exceptions import (
     InvalidRequestError,
     JobError,
     JobFailedError,
+    JobPollError,
     JobTimeoutError,
     NotFoundError,
     PermissionDeniedError,
@@ -48,6 +50,7 @@ __all__ = [
     "InvalidRequestError",
     "JobError",
     "JobFailedError",
+    "JobPollError",
     "JobTimeoutError",
     "NotFoundError",
     "Page",
@@ -60,7 +63,9 @@ __all__ = [
     "ServerError",
     "TransportError",
     "UnprocessableEntityError",
+    "deadline",
     "looks_secret",
     "mask_configuration",
     "models",
+    "time_left",
 ]

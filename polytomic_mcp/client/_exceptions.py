@@ -16,7 +16,8 @@ Every failure the client reports is a ``PolytomicError``::
     │   └── RequestTimeoutError     no answer in time
     ├── JobError                    an asynchronous API job did not succeed
     │   ├── JobFailedError          the job ended in ``failed``
-    │   └── JobTimeoutError         the job was still running when we stopped waiting
+    │   ├── JobTimeoutError         the job was still running when we stopped waiting
+    │   └── JobPollError            the job's progress could not be read (it may finish)
     ├── InvalidRequestError         the request cannot be built (e.g. not expressible
     │                               in the pinned API version); nothing was sent
     └── ResponseParseError          a 2xx answer whose body is not what the API documents
@@ -39,6 +40,7 @@ __all__ = [
     "InvalidRequestError",
     "JobError",
     "JobFailedError",
+    "JobPollError",
     "JobTimeoutError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -177,8 +179,31 @@ class InvalidRequestError(PolytomicError, ValueError):
     """The request cannot be built as given; nothing was sent."""
 
 
+class JobPollError(JobError):
+    """The job was started but its progress could not be read; it may still finish and create its object."""
+
+    @property
+    def may_have_succeeded(self) -> bool:
+        return True
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class ResponseParseError(PolytomicError):
-    """A success response whose body does not match the documented shape."""
+    """A success response whose body does not match the documented shape.
+
+    Messages start with the request (``"POST /api/syncs: ..."``); after a write the change
+    was made although its answer could not be read, so ``may_have_succeeded`` is true.
+    """
+
+    def __init__(self, message: str, *, idempotency_key: str | None = None) -> None:
+        super().__init__(message, idempotency_key=idempotency_key)
+        self.method = message.split(" ", 1)[0]
+
+    @property
+    def may_have_succeeded(self) -> bool:
+        return self.method in _WRITES
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import random
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -17,8 +18,9 @@ import anyio
 import httpx2
 
 from .. import __version__
+from ._deadline import time_left
 from ._errors import build_status_error
-from ._exceptions import InvalidRequestError, RequestTimeoutError, ResponseParseError, TransportError
+from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError
 from ._retry import is_retryable_status, next_delay
 from ._secrets import redact
 
@@ -88,6 +90,8 @@ class HTTPCore:
         self.api_key = api_key
         self.api_version = api_version
         self.max_retries = max_retries
+        self.timeout = timeout
+        self._timeout = httpx2.Timeout(timeout)
         self.retry_backoff = retry_backoff
         self.max_retry_delay = max_retry_delay
         self._rng = random.Random(seed)
@@ -95,7 +99,7 @@ class HTTPCore:
         self.secrets = (api_key, self.authorization.partition(" ")[2])
         self._http = httpx2.AsyncClient(
             base_url=base_url.rstrip("/"),
-            timeout=httpx2.Timeout(timeout),
+            timeout=self._timeout,
             transport=transport,
             headers={
                 "Authorization": self.authorization,
@@ -130,9 +134,18 @@ class HTTPCore:
             headers["Idempotency-Key"] = idempotency_key
         query = encode_query(params)
         attempt = 0
+        previous: PolytomicError | None = None
         while True:
+            left = time_left()
+            if left <= 0:
+                raise previous or RequestTimeoutError(
+                    f"{method} {path} not sent: the call's time limit was reached", path=path,
+                    idempotency_key=idempotency_key,
+                )
             try:
-                response = await self._http.request(method, path, params=query, json=json, headers=headers)
+                response = await self._http.request(
+                    method, path, params=query, json=json, headers=headers, timeout=self._attempt_timeout(left)
+                )
             except httpx2.InvalidURL as exc:
                 raise InvalidRequestError(
                     f"{method} request not sent: {exc} (an id, cursor or parameter is too long or malformed)",
@@ -140,20 +153,29 @@ class HTTPCore:
                 ) from None
             except httpx2.TransportError as exc:
                 error = self._transport_error(exc, method, path, idempotency_key)
-                if attempt >= self.max_retries:
-                    raise error from None
                 delay = next_delay(attempt, None, self.retry_backoff, self.max_retry_delay, self._rng)
+                if attempt >= self.max_retries or delay >= time_left():
+                    raise error from None
+                previous = error
                 logger.info("retrying %s %s after %s (%.2fs)", method, path, type(exc).__name__, delay)
             else:
                 if response.is_success:
                     logger.debug("%s %s -> %s", method, path, response.status_code)
                     return self._decode(response, method, path)
-                if attempt >= self.max_retries or not is_retryable_status(response.status_code):
-                    raise build_status_error(response, secrets=self.secrets, idempotency_key=idempotency_key)
                 delay = next_delay(attempt, response.headers, self.retry_backoff, self.max_retry_delay, self._rng)
+                status_error = build_status_error(response, secrets=self.secrets, idempotency_key=idempotency_key)
+                if attempt >= self.max_retries or not is_retryable_status(response.status_code) or delay >= time_left():
+                    raise status_error
+                previous = status_error
                 logger.info("retrying %s %s after HTTP %s (%.2fs)", method, path, response.status_code, delay)
             attempt += 1
             await anyio.sleep(delay)
+
+    def _attempt_timeout(self, left: float) -> httpx2.Timeout:
+        """The configured per-attempt timeout, cut to the time left before the deadline."""
+        if left >= self.timeout:
+            return self._timeout
+        return httpx2.Timeout(max(left, 0.001))
 
     def _transport_error(
         self, exc: httpx2.TransportError, method: str, path: str, idempotency_key: str | None
@@ -171,9 +193,28 @@ class HTTPCore:
         if not response.content or response.status_code == 204:
             return None
         try:
-            return response.json()
+            body = response.json()
         except ValueError:
             raise ResponseParseError(f"{method} {path} returned a body that is not JSON") from None
+        return without_lone_surrogates(body) if _SURROGATE_ESCAPE.search(response.content) else body
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every unpaired UTF-16 surrogate in its strings replaced by U+FFFD.
+
+    JSON may escape one (``"\\udcff"``); Python keeps it in the string, and it cannot be
+    encoded as UTF-8, so it would break whatever serializes the answer later.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_lone_surrogates(v) for v in value]
+    return value
 
 
 def unwrap(body: Any, method: str, path: str) -> Any:

@@ -21,14 +21,17 @@ _ROLE_HELP = {
 async def refuse_duplicate(
     kind: str, name: str, objects: Awaitable[Iterable[Any]] | AsyncIterable[Any], get_tool: str
 ) -> None:
-    """Raise a ToolError naming the existing object when ``name`` is taken (listing errors are ignored)."""
+    """Raise a ToolError naming the existing object when ``name`` is taken, or when that cannot be checked."""
     try:
         if isinstance(objects, AsyncIterable):
             found = [o async for o in objects if o.name == name]
         else:
             found = [o for o in await objects if o.name == name]
-    except PolytomicError:
-        return
+    except PolytomicError as error:
+        raise fail(
+            f"Nothing was created: could not check whether a {kind} named '{name}' already exists "
+            f"({explain(error, action=f'list {kind}s')}). Try again in a moment."
+        ) from None
     if found:
         existing = found[0]
         raise fail(

@@ -19,7 +19,7 @@ from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
 from .secrets import secret_values
-from .services import services
+from .services import Services, services
 
 MODEL_JOB_TIMEOUT = 120.0
 MAX_CHOICES = 100
@@ -87,7 +87,6 @@ async def create_model(
     svc = services(ctx)
     svc.secrets.add(*secret_values(configuration))
     await usable_connection(svc, connection_id, "source")
-    await refuse_duplicate("model", name, svc.client.models.list(), "get_model")
     request = ModelCreateRequest(
         name=name, connection_id=connection_id, configuration=configuration,
         fields=fields, identifier=identifier, labels=labels,
@@ -97,23 +96,55 @@ async def create_model(
         await ctx.report_progress(polls, None, f"model job {job.status}")
         await tell(ctx, "info", f"model '{name}': Polytomic job {job.status}")
 
-    await ctx.report_progress(0, None, "creating model")
-    try:
-        model = await svc.client.models.create(request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress)
-    except (BadRequestError, UnprocessableEntityError) as error:
-        raise fail(
-            f"Polytomic rejected model '{name}': {error.message}. "
-            f"Call list_source_objects('{connection_id}') to see valid configuration values."
-        ) from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"create model '{name}'",
-            check=f"call list_models(search='{name}') to see whether it exists",
-        )) from None
+    async with svc.creates.one_at_a_time("model", name):
+        await refuse_model_in_progress(svc, name)
+        await refuse_duplicate("model", name, svc.client.models.list(), "get_model")
+        await ctx.report_progress(0, None, "creating model")
+        try:
+            model = await svc.client.models.create(
+                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress,
+                on_started=lambda job: svc.creates.job_started(name, job),
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected model '{name}': {error.message}. "
+                f"Call list_source_objects('{connection_id}') to see valid configuration values."
+            ) from None
+        except PolytomicError as error:
+            if not error.may_have_succeeded:
+                svc.creates.job_settled(name)
+            raise fail(explain(error, action=f"create model '{name}'", check=_still_creating(name))) from None
+        svc.creates.job_settled(name)
     if not isinstance(model, Model):
-        raise fail(f"Model '{name}' is still being created; call list_models(search='{name}') shortly.")
+        raise fail(f"Model '{name}' is still being created; {_still_creating(name)}.")
     await resources_changed(ctx)
     return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
+
+
+def _still_creating(name: str) -> str:
+    """How to find out whether a model whose create has not been confirmed exists."""
+    return f"do not create it again; call list_models(search='{name}') in a minute to see whether it exists"
+
+
+async def refuse_model_in_progress(svc: Services, name: str) -> None:
+    """A ToolError while an earlier create of model ``name`` may still be running (its job is asked, not assumed)."""
+    job = svc.creates.running_job(name)
+    if job is None:
+        return
+    try:
+        job = await svc.client.jobs.get(job.type, job.job_id)
+    except PolytomicError as error:
+        raise fail(
+            f"An earlier create of model '{name}' (Polytomic job {job.job_id}) may still be running and its status could "
+            f"not be read ({explain(error, action='read the job')}). Nothing was created; {_still_creating(name)}."
+        ) from None
+    if job.finished:
+        svc.creates.job_settled(name)
+        return
+    raise fail(
+        f"Model '{name}' is still being created by an earlier call (Polytomic job {job.job_id}, {job.status}). "
+        f"Nothing new was created; {_still_creating(name)}."
+    )
 
 
 @tool(title="List models", read_only=True, destructive=False, idempotent=True)

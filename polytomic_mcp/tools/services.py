@@ -15,11 +15,14 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 from polytomic_mcp.redaction import SecretRegistry, scope
 
+from .creates import CreateGuard
 from .errors import fail
 from .secrets import DEFAULT_SECRET_PREFIX
 
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""
+DEFAULT_TOOL_TIMEOUT = 45.0
+"""Seconds a tool call may take in all, below the timeouts MCP clients commonly use (60 s and more)."""
 
 
 @dataclass
@@ -35,7 +38,9 @@ class Services:
     client: PolytomicClient
     secret_prefix: str = DEFAULT_SECRET_PREFIX
     ttl: float = CATALOG_TTL
+    tool_timeout: float = DEFAULT_TOOL_TIMEOUT
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
+    creates: CreateGuard = field(default_factory=CreateGuard)
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -93,6 +98,11 @@ def current_services() -> Services:
     if svc is None:
         raise fail(MISSING_KEY)
     return svc
+
+
+def serving_now() -> Services | None:
+    """The Services of the request being handled, or None outside a request."""
+    return _serving.get()
 
 
 def services(ctx: Context) -> Services:

@@ -40,7 +40,7 @@ async def test_exhausted_retries_are_honest(sandbox: Sandbox) -> None:
     outcomes: dict[str, str] = {}
     async with client_for(sandbox, retries=0) as api:
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:
-            for index in range(30):
+            for index in range(60):
                 name = f"conn-{index}"
                 result = await client.call_tool("create_connection", {
                     "name": name, "type": "mongodb", "configuration": {"hosts": "example.mongodb.net"}})
@@ -51,6 +51,7 @@ async def test_exhausted_retries_are_honest(sandbox: Sandbox) -> None:
     assert created <= stored, "a reported success must exist"
     assert stored <= created | maybe, "an object we did not report must have been flagged as possibly created"
     assert maybe, "30% faults without retries must produce some uncertain outcomes"
+    assert any("could not check whether" in text for text in outcomes.values()), "a failed name check must refuse, not skip"
     for name in maybe:
         assert f"list_connections(search='{name}')" in outcomes[name]
     assert any(n in stored for n in maybe), "dropped answers hide real creates; the message must have said so"

@@ -7,10 +7,14 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 
-from .._exceptions import JobFailedError, JobTimeoutError
+from .._deadline import time_left
+from .._exceptions import JobFailedError, JobPollError, JobTimeoutError, PolytomicError
 from .._parse import parse_model
 from ..models.models import Job
 from ._resource import Resource, segment
+
+DEADLINE_MARGIN = 1.0
+"""Seconds kept free before the caller's deadline to report a job that is still running."""
 
 JobCallback = Callable[[Job, int], Awaitable[None] | None]
 """Called after each poll with the job and the poll number (for progress reporting)."""
@@ -33,18 +37,27 @@ class JobsResource(Resource):
         max_poll_interval: float = 2.0,
         on_poll: JobCallback | None = None,
     ) -> Job:
-        """Poll until ``done`` (returned) or ``failed`` (raises); raise on timeout.
+        """Poll until ``done`` (returned) or ``failed`` (raises); raise on timeout or when polling fails.
 
-        The interval grows from ``poll_interval`` to ``max_poll_interval``.
-        ``JobTimeoutError`` means the job may still finish later.
+        The interval grows from ``poll_interval`` to ``max_poll_interval``; the wait ends at
+        ``timeout`` or a second before the caller's deadline (see ``deadline``), whichever is
+        first. ``JobTimeoutError`` and ``JobPollError`` mean the job may still finish later.
         """
         interval = poll_interval
         polls = 0
+        timeout = max(0.0, min(timeout, time_left() - DEADLINE_MARGIN))
         with anyio.move_on_after(timeout) as scope:
             while not job.finished:
                 await anyio.sleep(interval)
                 interval = min(max_poll_interval, interval * 1.5)
-                job = await self.get(job.type, job.job_id)
+                try:
+                    job = await self.get(job.type, job.job_id)
+                except PolytomicError as error:
+                    raise JobPollError(
+                        f"job {job.type} {job.job_id} was started but its status could not be read ({error.message}); "
+                        "it may still finish",
+                        job_id=job.job_id, job_type=job.type,
+                    ) from error
                 polls += 1
                 if on_poll is not None:
                     outcome = on_poll(job, polls)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .._exceptions import ResponseParseError
+from .._exceptions import JobPollError, PolytomicError, ResponseParseError
 from .._pagination import AsyncPager, Page, page_from_body
 from .._parse import parse_model
 from ..models.models import Job, Model, ModelCreateRequest, ModelSample, ModelSummary, ModelUpdateRequest
@@ -41,17 +42,19 @@ class ModelsResource(Resource):
         timeout: float = 120.0,
         poll_interval: float = 0.25,
         on_poll: JobCallback | None = None,
+        on_started: Callable[[Job], None] | None = None,
         idempotency_key: str | None = None,
     ) -> Model | Job:
         """Create a model as an asynchronous job (``?async=true``) and, by default, wait for it.
 
         With ``wait=False`` the started ``Job`` is returned; otherwise the created
-        ``Model``. Raises ``JobFailedError`` / ``JobTimeoutError`` (see ``jobs.wait``).
+        ``Model``. ``on_started`` gets the job as soon as the API accepted it. Raises
+        ``JobFailedError``, ``JobTimeoutError`` or ``JobPollError`` (see ``jobs.wait``).
         """
         body = await self._raw(
             "POST", "/api/models", params={"async": True}, json=request.to_body(), idempotency_key=idempotency_key
         )
-        return await self._finish(body, "POST /api/models", wait, timeout, poll_interval, on_poll)
+        return await self._finish(body, "POST /api/models", wait, timeout, poll_interval, on_poll, on_started)
 
     async def update(
         self,
@@ -93,6 +96,7 @@ class ModelsResource(Resource):
         timeout: float,
         poll_interval: float,
         on_poll: JobCallback | None,
+        on_started: Callable[[Job], None] | None = None,
     ) -> Model | Job:
         """Return the model from a synchronous answer, or the job / its result."""
         if not isinstance(body, dict):
@@ -102,6 +106,8 @@ class ModelsResource(Resource):
                 raise ResponseParseError(f"{where}: neither `data` nor `job` in the response")
             return parse_model(Model, body["data"], where)
         job = parse_model(Job, body["job"], where)
+        if on_started is not None:
+            on_started(job)
         if not wait:
             return job
         job = await self._jobs.wait(job, timeout=timeout, poll_interval=poll_interval, on_poll=on_poll)
@@ -111,5 +117,11 @@ class ModelsResource(Resource):
         model_id = result.get("id") if isinstance(result, dict) else result
         if not isinstance(model_id, str) or not model_id:
             raise ResponseParseError(f"{where}: job {job.job_id} finished without a model id")
-        return await self.get(model_id)
+        try:
+            return await self.get(model_id)
+        except PolytomicError as error:
+            raise JobPollError(
+                f"job {job.job_id} made model {model_id}, which could not be read back ({error.message})",
+                job_id=job.job_id, job_type=job.type,
+            ) from error
 
