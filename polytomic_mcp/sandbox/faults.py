@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -21,17 +22,31 @@ _MESSAGES = {
 
 @dataclass(frozen=True)
 class FaultConfig:
-    """Which faults to inject: each /api/ request gets one with probability ``rate``, chosen from ``kinds`` by ``seed``."""
+    """Which faults to inject: each /api/ request gets one with probability ``rate``, chosen from ``kinds`` by ``seed``.
+
+    ``only`` (a regular expression) limits faults to requests whose ``"METHOD /path"`` matches it
+    in full, and ``limit`` stops injecting after that many faults, so a test can make one read
+    fail transiently: e.g. ``only=r"GET /api/models/[^/]+", limit=3``.
+    """
 
     rate: float = 0.0
     kinds: tuple[str, ...] = KINDS
     seed: int | None = 0
     slow_seconds: float = 0.2
     retry_after: float = 0.01
+    only: str | None = None
+    limit: int | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError("rate must be between 0 and 1")
+        if self.limit is not None and self.limit < 0:
+            raise ValueError("limit must be >= 0")
+        if self.only is not None:
+            try:
+                re.compile(self.only)
+            except re.error as error:
+                raise ValueError(f"only is not a valid regular expression: {error}") from None
         unknown = [k for k in self.kinds if k not in KINDS]
         if unknown or (self.rate and not self.kinds):
             raise ValueError(f"unknown fault kinds {unknown}; valid: {KINDS}")
@@ -43,13 +58,20 @@ class FaultInjector:
     def __init__(self, config: FaultConfig) -> None:
         self.config = config
         self._rng = random.Random(config.seed)
+        self._only = re.compile(config.only) if config.only is not None else None
+        self.injected = 0
 
-    def decide(self) -> str | None:
-        """Return the fault kind for the next request, or None."""
+    def decide(self, method: str, path: str) -> str | None:
+        """Return the fault kind for this request, or None."""
         if self.config.rate <= 0:
+            return None
+        if self._only is not None and not self._only.fullmatch(f"{method} {path}"):
+            return None
+        if self.config.limit is not None and self.injected >= self.config.limit:
             return None
         if self._rng.random() >= self.config.rate:
             return None
+        self.injected += 1
         return self._rng.choice(self.config.kinds)
 
 

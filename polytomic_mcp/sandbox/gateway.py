@@ -94,7 +94,7 @@ class Gateway:
         except ApiError as exc:
             version, version_error = versions.LATEST, exc
         drop = False
-        kind = self.sandbox.fault_injector.decide()
+        kind = self.sandbox.fault_injector.decide(scope["method"], scope["path"])
         if kind is not None:
             record.fault = kind
             config = self.sandbox.fault_injector.config

@@ -1,35 +1,53 @@
-"""Ask the user (MCP elicitation) before creating a sync that changes existing target records.
+"""The outcomes of asking the user (MCP elicitation) before a sync changes existing records, and what each allows.
 
-The resolver runs before ``create_sync``'s body. It asks only when the mode changes
-existing records, the request is otherwise valid and the client can answer; otherwise it
-says why it did not ask, and ``create_sync`` decides (an unconfirmed sync is created
-inactive).
+A resolver (see ``confirm_resolvers``) either asks a question or says why it did not;
+``outcome_of`` turns either into one explicit ``Outcome`` and ``consent`` decides. Only
+``confirmed`` and ``not_needed`` let a record-changing action go ahead as asked;
+``cannot_ask`` leaves it to the tool's fallback; every other outcome fails closed with
+nothing done.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
-from mcp.server.mcpserver import Context, Elicit
+from mcp.server.mcpserver import AcceptedElicitation, CancelledElicitation, Context, DeclinedElicitation
 from pydantic import BaseModel, Field
 
-from polytomic_mcp.client.models import SyncField, SyncIdentities, SyncIdentity, SyncTarget
+from .errors import fail
 
 CHANGING_MODES = frozenset({"update", "updateOrCreate", "replace", "remove"})
 MODERN_PROTOCOL = "2026-07-28"
-MAX_LISTED_FIELDS = 20
+
+Kind = Literal["confirmed", "declined", "not_needed", "cannot_ask", "could_not_check", "invalid"]
 
 
 class Confirmation(BaseModel):
     """The form the user answers."""
 
-    confirm: bool = Field(description="Create this sync? It will change existing records in the target.")
+    confirm: bool = Field(description="Go ahead? This changes existing records in the target.")
 
 
-class NotAsked(BaseModel):
-    """Why no question was put to the user."""
+@dataclass(frozen=True)
+class Outcome:
+    """How the confirmation step ended.
 
-    reason: Literal["not_needed", "unsupported"]
+    - ``confirmed``: the user accepted with confirm=true.
+    - ``declined``: the user declined, cancelled, or accepted with confirm=false.
+    - ``not_needed``: nothing to ask (mode keeps existing records, dry run, pausing).
+    - ``cannot_ask``: the client has no elicitation.
+    - ``could_not_check``: preparing the question failed; ``reason`` says what, safe to show.
+    - ``invalid``: the request has problems; the tool body reports them.
+    """
+
+    kind: Kind
+    reason: str = ""
+
+
+NOT_NEEDED = Outcome("not_needed")
+CANNOT_ASK = Outcome("cannot_ask")
+INVALID = Outcome("invalid")
 
 
 def can_elicit(ctx: Context) -> bool:
@@ -42,36 +60,45 @@ def can_elicit(ctx: Context) -> bool:
     return bool(getattr(ctx.session, "can_send_request", False))
 
 
-def question(name: str, mode: str, target: SyncTarget, fields: list[SyncField], identities: list[SyncIdentity]) -> str:
-    """What the user is asked: target object, mode and the mapped fields."""
-    mapped = [f"{f.source.field if f.source else repr(f.override_value)} -> {f.target}" for f in fields]
-    shown = ", ".join(mapped[:MAX_LISTED_FIELDS]) + (f" (+{len(mapped) - MAX_LISTED_FIELDS} more)" if len(mapped) > MAX_LISTED_FIELDS else "")
-    matched = "; ".join(f"{i.source.field} -> {i.target} ({i.function})" for i in identities) or "none"
-    return (
-        f"Create sync '{name}' in mode '{mode}' on target object '{target.object or target.create}' "
-        f"(connection {target.connection_id})? It changes existing records there.\n"
-        f"Fields: {shown or 'none'}\nMatched by: {matched}"
-    )
+def outcome_of(answer: object) -> Outcome:
+    """The outcome of a resolver run: the user's answer, or the resolver's reason for not asking.
+
+    ``answer`` is what the framework injects: an accepted ``Confirmation`` or ``Outcome``, or a
+    decline or cancel; anything else means the step did not run and counts as not checked.
+    """
+    if isinstance(answer, (DeclinedElicitation, CancelledElicitation)):
+        return Outcome("declined")
+    data = answer.data if isinstance(answer, AcceptedElicitation) else None
+    if isinstance(data, Confirmation):
+        return Outcome("confirmed" if data.confirm else "declined")
+    if isinstance(data, Outcome):
+        return data
+    return Outcome("could_not_check", "the confirmation step did not run")
 
 
-async def confirm_changes(
-    ctx: Context,
-    name: str,
-    mode: str,
-    target: SyncTarget,
-    fields: list[SyncField],
-    identity: SyncIdentity | None = None,
-    identities: SyncIdentities | None = None,
-    dry_run: bool = False,
-) -> Elicit[Confirmation] | NotAsked:
-    """Resolver for ``create_sync``: an elicitation for record-changing modes, else why not."""
-    if dry_run or mode not in CHANGING_MODES:
-        return NotAsked(reason="not_needed")
-    if not can_elicit(ctx):
-        return NotAsked(reason="unsupported")
-    from .syncs import request_problems
+def consent(outcome: Outcome, *, not_done: str) -> None:
+    """Raise unless the outcome lets the action go ahead: confirmed, not needed, or cannot ask.
 
-    mappings = list(identities.mappings) if identities is not None else [identity] if identity is not None else []
-    if await request_problems(ctx, name=name, mode=mode, target=target, fields=fields, identities=mappings):
-        return NotAsked(reason="not_needed")
-    return Elicit(question(name, mode, target, fields, mappings), Confirmation)
+    ``cannot_ask`` goes ahead on the tool's own fallback (create_sync holds the sync
+    inactive). The ToolError for every other outcome starts with ``not_done`` ("Sync 'x' was
+    not created"). ``invalid`` reaching here means the tool's own check found no problem
+    after all, so the answer is unknown and it fails closed like ``could_not_check``.
+    """
+    match outcome.kind:
+        case "confirmed" | "not_needed" | "cannot_ask":
+            return
+        case "declined":
+            raise fail(
+                f"{not_done}: the user did not confirm changing existing records. "
+                "Do not retry unless the user asks for it."
+            )
+        case "could_not_check":
+            raise fail(
+                f"{not_done}: could not check it to ask the user for confirmation ({outcome.reason}). "
+                "Nothing was changed; try again later."
+            )
+        case "invalid":
+            raise fail(
+                f"{not_done}: it looked invalid while the confirmation was prepared but passes now, so the user "
+                "was not asked. Nothing was changed; try again."
+            )

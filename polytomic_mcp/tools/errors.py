@@ -25,12 +25,20 @@ from polytomic_mcp.client import (
 
 
 class ToolFailure(ToolError):
-    """A ToolError whose message was written for the model."""
+    """A ToolError whose message was written for the model.
+
+    ``api_error`` is the client error behind it, when there is one, so a caller can tell
+    "Polytomic could not answer" from "the request is wrong".
+    """
+
+    def __init__(self, message: str, api_error: PolytomicError | None = None) -> None:
+        super().__init__(message)
+        self.api_error = api_error
 
 
-def fail(message: str) -> ToolFailure:
-    """A ToolError to raise with a message that names the fix."""
-    return ToolFailure(message)
+def fail(message: str, *, api_error: PolytomicError | None = None) -> ToolFailure:
+    """A ToolError to raise with a message that names the fix (and the client error it explains)."""
+    return ToolFailure(message, api_error)
 
 
 def explain(error: PolytomicError, *, action: str, not_found: str = "", check: str = "") -> str:

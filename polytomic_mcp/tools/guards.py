@@ -40,8 +40,8 @@ async def refuse_duplicate(
         )
 
 
-async def usable_connection(svc: Services, connection_id: str, role: Role) -> None:
-    """Refuse connections that do not exist, cannot play ``role``, or still await OAuth."""
+async def usable_connection(svc: Services, connection_id: str, role: Role) -> Connection:
+    """The connection, refused when it does not exist, cannot play ``role``, or still awaits OAuth."""
     connection = await fetch_connection(svc, connection_id)
     kind = await svc.connection_type(connection.type.id)
     if kind is not None and not getattr(kind.capabilities, role):
@@ -52,6 +52,7 @@ async def usable_connection(svc: Services, connection_id: str, role: Role) -> No
             f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url{link} "
             f"and approve access. Then call get_connection('{connection.id}') to confirm status 'healthy'."
         )
+    return connection
 
 
 async def fetch_connection(svc: Services, connection_id: str) -> Connection:
@@ -63,4 +64,4 @@ async def fetch_connection(svc: Services, connection_id: str) -> Connection:
             error,
             action=f"get connection '{connection_id}'",
             not_found="Call list_connections to see valid connection ids.",
-        )) from None
+        ), api_error=error) from None

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import ConflictError, PolytomicError
 from polytomic_mcp.client.models import SyncActivation
 
+from .confirm import Confirmation, consent, outcome_of
+from .confirm_resolvers import confirm_activation, confirm_run
 from .errors import explain, fail
 from .registry import tool
 from .results import RunStarted, RunStatus
-from .services import services
+from .services import Services, services
+from .syncs import fetch_sync
 
 SyncIdArg = Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)]
+
+
+async def require_consent(svc: Services, sync_id: str, confirmation: object, *, not_done: str) -> None:
+    """Raise unless the user confirmed, no confirmation is needed, or the client cannot ask.
+
+    When the resolver saw a problem (``invalid``), reading the sync reports it (e.g. not found).
+    """
+    outcome = outcome_of(confirmation)
+    if outcome.kind == "invalid":
+        await fetch_sync(svc, sync_id)
+    consent(outcome, not_done=not_done)
 
 
 @tool(title="Start a sync run", read_only=False, destructive=False, idempotent=False)
@@ -23,8 +37,11 @@ async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     test: Annotated[bool, Field(description="Test run on a few records only.")] = False,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
-    client = services(ctx).client
+    svc = services(ctx)
+    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not started")
+    client = svc.client
     try:
         execution = await client.syncs.start(sync_id, test=True if test else None)
     except ConflictError as error:
@@ -63,8 +80,11 @@ async def activate_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     active: Annotated[bool, Field(description="true: run on its schedule; false: pause it.")],
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_activation)] = None,  # type: ignore[assignment]
 ) -> SyncActivation:
-    client = services(ctx).client
+    svc = services(ctx)
+    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not activated")
+    client = svc.client
     try:
         return await client.syncs.activate(sync_id, active)
     except PolytomicError as error:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server.mcpserver import AcceptedElicitation, Context, ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import BadRequestError, NotFoundError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import (
-    Model,
     Schedule,
     Sync,
     SyncField,
@@ -19,62 +18,17 @@ from polytomic_mcp.client.models import (
     SyncTarget,
 )
 
-from .confirm import CHANGING_MODES, Confirmation, NotAsked, confirm_changes
+from .confirm import CHANGING_MODES, NOT_NEEDED, Confirmation, consent, outcome_of
+from .confirm_resolvers import confirm_create
 from .connections import CursorArg, LimitArg
 from .errors import explain, fail
-from .guards import refuse_duplicate, usable_connection
+from .guards import refuse_duplicate
 from .notify import tell
 from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
 from .results import SyncBrief, SyncDetail, SyncList, SyncResult
 from .services import Services, services
-from .sync_check import Problem, check_sync
-from .targets import find_target_object, target_fields
-
-
-async def _models(svc: Services, request: SyncRequest) -> dict[str, Model]:
-    """Every model the request reads from, by id (missing ones left out)."""
-    ids = {f.source.model_id for f in request.fields if f.source}
-    ids |= {m.source.model_id for m in request.identity_mappings()}
-    found: dict[str, Model] = {}
-    for model_id in sorted(ids):
-        try:
-            found[model_id] = await svc.client.models.get(model_id)
-        except NotFoundError:
-            continue
-        except PolytomicError as error:
-            raise fail(explain(error, action=f"read model '{model_id}'")) from None
-    return found
-
-
-async def request_problems(
-    ctx: Context, *, name: str, mode: str, target: SyncTarget, fields: list[SyncField], identities: list[SyncIdentity]
-) -> bool:
-    """Whether a would-be sync has problems (any failure to check counts as a problem)."""
-    request = SyncRequest(
-        name=name, mode=mode, target=target, fields=fields, schedule=Schedule(frequency="manual"),
-        identities=SyncIdentities(mappings=identities) if identities else None,
-    )
-    try:
-        return bool(await _check(services(ctx), request, check_schedule=False))
-    except Exception:  # noqa: BLE001 - the tool body reports the real error
-        return True
-
-
-async def _check(svc: Services, request: SyncRequest, *, check_schedule: bool = True) -> list[Problem]:
-    """Every problem with the request, judged against the live model and target."""
-    if request.target.object is None:
-        return []
-    await usable_connection(svc, request.target.connection_id, "destination")
-    obj = await find_target_object(svc, request.target.connection_id, request.target.object)
-    fields = await target_fields(svc, request.target.connection_id, obj.id)
-    return check_sync(
-        request,
-        models=await _models(svc, request),
-        target_object=obj,
-        target_fields=fields,
-        schedule_options=await svc.schedule_options() if check_schedule else [],
-    )
+from .sync_precheck import precheck
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False)
@@ -97,7 +51,7 @@ async def create_sync(
     ] = None,
     active: Annotated[bool | None, Field(description="Enable the schedule now.")] = None,
     dry_run: Annotated[bool, Field(description="Only check; create nothing.")] = False,
-    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_changes)] = None,  # type: ignore[assignment]
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = services(ctx)
     if identity is not None and identities is not None:
@@ -110,7 +64,11 @@ async def create_sync(
         body = request.to_body(svc.client.api_version)
     except PolytomicError as error:
         raise fail(str(error)) from None
-    problems = await _check(svc, request)
+    outcome = outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED
+    not_done = f"Sync '{name}' (mode '{mode}') was not created"
+    if outcome.kind != "invalid":
+        consent(outcome, not_done=not_done)  # a "no" or a failed check ends here, before any other request
+    problems = (await precheck(svc, request)).problems
     if dry_run:
         return SyncResult(
             created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
@@ -121,14 +79,9 @@ async def create_sync(
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
         raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
     await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
-    held_inactive = False
-    if mode in CHANGING_MODES:
-        answer = confirmation.data if isinstance(confirmation, AcceptedElicitation) else None
-        if isinstance(answer, NotAsked):
-            held_inactive = answer.reason == "unsupported" and active is not False
-            request = request.model_copy(update={"active": False}) if held_inactive else request
-        elif not (isinstance(answer, Confirmation) and answer.confirm):
-            raise fail(f"Sync '{name}' was not created: the user did not confirm changing records in mode '{mode}'.")
+    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
+    held_inactive = outcome.kind == "cannot_ask" and active is not False
+    request = request.model_copy(update={"active": False}) if held_inactive else request
     try:
         sync = await svc.client.syncs.create(request)
     except (BadRequestError, UnprocessableEntityError) as error:
@@ -207,4 +160,6 @@ async def fetch_sync(svc: Services, sync_id: str) -> Sync:
     try:
         return await svc.client.syncs.get(sync_id)
     except PolytomicError as error:
-        raise fail(explain(error, action=f"get sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
+        raise fail(
+            explain(error, action=f"get sync '{sync_id}'", not_found="Call list_syncs to see valid ids."), api_error=error,
+        ) from None

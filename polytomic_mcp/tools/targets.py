@@ -25,7 +25,7 @@ async def target_objects(svc: Services, connection_id: str) -> list[TargetObject
     try:
         return (await svc.client.targets.list_objects(connection_id)).objects
     except PolytomicError as error:
-        raise fail(explain(error, action="list target objects", not_found="Call list_connections for valid ids.")) from None
+        raise fail(explain(error, action="list target objects", not_found="Call list_connections for valid ids."), api_error=error) from None
 
 
 async def find_target_object(svc: Services, connection_id: str, object_id: str) -> TargetObject:
@@ -49,7 +49,7 @@ async def target_fields(svc: Services, connection_id: str, object_id: str) -> Ta
         raise fail(explain(
             error, action=f"get fields of '{object_id}'",
             not_found=f"Call list_target_objects('{connection_id}') for valid objects.",
-        )) from None
+        ), api_error=error) from None
 
 
 @tool(title="List target objects", read_only=True, destructive=False, idempotent=True)

@@ -164,9 +164,21 @@ async def test_oauth_page_gets_no_faults(sandbox: Sandbox, client) -> None:
     assert sandbox.requests[-1].fault is None
 
 
+async def test_faults_limited_to_matching_requests_and_a_count(sandbox: Sandbox, client) -> None:
+    sandbox.faults = FaultConfig(rate=1.0, kinds=("503",), only=r"GET /api/connection_types", limit=2)
+    assert (await client.get("/api/me")).status_code == 200
+    statuses = [(await client.get("/api/connection_types")).status_code for _ in range(3)]
+    assert statuses == [503, 503, 200]
+    assert [r.fault for r in sandbox.requests] == [None, "503", "503", None]
+
+
 def test_fault_config_validation() -> None:
     assert FaultConfig().rate == 0
     with pytest.raises(ValueError):
         FaultConfig(rate=1.5)
     with pytest.raises(ValueError):
         FaultConfig(rate=0.1, kinds=("418",))
+    with pytest.raises(ValueError):
+        FaultConfig(rate=1.0, limit=-1)
+    with pytest.raises(ValueError):
+        FaultConfig(rate=1.0, only="GET /api/models/(")
