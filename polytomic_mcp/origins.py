@@ -7,6 +7,8 @@ rejects it, and each part must equal the pattern's. A pattern's port may be ``*`
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -15,6 +17,8 @@ ANY_PORT = -1
 """The port of a pattern written ``host:*``."""
 NOT_IN_AN_AUTHORITY = frozenset("@?#\\ \t\r\n")
 """Characters that never belong in ``scheme://host:port``: userinfo, query, fragment, whitespace."""
+HOST_NAME = re.compile(r"[a-z0-9_.-]+")
+"""A DNS name or IPv4 address, lower-cased (no wildcards: ``*.example.com`` is refused, not silently inert)."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,24 @@ def _parse(text: str, *, with_scheme: bool, pattern: bool) -> Endpoint | None:
         return None
     if with_scheme and parts.scheme not in DEFAULT_PORTS:
         return None
-    if parts.path or not parts.hostname or (any_port and port is not None):
+    if parts.path or not parts.hostname or not _valid_host(parts.hostname) or (any_port and port is not None):
         return None
     if any_port:
         port = ANY_PORT
     elif port is None and with_scheme:
         port = DEFAULT_PORTS[parts.scheme]
     return Endpoint(parts.scheme if with_scheme else "", parts.hostname, port)
+
+
+def _valid_host(host: str) -> bool:
+    """A host name, an IPv4 address, or (as urllib returns it, without brackets) an IPv6 address."""
+    if ":" not in host:
+        return HOST_NAME.fullmatch(host) is not None
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_origin(value: str) -> Endpoint | None:

@@ -58,6 +58,22 @@ def read_until_closed(sock: socket.socket) -> bytes:
     return received
 
 
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response (head and Content-Length body), however the server split it into segments."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(4096)
+        assert chunk, f"connection closed before a whole response: {received!r}"
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(4096)
+        assert chunk, f"connection closed before a whole response: {received!r}"
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def test_headers_trickled_byte_by_byte_are_cut_off(server: Running) -> None:
     with connect(server) as sock:
         sock.sendall(b"POST /mcp HTTP/1.1\r\n")
@@ -87,8 +103,8 @@ def test_keep_alive_requests_after_a_pause_still_work(server: Running) -> None:
     request = f"GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode()
     with connect(server) as sock:
         sock.sendall(request)
-        first = sock.recv(4096)
+        first = read_response(sock)
         time.sleep(1.0)
         sock.sendall(request)
-        second = sock.recv(4096)
+        second = read_response(sock)
     assert first.startswith(b"HTTP/1.1 404 ") and second.startswith(b"HTTP/1.1 404 ")
