@@ -10,9 +10,13 @@ import sys
 from polytomic_mcp.settings import (
     Settings,
     SettingsError,
+    env_value,
     from_environment,
-    parse_list,
+    parse_allowed_hosts,
+    parse_allowed_origins,
     parse_port,
+    parse_positive_int,
+    parse_positive_number,
     parse_tools,
     parse_url,
     parse_version,
@@ -44,9 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", help="Polytomic API URL (default https://app.polytomic.com)")
     parser.add_argument("--key-from-request", action="store_true", help="HTTP: use each request's Bearer key (multi-tenant)")
     parser.add_argument("--allowed-hosts", help="HTTP: extra Host values to accept (comma-separated, e.g. mcp.example.com)")
-    parser.add_argument("--allowed-origins", help="HTTP: extra Origin values to accept (comma-separated)")
+    parser.add_argument("--allowed-origins", help="HTTP: extra Origin values to accept (comma-separated, e.g. https://app.example.com)")
+    parser.add_argument("--session-idle-timeout", help="HTTP: seconds without a request after which a session ends (default 600)")
+    parser.add_argument("--max-sessions", help="HTTP: open sessions at most; a new one evicts the oldest idle one (default 1000)")
+    parser.add_argument("--http-header-timeout", help="HTTP: seconds a client has to send a request's headers (default 10)")
+    parser.add_argument("--http-body-timeout", help="HTTP: seconds a client has to send a POST body (default 10)")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The serve command's flags (argparse exits 2 on an unknown flag)."""
+    return _parser().parse_args(argv)
 
 
 def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
@@ -54,12 +67,12 @@ def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -
     from polytomic_mcp.tools import SPECS
 
     values = from_environment(env)
-    raw_tools = args.tools if args.tools is not None else (env if env is not None else os.environ).get("POLYTOMIC_TOOLS")
-    if raw_tools:
+    raw_tools = args.tools if args.tools is not None else env_value(os.environ if env is None else env, "POLYTOMIC_TOOLS")
+    if raw_tools is not None:
         values["tools"] = parse_tools("--tools" if args.tools is not None else "POLYTOMIC_TOOLS", raw_tools, frozenset(SPECS))
-    if args.api_version:
+    if args.api_version is not None:
         values["api_version"] = parse_version("--api-version", args.api_version)
-    if args.base_url:
+    if args.base_url is not None:
         values["base_url"] = parse_url("--base-url", args.base_url)
     if args.sandbox:
         values["sandbox"] = True
@@ -67,10 +80,18 @@ def load_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -
         values["read_only"] = True
     if args.key_from_request:
         values["key_from_request"] = True
-    if args.allowed_hosts:
-        values["allowed_hosts"] = parse_list("--allowed-hosts", args.allowed_hosts)
-    if args.allowed_origins:
-        values["allowed_origins"] = parse_list("--allowed-origins", args.allowed_origins)
+    if args.allowed_hosts is not None:
+        values["allowed_hosts"] = parse_allowed_hosts("--allowed-hosts", args.allowed_hosts)
+    if args.allowed_origins is not None:
+        values["allowed_origins"] = parse_allowed_origins("--allowed-origins", args.allowed_origins)
+    if args.session_idle_timeout is not None:
+        values["session_idle_timeout"] = parse_positive_number("--session-idle-timeout", args.session_idle_timeout)
+    if args.max_sessions is not None:
+        values["max_sessions"] = parse_positive_int("--max-sessions", args.max_sessions)
+    if args.http_header_timeout is not None:
+        values["http_header_timeout"] = parse_positive_number("--http-header-timeout", args.http_header_timeout)
+    if args.http_body_timeout is not None:
+        values["http_body_timeout"] = parse_positive_number("--http-body-timeout", args.http_body_timeout)
     values["transport"] = args.transport
     values["host"] = args.host
     values["port"] = parse_port("--port", args.port)
@@ -107,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return demo_main(argv[1:])
     if argv[:1] == ["sandbox"]:
         return _sandbox(argv[1:])
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(args)

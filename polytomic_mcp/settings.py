@@ -1,17 +1,20 @@
 """Server settings from flags and environment variables, parsed strictly (fail closed).
 
 A value that cannot be parsed refuses to start the server with a message naming the
-setting: a typo in POLYTOMIC_READ_ONLY must never silently mean "writes allowed".
+setting: a typo in POLYTOMIC_READ_ONLY must never silently mean "writes allowed", and
+neither may an empty value (``POLYTOMIC_READ_ONLY=``) quietly mean the default.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from polytomic_mcp.client import DEFAULT_API_VERSION, DEFAULT_BASE_URL, SUPPORTED_API_VERSIONS
+from polytomic_mcp.origins import parse_host_pattern, parse_origin_pattern
 
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
@@ -43,6 +46,10 @@ class Settings:
     dns_rebinding_protection: bool = True
     allowed_hosts: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
+    session_idle_timeout: float = 600.0
+    max_sessions: int = 1000
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 10.0
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"
@@ -101,23 +108,82 @@ def parse_tools(name: str, raw: str, known: frozenset[str]) -> frozenset[str]:
     return names
 
 
+def parse_positive_number(name: str, raw: str | float) -> float:
+    """A finite number greater than zero (seconds, for the HTTP timeouts)."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a number of seconds greater than 0, got {raw!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise SettingsError(f"{name} must be a number of seconds greater than 0, got {raw!r}")
+    return value
+
+
+def parse_positive_int(name: str, raw: str | int) -> int:
+    """A whole number greater than zero."""
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a whole number greater than 0, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be a whole number greater than 0, got {raw!r}")
+    return value
+
+
+def parse_allowed_hosts(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of Host values (``host``, ``host:port`` or ``host:*``)."""
+    hosts = parse_list(name, raw)
+    for host in hosts:
+        if parse_host_pattern(host) is None:
+            raise SettingsError(f"{name}: {host!r} is not a host name, host:port or host:* (e.g. mcp.example.com)")
+    return hosts
+
+
+def parse_allowed_origins(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of origins (``scheme://host``, ``scheme://host:port`` or ``scheme://host:*``)."""
+    origins = parse_list(name, raw)
+    for origin in origins:
+        if parse_origin_pattern(origin) is None:
+            raise SettingsError(f"{name}: {origin!r} is not an origin such as https://app.example.com (scheme, host and optional port, nothing else)")
+    return origins
+
+
 def env_value(env: Mapping[str, str], name: str) -> str | None:
-    """An environment variable, with empty treated as unset."""
+    """An environment variable; None when unset. Set but empty (or blank) is an error, never the default."""
+    value = env.get(name)
+    if value is None:
+        return None
+    if not value.strip():
+        raise SettingsError(f"{name} is set but empty; unset it to use the default, or give it a value")
+    return value
+
+
+def optional_env_value(env: Mapping[str, str], name: str) -> str | None:
+    """An environment variable whose empty value means "none", which is also its safe default (key, organization)."""
     value = env.get(name)
     return value if value not in (None, "") else None
+
+
+NUMERIC_SETTINGS: tuple[tuple[str, str, Callable[[str, str], float | int]], ...] = (
+    ("session_idle_timeout", "POLYTOMIC_SESSION_IDLE_TIMEOUT", parse_positive_number),
+    ("max_sessions", "POLYTOMIC_MAX_SESSIONS", parse_positive_int),
+    ("http_header_timeout", "POLYTOMIC_HTTP_HEADER_TIMEOUT", parse_positive_number),
+    ("http_body_timeout", "POLYTOMIC_HTTP_BODY_TIMEOUT", parse_positive_number),
+)
+"""(Settings field, environment variable, parser) of the numeric HTTP settings."""
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:
     """Settings values present in the environment (flags override these)."""
     env = os.environ if env is None else env
     values: dict[str, object] = {}
-    if (key := env_value(env, "POLYTOMIC_API_KEY")) is not None:
+    if (key := optional_env_value(env, "POLYTOMIC_API_KEY")) is not None:
         values["api_key"] = key
     if (url := env_value(env, "POLYTOMIC_BASE_URL")) is not None:
         values["base_url"] = parse_url("POLYTOMIC_BASE_URL", url)
     if (version := env_value(env, "POLYTOMIC_API_VERSION")) is not None:
         values["api_version"] = parse_version("POLYTOMIC_API_VERSION", version)
-    if (org := env_value(env, "POLYTOMIC_ORGANIZATION_ID")) is not None:
+    if (org := optional_env_value(env, "POLYTOMIC_ORGANIZATION_ID")) is not None:
         values["organization_id"] = org
     if (read_only := env_value(env, "POLYTOMIC_READ_ONLY")) is not None:
         values["read_only"] = parse_bool("POLYTOMIC_READ_ONLY", read_only)
@@ -130,9 +196,12 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:
     if (rebinding := env_value(env, "POLYTOMIC_DNS_REBINDING_PROTECTION")) is not None:
         values["dns_rebinding_protection"] = parse_bool("POLYTOMIC_DNS_REBINDING_PROTECTION", rebinding)
     if (hosts := env_value(env, "POLYTOMIC_ALLOWED_HOSTS")) is not None:
-        values["allowed_hosts"] = parse_list("POLYTOMIC_ALLOWED_HOSTS", hosts)
+        values["allowed_hosts"] = parse_allowed_hosts("POLYTOMIC_ALLOWED_HOSTS", hosts)
     if (origins := env_value(env, "POLYTOMIC_ALLOWED_ORIGINS")) is not None:
-        values["allowed_origins"] = parse_list("POLYTOMIC_ALLOWED_ORIGINS", origins)
+        values["allowed_origins"] = parse_allowed_origins("POLYTOMIC_ALLOWED_ORIGINS", origins)
+    for setting, variable, parse in NUMERIC_SETTINGS:
+        if (raw := env_value(env, variable)) is not None:
+            values[setting] = parse(variable, raw)
     return values
 
 

@@ -2,69 +2,25 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
-import uvicorn
+from http_support import INITIALIZE, MCP_HEADERS, Running, open_session, ping
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from server_support import BASE_URL
 
-from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import Sandbox
-from polytomic_mcp.server import build_server
-from polytomic_mcp.server.http import http_app
+from polytomic_mcp.server.http import key_principal
 from polytomic_mcp.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
 TENANTS = {"pk_tenant_alpha_111111": "alpha", "pk_tenant_bravo_222222": "bravo"}
-INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-    "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Running:
-    """A uvicorn server in a thread, serving the project's HTTP app."""
-
-    def __init__(self, settings: Settings, sandbox: Sandbox | None = None) -> None:
-        self.port = free_port()
-        factory = None
-        if sandbox is not None:
-            factory = lambda key: PolytomicClient(key, base_url=BASE_URL, transport=sandbox.transport())  # noqa: E731
-        server = build_server(settings, client_factory=factory)
-        app = http_app(server, settings)
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/mcp"
-
-    def __enter__(self) -> Running:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -170,3 +126,68 @@ async def _initialize_headers(url: str) -> dict[str, Any]:
     async with httpx2.AsyncClient() as http:
         response = await http.post(url, json=INITIALIZE, headers=MCP_HEADERS)
     return dict(response.headers)
+
+
+@pytest.mark.parametrize("origin", [
+    "http://127.0.0.1:1@evil.com",
+    "http://localhost:80@evil.com",
+    "http://127.0.0.1.evil.com",
+    "https://127.0.0.1:{port}",
+    "http://127.0.0.1:{port}/path",
+    "null",
+])
+async def test_origins_are_parsed_not_prefix_matched(plain: Running, origin: str) -> None:
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(plain.url, json=INITIALIZE, headers={**MCP_HEADERS, "Origin": origin.format(port=plain.port)})
+    assert response.status_code == 403, origin
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:1@evil.com", "127.0.0.1:80.evil.com", "localhost:80/evil.com"])
+async def test_hosts_are_parsed_not_prefix_matched(plain: Running, host: str) -> None:
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(plain.url, json=INITIALIZE, headers={**MCP_HEADERS, "Host": host})
+    assert response.status_code == 421, host
+
+
+@pytest.mark.parametrize("origin", ["http://127.0.0.1:{port}", "http://localhost:{port}", "http://[::1]:{port}", "http://LOCALHOST:8080"])
+async def test_loopback_origins_on_any_port_pass(plain: Running, origin: str) -> None:
+    async with httpx2.AsyncClient() as http:
+        response = await http.post(plain.url, json=INITIALIZE, headers={**MCP_HEADERS, "Origin": origin.format(port=plain.port)})
+    assert response.status_code == 200, origin
+
+
+async def test_configured_origin_matches_exactly() -> None:
+    settings = Settings(sandbox=True, transport="http", allowed_origins=("https://app.example.com",))
+    statuses: dict[str, int] = {}
+    with Running(settings) as running:
+        async with httpx2.AsyncClient() as http:
+            for origin in ("https://app.example.com", "https://app.example.com:443", "http://app.example.com",
+                           "https://app.example.com:8443", "https://app.example.com.evil.com", "https://app.example.com@evil.com"):
+                response = await http.post(running.url, json=INITIALIZE, headers={**MCP_HEADERS, "Origin": origin})
+                statuses[origin] = response.status_code
+    assert statuses == {
+        "https://app.example.com": 200, "https://app.example.com:443": 200, "http://app.example.com": 403,
+        "https://app.example.com:8443": 403, "https://app.example.com.evil.com": 403, "https://app.example.com@evil.com": 403,
+    }
+
+
+async def test_a_session_belongs_to_the_key_that_opened_it() -> None:
+    alpha, bravo = (f"Bearer {key}" for key in TENANTS)
+    settings = Settings(sandbox=True, transport="http", key_from_request=True)
+    with Running(settings, tenant_sandbox()) as running:
+        async with httpx2.AsyncClient() as http:
+            session = await open_session(http, running.url, {"Authorization": alpha})
+            stolen = await ping(http, running.url, session, {"Authorization": bravo})
+            own = await ping(http, running.url, session, {"Authorization": alpha})
+            deleted = await http.delete(running.url, headers={"mcp-session-id": session, "Authorization": bravo})
+            still_own = await ping(http, running.url, session, {"Authorization": alpha})
+    assert (stolen, own, deleted.status_code, still_own) == (404, 200, 404, 200)
+
+
+def test_the_session_owner_is_a_hash_of_the_key_never_the_key() -> None:
+    key = next(iter(TENANTS))
+    principal = key_principal(key)
+    token = principal.access_token
+    assert token.client_id == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in token.model_dump_json()
+    assert key_principal(key).access_token == token and key_principal("pk_other").access_token.client_id != token.client_id

@@ -10,6 +10,8 @@ import pytest
 from server_support import MODES, call_ok, mcp_session
 from workflow import MONGO
 
+from polytomic_mcp import cli
+from polytomic_mcp.cli import load_settings, main, parse_args
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.settings import Settings, SettingsError, parse_bool
 from polytomic_mcp.tools import SPECS
@@ -86,3 +88,71 @@ def test_bad_settings_refuse_to_start_with_exit_2(args: tuple[str, ...], env: di
     assert process.returncode == 2, process.stderr
     assert named in process.stderr
     assert process.stdout == ""
+
+
+EMPTY_IS_REFUSED = [
+    "POLYTOMIC_READ_ONLY", "POLYTOMIC_SANDBOX", "POLYTOMIC_KEY_FROM_REQUEST", "POLYTOMIC_DNS_REBINDING_PROTECTION",
+    "POLYTOMIC_TOOLS", "POLYTOMIC_BASE_URL", "POLYTOMIC_API_VERSION", "POLYTOMIC_SECRET_PREFIX",
+    "POLYTOMIC_ALLOWED_HOSTS", "POLYTOMIC_ALLOWED_ORIGINS", "POLYTOMIC_SESSION_IDLE_TIMEOUT", "POLYTOMIC_MAX_SESSIONS",
+    "POLYTOMIC_HTTP_HEADER_TIMEOUT", "POLYTOMIC_HTTP_BODY_TIMEOUT",
+]
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No POLYTOMIC_* variable from the machine leaks into a settings test, and ``main`` returns instead of serving."""
+    for name in [n for n in os.environ if n.startswith("POLYTOMIC_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(cli, "serve", lambda settings: None)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("name", EMPTY_IS_REFUSED)
+@pytest.mark.parametrize("empty", ["", " "])
+def test_an_empty_setting_refuses_to_start(clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, empty: str) -> None:
+    clean_env.setenv("POLYTOMIC_API_KEY", "k")
+    clean_env.setenv(name, empty)
+    assert main(["--transport", "http"]) == 2
+    assert f"{name} is set but empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--tools", "--base-url", "--api-version", "--allowed-hosts", "--allowed-origins",
+                                  "--session-idle-timeout", "--max-sessions", "--http-header-timeout", "--http-body-timeout"])
+def test_an_empty_flag_refuses_to_start(clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flag: str) -> None:
+    assert main(["--sandbox", "--transport", "http", flag, ""]) == 2
+    assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "raw"), [
+    ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "0"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "-5"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "inf"),
+    ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "nan"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "10m"), ("POLYTOMIC_MAX_SESSIONS", "0"),
+    ("POLYTOMIC_MAX_SESSIONS", "2.5"), ("POLYTOMIC_MAX_SESSIONS", "-1"), ("POLYTOMIC_HTTP_HEADER_TIMEOUT", "0"),
+    ("POLYTOMIC_HTTP_BODY_TIMEOUT", "soon"), ("POLYTOMIC_ALLOWED_ORIGINS", "app.example.com"),
+    ("POLYTOMIC_ALLOWED_ORIGINS", "https://user@app.example.com"), ("POLYTOMIC_ALLOWED_ORIGINS", "https://app.example.com/path"),
+    ("POLYTOMIC_ALLOWED_HOSTS", "https://mcp.example.com"), ("POLYTOMIC_ALLOWED_HOSTS", "mcp.example.com:port"),
+])
+def test_invalid_http_settings_refuse_to_start(clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, raw: str) -> None:
+    clean_env.setenv(name, raw)
+    assert main(["--sandbox", "--transport", "http"]) == 2
+    assert name in capsys.readouterr().err
+
+
+def test_http_settings_from_environment_and_flags(clean_env: pytest.MonkeyPatch) -> None:
+    env = {"POLYTOMIC_SANDBOX": "1", "POLYTOMIC_SESSION_IDLE_TIMEOUT": "90.5", "POLYTOMIC_MAX_SESSIONS": "20",
+           "POLYTOMIC_HTTP_HEADER_TIMEOUT": "3", "POLYTOMIC_HTTP_BODY_TIMEOUT": "4",
+           "POLYTOMIC_ALLOWED_ORIGINS": "https://app.example.com,http://localhost:*"}
+    from_env = load_settings(parse_args(["--transport", "http"]), env)
+    assert (from_env.session_idle_timeout, from_env.max_sessions, from_env.http_header_timeout, from_env.http_body_timeout) == (90.5, 20, 3.0, 4.0)
+    assert from_env.allowed_origins == ("https://app.example.com", "http://localhost:*")
+    flags = ["--transport", "http", "--max-sessions", "7", "--session-idle-timeout", "30", "--http-body-timeout", "2"]
+    from_flags = load_settings(parse_args(flags), env)
+    assert (from_flags.max_sessions, from_flags.session_idle_timeout, from_flags.http_body_timeout) == (7, 30.0, 2.0)
+    defaults = load_settings(parse_args([]), {"POLYTOMIC_SANDBOX": "true"})
+    assert (defaults.session_idle_timeout, defaults.max_sessions, defaults.http_header_timeout, defaults.http_body_timeout) == (600.0, 1000, 10.0, 10.0)
+
+
+def test_an_empty_api_key_still_means_no_key(clean_env: pytest.MonkeyPatch) -> None:
+    settings = load_settings(parse_args(["--sandbox"]), {"POLYTOMIC_API_KEY": "", "POLYTOMIC_ORGANIZATION_ID": ""})
+    assert settings.api_key is None and settings.organization_id is None
+    with pytest.raises(SettingsError, match="no API key"):
+        load_settings(parse_args([]), {"POLYTOMIC_API_KEY": ""})
