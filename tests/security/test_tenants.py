@@ -11,10 +11,11 @@ import anyio
 import httpx2
 import pytest
 import uvicorn
+from http_support import Running
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from processes import free_port
 from server_support import BASE_URL
-from test_http import Running, free_port
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import Sandbox
