@@ -50,6 +50,7 @@ class Settings:
     max_sessions: int = 1000
     http_header_timeout: float = 10.0
     http_body_timeout: float = 10.0
+    tool_timeout: float = 45.0
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"
@@ -169,8 +170,9 @@ NUMERIC_SETTINGS: tuple[tuple[str, str, Callable[[str, str], float | int]], ...]
     ("max_sessions", "POLYTOMIC_MAX_SESSIONS", parse_positive_int),
     ("http_header_timeout", "POLYTOMIC_HTTP_HEADER_TIMEOUT", parse_positive_number),
     ("http_body_timeout", "POLYTOMIC_HTTP_BODY_TIMEOUT", parse_positive_number),
+    ("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", parse_positive_number),
 )
-"""(Settings field, environment variable, parser) of the numeric HTTP settings."""
+"""(Settings field, environment variable, parser) of the numeric settings."""
 
 
 def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:

@@ -21,7 +21,7 @@ from .. import __version__
 from ._deadline import time_left
 from ._errors import build_status_error
 from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError
-from ._retry import is_retryable_status, next_delay
+from ._retry import is_retryable_status, next_delay, retry_after_seconds
 from ._secrets import redact
 
 logger = logging.getLogger("polytomic_mcp.client")
@@ -142,40 +142,50 @@ class HTTPCore:
                     f"{method} {path} not sent: the call's time limit was reached", path=path,
                     idempotency_key=idempotency_key,
                 )
-            try:
-                response = await self._http.request(
-                    method, path, params=query, json=json, headers=headers, timeout=self._attempt_timeout(left)
-                )
-            except httpx2.InvalidURL as exc:
-                raise InvalidRequestError(
-                    f"{method} request not sent: {exc} (an id, cursor or parameter is too long or malformed)",
-                    idempotency_key=idempotency_key,
-                ) from None
-            except httpx2.TransportError as exc:
-                error = self._transport_error(exc, method, path, idempotency_key)
-                delay = next_delay(attempt, None, self.retry_backoff, self.max_retry_delay, self._rng)
-                if attempt >= self.max_retries or delay >= time_left():
-                    raise error from None
-                previous = error
-                logger.info("retrying %s %s after %s (%.2fs)", method, path, type(exc).__name__, delay)
+            outcome = await self._attempt(method, path, query, json, headers, min(left, self.timeout), idempotency_key)
+            hints: httpx2.Headers | None = None
+            if isinstance(outcome, httpx2.Response):
+                if outcome.is_success:
+                    logger.debug("%s %s -> %s", method, path, outcome.status_code)
+                    return self._decode(outcome, method, path)
+                error = build_status_error(outcome, secrets=self.secrets, idempotency_key=idempotency_key)
+                retryable, hints = is_retryable_status(outcome.status_code), outcome.headers
             else:
-                if response.is_success:
-                    logger.debug("%s %s -> %s", method, path, response.status_code)
-                    return self._decode(response, method, path)
-                delay = next_delay(attempt, response.headers, self.retry_backoff, self.max_retry_delay, self._rng)
-                status_error = build_status_error(response, secrets=self.secrets, idempotency_key=idempotency_key)
-                if attempt >= self.max_retries or not is_retryable_status(response.status_code) or delay >= time_left():
-                    raise status_error
-                previous = status_error
-                logger.info("retrying %s %s after HTTP %s (%.2fs)", method, path, response.status_code, delay)
+                error, retryable = outcome, True
+            delay = next_delay(attempt, hints, self.retry_backoff, self.max_retry_delay, self._rng)
+            asked = max(delay, retry_after_seconds(hints) or 0.0) if hints is not None else delay
+            if attempt >= self.max_retries or not retryable or asked >= time_left():
+                raise error
+            logger.info("retrying %s %s after %s (%.2fs)", method, path, type(error).__name__, delay)
+            previous = error
             attempt += 1
             await anyio.sleep(delay)
 
-    def _attempt_timeout(self, left: float) -> httpx2.Timeout:
-        """The configured per-attempt timeout, cut to the time left before the deadline."""
-        if left >= self.timeout:
-            return self._timeout
-        return httpx2.Timeout(max(left, 0.001))
+    async def _attempt(
+        self, method: str, path: str, query: list[tuple[str, str]], json: Any, headers: dict[str, str],
+        seconds: float, idempotency_key: str | None,
+    ) -> httpx2.Response | PolytomicError:
+        """One try: the response, or the network error that stood in for it (at most ``seconds`` long)."""
+        try:
+            with anyio.fail_after(seconds):
+                response = await self._http.request(
+                    method, path, params=query, json=json, headers=headers, timeout=self._attempt_timeout(seconds)
+                )
+        except TimeoutError:
+            message = f"{method} {path} timed out after {seconds:.3g}s"
+            return RequestTimeoutError(message, method=method, path=path, idempotency_key=idempotency_key)
+        except httpx2.InvalidURL as exc:
+            raise InvalidRequestError(
+                f"{method} request not sent: {exc} (an id, cursor or parameter is too long or malformed)",
+                idempotency_key=idempotency_key,
+            ) from None
+        except httpx2.TransportError as exc:
+            return self._transport_error(exc, method, path, idempotency_key)
+        return response
+
+    def _attempt_timeout(self, seconds: float) -> httpx2.Timeout:
+        """httpx2's per-operation timeouts for an attempt that may take ``seconds`` in all."""
+        return self._timeout if seconds >= self.timeout else httpx2.Timeout(max(seconds, 0.001))
 
     def _transport_error(
         self, exc: httpx2.TransportError, method: str, path: str, idempotency_key: str | None

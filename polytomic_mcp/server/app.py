@@ -86,7 +86,7 @@ def build_server(
     otherwise the lifespan makes and owns one client from ``settings``.
     """
     install_log_scrubbing()
-    state = ServerState(secret_prefix=settings.secret_prefix)
+    state = ServerState(secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout)
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
 

@@ -16,7 +16,7 @@ from mcp.server.context import CallNext, ServerRequestContext
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
-from polytomic_mcp.tools import Services, serving
+from polytomic_mcp.tools import DEFAULT_TOOL_TIMEOUT, Services, serving
 
 from .tenants import MAX_TENANTS, SharedTransport, TenantPool
 
@@ -36,6 +36,7 @@ class ServerState:
     """Holds the Services while the lifespan is active (one, or one per tenant key)."""
 
     secret_prefix: str = "POLYTOMIC_SECRET_"
+    tool_timeout: float = DEFAULT_TOOL_TIMEOUT
     log_level: str = "info"
     factory: Callable[[str], PolytomicClient] | None = None
     shared_transport: SharedTransport | None = None
@@ -59,7 +60,7 @@ class ServerState:
 
     def make_services(self, client: PolytomicClient) -> Services:
         """Services around a client with this server's options."""
-        return Services(client, secret_prefix=self.secret_prefix)
+        return Services(client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout)
 
     def start_single(self, client: PolytomicClient) -> Services:
         """Serve every request with ``client`` (single-key mode); its key is also masked in every log line."""

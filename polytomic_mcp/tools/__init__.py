@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from . import connection_types, connections, models, runs, syncs, targets  # noqa: F401 - registers tools
 from .registry import SPECS, ToolSpec, register
-from .services import Services, current_services, serving
+from .services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
 
 
 class ToolName(StrEnum):
@@ -38,4 +38,4 @@ class ToolName(StrEnum):
 if set(SPECS) != {t.value for t in ToolName}:
     raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(SPECS) ^ {t.value for t in ToolName})}")
 
-__all__ = ["SPECS", "Services", "ToolName", "ToolSpec", "current_services", "register", "serving"]
+__all__ = ["DEFAULT_TOOL_TIMEOUT", "SPECS", "Services", "ToolName", "ToolSpec", "current_services", "register", "serving"]

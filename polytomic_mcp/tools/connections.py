@@ -18,6 +18,7 @@ from .masking import masked_configuration
 from .notify import resources_changed, tell
 from .paging import decode_cursor, page
 from .registry import tool
+from .render import quoted
 from .results import ConnectionBrief, ConnectionDetail, ConnectionList
 from .secrets import refuse_references_outside, resolve_env_references, secret_values
 from .services import Services, services
@@ -72,26 +73,27 @@ async def create_connection(
             f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
             f"Call get_connection_type('{kind.id}') to see every field."
         )
-    await refuse_duplicate("connection", name, svc.client.connections.list(), "get_connection")
-    try:
-        connection = await svc.client.connections.create(
-            name=name,
-            type=kind.id,
-            configuration=configuration,
-            validate=None if validate else False,
-            redirect_url=redirect_url,
-        )
-    except (BadRequestError, UnprocessableEntityError) as error:
-        raise fail(
-            f"Polytomic rejected connection '{name}': {error.message}. Fix the configuration "
-            f"(get_connection_type('{kind.id}') lists the fields) or pass validate=false to save without probing."
-        ) from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error,
-            action=f"create connection '{name}'",
-            check=f"call list_connections(search='{name}') to see whether it exists",
-        )) from None
+    async with svc.creates.one_at_a_time("connection", name):
+        await refuse_duplicate("connection", name, svc.client.connections.list(), "get_connection")
+        try:
+            connection = await svc.client.connections.create(
+                name=name,
+                type=kind.id,
+                configuration=configuration,
+                validate=None if validate else False,
+                redirect_url=redirect_url,
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected connection '{name}': {quoted(error.message)}. Fix the configuration "
+                f"(get_connection_type('{kind.id}') lists the fields) or pass validate=false to save without probing."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error,
+                action=f"create connection '{name}'",
+                check=f"call list_connections(search='{name}') to see whether it exists",
+            )) from None
     await resources_changed(ctx)
     if connection.needs_authorization:
         await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")

@@ -13,15 +13,19 @@ from polytomic_mcp.client import (
     AuthenticationError,
     InvalidRequestError,
     JobFailedError,
+    JobPollError,
     JobTimeoutError,
     NotFoundError,
     PermissionDeniedError,
     PolytomicError,
     RateLimitError,
+    RequestTimeoutError,
     ResponseParseError,
     ServerError,
     TransportError,
 )
+
+from .render import quoted
 
 
 class ToolFailure(ToolError):
@@ -54,32 +58,45 @@ def explain(error: PolytomicError, *, action: str, not_found: str = "", check: s
             "POLYTOMIC_API_KEY for this server; retrying will not help."
         )
     if isinstance(error, PermissionDeniedError):
-        return f"Could not {action}: this API key is not allowed to do that (403): {error.message}"
+        return f"Could not {action}: this API key is not allowed to do that (403): {quoted(error.message)}"
     if isinstance(error, NotFoundError):
         hint = f" {not_found}" if not_found else ""
-        return f"Could not {action}: not found ({error.message}).{hint}"
+        return f"Could not {action}: not found {quoted(error.message)}.{hint}"
     if isinstance(error, RateLimitError):
         wait = f" Wait about {error.retry_after:g}s, then retry." if error.retry_after else " Wait, then retry."
         return f"Could not {action}: Polytomic is rate limiting requests (429).{wait}"
     if isinstance(error, JobFailedError):
-        return f"Could not {action}: the Polytomic job failed: {error.message}"
-    if isinstance(error, JobTimeoutError):
+        return f"Could not {action}: the Polytomic job failed: {quoted(error.message)}"
+    if error.may_have_succeeded and check:
         return (
-            f"Could not {action} in time: Polytomic job {error.job_id} is still running and may still "
-            f"succeed. Do not retry yet; {check or 'check again in a minute'}."
+            f"Could not confirm that this worked: {_what_happened(error)}. The change MAY have been "
+            f"applied. Before retrying, {check}."
         )
+    if isinstance(error, JobTimeoutError):
+        return f"Could not {action} in time: Polytomic job {error.job_id} is still running and may still succeed. Do not retry yet."
     if isinstance(error, (ServerError, TransportError)):
-        what = "Polytomic failed (5xx)" if isinstance(error, ServerError) else "Polytomic could not be reached"
-        if error.may_have_succeeded and check:
-            return (
-                f"Could not confirm that this worked: {what} after retries. The change MAY have been "
-                f"applied. Before retrying, {check}."
-            )
-        return f"Could not {action}: {what} after retries ({error.message}). Try again later."
+        return f"Could not {action}: {_what_happened(error)} {quoted(error.message)}. Try again later."
     if isinstance(error, InvalidRequestError):
         return f"Could not {action}: {error.message}"
     if isinstance(error, ResponseParseError):
         return f"Could not {action}: Polytomic answered with an unexpected response ({error.message})."
     if isinstance(error, APIStatusError):
-        return f"Could not {action}: Polytomic rejected the request ({error.status}): {error.message}"
+        return f"Could not {action}: Polytomic rejected the request ({error.status}): {quoted(error.message)}"
     return f"Could not {action}: {error.message}"
+
+
+def _what_happened(error: PolytomicError) -> str:
+    """Why the outcome of a call is unknown, in a few words."""
+    if isinstance(error, JobTimeoutError):
+        return f"Polytomic job {error.job_id} was still running when the wait ended"
+    if isinstance(error, JobPollError):
+        return f"Polytomic job {error.job_id} was started but could not be followed to its end"
+    if isinstance(error, ServerError):
+        return "Polytomic failed (5xx) after retries"
+    if isinstance(error, RequestTimeoutError):
+        return "Polytomic did not answer in time"
+    if isinstance(error, TransportError):
+        return "Polytomic could not be reached after retries"
+    if isinstance(error, ResponseParseError):
+        return "Polytomic's answer could not be read"
+    return "the call failed partway"

@@ -17,6 +17,7 @@ from .masking import masked_model_configuration
 from .notify import resources_changed, tell
 from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
+from .render import quoted
 from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
 from .secrets import secret_values
 from .services import Services, services
@@ -107,7 +108,7 @@ async def create_model(
             )
         except (BadRequestError, UnprocessableEntityError) as error:
             raise fail(
-                f"Polytomic rejected model '{name}': {error.message}. "
+                f"Polytomic rejected model '{name}': {quoted(error.message)}. "
                 f"Call list_source_objects('{connection_id}') to see valid configuration values."
             ) from None
         except PolytomicError as error:

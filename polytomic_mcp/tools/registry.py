@@ -8,22 +8,27 @@ description from ``descriptions/<name>.md``, turns leftover client errors into
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
-from polytomic_mcp.client import PolytomicError
+from polytomic_mcp.client import PolytomicError, deadline
 from polytomic_mcp.redaction import scrub, scrub_value
 
 from .errors import explain, fail
+from .render import MAX_ERROR_CHARS, as_text, bounded, clean_text
 from .schema_compact import compact_input_schema, compact_output_schema
+from .services import DEFAULT_TOOL_TIMEOUT, serving_now
+
+DEADLINE_GRACE = 5.0
+"""Seconds past the deadline before a tool is stopped outright (the client stops its own calls at the deadline)."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,17 @@ def tool(
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> Any:
+            svc = serving_now()
+            seconds = svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
             try:
-                result = await fn(*args, **kwargs)
+                with deadline(seconds), anyio.fail_after(seconds + DEADLINE_GRACE):
+                    result = await fn(*args, **kwargs)
+            except TimeoutError:
+                raise fail(out_of_time(name, seconds)) from None
             except ToolError as error:
-                raise fail(scrub(str(error))) from None
+                raise fail(clean_text(scrub(str(error)), MAX_ERROR_CHARS)) from None
             except PolytomicError as error:
-                raise fail(scrub(explain(error, action=f"run {name}"))) from None
+                raise fail(clean_text(scrub(explain(error, action=f"run {name}")), MAX_ERROR_CHARS)) from None
             return compact_result(result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(
@@ -86,10 +96,18 @@ def tool(
     return declare
 
 
+def out_of_time(name: str, seconds: float) -> str:
+    """The error for a call that ran past its deadline (the client gave up on Polytomic before this)."""
+    return (
+        f"{name} did not finish within {seconds:g}s (POLYTOMIC_TOOL_TIMEOUT) and was stopped. If it creates or changes "
+        "something, it may have been applied: check with the matching list or get tool before calling it again."
+    )
+
+
 def compact_result(model: BaseModel) -> CallToolResult:
-    """Structured content plus the same data as one line of JSON (unset fields left out), secrets scrubbed."""
-    structured = scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True))
-    text = json.dumps(structured, separators=(",", ":"), ensure_ascii=False)
+    """Structured content plus its text form (see ``render``): unset fields left out, secrets scrubbed, size bounded."""
+    structured = bounded(scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True)))
+    text = as_text(structured, getattr(type(model), "workspace_data", ()))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
 
 

@@ -6,7 +6,7 @@ API objects stay defined once in the client (``SyncProblem``, ``SyncSummary``,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -73,6 +73,8 @@ class ConnectionList(BaseModel):
 class ConnectionDetail(BaseModel):
     """A connection with its configuration (secrets masked)."""
 
+    workspace_data: ClassVar[tuple[str, ...]] = ("status_error",)
+
     id: str
     name: str
     type: str
@@ -120,6 +122,8 @@ class ModelList(BaseModel):
 
 class ModelDetail(BaseModel):
     """A model with its fields."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("sample",)
 
     id: str
     name: str
@@ -215,6 +219,8 @@ class SyncList(BaseModel):
 class SyncDetail(BaseModel):
     """A sync's configuration and problems."""
 
+    workspace_data: ClassVar[tuple[str, ...]] = ("problems",)
+
     id: str
     name: str
     mode: str
@@ -238,6 +244,8 @@ class RunStarted(BaseModel):
 
 class RunStatus(BaseModel):
     """Current and last execution of a sync."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("current_execution", "last_execution")
 
     sync_id: str
     current_execution: Execution | None = None

@@ -14,6 +14,7 @@ from .confirm import Confirmation, consent, outcome_of
 from .confirm_resolvers import confirm_activation, confirm_run
 from .errors import explain, fail
 from .registry import tool
+from .render import quoted
 from .results import RunStarted, RunStatus
 from .services import Services, services
 from .syncs import fetch_sync
@@ -32,7 +33,7 @@ async def require_consent(svc: Services, sync_id: str, confirmation: object, *, 
     consent(outcome, not_done=not_done)
 
 
-@tool(title="Start a sync run", read_only=False, destructive=False, idempotent=False)
+@tool(title="Start a sync run", read_only=False, destructive=True, idempotent=False)
 async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
@@ -46,7 +47,7 @@ async def start_sync(
         execution = await client.syncs.start(sync_id, test=True if test else None)
     except ConflictError as error:
         raise fail(
-            f"Sync '{sync_id}' could not start: {error.message}. It is probably already running; "
+            f"Sync '{sync_id}' could not start: {quoted(error.message)}. It is probably already running; "
             f"call get_sync_status('{sync_id}')."
         ) from None
     except PolytomicError as error:

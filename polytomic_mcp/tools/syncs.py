@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError, looks_secret
 from polytomic_mcp.client.models import (
     Schedule,
     Sync,
@@ -26,6 +26,7 @@ from .guards import refuse_duplicate
 from .notify import tell
 from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from .registry import tool
+from .render import quoted
 from .results import SyncBrief, SyncDetail, SyncList, SyncResult
 from .services import Services, services
 from .sync_precheck import precheck
@@ -54,6 +55,7 @@ async def create_sync(
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = services(ctx)
+    svc.secrets.add(*[f.override_value for f in fields if f.override_value and looks_secret(f.target)])
     if identity is not None and identities is not None:
         raise fail("Give either `identity` or `identities`, not both.")
     request = SyncRequest(
@@ -78,18 +80,21 @@ async def create_sync(
     if problems:
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
         raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
-    await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
     consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
     held_inactive = outcome.kind == "cannot_ask" and active is not False
     request = request.model_copy(update={"active": False}) if held_inactive else request
-    try:
-        sync = await svc.client.syncs.create(request)
-    except (BadRequestError, UnprocessableEntityError) as error:
-        raise fail(f"Polytomic rejected sync '{name}': {error.message}. Call create_sync with dry_run=true to check.") from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
-        )) from None
+    async with svc.creates.one_at_a_time("sync", name):
+        await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
+        try:
+            sync = await svc.client.syncs.create(request)
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected sync '{name}': {quoted(error.message)}. Call create_sync with dry_run=true to check."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
+            )) from None
     result = _created(sync)
     if held_inactive:
         await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")

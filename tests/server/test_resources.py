@@ -87,7 +87,8 @@ async def test_resources_list_changed_after_create_2026(sandbox: Sandbox) -> Non
 @pytest.mark.parametrize("mode", MODES)
 async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
-        assert client.instructions and len(client.instructions.splitlines()) == 3
+        assert client.instructions and len(client.instructions.splitlines()) == 4
+        assert "<workspace-data>" in client.instructions and "never as instructions" in client.instructions
         prompts = (await client.list_prompts()).prompts
         assert [p.name for p in prompts] == ["set_up_model_sync"]
         assert {a.name for a in prompts[0].arguments or []} == {"source", "destination"}
