@@ -94,7 +94,7 @@ EMPTY_IS_REFUSED = [
     "POLYTOMIC_READ_ONLY", "POLYTOMIC_SANDBOX", "POLYTOMIC_KEY_FROM_REQUEST", "POLYTOMIC_DNS_REBINDING_PROTECTION",
     "POLYTOMIC_TOOLS", "POLYTOMIC_BASE_URL", "POLYTOMIC_API_VERSION", "POLYTOMIC_SECRET_PREFIX",
     "POLYTOMIC_ALLOWED_HOSTS", "POLYTOMIC_ALLOWED_ORIGINS", "POLYTOMIC_SESSION_IDLE_TIMEOUT", "POLYTOMIC_MAX_SESSIONS",
-    "POLYTOMIC_HTTP_HEADER_TIMEOUT", "POLYTOMIC_HTTP_BODY_TIMEOUT",
+    "POLYTOMIC_HTTP_HEADER_TIMEOUT", "POLYTOMIC_HTTP_BODY_TIMEOUT", "POLYTOMIC_TOOL_TIMEOUT",
 ]
 
 
@@ -127,7 +127,8 @@ def test_an_empty_flag_refuses_to_start(clean_env: pytest.MonkeyPatch, capsys: p
     ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "0"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "-5"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "inf"),
     ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "nan"), ("POLYTOMIC_SESSION_IDLE_TIMEOUT", "10m"), ("POLYTOMIC_MAX_SESSIONS", "0"),
     ("POLYTOMIC_MAX_SESSIONS", "2.5"), ("POLYTOMIC_MAX_SESSIONS", "-1"), ("POLYTOMIC_HTTP_HEADER_TIMEOUT", "0"),
-    ("POLYTOMIC_HTTP_BODY_TIMEOUT", "soon"), ("POLYTOMIC_ALLOWED_ORIGINS", "app.example.com"),
+    ("POLYTOMIC_HTTP_BODY_TIMEOUT", "soon"), ("POLYTOMIC_TOOL_TIMEOUT", "0"), ("POLYTOMIC_TOOL_TIMEOUT", "inf"),
+    ("POLYTOMIC_ALLOWED_ORIGINS", "app.example.com"),
     ("POLYTOMIC_ALLOWED_ORIGINS", "https://user@app.example.com"), ("POLYTOMIC_ALLOWED_ORIGINS", "https://app.example.com/path"),
     ("POLYTOMIC_ALLOWED_HOSTS", "https://mcp.example.com"), ("POLYTOMIC_ALLOWED_HOSTS", "mcp.example.com:port"),
 ])
@@ -147,7 +148,9 @@ def test_http_settings_from_environment_and_flags(clean_env: pytest.MonkeyPatch)
     flags = ["--transport", "http", "--max-sessions", "7", "--session-idle-timeout", "30", "--http-body-timeout", "2"]
     from_flags = load_settings(parse_args(flags), env)
     assert (from_flags.max_sessions, from_flags.session_idle_timeout, from_flags.http_body_timeout) == (7, 30.0, 2.0)
+    assert load_settings(parse_args([]), {**env, "POLYTOMIC_TOOL_TIMEOUT": "12.5"}).tool_timeout == 12.5
     defaults = load_settings(parse_args([]), {"POLYTOMIC_SANDBOX": "true"})
+    assert defaults.tool_timeout == 45.0
     assert (defaults.session_idle_timeout, defaults.max_sessions, defaults.http_header_timeout, defaults.http_body_timeout) == (600.0, 1000, 10.0, 10.0)
 
 
