@@ -22,6 +22,7 @@ import context_cost  # noqa: E402
 import http_load  # noqa: E402
 import overhead  # noqa: E402
 import result_size  # noqa: E402
+import tenants  # noqa: E402
 from common import REPO, sandbox_http  # noqa: E402
 
 BUDGETS = {
@@ -42,6 +43,7 @@ async def collect(quick: bool) -> dict[str, object]:
     results["context"] = await context_cost.run()
     results["result_size"] = await result_size.run()
     results["http"] = await http_load.run(clients=50, calls=5 if quick else 20)
+    results["tenants"] = await tenants.run(steps=(200, 1_000) if quick else (1_000, 5_000), rounds=5 if quick else 20)
     return results
 
 
@@ -61,6 +63,7 @@ def table(results: dict[str, dict]) -> str:
         *result_size.rows(s),
         ("HTTP 50 clients x 20 calls, stateless", f"{h['throughput_per_s']:.0f} calls/s, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms", ""),
         ("HTTP p99 / p50", f"{h['p99_over_p50']:.2f}", "budget <= 3"),
+        *tenants.rows(results["tenants"]),
     ]
     lines = ["| measure | value | note |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {n} |" for a, b, n in rows]
