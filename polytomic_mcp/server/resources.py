@@ -15,6 +15,7 @@ from polytomic_mcp.redaction import scrub, scrub_value
 from polytomic_mcp.tools import current_services
 from polytomic_mcp.tools.connections import connection_detail
 from polytomic_mcp.tools.models import model_detail
+from polytomic_mcp.tools.render import clip
 
 MAX_COMPLETIONS = 100
 MAX_LISTED = 100
@@ -73,7 +74,7 @@ def register_resources(server: MCPServer) -> None:
     )
     async def connection(connection_id: str) -> str:
         svc = current_services()
-        with _translated("read connection", missing=f"no connection {connection_id}; read polytomic://connections"):
+        with _translated("read connection", missing=f"no connection {clip(connection_id)}; read polytomic://connections"):
             found = await svc.client.connections.get(connection_id)
         detail = await connection_detail(svc, found)
         return _json(detail.model_dump(mode="json", exclude_none=True))
@@ -99,7 +100,7 @@ def register_resources(server: MCPServer) -> None:
         mime_type="application/json",
     )
     async def model(model_id: str) -> str:
-        with _translated("read model", missing=f"no model {model_id}; read polytomic://models"):
+        with _translated("read model", missing=f"no model {clip(model_id)}; read polytomic://models"):
             found = await current_services().client.models.get(model_id)
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 

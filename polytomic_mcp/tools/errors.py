@@ -25,7 +25,7 @@ from polytomic_mcp.client import (
     TransportError,
 )
 
-from .render import quoted
+from .render import clip, quoted
 
 
 class ToolFailure(ToolError):
@@ -52,6 +52,7 @@ def explain(error: PolytomicError, *, action: str, not_found: str = "", check: s
     call when something does not exist, ``check`` how to find out whether a failed write
     happened anyway.
     """
+    action = clip(action)
     if isinstance(error, AuthenticationError):
         return (
             f"Could not {action}: Polytomic rejected the API key (401). The user must set a valid "

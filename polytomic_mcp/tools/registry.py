@@ -23,7 +23,7 @@ from polytomic_mcp.client import PolytomicError, deadline
 from polytomic_mcp.redaction import scrub, scrub_value
 
 from .errors import explain, fail
-from .render import MAX_ERROR_CHARS, as_text, bounded, clean_text
+from .render import as_text, bounded, clean_message
 from .schema_compact import compact_input_schema, compact_output_schema
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
 
@@ -74,9 +74,9 @@ def tool(
             except TimeoutError:
                 raise fail(out_of_time(name, seconds)) from None
             except ToolError as error:
-                raise fail(clean_text(scrub(str(error)), MAX_ERROR_CHARS)) from None
+                raise fail(clean_message(scrub(str(error)))) from None
             except PolytomicError as error:
-                raise fail(clean_text(scrub(explain(error, action=f"run {name}")), MAX_ERROR_CHARS)) from None
+                raise fail(clean_message(scrub(explain(error, action=f"run {name}")))) from None
             return compact_result(result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(

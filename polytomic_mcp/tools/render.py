@@ -32,6 +32,20 @@ def clean_text(text: str, limit: int = MAX_STRING_CHARS) -> str:
     return text
 
 
+def clean_message(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """An error message cleaned and cut in the middle, so both what went wrong and the next step survive."""
+    text = clean_text(text, len(text))
+    if len(text) <= limit:
+        return text
+    head, tail = text[: limit * 2 // 3], text[-(limit // 3):]
+    return f"{head}... [{len(text) - len(head) - len(tail)} characters cut] ...{tail}"
+
+
+def clip(value: str, limit: int = 120) -> str:
+    """An argument echoed in a message (an id, a name), shortened when an agent passed something huge."""
+    return value if len(value) <= limit else f"{value[:limit]}...({len(value)} characters)"
+
+
 def _clean(value: Any, limit: int) -> Any:
     """Every string inside ``value`` cleaned and capped (dictionary keys too)."""
     if isinstance(value, str):
