@@ -17,7 +17,7 @@ from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
-from polytomic_mcp.tools import SPECS, register
+from polytomic_mcp.tools import SPECS, ToolName, register
 
 from .prompts import register_prompts
 from .resources import register_resources
@@ -31,8 +31,8 @@ ClientFactory = Callable[[str], PolytomicClient]
 
 
 def selected_tools(settings: Settings) -> list[str]:
-    """Tool names to expose: the filter if given, then read-only wins over it."""
-    names = [n for n in SPECS if settings.tools is None or n in settings.tools]
+    """Tool names to expose, in ``ToolName`` order (the workflow's): the filter if given, then read-only wins over it."""
+    names = [t.value for t in ToolName if settings.tools is None or t.value in settings.tools]
     if settings.read_only:
         names = [n for n in names if SPECS[n].read_only]
     return names

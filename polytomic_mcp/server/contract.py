@@ -1,8 +1,10 @@
-"""The server's public contract (tools/list, resources, templates, prompts, instructions) as JSON.
+"""The server's public contract (tools/list, resources, templates, prompts, instructions) as JSON, and the output schemas.
 
-Regenerate the committed snapshot after a deliberate change to the tool surface::
+Regenerate the committed snapshot and the precomputed output schemas after a deliberate change
+to the tool surface or a result model::
 
     python -m polytomic_mcp.server.contract --write tests/server/contract.json
+    python -m polytomic_mcp.server.contract --write-output-schemas
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import anyio
 from mcp import Client
 
 from polytomic_mcp.settings import Settings
+from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools._framework import output_schemas as output_schemas_module
 
 from .app import build_server
 
@@ -47,11 +51,20 @@ def render(contract: dict[str, Any]) -> str:
     return json.dumps(contract, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def output_schemas() -> dict[str, dict[str, Any]]:
+    """The output schema of every declared tool, generated from its result model."""
+    return output_schemas_module.generate({name: spec.declared for name, spec in SPECS.items()})
+
+
 def main() -> None:
-    """Print the contract, or write it to a file with ``--write PATH``."""
+    """Print the contract, or write it to a file (``--write PATH``); ``--write-output-schemas`` refreshes the package's file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="write the snapshot to this file")
+    parser.add_argument("--write-output-schemas", action="store_true", help="regenerate the precomputed output schemas")
     args = parser.parse_args()
+    if args.write_output_schemas:
+        output_schemas_module.PATH.write_text(output_schemas_module.render(output_schemas()))
+        return
     text = render(anyio.run(collect))
     if args.write:
         args.write.write_text(text)

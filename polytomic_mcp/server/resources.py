@@ -12,10 +12,7 @@ from mcp_types import Completion, CompletionArgument, CompletionContext, PromptR
 
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.redaction import scrub, scrub_value
-from polytomic_mcp.tools import current_services
-from polytomic_mcp.tools.connections import connection_detail
-from polytomic_mcp.tools.models import model_detail
-from polytomic_mcp.tools.render import clip
+from polytomic_mcp.tools import clip, connection_detail, current_services, model_detail
 
 MAX_COMPLETIONS = 100
 MAX_LISTED = 100

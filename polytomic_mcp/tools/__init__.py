@@ -9,8 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from . import connection_types, connections, models, runs, syncs, targets  # noqa: F401 - registers tools
-from .registry import SPECS, ToolSpec, register
-from .services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
+from ._framework.registry import SPECS, ToolSpec, register
+from ._framework.render import clip
+from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
+from ._framework.views import connection_detail, model_detail
 
 
 class ToolName(StrEnum):
@@ -38,4 +40,16 @@ class ToolName(StrEnum):
 if set(SPECS) != {t.value for t in ToolName}:
     raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(SPECS) ^ {t.value for t in ToolName})}")
 
-__all__ = ["DEFAULT_TOOL_TIMEOUT", "SPECS", "Services", "ToolName", "ToolSpec", "current_services", "register", "serving"]
+__all__ = [
+    "DEFAULT_TOOL_TIMEOUT",
+    "SPECS",
+    "Services",
+    "ToolName",
+    "ToolSpec",
+    "clip",
+    "connection_detail",
+    "current_services",
+    "model_detail",
+    "register",
+    "serving",
+]

@@ -9,11 +9,10 @@ from pydantic import Field
 
 from polytomic_mcp.client.models import ConfigField, ConfigurationSchema, ConnectionType
 
-from .errors import fail
-from .registry import tool
-from .results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList, FieldSpec
-from .services import Services, services
-from .suggest import did_you_mean
+from ._checks.lookups import resolve_type
+from ._framework.registry import tool
+from ._framework.results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList, FieldSpec
+from ._framework.services import services
 
 MAX_TYPES = 60
 
@@ -29,7 +28,7 @@ def brief(kind: ConnectionType) -> ConnectionTypeBrief:
     )
 
 
-@tool(title="List connection types", read_only=True, destructive=False, idempotent=True)
+@tool(title="List connection types", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connection_types(
     ctx: Context,
     search: Annotated[str | None, Field(description="Case-insensitive substring of the type id or name.")] = None,
@@ -51,18 +50,6 @@ async def list_connection_types(
         total=len(matches),
         next_step="Call get_connection_type(type) to see the configuration it needs." + more,
     )
-
-
-async def resolve_type(svc: Services, type_id: str) -> ConnectionType:
-    """The listed type with this id, or a ToolError naming close matches."""
-    kind = await svc.connection_type(type_id)
-    if kind is None:
-        ids = [t.id for t in await svc.connection_types()]
-        raise fail(
-            f"Unknown connection type '{type_id}'{did_you_mean(type_id, ids)}. "
-            "Call list_connection_types(search=...) to find the right id."
-        )
-    return kind
 
 
 def field_spec(field: ConfigField) -> FieldSpec:
@@ -92,7 +79,7 @@ def example_configuration(schema: ConfigurationSchema) -> dict[str, Any]:
     return example
 
 
-@tool(title="Describe a connection type", read_only=True, destructive=False, idempotent=True)
+@tool(title="Describe a connection type", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_connection_type(
     ctx: Context,
     type: Annotated[str, Field(description="Connection type id, e.g. 'mongodb', 'salesforce'.", min_length=1)],

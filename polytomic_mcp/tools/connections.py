@@ -8,47 +8,23 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
-from polytomic_mcp.client.models import Connection
 
-from .config_check import check_configuration
-from .connection_types import resolve_type
-from .errors import explain, fail
-from .guards import fetch_connection, refuse_duplicate
-from .masking import masked_configuration
-from .notify import resources_changed, tell
-from .paging import decode_cursor, page
-from .registry import tool
-from .render import quoted
-from .results import ConnectionBrief, ConnectionDetail, ConnectionList
-from .secrets import refuse_references_outside, resolve_env_references, secret_values
-from .services import Services, services
-
-CursorArg = Annotated[str | None, Field(description="next_cursor of the previous page.")]
-LimitArg = Annotated[int | None, Field(description="Page size, at most 50 (default).", ge=1, le=50)]
+from ._checks.config_check import check_configuration
+from ._checks.guards import refuse_duplicate
+from ._checks.lookups import fetch_connection, resolve_type
+from ._framework.errors import explain, fail
+from ._framework.notify import resources_changed, tell
+from ._framework.paging import decode_cursor, page
+from ._framework.params import CursorArg, LimitArg
+from ._framework.registry import tool
+from ._framework.render import quoted
+from ._framework.results import ConnectionBrief, ConnectionDetail, ConnectionList
+from ._framework.services import services
+from ._framework.views import connection_detail
+from ._secrets.references import refuse_references_outside, resolve_env_references, secret_values
 
 
-async def connection_detail(svc: Services, connection: Connection, next_step: str | None = None) -> ConnectionDetail:
-    """A connection with masked configuration and, for pending OAuth, what a person must do."""
-    action = None
-    if connection.needs_authorization:
-        action = (
-            "A person must open auth_url in a browser and approve access; the connection "
-            "cannot be used until then. Share the link with the user; do not open it yourself."
-        )
-    return ConnectionDetail(
-        id=connection.id,
-        name=connection.name,
-        type=connection.type.id,
-        status=connection.status or None,
-        status_error=connection.status_error or None,
-        configuration=await masked_configuration(svc, connection.type.id, connection.configuration),
-        auth_url=connection.auth_url or None,
-        action_required=action,
-        next_step=next_step,
-    )
-
-
-@tool(title="Create a connection", read_only=False, destructive=False, idempotent=False)
+@tool(title="Create a connection", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_connection(
     ctx: Context,
     name: Annotated[str, Field(description="Unique display name.", min_length=1, max_length=200)],
@@ -103,7 +79,7 @@ async def create_connection(
     return await connection_detail(svc, connection, step)
 
 
-@tool(title="List connections", read_only=True, destructive=False, idempotent=True)
+@tool(title="List connections", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connections(
     ctx: Context,
     search: Annotated[str | None, Field(description="Case-insensitive substring of the name or type.")] = None,
@@ -122,7 +98,7 @@ async def list_connections(
     )
 
 
-@tool(title="Get a connection", read_only=True, destructive=False, idempotent=True)
+@tool(title="Get a connection", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_connection(
     ctx: Context,
     connection_id: Annotated[str, Field(description="Connection id from list_connections.", min_length=1)],

@@ -10,37 +10,23 @@ from pydantic import Field
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
 
-from .connections import CursorArg, LimitArg
-from .errors import explain, fail
-from .guards import refuse_duplicate, usable_connection
-from .masking import masked_model_configuration
-from .notify import resources_changed, tell
-from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
-from .registry import tool
-from .render import quoted
-from .results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
-from .secrets import secret_values
-from .services import Services, services
+from ._checks.guards import refuse_duplicate, usable_connection
+from ._framework.errors import explain, fail
+from ._framework.notify import resources_changed, tell
+from ._framework.paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
+from ._framework.params import CursorArg, LimitArg
+from ._framework.registry import tool
+from ._framework.render import quoted
+from ._framework.results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
+from ._framework.services import Services, services
+from ._framework.views import model_detail
+from ._secrets.references import secret_values
 
 MODEL_JOB_TIMEOUT = 120.0
 MAX_CHOICES = 100
 
 
-def model_detail(model: Model, next_step: str | None = None, sample: list[dict[str, Any]] | None = None) -> ModelDetail:
-    """A model with field names and types only."""
-    return ModelDetail(
-        id=model.id,
-        name=model.name,
-        connection_id=model.connection_id,
-        configuration=masked_model_configuration(model.configuration),
-        identifier=model.identifier or None,
-        fields=[ModelFieldBrief(name=f.name, type=f.type) for f in model.fields],
-        sample=sample,
-        next_step=next_step,
-    )
-
-
-@tool(title="List source objects", read_only=True, destructive=False, idempotent=True)
+@tool(title="List source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_source_objects(
     ctx: Context,
     connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
@@ -72,7 +58,7 @@ async def list_source_objects(
     )
 
 
-@tool(title="Create a model", read_only=False, destructive=False, idempotent=False)
+@tool(title="Create a model", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_model(
     ctx: Context,
     name: Annotated[str, Field(description="Unique model name.", min_length=1, max_length=200)],
@@ -148,7 +134,7 @@ async def refuse_model_in_progress(svc: Services, name: str) -> None:
     )
 
 
-@tool(title="List models", read_only=True, destructive=False, idempotent=True)
+@tool(title="List models", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_models(
     ctx: Context,
     search: Annotated[str | None, Field(description="Case-insensitive substring of the model name.")] = None,
@@ -175,7 +161,7 @@ async def list_models(
     )
 
 
-@tool(title="Get a model", read_only=True, destructive=False, idempotent=True)
+@tool(title="Get a model", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_model(
     ctx: Context,
     model_id: Annotated[str, Field(description="Model id from list_models or create_model.", min_length=1)],

@@ -10,16 +10,15 @@ from pydantic import Field
 from polytomic_mcp.client import ConflictError, PolytomicError
 from polytomic_mcp.client.models import SyncActivation
 
-from .confirm import Confirmation, consent, outcome_of
-from .confirm_resolvers import confirm_activation, confirm_run
-from .errors import explain, fail
-from .registry import tool
-from .render import quoted
-from .results import RunStarted, RunStatus
-from .services import Services, services
-from .syncs import fetch_sync
-
-SyncIdArg = Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)]
+from ._checks.lookups import fetch_sync
+from ._confirm.outcome import Confirmation, consent, outcome_of
+from ._confirm.resolvers import confirm_activation, confirm_run
+from ._framework.errors import explain, fail
+from ._framework.params import SyncIdArg
+from ._framework.registry import tool
+from ._framework.render import quoted
+from ._framework.results import RunStarted, RunStatus
+from ._framework.services import Services, services
 
 
 async def require_consent(svc: Services, sync_id: str, confirmation: object, *, not_done: str) -> None:
@@ -33,7 +32,7 @@ async def require_consent(svc: Services, sync_id: str, confirmation: object, *, 
     consent(outcome, not_done=not_done)
 
 
-@tool(title="Start a sync run", read_only=False, destructive=True, idempotent=False)
+@tool(title="Start a sync run", read_only=False, destructive=True, idempotent=False, open_world=True)
 async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
@@ -61,7 +60,7 @@ async def start_sync(
     )
 
 
-@tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True)
+@tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
     client = services(ctx).client
     try:
@@ -76,7 +75,7 @@ async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
     )
 
 
-@tool(title="Activate or pause a sync", read_only=False, destructive=True, idempotent=True)
+@tool(title="Activate or pause a sync", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def activate_sync(
     ctx: Context,
     sync_id: SyncIdArg,

@@ -18,21 +18,22 @@ from polytomic_mcp.client.models import (
     SyncTarget,
 )
 
-from .confirm import CHANGING_MODES, NOT_NEEDED, Confirmation, consent, outcome_of
-from .confirm_resolvers import confirm_create
-from .connections import CursorArg, LimitArg
-from .errors import explain, fail
-from .guards import refuse_duplicate
-from .notify import tell
-from .paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
-from .registry import tool
-from .render import quoted
-from .results import SyncBrief, SyncDetail, SyncList, SyncResult
-from .services import Services, services
-from .sync_precheck import precheck
+from ._checks.guards import refuse_duplicate
+from ._checks.lookups import fetch_sync
+from ._checks.sync_precheck import precheck
+from ._confirm.outcome import CHANGING_MODES, NOT_NEEDED, Confirmation, consent, outcome_of
+from ._confirm.resolvers import confirm_create
+from ._framework.errors import explain, fail
+from ._framework.notify import tell
+from ._framework.paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
+from ._framework.params import CursorArg, LimitArg
+from ._framework.registry import tool
+from ._framework.render import quoted
+from ._framework.results import SyncBrief, SyncDetail, SyncList, SyncResult
+from ._framework.services import services
 
 
-@tool(title="Create a sync", read_only=False, destructive=False, idempotent=False)
+@tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_sync(
     ctx: Context,
     name: Annotated[str, Field(description="Unique sync name.", min_length=1, max_length=200)],
@@ -119,7 +120,7 @@ def _created(sync: Sync) -> SyncResult:
     )
 
 
-@tool(title="List syncs", read_only=True, destructive=False, idempotent=True)
+@tool(title="List syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_syncs(
     ctx: Context,
     search: Annotated[str | None, Field(description="Case-insensitive substring of the sync name.")] = None,
@@ -147,7 +148,7 @@ async def list_syncs(
     )
 
 
-@tool(title="Get a sync", read_only=True, destructive=False, idempotent=True)
+@tool(title="Get a sync", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_sync(
     ctx: Context,
     sync_id: Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)],
@@ -160,11 +161,3 @@ async def get_sync(
     )
 
 
-async def fetch_sync(svc: Services, sync_id: str) -> Sync:
-    """GET a sync, or a ToolError that says how to find valid ids."""
-    try:
-        return await svc.client.syncs.get(sync_id)
-    except PolytomicError as error:
-        raise fail(
-            explain(error, action=f"get sync '{sync_id}'", not_found="Call list_syncs to see valid ids."), api_error=error,
-        ) from None

@@ -7,52 +7,16 @@ from typing import Annotated
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from polytomic_mcp.client import PolytomicError
-from polytomic_mcp.client.models import TargetFields, TargetObject
-
-from .connections import CursorArg, LimitArg
-from .errors import explain, fail
-from .guards import usable_connection
-from .paging import decode_cursor, page
-from .registry import tool
-from .results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
-from .services import Services, services
-from .suggest import did_you_mean
+from ._checks.guards import usable_connection
+from ._checks.lookups import find_target_object, target_fields, target_objects
+from ._framework.paging import decode_cursor, page
+from ._framework.params import CursorArg, LimitArg
+from ._framework.registry import tool
+from ._framework.results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
+from ._framework.services import services
 
 
-async def target_objects(svc: Services, connection_id: str) -> list[TargetObject]:
-    """Every target object of a destination connection."""
-    try:
-        return (await svc.client.targets.list_objects(connection_id)).objects
-    except PolytomicError as error:
-        raise fail(explain(error, action="list target objects", not_found="Call list_connections for valid ids."), api_error=error) from None
-
-
-async def find_target_object(svc: Services, connection_id: str, object_id: str) -> TargetObject:
-    """The target object with this id, or a ToolError with the closest ids."""
-    objects = await target_objects(svc, connection_id)
-    found = next((o for o in objects if o.id == object_id), None)
-    if found is None:
-        raise fail(
-            f"Target object '{object_id}' does not exist on connection {connection_id}"
-            f"{did_you_mean(object_id, [o.id for o in objects])}. "
-            f"Call list_target_objects('{connection_id}', search=...) to find it."
-        )
-    return found
-
-
-async def target_fields(svc: Services, connection_id: str, object_id: str) -> TargetFields:
-    """Fields and modes of one target object."""
-    try:
-        return await svc.client.targets.fields(connection_id, target=object_id)
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"get fields of '{object_id}'",
-            not_found=f"Call list_target_objects('{connection_id}') for valid objects.",
-        ), api_error=error) from None
-
-
-@tool(title="List target objects", read_only=True, destructive=False, idempotent=True)
+@tool(title="List target objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_target_objects(
     ctx: Context,
     connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
@@ -83,7 +47,7 @@ async def list_target_objects(
     )
 
 
-@tool(title="Get target fields", read_only=True, destructive=False, idempotent=True)
+@tool(title="Get target fields", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_target_fields(
     ctx: Context,
     connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],

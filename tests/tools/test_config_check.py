@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from polytomic_mcp.client.models import ConfigurationSchema
-from polytomic_mcp.tools.config_check import check_configuration
+from polytomic_mcp.tools._checks.config_check import check_configuration
 
 SCHEMA = ConfigurationSchema.from_json_schema(
     "demo",

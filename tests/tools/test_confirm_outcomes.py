@@ -10,10 +10,10 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from polytomic_mcp.client import NotFoundError, ServerError, TransportError, UnprocessableEntityError
 from polytomic_mcp.client.models import Model, Sync, SyncRequest
-from polytomic_mcp.tools.confirm import Confirmation, Outcome, consent, outcome_of
-from polytomic_mcp.tools.confirm_question import MAX_LISTED_FIELDS, question, request_facts, sync_facts
-from polytomic_mcp.tools.confirm_resolvers import unchecked
-from polytomic_mcp.tools.errors import fail
+from polytomic_mcp.tools._confirm.outcome import Confirmation, Outcome, consent, outcome_of
+from polytomic_mcp.tools._confirm.question import MAX_LISTED_FIELDS, question, request_facts, sync_facts
+from polytomic_mcp.tools._confirm.resolvers import unchecked
+from polytomic_mcp.tools._framework.errors import fail
 
 
 @pytest.mark.parametrize(

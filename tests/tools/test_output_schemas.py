@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import polytomic_mcp.tools  # noqa: F401 - registers the tools
-from polytomic_mcp.tools.output_schemas import generate, load
+from polytomic_mcp.server.contract import output_schemas
+from polytomic_mcp.tools._framework.output_schemas import load
 
 
 def test_committed_output_schemas_are_current() -> None:
-    assert load() == generate(), (
-        "result models changed: run `python -m polytomic_mcp.tools.output_schemas --write` and commit the file"
+    assert load() == output_schemas(), (
+        "result models changed: run `python -m polytomic_mcp.server.contract --write-output-schemas` and commit the file"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from polytomic_mcp.client import AsyncPager, Page
-from polytomic_mcp.tools.paging import MAX_READ_ITEMS, MAX_READ_PAGES, page, read_all
+from polytomic_mcp.tools._framework.paging import MAX_READ_ITEMS, MAX_READ_PAGES, page, read_all
 
 pytestmark = pytest.mark.anyio
 

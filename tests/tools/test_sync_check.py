@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from polytomic_mcp.client.models import Model, ScheduleOption, SyncRequest, TargetFields, TargetObject
-from polytomic_mcp.tools.sync_check import check_sync
+from polytomic_mcp.tools._checks.sync_check import check_sync
 
 MODEL = Model.model_validate(
     {"id": "m1", "name": "Users", "fields": [{"name": n} for n in ("email", "first_name", "last_name", "plan")]}

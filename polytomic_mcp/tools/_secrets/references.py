@@ -16,7 +16,7 @@ from typing import Any
 from polytomic_mcp.client import looks_secret
 from polytomic_mcp.redaction import SecretRegistry, url_passwords
 
-from .errors import fail
+from .._framework.errors import fail
 
 DEFAULT_SECRET_PREFIX = "POLYTOMIC_SECRET_"
 

@@ -28,11 +28,11 @@ from polytomic_mcp.client.models import (
     SyncTarget,
 )
 
-from .confirm import CANNOT_ASK, CHANGING_MODES, INVALID, NOT_NEEDED, Confirmation, Outcome, can_elicit
-from .confirm_question import question, request_facts, sync_facts
-from .errors import ToolFailure, explain
-from .services import Services, services
-from .sync_precheck import precheck, read_models
+from .._checks.sync_precheck import precheck, read_models
+from .._framework.errors import ToolFailure, explain
+from .._framework.services import Services, services
+from .outcome import CANNOT_ASK, CHANGING_MODES, INVALID, NOT_NEEDED, Confirmation, Outcome, can_elicit
+from .question import question, request_facts, sync_facts
 
 REQUEST_PROBLEMS = (NotFoundError, BadRequestError, UnprocessableEntityError, InvalidRequestError)
 """Client errors that mean the request is wrong, not that Polytomic could not answer."""

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.client.models import Connection, Model, SyncRequest
 
-from .errors import explain, fail
+from .._framework.errors import explain, fail
+from .._framework.services import Services
 from .guards import usable_connection
-from .services import Services
+from .lookups import find_target_object, target_fields
 from .sync_check import Problem, check_sync
-from .targets import find_target_object, target_fields
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 from polytomic_mcp.redaction import SecretRegistry, scope
 
-from .creates import CreateGuard
+from .._checks.creates import CreateGuard
+from .._secrets.references import DEFAULT_SECRET_PREFIX
 from .errors import fail
-from .secrets import DEFAULT_SECRET_PREFIX
 
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""

@@ -8,8 +8,9 @@ from typing import Any, Literal
 from polytomic_mcp.client import PolytomicError
 from polytomic_mcp.client.models import Connection
 
-from .errors import explain, fail
-from .services import Services
+from .._framework.errors import explain, fail
+from .._framework.services import Services
+from .lookups import fetch_connection
 
 Role = Literal["source", "destination"]
 _ROLE_HELP = {
@@ -55,13 +56,3 @@ async def usable_connection(svc: Services, connection_id: str, role: Role) -> Co
     return connection
 
 
-async def fetch_connection(svc: Services, connection_id: str) -> Connection:
-    """GET a connection, or a ToolError that says how to find valid ids."""
-    try:
-        return await svc.client.connections.get(connection_id)
-    except PolytomicError as error:
-        raise fail(explain(
-            error,
-            action=f"get connection '{connection_id}'",
-            not_found="Call list_connections to see valid connection ids.",
-        ), api_error=error) from None

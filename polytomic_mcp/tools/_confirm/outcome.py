@@ -15,7 +15,7 @@ from typing import Literal
 from mcp.server.mcpserver import AcceptedElicitation, CancelledElicitation, Context, DeclinedElicitation
 from pydantic import BaseModel, Field
 
-from .errors import fail
+from .._framework.errors import fail
 
 CHANGING_MODES = frozenset({"update", "updateOrCreate", "replace", "remove"})
 MODERN_PROTOCOL = "2026-07-28"

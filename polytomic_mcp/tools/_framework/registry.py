@@ -23,10 +23,13 @@ from polytomic_mcp.client import PolytomicError, deadline
 from polytomic_mcp.redaction import scrub, scrub_value
 
 from .errors import explain, fail
+from .output_schemas import load
 from .render import as_text, bounded, clean_message
 from .schema_compact import compact_input_schema, compact_output_schema
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
 
+DESCRIPTIONS_PACKAGE = "polytomic_mcp.tools"
+"""Where ``descriptions/<tool>.md`` live."""
 DEADLINE_GRACE = 5.0
 """Seconds past the deadline before a tool is stopped outright (the client stops its own calls at the deadline)."""
 
@@ -37,8 +40,10 @@ class ToolSpec:
 
     name: str
     title: str
-    family: str
     fn: Callable[..., Awaitable[Any]]
+    """What the server calls: the declared function wrapped with deadline, scrubbing and rendering."""
+    declared: Callable[..., Awaitable[Any]]
+    """The function as written (its return annotation gives the output schema)."""
     annotations: ToolAnnotations
 
     @property
@@ -49,20 +54,19 @@ class ToolSpec:
     @property
     def description(self) -> str:
         """The model-facing description, from ``descriptions/<name>.md``."""
-        return resources.files(__package__).joinpath("descriptions", f"{self.name}.md").read_text().strip()
+        return resources.files(DESCRIPTIONS_PACKAGE).joinpath("descriptions", f"{self.name}.md").read_text().strip()
 
 
 SPECS: dict[str, ToolSpec] = {}
 
 
 def tool(
-    *, title: str, read_only: bool, destructive: bool, idempotent: bool, open_world: bool = True
+    *, title: str, read_only: bool, destructive: bool, idempotent: bool, open_world: bool
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
     """Declare a tool; every hint must be chosen, there are no defaults."""
 
     def declare(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         name = fn.__name__
-        family = fn.__module__.rsplit(".", 1)[-1]
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> Any:
@@ -82,8 +86,8 @@ def tool(
         SPECS[name] = ToolSpec(
             name=name,
             title=title,
-            family=family,
             fn=run,
+            declared=fn,
             annotations=ToolAnnotations(
                 read_only_hint=read_only,
                 destructive_hint=destructive,
@@ -113,8 +117,6 @@ def compact_result(model: BaseModel) -> CallToolResult:
 
 def register(server: MCPServer, names: Iterable[str]) -> None:
     """Add the named tools to ``server`` with compact schemas (output schemas precomputed when available)."""
-    from .output_schemas import load
-
     precomputed = load()
     for name in names:
         spec = SPECS[name]

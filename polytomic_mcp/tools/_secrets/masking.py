@@ -12,8 +12,8 @@ from typing import Any
 
 from polytomic_mcp.client import MASK, PolytomicError, looks_secret, mask_configuration
 
-from .secrets import mask_inline_credentials
-from .services import Services
+from .._framework.services import Services
+from .references import mask_inline_credentials
 
 
 async def masked_configuration(svc: Services, type_id: str, configuration: dict[str, Any]) -> dict[str, Any]:

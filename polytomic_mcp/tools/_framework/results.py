@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from polytomic_mcp.client.models import Execution, SyncProblem
 
-from .sync_check import Problem
+from .._checks.sync_check import Problem
 
 
 class FieldSpec(BaseModel):

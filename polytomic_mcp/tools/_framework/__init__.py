@@ -1,0 +1,1 @@
+"""How tools are declared, served and rendered: registry, per-key services, errors, result views, paging, notifications."""
