@@ -30,6 +30,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 USER_AGENT = f"polytomic-mcp/{__version__} (python; httpx2/{httpx2.__version__})"
 
 QueryParams = Mapping[str, Any] | list[tuple[str, str]] | None
+QueryPairs = list[tuple[str, str | int | float | bool | None]]
+"""Query parameters as sent: name/value pairs (httpx2's own parameter type)."""
 
 
 def new_idempotency_key() -> str:
@@ -45,12 +47,12 @@ def auth_header(api_key: str, organization_id: str | None) -> str:
     return f"Bearer {api_key}"
 
 
-def encode_query(params: QueryParams) -> list[tuple[str, str]]:
+def encode_query(params: QueryParams) -> QueryPairs:
     """Query pairs; dict values become ``name[key]=value`` deep objects, booleans lower-case."""
     if params is None:
         return []
     items = params.items() if isinstance(params, Mapping) else params
-    pairs: list[tuple[str, str]] = []
+    pairs: QueryPairs = []
     for name, value in items:
         if value is None:
             continue
@@ -144,6 +146,7 @@ class HTTPCore:
                 )
             outcome = await self._attempt(method, path, query, json, headers, min(left, self.timeout), idempotency_key)
             hints: httpx2.Headers | None = None
+            error: PolytomicError
             if isinstance(outcome, httpx2.Response):
                 if outcome.is_success:
                     logger.debug("%s %s -> %s", method, path, outcome.status_code)
@@ -162,7 +165,7 @@ class HTTPCore:
             await anyio.sleep(delay)
 
     async def _attempt(
-        self, method: str, path: str, query: list[tuple[str, str]], json: Any, headers: dict[str, str],
+        self, method: str, path: str, query: QueryPairs, json: Any, headers: dict[str, str],
         seconds: float, idempotency_key: str | None,
     ) -> httpx2.Response | PolytomicError:
         """One try: the response, or the network error that stood in for it (at most ``seconds`` long)."""

@@ -40,7 +40,7 @@ def retry_after_seconds(headers: httpx2.Headers) -> float | None:
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
     """Delay before retry number ``attempt`` (0-based): base*2^attempt, capped, with jitter."""
-    ceiling = min(cap, base * (2**attempt))
+    ceiling = min(cap, base * 2.0**attempt)
     return ceiling * (0.5 + rng.random() / 2)
 
 

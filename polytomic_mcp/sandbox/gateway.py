@@ -17,7 +17,7 @@ from .recording import RecordedRequest
 from .web import CONTEXT_KEY, RequestContext
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from .sandbox import Sandbox
 
@@ -151,7 +151,7 @@ class Gateway:
         """Run the routed app with the buffered body and capture its response."""
         sent = False
 
-        async def receive() -> dict[str, Any]:
+        async def receive() -> Message:
             """Hand the buffered body over once, then report a disconnect."""
             nonlocal sent
             if sent:
@@ -162,7 +162,7 @@ class Gateway:
         captured = Buffered(500)
         chunks: list[bytes] = []
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Message) -> None:
             """Capture the response instead of writing it."""
             if message["type"] == "http.response.start":
                 captured.status = message["status"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,7 +27,7 @@ class RecordedRequest:
     replayed: bool = False
 
     @classmethod
-    def from_scope(cls, scope: dict[str, Any], raw_body: bytes) -> RecordedRequest:
+    def from_scope(cls, scope: Mapping[str, Any], raw_body: bytes) -> RecordedRequest:
         """Build an entry from an ASGI scope and the full request body."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

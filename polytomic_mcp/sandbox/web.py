@@ -37,7 +37,8 @@ class RequestContext:
 
 def context(request: Request) -> RequestContext:
     """Return the gateway's context for ``request``."""
-    return request.scope[CONTEXT_KEY]
+    found: RequestContext = request.scope[CONTEXT_KEY]
+    return found
 
 
 def json_body(request: Request) -> Any:

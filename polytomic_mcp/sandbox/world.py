@@ -133,7 +133,7 @@ def files_system() -> System:
     return System(source_kind="files", tables={k: _renamed(v, k) for k, v in files.items()})
 
 
-def _crm_objects(definitions: tuple[tuple, ...]) -> dict[str, TargetObject]:
+def _crm_objects(definitions: tuple[tuple[Any, ...], ...]) -> dict[str, TargetObject]:
     return {
         obj_id: TargetObject(obj_id, name, tuple(TargetField(*f) for f in fields), modes(*mode_ids))
         for obj_id, name, fields, mode_ids in definitions
@@ -176,7 +176,7 @@ def _hubspot_records() -> dict[str, tuple[dict[str, Any], ...]]:
     return {"contacts": contacts, "companies": companies}
 
 
-def crm_system(definitions: tuple[tuple, ...], records: dict[str, tuple[dict[str, Any], ...]], flags: dict[str, Any]) -> System:
+def crm_system(definitions: tuple[tuple[Any, ...], ...], records: dict[str, tuple[dict[str, Any], ...]], flags: dict[str, Any]) -> System:
     """Build a CRM whose objects are both readable (models) and writable (syncs)."""
     targets = _crm_objects(definitions)
     sources = {k: _crm_source(t, records.get(k, ()), 1200 if records.get(k) else 50) for k, t in targets.items()}

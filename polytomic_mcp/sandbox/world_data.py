@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-PEOPLE: tuple[dict, ...] = (
+from typing import Any
+
+PEOPLE: tuple[dict[str, Any], ...] = (
     {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@analyticalengines.com", "phone": "+44 20 7946 0101", "company": "Analytical Engines", "plan": "enterprise", "country": "GB", "is_active": True, "lifetime_value": 48250.0, "created_at": "2024-01-15T09:30:00Z", "updated_at": "2025-09-30T17:02:11Z", "account": 0},
     {"first_name": "Alan", "last_name": "Turing", "email": "alan@bletchley.io", "phone": "+44 1908 640404", "company": "Bletchley Labs", "plan": "pro", "country": "GB", "is_active": True, "lifetime_value": 12900.5, "created_at": "2024-02-03T14:12:45Z", "updated_at": "2025-09-28T08:45:00Z", "account": 1},
     {"first_name": "Grace", "last_name": "Hopper", "email": "grace.hopper@cobolworks.com", "phone": "+1 212 555 0147", "company": "COBOL Works", "plan": "enterprise", "country": "US", "is_active": True, "lifetime_value": 73110.0, "created_at": "2024-02-19T16:40:03Z", "updated_at": "2025-10-01T10:15:32Z", "account": 2},
@@ -17,7 +19,7 @@ PEOPLE: tuple[dict, ...] = (
     {"first_name": "Frances", "last_name": "Allen", "email": "frances.allen@optimizing.dev", "phone": "+1 914 555 0121", "company": "Optimizing Compilers", "plan": "pro", "country": "US", "is_active": False, "lifetime_value": 3120.0, "created_at": "2024-08-23T09:41:07Z", "updated_at": "2025-04-04T11:11:11Z", "account": 11},
 )
 
-ACCOUNTS: tuple[dict, ...] = (
+ACCOUNTS: tuple[dict[str, Any], ...] = (
     {"name": "Analytical Engines", "domain": "analyticalengines.com", "industry": "Manufacturing", "employees": 240, "annual_revenue": 38000000.0, "created_at": "2023-11-02T10:00:00Z"},
     {"name": "Bletchley Labs", "domain": "bletchley.io", "industry": "Security", "employees": 85, "annual_revenue": 12500000.0, "created_at": "2023-12-14T09:12:00Z"},
     {"name": "COBOL Works", "domain": "cobolworks.com", "industry": "Financial Services", "employees": 1200, "annual_revenue": 410000000.0, "created_at": "2024-01-08T15:30:00Z"},
@@ -32,7 +34,7 @@ ACCOUNTS: tuple[dict, ...] = (
     {"name": "Optimizing Compilers", "domain": "optimizing.dev", "industry": "Software", "employees": 33, "annual_revenue": 2900000.0, "created_at": "2024-08-11T14:14:00Z"},
 )
 
-ORDERS: tuple[dict, ...] = (
+ORDERS: tuple[dict[str, Any], ...] = (
     {"person": 0, "order_number": "SO-10421", "status": "paid", "total": 1299.0, "currency": "USD", "created_at": "2025-09-01T10:22:13Z"},
     {"person": 2, "order_number": "SO-10422", "status": "paid", "total": 8450.5, "currency": "USD", "created_at": "2025-09-02T12:05:41Z"},
     {"person": 1, "order_number": "SO-10423", "status": "refunded", "total": 249.0, "currency": "GBP", "created_at": "2025-09-03T09:17:00Z"},
@@ -45,7 +47,7 @@ ORDERS: tuple[dict, ...] = (
     {"person": 10, "order_number": "SO-10430", "status": "paid", "total": 64.0, "currency": "USD", "created_at": "2025-09-30T21:20:00Z"},
 )
 
-EVENTS: tuple[dict, ...] = (
+EVENTS: tuple[dict[str, Any], ...] = (
     {"person": 0, "event": "signed_in", "source": "web", "occurred_at": "2025-10-01T08:01:12Z"},
     {"person": 0, "event": "report_exported", "source": "web", "occurred_at": "2025-10-01T08:15:40Z"},
     {"person": 1, "event": "signed_in", "source": "ios", "occurred_at": "2025-10-01T09:02:03Z"},
@@ -65,7 +67,7 @@ ROW_COUNTS = {"users": 1200, "accounts": 140, "orders": 5400, "events": 25000}
 _ID = ("Id", "Record ID", "string", "id", False, False, False, ("Equality",), False)
 
 
-def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string", **kw: object) -> tuple:
+def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string", **kw: object) -> tuple[Any, ...]:
     return (
         id_,
         label,
@@ -82,7 +84,7 @@ def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string"
 _EMAIL_IDENTITY = ("Equality", "ISubstring")
 _EXTERNAL_ID = _sf("External_Id__c", "External ID", source_type="string", identity=("Equality",))
 
-SALESFORCE_OBJECTS: tuple[tuple, ...] = (
+SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
     (
         "Contact",
         "Contact",
@@ -209,7 +211,7 @@ SALESFORCE_OBJECTS: tuple[tuple, ...] = (
 
 _HS_ID = ("hs_object_id", "Record ID", "string", "number", False, False, False, ("Equality",), False)
 
-HUBSPOT_OBJECTS: tuple[tuple, ...] = (
+HUBSPOT_OBJECTS: tuple[tuple[Any, ...], ...] = (
     (
         "contacts",
         "Contacts",

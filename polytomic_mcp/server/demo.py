@@ -14,6 +14,7 @@ from typing import Any
 import anyio
 import httpx2
 from mcp import Client
+from mcp_types import TextContent
 
 from polytomic_mcp.client import API_2024_02_08, SUPPORTED_API_VERSIONS, mask_configuration
 from polytomic_mcp.settings import Settings
@@ -38,7 +39,7 @@ async def _call(client: Client, step: int, name: str, arguments: dict[str, Any])
     """Call a tool, print the call and its compact result, fail on an error result."""
     print(f"\n[{step}] {name}({_short(mask_configuration(arguments))})")
     result = await client.call_tool(name, arguments)
-    text = result.content[0].text if result.content else ""
+    text = " ".join(c.text for c in result.content if isinstance(c, TextContent))
     if result.is_error:
         print(f"    error: {text}")
         raise DemoFailed(f"{name} failed")

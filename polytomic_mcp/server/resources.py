@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from mcp.server import MCPServer
@@ -19,7 +19,7 @@ MAX_LISTED = 100
 """Resource lists show at most this many items (resources cannot page); the tools page through the rest."""
 
 
-def _listing(kind: str, items: list[dict[str, object]], tool: str) -> dict[str, object]:
+def _listing(kind: str, items: Sequence[Mapping[str, object]], tool: str) -> dict[str, object]:
     """A bounded list: the first items, the total, and how to see the others."""
     shown = items[:MAX_LISTED]
     listing: dict[str, object] = {kind: shown, "total": len(items)}
@@ -101,7 +101,7 @@ def register_resources(server: MCPServer) -> None:
             found = await current_services().client.models.get(model_id)
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 
-    @server.completion()
+    @server.completion()  # type: ignore[untyped-decorator,no-untyped-call]  # mcp 2.3 leaves this decorator unannotated
     async def complete(
         ref: PromptReference | ResourceTemplateReference,
         argument: CompletionArgument,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -112,7 +113,7 @@ def _enum_values(prop: dict[str, Any]) -> list[Any] | None:
     return [item.get("value") if isinstance(item, dict) else item for item in enum]
 
 
-def _flatten(schema: dict[str, Any], prefix: str):
+def _flatten(schema: dict[str, Any], prefix: str) -> Iterator[ConfigField]:
     """Yield a ConfigField per property, recursing into objects and arrays of objects."""
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])

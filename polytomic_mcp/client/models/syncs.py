@@ -148,7 +148,7 @@ class SyncRequest(RequestModel):
             return list(self.identities.mappings)
         return [self.identity] if self.identity is not None else []
 
-    def to_body(self, api_version: str | None = None) -> dict[str, Any]:  # type: ignore[override]
+    def to_body(self, api_version: str | None = None) -> dict[str, Any]:
         """The JSON body for ``api_version`` (identities vs identity, see class doc)."""
         if self.identity is not None and self.identities is not None:
             raise InvalidRequestError("give either `identity` or `identities`, not both")

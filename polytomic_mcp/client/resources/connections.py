@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from .._parse import parse_list, parse_model
@@ -35,7 +36,7 @@ class ConnectionsResource(Resource):
         validate: bool | None = None,
         redirect_url: str | None = None,
         organization_id: str | None = None,
-        policies: list[str] | None = None,
+        policies: builtins.list[str] | None = None,
         healthcheck_interval: str | None = None,
         idempotency_key: str | None = None,
     ) -> Connection:
@@ -65,7 +66,7 @@ class ConnectionsResource(Resource):
         type: str | None = None,
         validate: bool | None = None,
         reconnect: bool | None = None,
-        policies: list[str] | None = None,
+        policies: builtins.list[str] | None = None,
         healthcheck_interval: str | None = None,
         idempotency_key: str | None = None,
     ) -> Connection:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from .._pagination import AsyncPager, Page, page_from_body
 from .._parse import parse_list, parse_model
 from ..models.syncs import (
@@ -95,7 +97,7 @@ class SyncsResource(Resource):
         *,
         resync: bool | None = None,
         test: bool | None = None,
-        identities: list[str] | None = None,
+        identities: builtins.list[str] | None = None,
         idempotency_key: str | None = None,
     ) -> ExecutionStart:
         """Start an execution now; ``test`` runs on a few records only."""

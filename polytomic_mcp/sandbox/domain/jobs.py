@@ -16,7 +16,7 @@ JOB_TYPES = ("createmodel", "updatemodel", "previewmodel", "samplemodel", "expor
 
 def start_job(ws: Workspace, job_type: str, work: Callable[[], Any]) -> dict[str, Any]:
     """Register a job whose ``work`` runs when it is polled the second time."""
-    job = {"job_id": new_id(), "type": job_type, "status": "created", "result": None, "error": "", "_work": work, "_polls": 0}
+    job: dict[str, Any] = {"job_id": new_id(), "type": job_type, "status": "created", "result": None, "error": "", "_work": work, "_polls": 0}
     ws.jobs[job["job_id"]] = job
     return job
 

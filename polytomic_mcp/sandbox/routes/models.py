@@ -20,12 +20,12 @@ from ..web import context, json_body, no_content, ok, query_bool
 
 def _shape_check(body: Any) -> dict[str, Any]:
     """Reject malformed bodies synchronously, even for async calls (deeper checks run in the job)."""
-    body = require_object(body)
-    require_str(body, "name")
-    require_str(body, "connection_id")
-    if "configuration" not in body:
+    checked: dict[str, Any] = require_object(body)
+    require_str(checked, "name")
+    require_str(checked, "connection_id")
+    if "configuration" not in checked:
         raise bad_request("configuration is required")
-    return body
+    return checked
 
 
 def _maybe_async(request: Request, job_type: str, work: Callable[[], Any]) -> JSONResponse:

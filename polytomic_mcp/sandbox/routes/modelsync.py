@@ -78,7 +78,7 @@ async def target_fields(request: Request) -> Response:
         raise bad_request(f"properties[...] is not supported in API version {ctx.version}; pass target")
     if bool(target_id) == bool(properties):
         raise bad_request("exactly one of target or properties[...] is required" if not ctx.legacy else "target is required")
-    if properties:
+    if properties or target_id is None:
         return ok(_render_target(system.new_target(properties), system))
     target = system.targets.get(target_id)
     if target is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Literal, get_args
 
 from mcp import MCPDeprecationWarning
 from mcp.server.mcpserver import Context
 
 from polytomic_mcp.redaction import scrub
 
-LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+Level = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+LEVELS: tuple[Level, ...] = get_args(Level)
 
 logger = logging.getLogger("polytomic_mcp.tools")
 
@@ -25,7 +27,7 @@ async def resources_changed(ctx: Context) -> None:
         logger.debug("resources/list_changed not sent: %s", type(error).__name__)
 
 
-async def tell(ctx: Context, level: str, message: str) -> None:
+async def tell(ctx: Context, level: Level, message: str) -> None:
     """Send an MCP log message at ``level`` if the client's chosen level lets it through.
 
     Progress and warnings go to the user's log view this way; a client that cannot take

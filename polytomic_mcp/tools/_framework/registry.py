@@ -129,6 +129,8 @@ def register(server: MCPServer, names: Iterable[str]) -> None:
             structured_output=name not in precomputed,
         )
         registered = server._tool_manager.get_tool(name)  # noqa: SLF001 - mcp 2.3 has no public hook for this
+        if registered is None:
+            raise RuntimeError(f"tool {name} was not registered")
         registered.parameters = compact_input_schema(registered.parameters)
         metadata = registered.fn_metadata
         if name in precomputed:

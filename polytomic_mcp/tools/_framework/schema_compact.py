@@ -39,7 +39,7 @@ def _shallow(prop: dict[str, Any]) -> dict[str, Any]:
 
 def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """An input schema without the Python docstrings of nested models (each parameter has its own description)."""
-    compact = compact_schema(schema)
+    compact: dict[str, Any] = compact_schema(schema)
     for definition in compact.get("$defs", {}).values():
         definition.pop("description", None)
         if definition.get("additionalProperties") is False:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from mcp.server.mcpserver import Context
 
@@ -19,6 +19,7 @@ from .._checks.creates import CreateGuard
 from .._secrets.references import DEFAULT_SECRET_PREFIX
 from .errors import fail
 
+T = TypeVar("T")
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""
 DEFAULT_TOOL_TIMEOUT = 45.0
@@ -46,19 +47,18 @@ class Services:
     def __post_init__(self) -> None:
         self.secrets.add(*self.client.secrets_for_scrubbing())
 
-    def _get(self, key: str) -> Any:
+    async def _cached(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value for ``key`` if fresh, else ``load()``'s result, cached."""
         hit = self._cache.get(key)
         if hit is not None and time.monotonic() - hit.at < self.ttl:
-            return hit.value
-        return None
-
-    def _put(self, key: str, value: Any) -> Any:
+            return cast(T, hit.value)
+        value = await load()
         self._cache[key] = _Cached(value, time.monotonic())
         return value
 
     async def connection_types(self) -> list[ConnectionType]:
         """GET /api/connection_types, cached."""
-        return self._get("types") or self._put("types", await self.client.connection_types.list())
+        return await self._cached("types", self.client.connection_types.list)
 
     async def connection_type(self, type_id: str) -> ConnectionType | None:
         """One listed type by id (exact, then case-insensitive)."""
@@ -69,12 +69,11 @@ class Services:
 
     async def type_schema(self, type_id: str) -> ConfigurationSchema:
         """GET /api/connection_types/{id}, cached per type."""
-        key = f"schema:{type_id}"
-        return self._get(key) or self._put(key, await self.client.connection_types.get_schema(type_id))
+        return await self._cached(f"schema:{type_id}", lambda: self.client.connection_types.get_schema(type_id))
 
     async def schedule_options(self) -> list[ScheduleOption]:
         """GET /api/syncs/schedules, cached."""
-        return self._get("schedules") or self._put("schedules", await self.client.syncs.schedule_options())
+        return await self._cached("schedules", self.client.syncs.schedule_options)
 
 
 _serving: ContextVar[Services | None] = ContextVar("polytomic_services", default=None)
