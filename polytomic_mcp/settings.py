@@ -1,8 +1,10 @@
-"""Server settings from flags and environment variables, parsed strictly (fail closed).
+"""Server settings from flags and environment variables, parsed strictly (fail closed), all in this module.
 
-A value that cannot be parsed refuses to start the server with a message naming the
-setting: a typo in POLYTOMIC_READ_ONLY must never silently mean "writes allowed", and
-neither may an empty value (``POLYTOMIC_READ_ONLY=``) quietly mean the default.
+``OPTIONS`` declares every setting once: its field, environment variable, flag, parser and
+help. ``load`` reads the environment, lets flags override it and applies the rules that
+join settings. A value that cannot be parsed refuses to start the server with a message
+naming the setting: a typo in POLYTOMIC_READ_ONLY must never silently mean "writes
+allowed", and neither may an empty value (``POLYTOMIC_READ_ONLY=``) quietly mean the default.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     stateless: bool = False
-    timeout: float = 30.0
+    request_timeout: float = 30.0
     max_retries: int = 2
     secret_prefix: str = "POLYTOMIC_SECRET_"
     key_from_request: bool = False
@@ -165,48 +167,6 @@ def optional_env_value(env: Mapping[str, str], name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
-NUMERIC_SETTINGS: tuple[tuple[str, str, Callable[[str, str], float | int]], ...] = (
-    ("session_idle_timeout", "POLYTOMIC_SESSION_IDLE_TIMEOUT", parse_positive_number),
-    ("max_sessions", "POLYTOMIC_MAX_SESSIONS", parse_positive_int),
-    ("http_header_timeout", "POLYTOMIC_HTTP_HEADER_TIMEOUT", parse_positive_number),
-    ("http_body_timeout", "POLYTOMIC_HTTP_BODY_TIMEOUT", parse_positive_number),
-    ("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", parse_positive_number),
-)
-"""(Settings field, environment variable, parser) of the numeric settings."""
-
-
-def from_environment(env: Mapping[str, str] | None = None) -> dict[str, object]:
-    """Settings values present in the environment (flags override these)."""
-    env = os.environ if env is None else env
-    values: dict[str, object] = {}
-    if (key := optional_env_value(env, "POLYTOMIC_API_KEY")) is not None:
-        values["api_key"] = key
-    if (url := env_value(env, "POLYTOMIC_BASE_URL")) is not None:
-        values["base_url"] = parse_url("POLYTOMIC_BASE_URL", url)
-    if (version := env_value(env, "POLYTOMIC_API_VERSION")) is not None:
-        values["api_version"] = parse_version("POLYTOMIC_API_VERSION", version)
-    if (org := optional_env_value(env, "POLYTOMIC_ORGANIZATION_ID")) is not None:
-        values["organization_id"] = org
-    if (read_only := env_value(env, "POLYTOMIC_READ_ONLY")) is not None:
-        values["read_only"] = parse_bool("POLYTOMIC_READ_ONLY", read_only)
-    if (sandbox := env_value(env, "POLYTOMIC_SANDBOX")) is not None:
-        values["sandbox"] = parse_bool("POLYTOMIC_SANDBOX", sandbox)
-    if (prefix := env_value(env, "POLYTOMIC_SECRET_PREFIX")) is not None:
-        values["secret_prefix"] = parse_secret_prefix("POLYTOMIC_SECRET_PREFIX", prefix)
-    if (tenant := env_value(env, "POLYTOMIC_KEY_FROM_REQUEST")) is not None:
-        values["key_from_request"] = parse_bool("POLYTOMIC_KEY_FROM_REQUEST", tenant)
-    if (rebinding := env_value(env, "POLYTOMIC_DNS_REBINDING_PROTECTION")) is not None:
-        values["dns_rebinding_protection"] = parse_bool("POLYTOMIC_DNS_REBINDING_PROTECTION", rebinding)
-    if (hosts := env_value(env, "POLYTOMIC_ALLOWED_HOSTS")) is not None:
-        values["allowed_hosts"] = parse_allowed_hosts("POLYTOMIC_ALLOWED_HOSTS", hosts)
-    if (origins := env_value(env, "POLYTOMIC_ALLOWED_ORIGINS")) is not None:
-        values["allowed_origins"] = parse_allowed_origins("POLYTOMIC_ALLOWED_ORIGINS", origins)
-    for setting, variable, parse in NUMERIC_SETTINGS:
-        if (raw := env_value(env, variable)) is not None:
-            values[setting] = parse(variable, raw)
-    return values
-
-
 def parse_secret_prefix(name: str, raw: str) -> str:
     """An environment-variable prefix for credential references; must be specific enough to be safe."""
     if len(raw) < 4 or not raw.replace("_", "").isalnum() or not raw.endswith("_"):
@@ -222,3 +182,124 @@ def parse_list(name: str, raw: str) -> tuple[str, ...]:
     if not items:
         raise SettingsError(f"{name} is empty; list values separated by commas")
     return items
+
+
+def parse_retries(name: str, raw: str) -> int:
+    """A whole number of retries, 0 to 10."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number 0-10, got {raw!r}") from None
+    if not 0 <= value <= 10:
+        raise SettingsError(f"{name} must be a whole number 0-10, got {raw!r}")
+    return value
+
+
+def parse_choice(choices: tuple[str, ...]) -> Callable[[str, str], str]:
+    """A parser accepting exactly one of ``choices``."""
+
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+        return raw
+
+    return parse
+
+
+def parse_text(name: str, raw: str) -> str:
+    """Any value, as given."""
+    return raw
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: where it comes from and how it is read. ``switch`` flags take no value and mean true."""
+
+    field: str
+    env: str | None
+    flag: str | None
+    parse: Callable[[str, str], object]
+    help: str
+    switch: bool = False
+    empty_is_unset: bool = False
+    """Only for settings whose safe default is "none" (the key, the organization): empty means unset."""
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("api_key", "POLYTOMIC_API_KEY", None, parse_text, "organization API key", empty_is_unset=True),
+    Option("organization_id", "POLYTOMIC_ORGANIZATION_ID", None, parse_text,
+           "with a partner key: the organization to act in", empty_is_unset=True),
+    Option("base_url", "POLYTOMIC_BASE_URL", "--base-url", parse_url, "Polytomic API URL (default https://app.polytomic.com)"),
+    Option("api_version", "POLYTOMIC_API_VERSION", "--api-version", parse_version,
+           "pin X-Polytomic-Version (2025-09-18 or 2024-02-08)"),
+    Option("sandbox", "POLYTOMIC_SANDBOX", "--sandbox", parse_bool, "use an in-process sandbox instead of the real API", switch=True),
+    Option("read_only", "POLYTOMIC_READ_ONLY", "--read-only", parse_bool, "expose only tools that do not write", switch=True),
+    Option("tools", "POLYTOMIC_TOOLS", "--tools", parse_text, "comma-separated tool names to expose (default: all)"),
+    Option("secret_prefix", "POLYTOMIC_SECRET_PREFIX", None, parse_secret_prefix, "prefix of variables {\"$env\"} may read"),
+    Option("request_timeout", "POLYTOMIC_REQUEST_TIMEOUT", None, parse_positive_number, "seconds one request to Polytomic may take"),
+    Option("max_retries", "POLYTOMIC_MAX_RETRIES", None, parse_retries, "retries after a failed request (0-10)"),
+    Option("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", "--tool-timeout", parse_positive_number,
+           "seconds a tool call may take in all (default 45)"),
+    Option("transport", None, "--transport", parse_choice(("stdio", "http")), "stdio (default) or http"),
+    Option("host", None, "--host", parse_text, "HTTP bind address (default 127.0.0.1)"),
+    Option("port", None, "--port", parse_port, "HTTP port (default 8000)"),
+    Option("stateless", None, "--stateless", parse_bool, "HTTP: keep no per-session state", switch=True),
+    Option("key_from_request", "POLYTOMIC_KEY_FROM_REQUEST", "--key-from-request", parse_bool,
+           "HTTP: use each request's Bearer key (multi-tenant)", switch=True),
+    Option("dns_rebinding_protection", "POLYTOMIC_DNS_REBINDING_PROTECTION", None, parse_bool,
+           "false turns the Host/Origin checks off"),
+    Option("allowed_hosts", "POLYTOMIC_ALLOWED_HOSTS", "--allowed-hosts", parse_allowed_hosts,
+           "HTTP: extra Host values to accept (comma-separated, e.g. mcp.example.com)"),
+    Option("allowed_origins", "POLYTOMIC_ALLOWED_ORIGINS", "--allowed-origins", parse_allowed_origins,
+           "HTTP: extra Origin values to accept (comma-separated, e.g. https://app.example.com)"),
+    Option("session_idle_timeout", "POLYTOMIC_SESSION_IDLE_TIMEOUT", "--session-idle-timeout", parse_positive_number,
+           "HTTP: seconds without a request after which a session ends (default 600)"),
+    Option("max_sessions", "POLYTOMIC_MAX_SESSIONS", "--max-sessions", parse_positive_int,
+           "HTTP: open sessions at most; a new one evicts the oldest idle one (default 1000)"),
+    Option("http_header_timeout", "POLYTOMIC_HTTP_HEADER_TIMEOUT", "--http-header-timeout", parse_positive_number,
+           "HTTP: seconds a client has to send a request's headers (default 10)"),
+    Option("http_body_timeout", "POLYTOMIC_HTTP_BODY_TIMEOUT", "--http-body-timeout", parse_positive_number,
+           "HTTP: seconds a client has to send a POST body (default 10)"),
+)
+
+
+def load(flags: Mapping[str, object], env: Mapping[str, str] | None, known_tools: frozenset[str]) -> Settings:
+    """Settings from the environment, overridden by flags (keyed by ``Option.field``; None or False: not given).
+
+    Raises ``SettingsError`` naming the setting when a value is invalid, empty, or does not fit
+    with the others.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    for option in OPTIONS:
+        if option.env is not None:
+            raw = optional_env_value(env, option.env) if option.empty_is_unset else env_value(env, option.env)
+            if raw is not None:
+                values[option.field] = option.parse(option.env, raw)
+        given = flags.get(option.field)
+        if option.flag is not None and given is not None and given is not False:
+            values[option.field] = True if option.switch else option.parse(option.flag, _flag_value(option.flag, given))
+    if "tools" in values:
+        source = "--tools" if flags.get("tools") is not None else "POLYTOMIC_TOOLS"
+        values["tools"] = parse_tools(source, str(values["tools"]), known_tools)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _check_together(settings)
+    return settings
+
+
+def _flag_value(flag: str, given: object) -> str:
+    """A flag's text; an empty one is refused like an empty environment variable."""
+    text = str(given)
+    if not text.strip():
+        raise SettingsError(f"{flag} is empty; leave it out to use the default, or give it a value")
+    return text
+
+
+def _check_together(settings: Settings) -> None:
+    """Rules that join several settings."""
+    if settings.key_from_request and settings.transport != "http":
+        raise SettingsError("--key-from-request needs --transport http (keys come from each HTTP request)")
+    if settings.key_from_request and settings.api_key:
+        raise SettingsError("--key-from-request takes keys from requests only; unset POLYTOMIC_API_KEY")
+    if not settings.sandbox and not settings.api_key and not settings.key_from_request:
+        raise SettingsError("no API key: set POLYTOMIC_API_KEY, or pass --sandbox to try the server on a simulated workspace")

@@ -19,7 +19,7 @@ import httpx2
 
 from .. import __version__
 from ._deadline import time_left
-from ._errors import build_status_error
+from ._error_responses import build_status_error
 from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError
 from ._retry import is_retryable_status, next_delay, retry_after_seconds
 from ._secrets import redact
@@ -87,7 +87,6 @@ class HTTPCore:
         transport: httpx2.AsyncBaseTransport | None,
         retry_backoff: float,
         max_retry_delay: float,
-        seed: int | None = None,
     ) -> None:
         self.api_key = api_key
         self.api_version = api_version
@@ -96,7 +95,7 @@ class HTTPCore:
         self._timeout = httpx2.Timeout(timeout)
         self.retry_backoff = retry_backoff
         self.max_retry_delay = max_retry_delay
-        self._rng = random.Random(seed)
+        self._rng = random.Random()
         self.authorization = auth_header(api_key, organization_id)
         self.secrets = (api_key, self.authorization.partition(" ")[2])
         self._http = httpx2.AsyncClient(

@@ -54,7 +54,7 @@ def make_client(
         base_url=settings.base_url,
         api_version=settings.api_version,
         organization_id=settings.organization_id,
-        timeout=settings.timeout,
+        timeout=settings.request_timeout,
         max_retries=settings.max_retries,
         transport=transport,
     )

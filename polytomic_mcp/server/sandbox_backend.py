@@ -46,7 +46,7 @@ def sandbox_client(settings: Settings, sandbox: Sandbox | None = None, *, api_ke
         base_url=SANDBOX_BASE_URL,
         api_version=settings.api_version,
         transport=transport,
-        timeout=settings.timeout,
+        timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from polytomic_mcp.client._errors import parse_error_body
+from polytomic_mcp.client._error_responses import parse_error_body
 from polytomic_mcp.client.models import (
     Connection,
     ConnectionCreateRequest,

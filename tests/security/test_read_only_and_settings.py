@@ -159,3 +159,24 @@ def test_an_empty_api_key_still_means_no_key(clean_env: pytest.MonkeyPatch) -> N
     assert settings.api_key is None and settings.organization_id is None
     with pytest.raises(SettingsError, match="no API key"):
         load_settings(parse_args([]), {"POLYTOMIC_API_KEY": ""})
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    from pathlib import Path
+
+    from polytomic_mcp.settings import OPTIONS
+
+    table = Path(__file__).resolve().parents[2].joinpath("README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = [name for o in OPTIONS for name in (o.env, o.flag) if name is not None and f"`{name}" not in table]
+    assert missing == [], f"README's configuration table does not mention {missing}"
+
+
+def test_request_timeout_and_retries_reach_the_client(clean_env: pytest.MonkeyPatch) -> None:
+    from polytomic_mcp.server import make_client
+
+    settings = load_settings(parse_args([]), {"POLYTOMIC_API_KEY": "k", "POLYTOMIC_REQUEST_TIMEOUT": "7.5", "POLYTOMIC_MAX_RETRIES": "0"})
+    client = make_client(settings)
+    assert (client._core.timeout, client._core.max_retries) == (7.5, 0)  # noqa: SLF001 - the settings must reach the pipeline
+    for raw in ("11", "-1", "two"):
+        with pytest.raises(SettingsError, match="POLYTOMIC_MAX_RETRIES"):
+            load_settings(parse_args([]), {"POLYTOMIC_API_KEY": "k", "POLYTOMIC_MAX_RETRIES": raw})
