@@ -1,0 +1,490 @@
+"""One full-output snapshot per tool, a success and a typical error: a change in what the model reads is reviewed here.
+
+After a deliberate change, update the snapshots with
+``python -m pytest tests/server/test_tool_snapshots.py --inline-snapshot=fix`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from inline_snapshot import snapshot
+from server_support import BASE_URL, mcp_session
+from snapshot_support import Workspace
+
+from polytomic_mcp.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def ws() -> AsyncIterator[Workspace]:
+    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    async with mcp_session(sandbox, mode="legacy") as client:
+        workspace = Workspace(client, sandbox)
+        await workspace.build()
+        yield workspace
+
+
+async def test_list_connection_types(ws: Workspace) -> None:
+    assert await ws.call("list_connection_types", {"search": "mongo"}) == snapshot(
+        {
+            "types": [{"id": "mongodb", "name": "MongoDB", "oauth": False, "source": True, "destination": False}],
+            "total": 1,
+            "next_step": "Call get_connection_type(type) to see the configuration it needs.",
+        }
+    )
+    assert await ws.call("list_connection_types", {"capability": "both"}) == snapshot(
+        {
+            "error": """\
+Error executing tool list_connection_types: 1 validation error for list_connection_typesArguments
+capability
+  Input should be 'source' or 'destination' [type=literal_error, input_value='both', input_type=str]
+    For further information visit https://errors.pydantic.dev/<version>/v/literal_error\
+"""
+        }
+    )
+
+
+async def test_get_connection_type(ws: Workspace) -> None:
+    assert await ws.call("get_connection_type", {"type": "mongodb"}) == snapshot(
+        {
+            "id": "mongodb",
+            "name": "MongoDB",
+            "oauth": False,
+            "source": True,
+            "destination": False,
+            "required": [{"name": "hosts", "type": "string", "description": "Hostname(s)"}],
+            "optional": [
+                {"name": "username", "type": "string", "description": "Username"},
+                {"name": "password", "type": "string", "secret": True, "description": "Password"},
+                {"name": "database", "type": "string", "description": "Auth Database"},
+                {"name": "ssl", "type": "boolean", "default": True, "description": "Use TLS/SSL"},
+                {"name": "srv", "type": "boolean", "description": "Connect using SRV record?"},
+                {"name": "params", "type": "string", "description": "Additional Parameters"},
+                {"name": "change_detection", "type": "boolean", "default": False, "description": "Use change stream for bulk syncs"},
+            ],
+            "example_configuration": {"hosts": "<hosts>"},
+            "next_step": "Call create_connection(name, type='mongodb', configuration).",
+        }
+    )
+    assert await ws.call("get_connection_type", {"type": "mongo"}) == snapshot(
+        {
+            "error": "Error executing tool get_connection_type: Unknown connection type 'mongo' (did you mean 'mongodb'?). Call list_connection_types(search=...) to find the right id."
+        }
+    )
+
+
+async def test_create_connection(ws: Workspace) -> None:
+    postgres = {"hostname": "db.example.com", "username": "sync", "database": "acme", "password": "pw-for-snapshot"}
+    assert await ws.call("create_connection", {"name": "Warehouse", "type": "postgresql", "configuration": postgres}) == snapshot(
+        {
+            "id": "<id5>",
+            "name": "Warehouse",
+            "type": "postgresql",
+            "status": "healthy",
+            "configuration": {
+                "hostname": "db.example.com",
+                "username": "sync",
+                "database": "acme",
+                "password": "******",
+                "port": 5432,
+                "ssl": True,
+                "ssh_user": "root",
+                "ssh_port": 22,
+                "client_certs": False,
+                "change_detection": False,
+            },
+            "next_step": "Use the id in create_model (source) or list_target_objects (destination).",
+        }
+    )
+    assert await ws.call("create_connection", {"name": "Broken", "type": "postgresql", "configuration": {"hostname": "h"}}) == snapshot(
+        {
+            "error": "Error executing tool create_connection: Configuration for type 'postgresql' is invalid: missing required field 'username' (Username); missing required field 'password' (Password); missing required field 'database' (Database). Call get_connection_type('postgresql') to see every field."
+        }
+    )
+
+
+async def test_list_connections(ws: Workspace) -> None:
+    assert await ws.call("list_connections", {}) == snapshot(
+        {
+            "connections": [
+                {"id": "<salesforce>", "name": "Salesforce Connection", "type": "salesforce", "status": "healthy"},
+                {"id": "<mongo>", "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"},
+            ],
+            "total": 2,
+        }
+    )
+    assert await ws.call("list_connections", {"cursor": "not-a-cursor"}) == snapshot(
+        {"error": "Error executing tool list_connections: Invalid cursor: pass the `next_cursor` value from the previous result unchanged."}
+    )
+
+
+async def test_get_connection(ws: Workspace) -> None:
+    assert await ws.call("get_connection", {"connection_id": ws.ids["mongo"]}) == snapshot(
+        {
+            "id": "<mongo>",
+            "name": "MongoDB Connection",
+            "type": "mongodb",
+            "status": "healthy",
+            "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
+        }
+    )
+    assert await ws.call("get_connection", {"connection_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool get_connection: Could not get connection 'missing': not found <workspace-data>connection \"missing\" not found</workspace-data>. Call list_connections to see valid connection ids."
+        }
+    )
+
+
+async def test_list_source_objects(ws: Workspace) -> None:
+    assert await ws.call("list_source_objects", {"connection_id": ws.ids["mongo"], "params": {"database": "example"}}) == snapshot(
+        {
+            "connection_id": "<mongo>",
+            "requires_one_of": ["collection"],
+            "choices": {"database": ["acme", "analytics", "example"], "collection": ["accounts", "events", "orders", "users"]},
+            "next_step": "Call again with params to drill down, or create_model(connection_id, configuration=params).",
+        }
+    )
+    assert await ws.call("list_source_objects", {"connection_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool list_source_objects: Could not get connection 'missing': not found <workspace-data>connection \"missing\" not found</workspace-data>. Call list_connections to see valid connection ids."
+        }
+    )
+
+
+async def test_create_model(ws: Workspace) -> None:
+    arguments = {"name": "Users again", "connection_id": ws.ids["mongo"], "configuration": {"database": "example", "collection": "users"}}
+    assert await ws.call("create_model", arguments) == snapshot(
+        {
+            "id": "<id5>",
+            "name": "Users again",
+            "connection_id": "<mongo>",
+            "configuration": {"database": "example", "collection": "users"},
+            "fields": [
+                {"name": "_id", "type": "string"},
+                {"name": "account_id", "type": "string"},
+                {"name": "email", "type": "string"},
+                {"name": "first_name", "type": "string"},
+                {"name": "last_name", "type": "string"},
+                {"name": "phone", "type": "string"},
+                {"name": "company", "type": "string"},
+                {"name": "plan", "type": "string"},
+                {"name": "country", "type": "string"},
+                {"name": "is_active", "type": "boolean"},
+                {"name": "lifetime_value", "type": "number"},
+                {"name": "created_at", "type": "datetime"},
+                {"name": "updated_at", "type": "datetime"},
+            ],
+            "next_step": "Map these fields with create_sync; find the destination object with list_target_objects.",
+        }
+    )
+    arguments = {**arguments, "name": "Typo", "configuration": {"database": "example", "collection": "userz"}}
+    assert await ws.call("create_model", arguments) == snapshot(
+        {
+            "error": 'Error executing tool create_model: Could not create model \'Typo\': the Polytomic job failed: <workspace-data>collection "userz" does not exist in database "example"; available: accounts, events, orders, users</workspace-data>'
+        }
+    )
+
+
+async def test_list_models(ws: Workspace) -> None:
+    assert await ws.call("list_models", {"search": "mongo"}) == snapshot(
+        {"models": [{"id": "<model>", "name": "MongoDB Model", "connection_id": "<mongo>"}], "total": 1}
+    )
+    assert await ws.call("list_models", {"cursor": "not-a-cursor"}) == snapshot(
+        {"error": "Error executing tool list_models: Invalid cursor: pass the `next_cursor` value from the previous result unchanged."}
+    )
+
+
+async def test_get_model(ws: Workspace) -> None:
+    assert await ws.call("get_model", {"model_id": ws.ids["model"], "sample": True}) == snapshot(
+        {
+            "id": "<model>",
+            "name": "MongoDB Model",
+            "connection_id": "<mongo>",
+            "configuration": {"database": "example", "collection": "users"},
+            "fields": [
+                {"name": "_id", "type": "string"},
+                {"name": "account_id", "type": "string"},
+                {"name": "email", "type": "string"},
+                {"name": "first_name", "type": "string"},
+                {"name": "last_name", "type": "string"},
+                {"name": "phone", "type": "string"},
+                {"name": "company", "type": "string"},
+                {"name": "plan", "type": "string"},
+                {"name": "country", "type": "string"},
+                {"name": "is_active", "type": "boolean"},
+                {"name": "lifetime_value", "type": "number"},
+                {"name": "created_at", "type": "datetime"},
+                {"name": "updated_at", "type": "datetime"},
+            ],
+            "sample": [
+                {
+                    "_id": "65a1f0c2e4b0a1b2c3d40000",
+                    "account_id": "64f0a9b1c2d3e4f5a6b70000",
+                    "email": "ada@analyticalengines.com",
+                    "first_name": "Ada",
+                    "last_name": "Lovelace",
+                    "phone": "+44 20 7946 0101",
+                    "company": "Analytical Engines",
+                    "plan": "enterprise",
+                    "country": "GB",
+                    "is_active": True,
+                    "lifetime_value": 48250.0,
+                    "created_at": "<time>",
+                    "updated_at": "<time>",
+                },
+                {
+                    "_id": "65a1f0c2e4b0a1b2c3d40001",
+                    "account_id": "64f0a9b1c2d3e4f5a6b70001",
+                    "email": "alan@bletchley.io",
+                    "first_name": "Alan",
+                    "last_name": "Turing",
+                    "phone": "+44 1908 640404",
+                    "company": "Bletchley Labs",
+                    "plan": "pro",
+                    "country": "GB",
+                    "is_active": True,
+                    "lifetime_value": 12900.5,
+                    "created_at": "<time>",
+                    "updated_at": "<time>",
+                },
+                {
+                    "_id": "65a1f0c2e4b0a1b2c3d40002",
+                    "account_id": "64f0a9b1c2d3e4f5a6b70002",
+                    "email": "grace.hopper@cobolworks.com",
+                    "first_name": "Grace",
+                    "last_name": "Hopper",
+                    "phone": "+1 212 555 0147",
+                    "company": "COBOL Works",
+                    "plan": "enterprise",
+                    "country": "US",
+                    "is_active": True,
+                    "lifetime_value": 73110.0,
+                    "created_at": "<time>",
+                    "updated_at": "<time>",
+                },
+                {
+                    "_id": "65a1f0c2e4b0a1b2c3d40003",
+                    "account_id": "64f0a9b1c2d3e4f5a6b70003",
+                    "email": "kjohnson@orbitalmath.org",
+                    "first_name": "Katherine",
+                    "last_name": "Johnson",
+                    "phone": "+1 757 555 0193",
+                    "company": "Orbital Math",
+                    "plan": "pro",
+                    "country": "US",
+                    "is_active": True,
+                    "lifetime_value": 8820.0,
+                    "created_at": "<time>",
+                    "updated_at": "<time>",
+                },
+                {
+                    "_id": "65a1f0c2e4b0a1b2c3d40004",
+                    "account_id": "64f0a9b1c2d3e4f5a6b70004",
+                    "email": "linus@kernelcraft.dev",
+                    "first_name": "Linus",
+                    "last_name": "Torvalds",
+                    "phone": "+1 503 555 0112",
+                    "company": "Kernelcraft",
+                    "plan": "free",
+                    "country": "US",
+                    "is_active": False,
+                    "lifetime_value": 0.0,
+                    "created_at": "<time>",
+                    "updated_at": "<time>",
+                },
+            ],
+            "<marked as workspace data>": ["sample"],
+        }
+    )
+    assert await ws.call("get_model", {"model_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool get_model: Could not get model 'missing': not found <workspace-data>model \"missing\" not found</workspace-data>. Call list_models to see valid ids."
+        }
+    )
+
+
+async def test_list_target_objects(ws: Workspace) -> None:
+    assert await ws.call("list_target_objects", {"connection_id": ws.ids["salesforce"], "search": "contact"}) == snapshot(
+        {
+            "connection_id": "<salesforce>",
+            "objects": [
+                {
+                    "id": "Contact",
+                    "modes": [
+                        {"mode": "create", "requires_identity": False},
+                        {"mode": "update", "requires_identity": True},
+                        {"mode": "updateOrCreate", "requires_identity": True},
+                        {"mode": "remove", "requires_identity": True},
+                    ],
+                }
+            ],
+            "total": 1,
+            "next_step": "Call get_target_fields(connection_id, target_object) to see the fields to map.",
+        }
+    )
+    assert await ws.call("list_target_objects", {"connection_id": ws.ids["mongo"]}) == snapshot(
+        {
+            "error": "Error executing tool list_target_objects: Connection 'MongoDB Connection' (mongodb) cannot be a sync destination: list_connection_types(capability='destination') shows which types can."
+        }
+    )
+
+
+async def test_get_target_fields(ws: Workspace) -> None:
+    assert await ws.call("get_target_fields", {"connection_id": ws.ids["salesforce"], "target_object": "Lead"}) == snapshot(
+        {
+            "connection_id": "<salesforce>",
+            "object": "Lead",
+            "modes": [{"mode": "create", "requires_identity": False}, {"mode": "updateOrCreate", "requires_identity": True}],
+            "fields": [
+                {"id": "Id", "type": "string", "createable": False, "updateable": False, "identity_functions": ["Equality"]},
+                {"id": "Email", "type": "string", "identity_functions": ["Equality", "ISubstring"]},
+                {"id": "FirstName", "type": "string"},
+                {"id": "LastName", "type": "string", "required": True},
+                {"id": "Company", "type": "string", "required": True},
+                {"id": "Status", "type": "string"},
+                {"id": "LeadSource", "type": "string"},
+                {"id": "Phone", "type": "string"},
+                {"id": "Website", "type": "string", "identity_functions": ["DomainMatch", "HostnameMatch"]},
+                {"id": "Country", "type": "string"},
+            ],
+            "next_step": "Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
+        }
+    )
+    assert await ws.call("get_target_fields", {"connection_id": ws.ids["salesforce"], "target_object": "Contac"}) == snapshot(
+        {
+            "error": "Error executing tool get_target_fields: Target object 'Contac' does not exist on connection <salesforce> (did you mean 'Contact'?). Call list_target_objects('<salesforce>', search=...) to find it."
+        }
+    )
+
+
+async def test_create_sync(ws: Workspace) -> None:
+    source = {"model_id": ws.ids["model"]}
+    arguments = {
+        "name": "Emails to Leads",
+        "mode": "create",
+        "schedule": {"frequency": "manual"},
+        "target": {"connection_id": ws.ids["salesforce"], "object": "Lead"},
+        "fields": [{"source": {**source, "field": "last_name"}, "target": "LastName"}, {"source": {**source, "field": "company"}, "target": "Company"}],
+    }
+    assert await ws.call("create_sync", {**arguments, "dry_run": True}) == snapshot(
+        {
+            "created": False,
+            "name": "Emails to Leads",
+            "mode": "create",
+            "target_object": "Lead",
+            "checks": [],
+            "request": {
+                "name": "Emails to Leads",
+                "mode": "create",
+                "target": {"connection_id": "<salesforce>", "object": "Lead"},
+                "fields": [
+                    {"target": "LastName", "source": {"model_id": "<model>", "field": "last_name"}},
+                    {"target": "Company", "source": {"model_id": "<model>", "field": "company"}},
+                ],
+                "schedule": {"frequency": "manual"},
+            },
+            "next_step": "No problems found; call create_sync again without dry_run to create it.",
+        }
+    )
+    assert await ws.call("create_sync", {**arguments, "mode": "upsert"}) == snapshot(
+        {
+            "error": "Error executing tool create_sync: Sync 'Emails to Leads' was not created, 1 problem(s): mode: object 'Lead' does not support mode 'upsert'; valid modes: 'create', 'updateOrCreate'."
+        }
+    )
+
+
+async def test_list_syncs(ws: Workspace) -> None:
+    assert await ws.call("list_syncs", {}) == snapshot(
+        {
+            "syncs": [
+                {
+                    "id": "<sync>",
+                    "name": "Mongo to Salesforce Sync",
+                    "mode": "create",
+                    "active": False,
+                    "target_connection_id": "<salesforce>",
+                    "target_object": "Contact",
+                }
+            ],
+            "total": 1,
+        }
+    )
+    assert await ws.call("list_syncs", {"cursor": "not-a-cursor"}) == snapshot(
+        {"error": "Error executing tool list_syncs: Invalid cursor: pass the `next_cursor` value from the previous result unchanged."}
+    )
+
+
+async def test_get_sync(ws: Workspace) -> None:
+    assert await ws.call("get_sync", {"sync_id": ws.ids["sync"]}) == snapshot(
+        {
+            "id": "<sync>",
+            "name": "Mongo to Salesforce Sync",
+            "mode": "create",
+            "active": False,
+            "target": {
+                "connection_id": "<salesforce>",
+                "object": "Contact",
+                "configuration": {},
+                "new_name": "",
+                "create": None,
+                "search_values": None,
+                "filter_logic": "",
+            },
+            "schedule": {"frequency": "continuous"},
+            "identity": {
+                "source": {"model_id": "<model>", "field": "email"},
+                "target": "Email",
+                "function": "Equality",
+                "new_field": False,
+                "remote_field_type_id": "email",
+            },
+            "fields": [
+                {"source": {"model_id": "<model>", "field": "first_name"}, "target": "FirstName", "new": False, "encryption_enabled": False},
+                {"source": {"model_id": "<model>", "field": "last_name"}, "target": "LastName", "new": False, "encryption_enabled": False},
+            ],
+            "model_ids": ["<model>"],
+        }
+    )
+    assert await ws.call("get_sync", {"sync_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool get_sync: Could not get sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+        }
+    )
+
+
+async def test_start_sync(ws: Workspace) -> None:
+    assert await ws.call("start_sync", {"sync_id": ws.ids["sync"]}) == snapshot(
+        {"sync_id": "<sync>", "execution_id": "<id5>", "status": "created", "next_step": "Call get_sync_status('<sync>') to follow the run."}
+    )
+    assert await ws.call("start_sync", {"sync_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool start_sync: Could not start sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+        }
+    )
+
+
+async def test_get_sync_status(ws: Workspace) -> None:
+    assert await ws.call("get_sync_status", {"sync_id": ws.ids["sync"]}) == snapshot({"sync_id": "<sync>"})
+    assert await ws.call("get_sync_status", {"sync_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool get_sync_status: Could not get status of sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+        }
+    )
+
+
+async def test_activate_sync(ws: Workspace) -> None:
+    assert await ws.call("activate_sync", {"sync_id": ws.ids["sync"], "active": False}) == snapshot({"id": "<sync>", "active": False})
+    assert await ws.call("activate_sync", {"sync_id": "missing", "active": False}) == snapshot(
+        {
+            "error": "Error executing tool activate_sync: Could not pause sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+        }
+    )
+
+
+def test_every_tool_has_a_snapshot_test() -> None:
+    from polytomic_mcp.tools import ToolName
+
+    assert {f"test_{t.value}" for t in ToolName} <= set(globals())
