@@ -1,11 +1,19 @@
-"""Check a connection configuration against its type's JSON Schema and mask secrets, answering problems like the API."""
+"""Check a connection configuration against its type's JSON Schema and mask secrets, answering problems like the API.
+
+``jsonschema`` judges the standard form of the schema (see ``schema_adapter``); this module words its
+errors like the API and keeps Polytomic's own rules: a secret's mask is never accepted back.
+"""
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
+from jsonschema.exceptions import ValidationError
+
 from .errors import bad_request
+from .schema_adapter import path_of, receive, validator
 
 MASK = "******"
 
@@ -36,89 +44,51 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def enum_values(prop: dict[str, Any]) -> list[Any]:
-    """Return the allowed values of an enum written either as scalars or as ``{"value", "label"}`` objects."""
-    return [item["value"] if isinstance(item, dict) else item for item in prop.get("enum", [])]
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    checks = {
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "object": lambda v: isinstance(v, dict),
-        "array": lambda v: isinstance(v, list),
-    }
-    return checks.get(kind, lambda v: True)(value)
-
-
-def check_value(path: str, prop: dict[str, Any], value: Any) -> list[str]:
-    """Return the problems of ``value`` against schema property ``prop`` (type, enum, nested fields)."""
-    kind = prop.get("type")
-    if kind and not _type_ok(kind, value):
-        return [f"{path} must be {_ARTICLE_TYPE.get(kind, kind)}, got {json_type(value)}"]
-    allowed = enum_values(prop)
-    if allowed and value not in allowed:
-        options = ", ".join(f'"{v}"' for v in allowed)
-        return [f'{path} must be one of {options}; got "{value}"']
-    if kind == "object" and "properties" in prop:
-        problems: list[str] = []
-        for key, item in value.items():
-            sub = prop["properties"].get(key)
-            if sub is None:
-                if prop.get("additionalProperties") is False:
-                    problems.append(f'unknown field "{path}.{key}"')
-                continue
-            if item is not None:
-                problems.extend(check_value(f"{path}.{key}", sub, item))
-        return problems
-    if kind == "array" and "items" in prop:
-        problems = []
-        for index, item in enumerate(value):
-            problems.extend(check_value(f"{path}[{index}]", prop["items"], item))
-        return problems
-    return []
-
-
-def _is_mask(value: Any) -> bool:
-    return isinstance(value, str) and len(value) >= 3 and set(value) == {"*"}
+def _describe(error: ValidationError) -> list[str]:
+    """Word one jsonschema error the way the API words configuration problems."""
+    path = ""
+    for part in error.absolute_path:
+        path = path_of(path, part)
+    node: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    rule: Any = error.validator_value
+    instance: Any = error.instance
+    props: dict[str, Any] = node.get("properties", {})
+    if error.validator == "required":
+        return [f"{path_of(path, key)} is required" for key in rule if key not in instance]
+    if error.validator == "additionalProperties":
+        return [f'unknown field "{path_of(path, key)}"' for key in instance if key not in props]
+    subject = path or "configuration"
+    if error.validator == "type":
+        kinds = rule if isinstance(rule, list) else [rule]
+        wanted = " or ".join(_ARTICLE_TYPE.get(str(kind), str(kind)) for kind in kinds if kind != "null")
+        return [f"{subject} must be {wanted}, got {json_type(instance)}"]
+    if error.validator == "enum":
+        options = ", ".join(f'"{v}"' for v in rule)
+        return [f'{subject} must be one of {options}; got "{instance}"']
+    return [f"{subject} does not satisfy {error.validator} {json.dumps(rule, default=str)}"]
 
 
 def clean_configuration(schema: dict[str, Any], config: Any, *, fill_defaults: bool = True) -> dict[str, Any]:
     """Validate ``config`` and return it with read-only keys dropped and defaults filled; raise a 400 naming every problem.
 
-    Read-only properties sent by a client are silently ignored (Polytomic fills them).
+    Read-only and internal properties sent by a client are silently ignored (Polytomic fills them).
     A masked placeholder sent back for a secret is rejected, since secrets are write-only.
     """
     if not isinstance(config, dict):
         raise bad_request(f"invalid configuration: configuration must be an object, got {json_type(config)}")
-    props: dict[str, Any] = schema.get("properties", {})
-    problems: list[str] = []
-    cleaned: dict[str, Any] = {}
-    for key, value in config.items():
-        prop = props.get(key)
-        if prop is None:
-            problems.append(f'unknown field "{key}"')
-            continue
-        if prop.get("readOnly") or value is None:
-            continue
-        if prop.get("sensitive") and _is_mask(value):
-            problems.append(f'{key} is the masked placeholder "{value}"; send the real secret (secrets are write-only)')
-            continue
-        problems.extend(check_value(key, prop, value))
-        cleaned[key] = value
-    for key in schema.get("required", []):
-        if cleaned.get(key) not in (None, ""):
-            continue
-        if "default" in props.get(key, {}):
-            cleaned[key] = copy.deepcopy(props[key]["default"])
-        else:
-            problems.append(f"{key} is required")
+    sent = receive(config, schema)
+    problems = [f'{path} is the masked placeholder "{MASK}"; send the real secret (secrets are write-only)' for path in sent.masked]
+    errors = sorted(validator(schema).iter_errors(sent.instance), key=lambda e: (e.validator == "required", e.json_path))
+    # A value of the wrong type also fails its enum; the type is the problem to name.
+    mistyped = {error.json_path for error in errors if error.validator == "type"}
+    for error in errors:
+        if error.json_path not in mistyped or error.validator == "type":
+            problems.extend(p for p in _describe(error) if p not in problems)
     if problems:
         raise bad_request("invalid configuration: " + "; ".join(problems))
+    cleaned: dict[str, Any] = sent.instance
     if fill_defaults:
-        for key, prop in props.items():
+        for key, prop in schema.get("properties", {}).items():
             if key not in cleaned and "default" in prop and not prop.get("readOnly"):
                 cleaned[key] = copy.deepcopy(prop["default"])
     return cleaned

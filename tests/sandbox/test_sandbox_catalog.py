@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from polytomic_mcp.sandbox.catalog import CONNECTION_TYPES
-from polytomic_mcp.sandbox.validation import enum_values
+from polytomic_mcp.sandbox.schema_adapter import enum_values
 
 pytestmark = pytest.mark.anyio
 

@@ -78,3 +78,15 @@ def test_real_captured_schema_catches_unknown_and_missing(shared_api: Path) -> N
     assert "missing required field 'account'" in text
     assert "missing required field 'passwd'" in text
     assert "unknown field 'user'" in text
+
+
+def test_a_schema_jsonschema_cannot_read_leaves_types_to_the_api_but_keeps_polytomic_rules() -> None:
+    odd = ConfigurationSchema.from_json_schema(
+        "odd", {"type": "object", "properties": {"port": {"type": "decimal"}, "username": {"type": "string", "readOnly": True}}}
+    )
+    assert check_configuration({"port": "5", "username": "u"}, odd) == ["field 'username' is read-only (Polytomic fills it); remove it"]
+
+
+def test_integers_follow_json_schema_and_say_so() -> None:
+    assert check_configuration({"hosts": "h", "port": 5.0}, SCHEMA) == []
+    assert check_configuration({"hosts": "h", "port": 5.5}, SCHEMA) == ["field 'port' must be integer, got number"]
