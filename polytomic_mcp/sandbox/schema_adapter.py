@@ -29,6 +29,11 @@ class SentConfiguration:
     masked: list[str] = field(default_factory=list)
 
 
+def is_read_only(prop: dict[str, Any]) -> bool:
+    """``readOnly`` (JSON Schema) or ``readonly`` (as some real Polytomic schemas spell it)."""
+    return bool(prop.get("readOnly") or prop.get("readonly"))
+
+
 def enum_values(prop: dict[str, Any]) -> list[Any]:
     """Return the allowed values of an enum written either as scalars or as ``{"value", "label"}`` objects."""
     return [item.get("value") if isinstance(item, dict) else item for item in prop.get("enum", [])]
@@ -82,7 +87,7 @@ def receive(configuration: Any, schema: dict[str, Any]) -> SentConfiguration:
 
 
 def _settable(prop: dict[str, Any]) -> bool:
-    return not prop.get("readOnly") and not (prop.get("hidden") and not prop.get("api_field"))
+    return not is_read_only(prop) and not (prop.get("hidden") and not prop.get("api_field"))
 
 
 def _receive(value: Any, node: dict[str, Any], path: str, masked: list[str]) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from .errors import bad_request
-from .schema_adapter import path_of, receive, validator
+from .schema_adapter import is_read_only, path_of, receive, validator
 
 MASK = "******"
 
@@ -89,7 +89,7 @@ def clean_configuration(schema: dict[str, Any], config: Any, *, fill_defaults: b
     cleaned: dict[str, Any] = sent.instance
     if fill_defaults:
         for key, prop in schema.get("properties", {}).items():
-            if key not in cleaned and "default" in prop and not prop.get("readOnly"):
+            if key not in cleaned and "default" in prop and not is_read_only(prop):
                 cleaned[key] = copy.deepcopy(prop["default"])
     return cleaned
 

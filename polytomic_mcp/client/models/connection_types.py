@@ -131,7 +131,7 @@ def _flatten(schema: dict[str, Any], prefix: str) -> Iterator[ConfigField]:
             description=prop.get("description"),
             required=name in required,
             secret=bool(prop.get("sensitive")),
-            read_only=bool(prop.get("readOnly")),
+            read_only=bool(prop.get("readOnly") or prop.get("readonly")),
             hidden=bool(prop.get("hidden")),
             api_field=bool(prop.get("api_field")),
             default=prop.get("default"),

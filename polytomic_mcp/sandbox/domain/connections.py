@@ -9,6 +9,7 @@ from ..catalog import CONNECTION_TYPES, ConnectionType, get_type
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
+from ..schema_adapter import is_read_only
 from ..type_rules import check_rules
 from ..upstream import System
 from ..validation import clean_configuration
@@ -60,7 +61,7 @@ def usable_system(ws: Workspace, conn: dict[str, Any]) -> System:
 def _derived(ctype: ConnectionType, config: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
     """Return read-only values Polytomic itself fills, keeping ones set earlier (OAuth user, derived ids)."""
     props = ctype.schema["properties"]
-    kept = {k: v for k, v in previous.items() if props.get(k, {}).get("readOnly")}
+    kept = {k: v for k, v in previous.items() if is_read_only(props.get(k, {}))}
     if previous.get("oauth_refresh_token") and not config.get("oauth_refresh_token") and ctype.use_oauth:
         kept["oauth_refresh_token"] = previous["oauth_refresh_token"]
     if ctype.id == "bigquery" and (key := bigquery_key(config)):
@@ -232,7 +233,7 @@ def test_connection(ws: Workspace, body: Any) -> None:
         if saved["type"]["id"] != ctype.id:
             raise bad_request(f'connection "{saved["id"]}" is a {saved["type"]["id"]} connection, not {ctype.id}')
         props = ctype.schema["properties"]
-        base = {k: v for k, v in saved["configuration"].items() if not props.get(k, {}).get("readOnly")}
+        base = {k: v for k, v in saved["configuration"].items() if not is_read_only(props.get(k, {}))}
         raw = {**base, **require_object(raw, "configuration")}
     config = clean_configuration(ctype.schema, raw)
     check_rules(ctype.id, config)

@@ -29,7 +29,7 @@ class PreparedConfiguration:
 
 def settable(prop: dict[str, Any]) -> bool:
     """Read-only and internal (hidden, not api_field) properties are Polytomic's to fill."""
-    if prop.get("readOnly"):
+    if prop.get("readOnly") or prop.get("readonly"):
         return False
     return not (prop.get("hidden") and not prop.get("api_field"))
 

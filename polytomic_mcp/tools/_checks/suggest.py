@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 
 def closest(name: str, options: Iterable[str], n: int = 3) -> list[str]:
     """Up to ``n`` options that look like ``name`` (case-insensitive, then fuzzy)."""
-    import difflib
-
     pool = list(dict.fromkeys(options))
     lowered = {o.lower(): o for o in pool}
     if name.lower() in lowered:
