@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from .store import Workspace
 
 _RATE_LIMIT = {"currently_limited": False, "limited_since": None, "expires_at": None}
+_CREATED_CONNECTION_KEYS = (
+    "id", "name", "organization_id", "type", "configuration", "status", "status_error", "saved", "policies",
+    "healthcheck_interval",
+)
 _V2025_SYNC_KEYS = ("identities", "model_filters", "target_filters", "problems")
 _LIGHT_SYNC_KEYS = (
     "id", "name", "organization_id", "active", "mode", "model_ids", "schedule", "sync_all_records",
@@ -27,16 +31,24 @@ def public(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False, mask: bool = True) -> dict[str, Any]:
-    """Render a connection with secrets masked (unless a test asks for leaks); create/update add ``auth_url``."""
+    """Render a connection with secrets masked (unless a test asks for leaks).
+
+    Reads answer ``ConnectionResponseSchema``; create/update (``with_auth``) answer the API's narrower
+    ``CreateConnectionResponseSchema``: no timestamps, actors, usage or rate limit, but ``healthcheck_interval``,
+    ``auth_url`` and ``auth_code``.
+    """
     ctype = get_type(conn["type"]["id"])
     out = public(conn)
     config = conn["configuration"]
     out["configuration"] = mask_configuration(ctype.schema if ctype else {}, config) if mask else copy.deepcopy(config)
-    if not is_legacy(version):
-        out["rate_limit"] = dict(_RATE_LIMIT)
     if with_auth:
+        out = {key: out[key] for key in _CREATED_CONNECTION_KEYS}
         out["auth_url"] = conn["_auth_url"]
         out["auth_code"] = conn["_auth_code"]
+        return out
+    out.pop("healthcheck_interval", None)
+    if not is_legacy(version):
+        out["rate_limit"] = dict(_RATE_LIMIT)
     return out
 
 

@@ -177,6 +177,17 @@ async def test_webhook_secret_is_generated_read_only_and_masked(sandbox, client)
     assert created["configuration"]["auth_method"] == "polytomic_secret"
 
 
-async def test_legacy_connection_has_no_rate_limit(legacy_client) -> None:
+async def test_legacy_connection_has_no_rate_limit(legacy_client, client) -> None:
     created = await mongo_connection(legacy_client)
-    assert "rate_limit" not in created
+    assert "rate_limit" not in (await legacy_client.get(f"/api/connections/{created['id']}")).json()["data"]
+    assert "rate_limit" in (await client.get(f"/api/connections/{created['id']}")).json()["data"]
+
+
+async def test_create_and_read_answers_have_the_api_shapes(client) -> None:
+    """Create/update answer CreateConnectionResponseSchema (no timestamps, with auth fields); reads the full schema."""
+    created = await mongo_connection(client)
+    assert {"auth_url", "auth_code", "healthcheck_interval"} <= set(created)
+    assert not {"created_at", "created_by", "updated_at", "updated_by", "api_calls_last_24_hours", "rate_limit"} & set(created)
+    fetched = (await client.get(f"/api/connections/{created['id']}")).json()["data"]
+    assert {"created_at", "created_by", "updated_at", "updated_by", "api_calls_last_24_hours", "rate_limit"} <= set(fetched)
+    assert not {"auth_url", "auth_code", "healthcheck_interval"} & set(fetched)
