@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from . import connection_types, connections, models, runs, syncs, targets  # noqa: F401 - registers tools
+from . import connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
 from ._framework.registry import SPECS, ToolSpec, register
 from ._framework.render import clip
 from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
@@ -21,20 +21,25 @@ class ToolName(StrEnum):
     LIST_CONNECTION_TYPES = "list_connection_types"
     GET_CONNECTION_TYPE = "get_connection_type"
     CREATE_CONNECTION = "create_connection"
+    UPDATE_CONNECTION = "update_connection"
     LIST_CONNECTIONS = "list_connections"
     GET_CONNECTION = "get_connection"
     LIST_SOURCE_OBJECTS = "list_source_objects"
     CREATE_MODEL = "create_model"
+    UPDATE_MODEL = "update_model"
     LIST_MODELS = "list_models"
     GET_MODEL = "get_model"
     LIST_TARGET_OBJECTS = "list_target_objects"
     GET_TARGET_FIELDS = "get_target_fields"
     CREATE_SYNC = "create_sync"
+    UPDATE_SYNC = "update_sync"
     LIST_SYNCS = "list_syncs"
     GET_SYNC = "get_sync"
     START_SYNC = "start_sync"
     GET_SYNC_STATUS = "get_sync_status"
+    CANCEL_SYNC_RUN = "cancel_sync_run"
     ACTIVATE_SYNC = "activate_sync"
+    DELETE = "delete"
 
 
 if set(SPECS) != {t.value for t in ToolName}:

@@ -1,4 +1,4 @@
-"""Tools: create_connection, list_connections, get_connection."""
+"""Tools: create_connection, update_connection, list_connections, get_connection."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ from pydantic import Field
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 
 from ._checks.config_check import check_configuration
+from ._checks.diff import changes
 from ._checks.guards import refuse_duplicate
 from ._checks.lookups import fetch_connection, resolve_type
 from ._framework.errors import explain, fail
 from ._framework.notify import resources_changed, tell
 from ._framework.paging import decode_cursor, page
-from ._framework.params import CursorArg, LimitArg
+from ._framework.params import CursorArg, DryRunArg, LimitArg
 from ._framework.registry import tool
 from ._framework.render import quoted
-from ._framework.results import ConnectionBrief, ConnectionDetail, ConnectionList
+from ._framework.results import ConnectionBrief, ConnectionDetail, ConnectionList, UpdateResult
 from ._framework.services import services
 from ._framework.views import connection_detail
+from ._secrets.masking import masked_configuration
+from ._secrets.merge import merge_configuration
 from ._secrets.references import refuse_references_outside, resolve_env_references, secret_values
 
 
@@ -70,6 +73,7 @@ async def create_connection(
                 action=f"create connection '{name}'",
                 check=f"call list_connections(search='{name}') to see whether it exists",
             )) from None
+    svc.written.remember(connection.id, configuration, schema.secret_paths)
     await resources_changed(ctx)
     if connection.needs_authorization:
         await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
@@ -106,3 +110,86 @@ async def get_connection(
     svc = services(ctx)
     connection = await fetch_connection(svc, connection_id)
     return await connection_detail(svc, connection)
+
+
+@tool(title="Change a connection", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_connection(
+    ctx: Context,
+    connection_id: Annotated[str, Field(description="Connection id from list_connections.", min_length=1)],
+    name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
+    configuration: Annotated[
+        dict[str, Any] | None, Field(description="Only the keys to change; the others are kept.")
+    ] = None,
+    validate: Annotated[bool, Field(description="Probe the upstream system before saving.")] = True,
+    dry_run: DryRunArg = False,
+) -> UpdateResult:
+    svc = services(ctx)
+    current = await fetch_connection(svc, connection_id)
+    schema = await svc.type_schema(current.type.id)
+    given = configuration or {}
+    svc.secrets.add(*secret_values(given, schema.secret_paths))
+    refuse_references_outside(given, schema.secret_paths, current.type.id)
+    given = resolve_env_references(given, registry=svc.secrets, prefix=svc.secret_prefix)
+    merged = merge_configuration(current.configuration, given, schema.secret_paths, connection_id, svc.written)
+    label = f"connection '{current.name}' ({connection_id})"
+    if merged.masks_given:
+        raise fail(
+            f"Nothing was changed: {_listed(merged.masks_given)} of {label} was given as the mask '******' copied from a "
+            "result; Polytomic would store the mask itself. Give the real value or {\"$env\": \"POLYTOMIC_SECRET_...\"}, "
+            "or leave the field out to keep it."
+        )
+    if merged.secrets_missing:
+        raise fail(
+            f"Nothing was changed: Polytomic replaces the whole configuration of {label} on every change and never returns "
+            f"its secrets, and this server does not know {_listed(merged.secrets_missing)}. Call update_connection again "
+            f"with configuration including {_listed(merged.secrets_missing)} (the value, or "
+            "{\"$env\": \"POLYTOMIC_SECRET_...\"} if the user set one on the server)."
+        )
+    new_name = name or current.name
+    problems = check_configuration(merged.configuration, schema)
+    before = {"name": current.name, "configuration": current.configuration}
+    after = {"name": new_name, "configuration": {**current.configuration, **given}}
+    changed = changes(before, after)
+    if dry_run:
+        request = {"name": new_name, "configuration": await masked_configuration(svc, current.type.id, merged.configuration)}
+        return UpdateResult(
+            updated=False, kind="connection", id=connection_id, name=new_name, changes=changed, checks=problems or None,
+            request=request, next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_connection again without dry_run to save it.",
+        )
+    if problems:
+        raise fail(
+            f"Nothing was changed: the configuration of {label} would be invalid: " + "; ".join(problems) + ". "
+            f"Call get_connection_type('{current.type.id}') to see every field."
+        )
+    async with svc.creates.one_at_a_time("connection", new_name):
+        if new_name != current.name:
+            await refuse_duplicate("connection", new_name, svc.client.connections.list(), "get_connection", except_id=connection_id)
+        try:
+            saved = await svc.client.connections.update(
+                connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed; fix the "
+                "configuration or pass validate=false to save without probing."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"change {label}", not_found="Call list_connections to see valid ids.",
+                check=f"call get_connection('{connection_id}') to see what it holds now",
+            )) from None
+    svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
+    await resources_changed(ctx)
+    detail = await connection_detail(svc, saved)
+    return UpdateResult(
+        updated=True, kind="connection", id=connection_id, name=saved.name, changes=changed,
+        result=detail.model_dump(mode="json", exclude_none=True),
+        next_step="Check status: a connection whose new settings do not work shows it in status_error."
+        if saved.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.",
+    )
+
+
+def _listed(paths: list[str]) -> str:
+    """Field paths as a short quoted list."""
+    return ", ".join(f"'{p}'" for p in paths)

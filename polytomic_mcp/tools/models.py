@@ -1,4 +1,4 @@
-"""Tools: list_source_objects, create_model, list_models, get_model."""
+"""Tools: list_source_objects, create_model, update_model, list_models, get_model."""
 
 from __future__ import annotations
 
@@ -8,18 +8,22 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
-from polytomic_mcp.client.models import Job, Model, ModelCreateRequest
+from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
 
+from ._checks.diff import changes
 from ._checks.guards import refuse_duplicate, usable_connection
+from ._checks.lookups import fetch_model, fetch_sync
+from ._checks.usage import fields_used, syncs_of_model
 from ._framework.errors import explain, fail
 from ._framework.notify import resources_changed, tell
 from ._framework.paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
-from ._framework.params import CursorArg, LimitArg
+from ._framework.params import CursorArg, DryRunArg, LimitArg
 from ._framework.registry import tool
 from ._framework.render import quoted
-from ._framework.results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices
+from ._framework.results import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, UpdateResult
 from ._framework.services import Services, services
 from ._framework.views import model_detail
+from ._secrets.masking import masked_model_configuration
 from ._secrets.references import secret_values
 
 MODEL_JOB_TIMEOUT = 120.0
@@ -174,3 +178,77 @@ async def get_model(
     except PolytomicError as error:
         raise fail(explain(error, action=f"get model '{model_id}'", not_found="Call list_models to see valid ids.")) from None
     return model_detail(model, sample=rows)
+
+
+@tool(title="Change a model", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_model(
+    ctx: Context,
+    model_id: Annotated[str, Field(description="Model id from list_models.", min_length=1)],
+    name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
+    configuration: Annotated[dict[str, Any] | None, Field(description="New source configuration (replaces it).")] = None,
+    fields: Annotated[list[str] | None, Field(description="Source fields to include.")] = None,
+    identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
+    labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
+    dry_run: DryRunArg = False,
+) -> UpdateResult:
+    svc = services(ctx)
+    current = await fetch_model(svc, model_id)
+    base = current.to_update_request()
+    given = {"name": name, "configuration": configuration, "fields": fields, "identifier": identifier, "labels": labels}
+    updates: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if configuration is not None and fields is None:
+        updates["fields"] = None  # another source object: all of its fields unless chosen
+    request = base.model_copy(update=updates)
+    svc.secrets.add(*secret_values(request.configuration))
+    changed = changes(base.to_body(), request.to_body())
+    label = f"model '{current.name}' ({model_id})"
+    problems = await _broken_syncs(svc, model_id, request) if {"configuration", "fields", "identifier"} & set(changed) else []
+    if dry_run:
+        body = {**request.to_body(), "configuration": masked_model_configuration(request.configuration)}
+        return UpdateResult(
+            updated=False, kind="model", id=model_id, name=request.name, changes=changed, checks=problems or None,
+            request=body, next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_model again without dry_run to save it.",
+        )
+    if problems:
+        raise fail(f"Nothing was changed: {'; '.join(problems)}.")
+    async with svc.creates.one_at_a_time("model", request.name):
+        if request.name != current.name:
+            await refuse_duplicate("model", request.name, svc.client.models.list(), "get_model", except_id=model_id)
+        try:
+            saved = await svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT)
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed.") from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"change {label}", not_found="Call list_models to see valid ids.",
+                check=f"call get_model('{model_id}') to see what it holds now",
+            )) from None
+    if not isinstance(saved, Model):
+        raise fail(f"The change to {label} is still being applied; call get_model('{model_id}') in a minute.")
+    await resources_changed(ctx)
+    return UpdateResult(
+        updated=True, kind="model", id=model_id, name=saved.name, changes=changed,
+        result=model_detail(saved).model_dump(mode="json", exclude_none=True),
+        next_step="Done; syncs that read this model use its new fields from their next run.",
+    )
+
+
+async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateRequest) -> list[str]:
+    """Why the change would break syncs: fields they use that the changed model would not have (read via a preview)."""
+    try:
+        preview = await svc.client.models.preview(ModelCreateRequest.model_validate(request.model_dump(exclude={"refresh"})))
+    except (BadRequestError, UnprocessableEntityError) as error:
+        return [f"Polytomic rejects the new configuration: {quoted(error.message)}"]
+    except PolytomicError as error:
+        raise fail(explain(error, action="preview the changed model"), api_error=error) from None
+    kept = set(preview.field_names)
+    problems = []
+    for summary in await syncs_of_model(svc, model_id):
+        lost = fields_used(await fetch_sync(svc, summary.id), model_id) - kept
+        if lost:
+            problems.append(
+                f"sync '{summary.name}' ({summary.id}) uses {', '.join(repr(f) for f in sorted(lost))}, which the changed "
+                "model would not have; change or delete that sync first"
+            )
+    return problems

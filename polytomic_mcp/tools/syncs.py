@@ -1,4 +1,4 @@
-"""Tools: create_sync, list_syncs, get_sync."""
+"""Tools: create_sync, update_sync, list_syncs, get_sync."""
 
 from __future__ import annotations
 
@@ -8,51 +8,56 @@ from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError, looks_secret
-from polytomic_mcp.client.models import (
-    Schedule,
-    Sync,
-    SyncField,
-    SyncIdentities,
-    SyncIdentity,
-    SyncRequest,
-    SyncTarget,
-)
+from polytomic_mcp.client.models import Schedule, Sync, SyncField, SyncRequest, SyncTarget
 
-from ._checks.guards import refuse_duplicate
+from ._checks.diff import changes
+from ._checks.guards import name_taken, refuse_duplicate
 from ._checks.lookups import fetch_sync
+from ._checks.sync_check import Problem
 from ._checks.sync_precheck import precheck
+from ._checks.sync_update import merge_sync, needs_consent
 from ._confirm.outcome import CHANGING_MODES, NOT_NEEDED, Confirmation, consent, outcome_of
-from ._confirm.resolvers import confirm_create
+from ._confirm.resolvers import confirm_create, confirm_update
 from ._framework.errors import explain, fail
 from ._framework.notify import tell
 from ._framework.paging import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
-from ._framework.params import CursorArg, LimitArg
+from ._framework.params import (
+    FIELDS,
+    MODE,
+    SCHEDULE,
+    TARGET,
+    ActiveArg,
+    CursorArg,
+    DryRunArg,
+    FieldsArg,
+    IdentitiesArg,
+    IdentityArg,
+    LimitArg,
+    ModeArg,
+    ScheduleArg,
+    SyncIdArg,
+    SyncNameArg,
+    TargetArg,
+)
 from ._framework.registry import tool
 from ._framework.render import quoted
-from ._framework.results import SyncBrief, SyncDetail, SyncList, SyncResult
+from ._framework.results import SyncBrief, SyncDetail, SyncList, SyncResult, UpdateResult
 from ._framework.services import services
+from ._framework.views import sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_sync(
     ctx: Context,
-    name: Annotated[str, Field(description="Unique sync name.", min_length=1, max_length=200)],
-    mode: Annotated[str, Field(description="One of the target object's modes, e.g. 'create', 'updateOrCreate'.")],
-    target: Annotated[SyncTarget, Field(description="{'connection_id', 'object'}: destination and object id.")],
-    fields: Annotated[
-        list[SyncField],
-        Field(description="Mappings: [{'source': {'model_id', 'field'}, 'target': target field id}]."),
-    ],
-    schedule: Annotated[Schedule, Field(description="{'frequency': 'manual'|'continuous'|'hourly'|'daily'|...}.")],
-    identity: Annotated[
-        SyncIdentity | None,
-        Field(description="How records match: {'source': {'model_id', 'field'}, 'target', 'function'}."),
-    ] = None,
-    identities: Annotated[
-        SyncIdentities | None, Field(description="Several identities: {'mappings': [...], 'strategy'}.")
-    ] = None,
-    active: Annotated[bool | None, Field(description="Enable the schedule now.")] = None,
-    dry_run: Annotated[bool, Field(description="Only check; create nothing.")] = False,
+    name: SyncNameArg,
+    mode: ModeArg,
+    target: TargetArg,
+    fields: FieldsArg,
+    schedule: ScheduleArg,
+    identity: IdentityArg = None,
+    identities: IdentitiesArg = None,
+    active: ActiveArg = None,
+    dry_run: DryRunArg = False,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = services(ctx)
@@ -73,6 +78,12 @@ async def create_sync(
         consent(outcome, not_done=not_done)  # a "no" or a failed check ends here, before any other request
     problems = (await precheck(svc, request)).problems
     if dry_run:
+        taken = await name_taken("sync", name, svc.client.syncs.list())
+        if taken is not None:
+            problems.append(Problem(
+                path="name",
+                message=f"a sync named '{name}' already exists (id {taken.id}); to change it call update_sync('{taken.id}', ...)",
+            ))
         return SyncResult(
             created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
             next_step="Fix the checks, then call create_sync again without dry_run." if problems
@@ -153,11 +164,71 @@ async def get_sync(
     ctx: Context,
     sync_id: Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)],
 ) -> SyncDetail:
-    sync = await fetch_sync(services(ctx), sync_id)
-    return SyncDetail(
-        id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, target=sync.target,
-        schedule={k: v for k, v in (sync.schedule or {}).items() if v not in ("", None)},
-        identity=sync.identity, fields=sync.fields, model_ids=sync.model_ids, problems=sync.problems or None,
+    return sync_detail(await fetch_sync(services(ctx), sync_id))
+
+
+
+
+@tool(title="Change a sync", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_sync(
+    ctx: Context,
+    sync_id: SyncIdArg,
+    name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
+    mode: Annotated[str | None, Field(description=MODE)] = None,
+    target: Annotated[SyncTarget | None, Field(description=TARGET)] = None,
+    fields: Annotated[list[SyncField] | None, Field(description=FIELDS + " Replaces all mappings.")] = None,
+    schedule: Annotated[Schedule | None, Field(description=SCHEDULE)] = None,
+    identity: IdentityArg = None,
+    identities: IdentitiesArg = None,
+    active: ActiveArg = None,
+    dry_run: DryRunArg = False,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_update)] = None,  # type: ignore[assignment]
+) -> UpdateResult:
+    svc = services(ctx)
+    if identity is not None and identities is not None:
+        raise fail("Give either `identity` or `identities`, not both.")
+    current = await fetch_sync(svc, sync_id)
+    given = {"name": name, "mode": mode, "target": target, "fields": fields, "schedule": schedule,
+             "identity": identity, "identities": identities, "active": active}
+    request = merge_sync(current, given)
+    svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
+    try:
+        body = request.to_body(svc.client.api_version)
+        before = current.to_request().to_body(svc.client.api_version)
+    except PolytomicError as error:
+        raise fail(str(error)) from None
+    changed = changes(before, body)
+    label = f"sync '{current.name}' ({sync_id})"
+    not_done = f"Nothing was changed in {label}"
+    outcome = outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED
+    if outcome.kind != "invalid":
+        consent(outcome, not_done=not_done)
+    problems = (await precheck(svc, request)).problems
+    if request.name != current.name and (taken := await name_taken("sync", request.name, svc.client.syncs.list(), except_id=sync_id)):
+        problems.append(Problem(path="name", message=f"a sync named '{request.name}' already exists (id {taken.id})"))
+    if dry_run:
+        return UpdateResult(
+            updated=False, kind="sync", id=sync_id, name=request.name, changes=changed,
+            checks=[f"{p.path}: {p.message}" for p in problems] or None, request=body,
+            next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_sync again without dry_run to save it.",
+        )
+    if problems:
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
+        raise fail(f"{not_done}, {len(problems)} problem(s): {listed}.")
+    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
+    try:
+        saved = await svc.client.syncs.update(sync_id, request)
+    except (BadRequestError, UnprocessableEntityError) as error:
+        raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Call update_sync with dry_run=true to check.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"change {label}", not_found="Call list_syncs to see valid ids.",
+            check=f"call get_sync('{sync_id}') to see what it holds now",
+        )) from None
+    return UpdateResult(
+        updated=True, kind="sync", id=sync_id, name=saved.name, changes=changed,
+        result=sync_detail(saved).model_dump(mode="json", exclude_none=True),
+        next_step=f"It runs on its schedule; call start_sync('{sync_id}') to run it now." if saved.active
+        else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, or start_sync to run it once.",
     )
-
-

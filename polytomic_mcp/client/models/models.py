@@ -60,6 +60,20 @@ class Model(APIModel):
         """Names usable as ``source.field`` in sync mappings."""
         return [f.name for f in self.fields]
 
+    def to_update_request(self) -> ModelUpdateRequest:
+        """The PUT body that describes this model as it is (for a merge before a full replacement)."""
+        labels = [str(label.get("label")) if isinstance(label, dict) else str(label) for label in self.labels or []]
+        return ModelUpdateRequest(
+            name=self.name,
+            connection_id=self.connection_id or "",
+            configuration=self.configuration,
+            fields=[f.name for f in self.fields if not f.user_added] or None,
+            identifier=self.identifier or None,
+            tracking_columns=self.tracking_columns or None,
+            labels=labels or None,
+            relations=[r.model_dump(mode="json", by_alias=True) for r in self.relations or []] or None,
+        )
+
 
 class ModelSummary(BaseModel):
     """An item of GET /api/models read for listing: only what a list shows (the rest of each model is skipped, which is fast)."""

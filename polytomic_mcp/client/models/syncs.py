@@ -177,6 +177,15 @@ class SyncRequest(RequestModel):
         return body
 
 
+def _known(value: dict[str, Any], model: type[RequestModel]) -> dict[str, Any]:
+    """The keys of an API answer that ``model`` accepts, without empty strings and nulls; nested sources kept whole."""
+    names = {info.alias or name for name, info in model.model_fields.items()}
+    kept = {k: v for k, v in value.items() if k in names and v not in ("", None)}
+    if isinstance(kept.get("source"), dict):
+        kept["source"] = {k: v for k, v in kept["source"].items() if k in {"model_id", "field"}}
+    return kept
+
+
 class SyncProblem(APIModel):
     """A server-computed problem on a stored sync; a sync with problems will not run."""
 
@@ -220,6 +229,35 @@ class Sync(APIModel):
     def target_connection_id(self) -> str | None:
         """The destination connection."""
         return (self.target or {}).get("connection_id")
+
+    def to_request(self) -> SyncRequest:
+        """The create/update body that describes this sync as it is (for a merge before a full-replacement PUT).
+
+        Keys the API adds to its answers (empty strings, derived ids) are left out; extra
+        options it returns (filters, overrides) are carried over as they are.
+        """
+        extra = self.model_extra or {}
+        identities = self.identities if self.identities and self.identities.get("mappings") else None
+        return SyncRequest(
+            name=self.name,
+            mode=self.mode,
+            target=SyncTarget.model_validate(_known(self.target or {}, SyncTarget)),
+            fields=[SyncField.model_validate(_known(f, SyncField)) for f in self.fields],
+            schedule=Schedule.model_validate(_known(self.schedule or {"frequency": "manual"}, Schedule)),
+            active=self.active,
+            identity=SyncIdentity.model_validate(_known(self.identity, SyncIdentity)) if self.identity and not identities else None,
+            identities=SyncIdentities.model_validate(
+                {**_known(identities, SyncIdentities), "mappings": [_known(m, SyncIdentity) for m in identities["mappings"]]}
+            ) if identities else None,
+            override_fields=[OverrideField.model_validate(_known(f, OverrideField)) for f in self.override_fields or []] or None,
+            model_filters=extra.get("model_filters") or None,
+            target_filters=extra.get("target_filters") or None,
+            overrides=extra.get("overrides") or None,
+            sync_all_records=self.sync_all_records,
+            skip_initial_backfill=self.skip_initial_backfill,
+            only_enrich_updates=self.only_enrich_updates,
+            policies=extra.get("policies") or None,
+        )
 
     @property
     def target_object(self) -> str | None:

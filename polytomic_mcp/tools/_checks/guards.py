@@ -19,25 +19,34 @@ _ROLE_HELP = {
 }
 
 
-async def refuse_duplicate(
-    kind: str, name: str, objects: Awaitable[Iterable[Any]] | AsyncIterable[Any], get_tool: str
-) -> None:
-    """Raise a ToolError naming the existing object when ``name`` is taken, or when that cannot be checked."""
+Objects = Awaitable[Iterable[Any]] | AsyncIterable[Any]
+
+
+async def name_taken(kind: str, name: str, objects: Objects, *, except_id: str | None = None) -> Any | None:
+    """The object (other than ``except_id``) already called ``name``, or None; a ToolError when that cannot be checked."""
     try:
         if isinstance(objects, AsyncIterable):
-            found = [o async for o in objects if o.name == name]
+            found = [o async for o in objects if o.name == name and o.id != except_id]
         else:
-            found = [o for o in await objects if o.name == name]
+            found = [o for o in await objects if o.name == name and o.id != except_id]
     except PolytomicError as error:
+        done = "changed" if except_id else "created"
         raise fail(
-            f"Nothing was created: could not check whether a {kind} named '{name}' already exists "
+            f"Nothing was {done}: could not check whether a {kind} named '{name}' already exists "
             f"({explain(error, action=f'list {kind}s')}). Try again in a moment."
         ) from None
-    if found:
-        existing = found[0]
+    return found[0] if found else None
+
+
+async def refuse_duplicate(
+    kind: str, name: str, objects: Objects, get_tool: str, *, except_id: str | None = None, change_tool: str | None = None,
+) -> None:
+    """Raise a ToolError naming the existing object when ``name`` is taken (by another than ``except_id``), or when that cannot be checked."""
+    existing = await name_taken(kind, name, objects, except_id=except_id)
+    if existing is not None:
         raise fail(
-            f"A {kind} named '{name}' already exists (id {existing.id}). "
-            f"Reuse it ({get_tool}('{existing.id}')) or choose another name."
+            f"A {kind} named '{name}' already exists (id {existing.id}). Reuse it ({get_tool}('{existing.id}')), "
+            f"change it with {change_tool or 'update_' + kind}('{existing.id}', ...), or choose another name."
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from polytomic_mcp.client import PolytomicError
-from polytomic_mcp.client.models import Connection, ConnectionType, Sync, TargetFields, TargetObject
+from polytomic_mcp.client.models import Connection, ConnectionType, Model, Sync, TargetFields, TargetObject
 
 from .._framework.errors import explain, fail
 from .._framework.services import Services
@@ -20,6 +20,16 @@ async def fetch_connection(svc: Services, connection_id: str) -> Connection:
             action=f"get connection '{connection_id}'",
             not_found="Call list_connections to see valid connection ids.",
         ), api_error=error) from None
+
+
+async def fetch_model(svc: Services, model_id: str) -> Model:
+    """GET a model, or a ToolError that says how to find valid ids."""
+    try:
+        return await svc.client.models.get(model_id)
+    except PolytomicError as error:
+        raise fail(
+            explain(error, action=f"get model '{model_id}'", not_found="Call list_models to see valid ids."), api_error=error,
+        ) from None
 
 
 async def fetch_sync(svc: Services, sync_id: str) -> Sync:

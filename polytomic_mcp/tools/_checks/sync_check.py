@@ -6,6 +6,8 @@ named, with the valid options.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 
 from polytomic_mcp.client.models import (
@@ -187,9 +189,11 @@ def _check_schedule(request: SyncRequest, options: list[ScheduleOption]) -> list
         return [Problem(
             path="schedule.frequency",
             message=f"unknown frequency '{request.schedule.frequency}'; valid: {listing(frequencies)}"
-            f"{did_you_mean(request.schedule.frequency, frequencies)}",
+            f"{did_you_mean(request.schedule.frequency, frequencies)}; for an interval use custom (cron): {CRON_EXAMPLE}",
         )]
     given = request.schedule.to_body()
+    if option.frequency == "custom":
+        return _check_cron(given)
     required = option.configuration.get("required") or []
     missing = [name for name in required if given.get(name) in (None, "", [])]
     if not missing:
@@ -199,3 +203,24 @@ def _check_schedule(request: SyncRequest, options: list[ScheduleOption]) -> list
         message=f"frequency '{option.frequency}' needs {listing(missing)} (strings, UTC), "
         f"e.g. {{\"frequency\": \"{option.frequency}\", " + ", ".join(f'"{m}": "0"' for m in missing) + "}",
     )]
+
+
+CRON_FIELDS = ("minute", "hour", "day_of_month", "month", "day_of_week")
+_CRON_PART = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+CRON_EXAMPLE = (
+    '{"frequency": "custom", "minute": "*/5", "hour": "*", "day_of_month": "*", "month": "*", "day_of_week": "*"} '
+    "(every 5 minutes, UTC)"
+)
+
+
+def _check_cron(given: dict[str, object]) -> list[Problem]:
+    """A custom schedule is a cron expression: all five fields, each cron syntax (``*``, ``5``, ``*/5``, ``1-5``, ``1,15``)."""
+    missing = [name for name in CRON_FIELDS if given.get(name) in (None, "")]
+    if missing:
+        return [Problem(path="schedule", message=f"frequency 'custom' is a cron schedule and needs all of {listing(CRON_FIELDS)}; "
+                        f"missing {listing(missing)}; e.g. {CRON_EXAMPLE}")]
+    bad = [name for name in CRON_FIELDS if not _CRON_PART.match(str(given[name]).strip())]
+    if bad:
+        return [Problem(path=f"schedule.{bad[0]}", message=f"{', '.join(bad)} must be cron syntax ('*', '5', '*/5', '1-5', '1,15'); "
+                        f"e.g. {CRON_EXAMPLE}")]
+    return []

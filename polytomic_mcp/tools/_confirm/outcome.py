@@ -29,6 +29,12 @@ class Confirmation(BaseModel):
     confirm: bool = Field(description="Go ahead? This changes existing records in the target.")
 
 
+class DeletionConfirmation(Confirmation):
+    """The form the user answers before a delete."""
+
+    confirm: bool = Field(description="Delete? This cannot be undone.")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How the confirmation step ended.
@@ -76,7 +82,7 @@ def outcome_of(answer: object) -> Outcome:
     return Outcome("could_not_check", "the confirmation step did not run")
 
 
-def consent(outcome: Outcome, *, not_done: str) -> None:
+def consent(outcome: Outcome, *, not_done: str, asked: str = "changing existing records") -> None:
     """Raise unless the outcome lets the action go ahead: confirmed, not needed, or cannot ask.
 
     ``cannot_ask`` goes ahead on the tool's own fallback (create_sync holds the sync
@@ -89,7 +95,7 @@ def consent(outcome: Outcome, *, not_done: str) -> None:
             return
         case "declined":
             raise fail(
-                f"{not_done}: the user did not confirm changing existing records. "
+                f"{not_done}: the user did not confirm {asked}. "
                 "Do not retry unless the user asks for it."
             )
         case "could_not_check":

@@ -28,10 +28,12 @@ from polytomic_mcp.client.models import (
     SyncTarget,
 )
 
+from .._checks.deletion_plan import Kind, plan_deletion
 from .._checks.sync_precheck import precheck, read_models
+from .._checks.sync_update import merge_sync, needs_consent
 from .._framework.errors import ToolFailure, explain
 from .._framework.services import Services, services
-from .outcome import CANNOT_ASK, CHANGING_MODES, INVALID, NOT_NEEDED, Confirmation, Outcome, can_elicit
+from .outcome import CANNOT_ASK, CHANGING_MODES, INVALID, NOT_NEEDED, Confirmation, DeletionConfirmation, Outcome, can_elicit
 from .question import question, request_facts, sync_facts
 
 REQUEST_PROBLEMS = (NotFoundError, BadRequestError, UnprocessableEntityError, InvalidRequestError)
@@ -69,6 +71,53 @@ async def confirm_create(
     except Exception as error:  # noqa: BLE001 - every failure becomes an outcome; the body acts on it
         return unchecked(error, action=f"check sync '{name}'")
     return Elicit(question(f"Create sync '{name}'", request_facts(request, checked.models, names)), Confirmation)
+
+
+async def confirm_update(
+    ctx: Context,
+    sync_id: str,
+    name: str | None = None,
+    mode: str | None = None,
+    target: SyncTarget | None = None,
+    fields: list[SyncField] | None = None,
+    schedule: Schedule | None = None,
+    identity: SyncIdentity | None = None,
+    identities: SyncIdentities | None = None,
+    active: bool | None = None,
+    dry_run: bool = False,
+) -> Asked:
+    """Resolver for ``update_sync``: ask before a change that starts or alters writing existing records."""
+    if dry_run:
+        return NOT_NEEDED
+    svc = services(ctx)
+    try:
+        current = await svc.client.syncs.get(sync_id)
+        given = {"name": name, "mode": mode, "target": target, "fields": fields, "schedule": schedule,
+                 "identity": identity, "identities": identities, "active": active}
+        request = merge_sync(current, given)
+        if not needs_consent(current, request):
+            return NOT_NEEDED
+        if not can_elicit(ctx):
+            return CANNOT_ASK
+        checked = await precheck(svc, request, check_schedule=False)
+        if checked.problems:
+            return INVALID
+        read = {checked.destination.id: checked.destination.name} if checked.destination else {}
+        names = await connection_names(svc, {request.target.connection_id}, checked.models, read)
+    except Exception as error:  # noqa: BLE001 - every failure becomes an outcome; the body acts on it
+        return unchecked(error, action=f"read sync '{sync_id}'")
+    return Elicit(question(f"Change sync '{current.name}'", request_facts(request, checked.models, names)), Confirmation)
+
+
+async def confirm_delete(ctx: Context, kind: Kind, id: str, force: bool = False) -> Elicit[DeletionConfirmation] | Outcome:
+    """Resolver for ``delete``: show everything that will go and ask; a refusal (in use, not found) is for the body."""
+    if not can_elicit(ctx):
+        return CANNOT_ASK
+    try:
+        plan = await plan_deletion(services(ctx), kind, id, force)
+    except Exception as error:  # noqa: BLE001 - every failure becomes an outcome; the body acts on it
+        return unchecked(error, action=f"read {kind} '{id}'")
+    return Elicit(plan.describe(), DeletionConfirmation)
 
 
 async def confirm_activation(ctx: Context, sync_id: str, active: bool) -> Asked:

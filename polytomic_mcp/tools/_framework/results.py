@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
-from polytomic_mcp.client.models import Execution, SyncProblem
+from polytomic_mcp.client.models import SyncProblem
 
 from .._checks.sync_check import Problem
 
@@ -196,6 +196,32 @@ class SyncResult(BaseModel):
     next_step: str
 
 
+class UpdateResult(BaseModel):
+    """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
+
+    updated: bool
+    kind: str
+    id: str
+    name: str
+    changes: list[str] = Field(description="What differs from the stored object.")
+    checks: list[str] | None = Field(default=None, description="Problems found before calling the API.")
+    request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
+    result: dict[str, Any] | None = Field(default=None, description="The object as saved.")
+    next_step: str
+
+
+class Deleted(BaseModel):
+    """Outcome of delete."""
+
+    deleted: bool
+    kind: str
+    id: str
+    name: str
+    also_deleted: list[str] | None = None
+    note: str | None = None
+    next_step: str
+
+
 class SyncBrief(BaseModel):
     """A sync in a list."""
 
@@ -228,6 +254,7 @@ class SyncDetail(BaseModel):
     target: dict[str, Any] | None = None
     schedule: dict[str, Any] | None = None
     identity: dict[str, Any] | None = None
+    identities: dict[str, Any] | None = None
     fields: list[dict[str, Any]]
     model_ids: list[str]
     problems: list[SyncProblem] | None = None
@@ -242,12 +269,44 @@ class RunStarted(BaseModel):
     next_step: str
 
 
-class RunStatus(BaseModel):
-    """Current and last execution of a sync."""
+class RunBrief(BaseModel):
+    """One run of a sync: status, times, record counts and its first errors."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("current_execution", "last_execution")
+    id: str
+    status: str
+    started_at: str | None = None
+    finished_at: str | None = None
+    records: dict[str, int] | None = Field(default=None, description="total, inserted, updated, deleted, errored, warnings.")
+    errors: list[str] | None = None
+
+
+class RunStatus(BaseModel):
+    """Whether a sync runs, how its last run went, and when it runs next."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("current_run", "last_run")
 
     sync_id: str
-    current_execution: Execution | None = None
-    last_execution: Execution | None = None
-    next_execution_time: str | None = None
+    name: str
+    active: bool | None = None
+    summary: str
+    current_run: RunBrief | None = None
+    last_run: RunBrief | None = None
+    next_run_at: str | None = None
+    next_step: str
+
+
+class ActivationResult(BaseModel):
+    """A sync turned on or paused."""
+
+    id: str
+    active: bool
+    note: str | None = None
+
+
+class RunCanceled(BaseModel):
+    """A request to stop a running execution."""
+
+    sync_id: str
+    execution_id: str | None = None
+    message: str | None = None
+    next_step: str

@@ -16,6 +16,7 @@ from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, Sch
 from polytomic_mcp.redaction import SecretRegistry, scope
 
 from .._checks.creates import CreateGuard
+from .._secrets.merge import WrittenSecrets
 from .._secrets.references import DEFAULT_SECRET_PREFIX
 from .errors import fail
 
@@ -42,6 +43,7 @@ class Services:
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
     creates: CreateGuard = field(default_factory=CreateGuard)
+    written: WrittenSecrets = field(default_factory=WrittenSecrets)
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from polytomic_mcp.client.models import Connection, Model
+from polytomic_mcp.client.models import Connection, Execution, Model, Sync, SyncStatus
 
-from .._secrets.masking import masked_configuration, masked_model_configuration
-from .results import ConnectionDetail, ModelDetail, ModelFieldBrief
+from .._secrets.masking import masked_configuration, masked_mappings, masked_model_configuration
+from .results import ConnectionDetail, ModelDetail, ModelFieldBrief, RunBrief, RunStatus, SyncDetail
 from .services import Services
 
 
@@ -43,4 +43,82 @@ def model_detail(model: Model, next_step: str | None = None, sample: list[dict[s
         fields=[ModelFieldBrief(name=f.name, type=f.type) for f in model.fields],
         sample=sample,
         next_step=next_step,
+    )
+
+
+def _compact(value: Any) -> Any:
+    """``value`` without empty strings, nulls, empty containers and ``false`` flags that say nothing."""
+    if isinstance(value, dict):
+        kept = {k: _compact(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in ("", None, {}, [], False)}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def sync_detail(sync: Sync) -> SyncDetail:
+    """A sync's configuration as the model needs it: empty API defaults left out, credential constants masked."""
+    mappings = (sync.identities or {}).get("mappings") if sync.identities else None
+    return SyncDetail(
+        id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, target=_compact(sync.target or {}) or None,
+        schedule=_compact(sync.schedule or {}) or None,
+        identity=_compact(sync.identity) if sync.identity and not mappings else None,
+        identities=_compact(sync.identities) if mappings else None,
+        fields=_compact(masked_mappings(sync.fields)), model_ids=sync.model_ids, problems=sync.problems or None,
+    )
+
+
+MAX_RUN_ERRORS = 5
+COUNT_NAMES = {"total": "total", "insert": "inserted", "update": "updated", "upserts": "upserted", "delete": "deleted",
+               "error": "errored", "warnings": "warnings"}
+IN_PROGRESS = frozenset({"created", "scheduled", "queued", "waiting", "running", "processing", "canceling"})
+
+
+def run_brief(execution: Execution) -> RunBrief:
+    """One execution as the model needs it: counts named plainly, at most a few errors."""
+    counts = execution.counts.model_dump(exclude_none=True) if execution.counts else {}
+    records = {COUNT_NAMES.get(k, k): v for k, v in counts.items() if isinstance(v, int)}
+    errors = execution.errors or []
+    shown = errors[:MAX_RUN_ERRORS] + ([f"... and {len(errors) - MAX_RUN_ERRORS} more"] if len(errors) > MAX_RUN_ERRORS else [])
+    return RunBrief(
+        id=execution.id, status=execution.status, started_at=execution.started_at or execution.created_at or None,
+        finished_at=execution.completed_at or None, records=records or None, errors=shown or None,
+    )
+
+
+def _said(run: RunBrief) -> str:
+    """A run in a phrase: status, when, and its record counts."""
+    records = run.records or {}
+    counted = ", ".join(f"{v} {k}" for k, v in records.items() if k != "total" and v)
+    total = f"{records['total']} records" if "total" in records else "no record counts"
+    when = f" at {run.finished_at or run.started_at}" if (run.finished_at or run.started_at) else ""
+    return f"{run.status}{when}: {total}" + (f" ({counted})" if counted else "")
+
+
+def run_status(sync: Sync, status: SyncStatus) -> RunStatus:
+    """A sync's runs in plain words: never run, running, or how the last run ended; and when it runs next."""
+    current = run_brief(status.current_execution) if status.current_execution else None
+    if current is not None and current.status not in IN_PROGRESS:
+        current = None
+    last = run_brief(status.last_execution) if status.last_execution else None
+    if current is not None:
+        summary = f"Running now ({current.status}, started {current.started_at or 'just now'})."
+        step = f"Call get_sync_status('{sync.id}') again in a while; cancel_sync_run('{sync.id}') stops it."
+    elif last is None:
+        summary = "Never run."
+        step = f"Call start_sync('{sync.id}') to run it now."
+    else:
+        summary = f"Last run {_said(last)}."
+        failed = last.status in {"failed", "interrupted"} or bool((last.records or {}).get("errored"))
+        step = f"Call get_sync_runs('{sync.id}', execution_id='{last.id}') for its errors and log." if failed else "Nothing to do."
+    schedule = (sync.schedule or {}).get("frequency")
+    if not sync.active:
+        summary += " Paused: it runs only when started."
+    elif status.next_execution_time:
+        summary += f" Next run at {status.next_execution_time}."
+    elif schedule:
+        summary += f" Schedule: {schedule}."
+    return RunStatus(
+        sync_id=sync.id, name=sync.name, active=sync.active, summary=summary, current_run=current, last_run=last,
+        next_run_at=status.next_execution_time or None, next_step=step,
     )
