@@ -8,11 +8,13 @@ import httpx2
 
 from ._http import HTTPCore
 from ._versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
+from .resources.bulk_syncs import BulkSyncsResource
 from .resources.connection_types import ConnectionTypesResource
 from .resources.connections import ConnectionsResource
 from .resources.identity import IdentityResource
 from .resources.jobs import JobsResource
 from .resources.models import ModelsResource
+from .resources.schemas import SchemasResource
 from .resources.sources import SourcesResource
 from .resources.syncs import SyncsResource
 from .resources.targets import TargetsResource
@@ -86,6 +88,8 @@ class PolytomicClient:
         self.models = ModelsResource(self._core, self.jobs)
         self.targets = TargetsResource(self._core)
         self.syncs = SyncsResource(self._core)
+        self.schemas = SchemasResource(self._core)
+        self.bulk_syncs = BulkSyncsResource(self._core)
 
     def __repr__(self) -> str:
         org = f", organization_id={self.organization_id!r}" if self.organization_id else ""

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import bulk_seed
+from .bulk_store import BulkState
 from .domain.connections import seed_connection
 from .domain.models import build_model
 from .domain.syncs import build_sync
@@ -58,6 +60,7 @@ class Workspace:
     executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
+    bulk: BulkState = field(default_factory=BulkState, repr=False)
     leak_secrets: bool = False
     """Test hook: answer with secrets unmasked, like a misbehaving API, to prove clients mask them anyway."""
 
@@ -73,6 +76,7 @@ class Workspace:
         """Forget every stored object (the key and organization stay)."""
         for store in (self.connections, self.models, self.syncs, self.executions, self.jobs, self.systems):
             store.clear()
+        self.bulk.clear()
 
     def drop_sync(self, sync_id: str) -> None:
         """Remove a sync and its execution history."""
@@ -114,3 +118,21 @@ class Workspace:
         connection = self.add_connection(name, "postgresql", config)
         self.systems[connection["id"]] = synthetic_system(objects, fields)
         return connection
+
+    def add_bulk_sync(
+        self, name: str, *, source_connection_id: str, destination_connection_id: str,
+        destination_configuration: dict[str, Any], **options: Any,
+    ) -> dict[str, Any]:
+        """Store a bulk sync from a 2025-09-18 create body (``schemas``, ``mode``, ``default_schedule``… in ``options``;
+        manual schedule by default; ValueError when invalid)."""
+        body = {"name": name, "source_connection_id": source_connection_id, "destination_connection_id": destination_connection_id,
+                "destination_configuration": destination_configuration, **options}
+        return bulk_seed.add_bulk_sync(self, body)
+
+    def fail_bulk_schema(self, connection_id: str, schema_id: str, message: str) -> None:
+        """Make every bulk run of ``schema_id`` read from ``connection_id`` fail with ``message``."""
+        bulk_seed.fail_bulk_schema(self, connection_id, schema_id, message)
+
+    def add_source_table(self, connection_id: str, name: str, columns: dict[str, str], row_count: int = 100) -> None:
+        """Add a table upstream of a connection; its cached schemas show it only after a schema refresh."""
+        bulk_seed.add_source_table(self, connection_id, name, columns, row_count)

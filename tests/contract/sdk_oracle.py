@@ -22,6 +22,9 @@ from typing import Any
 
 import httpx2
 import pydantic
+from polytomic.bulk_sync.executions.raw_client import RawExecutionsClient as RawBulkExecutionsClient
+from polytomic.bulk_sync.raw_client import RawBulkSyncClient
+from polytomic.bulk_sync.schemas.raw_client import RawSchemasClient as RawBulkSchemasClient
 from polytomic.connections.raw_client import RawConnectionsClient
 from polytomic.identity.raw_client import RawIdentityClient
 from polytomic.jobs.raw_client import RawJobsClient
@@ -29,6 +32,7 @@ from polytomic.model_sync.executions.raw_client import RawExecutionsClient
 from polytomic.model_sync.raw_client import RawModelSyncClient
 from polytomic.model_sync.targets.raw_client import RawTargetsClient
 from polytomic.models.raw_client import RawModelsClient
+from polytomic.schemas.raw_client import RawSchemasClient
 
 SDK_VERSION = "25.9.10"
 """The SDK release the oracle is pinned to (``polytomic==25.9.10`` in the test extra); its types are for 2025-09-18."""
@@ -41,11 +45,14 @@ class Endpoint:
     client_methods: tuple[str, ...]
     raw_client: type
     sdk_method: str
+    client_label: str = ""
+    """How reports name the SDK class when its own name is not unique (both ``bulk_sync.executions`` and
+    ``model_sync.executions`` define ``RawExecutionsClient``)."""
 
     @property
     def name(self) -> str:
         """``RawModelSyncClient.create``: how reports name the operation."""
-        return f"{self.raw_client.__name__}.{self.sdk_method}"
+        return f"{self.client_label or self.raw_client.__name__}.{self.sdk_method}"
 
     @cached_property
     def _function(self) -> Callable[..., Any]:
@@ -162,6 +169,37 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(("syncs.executions", "syncs.executions_page"), RawExecutionsClient, "list"),
     Endpoint(("syncs.get_execution",), RawExecutionsClient, "get"),
 )
+
+
+BULK_ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(("schemas.bulk_source",), RawBulkSyncClient, "get_source"),
+    Endpoint(("schemas.bulk_target",), RawBulkSyncClient, "get_destination"),
+    Endpoint(("schemas.refresh",), RawSchemasClient, "refresh"),
+    Endpoint(("schemas.refresh_status", "schemas.wait_for_refresh"), RawSchemasClient, "get_status"),
+    Endpoint(("schemas.get",), RawSchemasClient, "get"),
+    Endpoint(("schemas.records",), RawSchemasClient, "get_records"),
+    Endpoint(("bulk_syncs.statuses",), RawBulkExecutionsClient, "list_status", "RawBulkExecutionsClient"),
+    Endpoint(("bulk_syncs.list", "bulk_syncs.list_page"), RawBulkSyncClient, "list"),
+    Endpoint(("bulk_syncs.get",), RawBulkSyncClient, "get"),
+    Endpoint(("bulk_syncs.create",), RawBulkSyncClient, "create"),
+    Endpoint(("bulk_syncs.update",), RawBulkSyncClient, "update"),
+    Endpoint(("bulk_syncs.delete",), RawBulkSyncClient, "delete"),
+    Endpoint(("bulk_syncs.activate",), RawBulkSyncClient, "activate"),
+    Endpoint(("bulk_syncs.schemas",), RawBulkSchemasClient, "list", "RawBulkSchemasClient"),
+    Endpoint(("bulk_syncs.get_schema",), RawBulkSchemasClient, "get", "RawBulkSchemasClient"),
+    Endpoint(("bulk_syncs.update_schemas",), RawBulkSchemasClient, "patch", "RawBulkSchemasClient"),
+    Endpoint(("bulk_syncs.status",), RawBulkSyncClient, "get_status"),
+    Endpoint(("bulk_syncs.start",), RawBulkSyncClient, "start"),
+    Endpoint(("bulk_syncs.cancel",), RawBulkSyncClient, "cancel"),
+    Endpoint(("bulk_syncs.executions", "bulk_syncs.executions_page"), RawBulkExecutionsClient, "list", "RawBulkExecutionsClient"),
+    Endpoint(("bulk_syncs.get_execution",), RawBulkExecutionsClient, "get", "RawBulkExecutionsClient"),
+    Endpoint(("bulk_syncs.cancel_execution",), RawBulkExecutionsClient, "cancel", "RawBulkExecutionsClient"),
+    Endpoint(("bulk_syncs.console_logs",), RawBulkExecutionsClient, "get_console_logs", "RawBulkExecutionsClient"),
+)
+"""Bulk-sync operations, listed apart so the model-sync table above stays as it is; ``list_status``
+(``/api/bulk/syncs/status``) and ``get_status`` (``/schemas/status``) come before the ``{id}`` paths they would match."""
+
+ENDPOINTS = BULK_ENDPOINTS + ENDPOINTS
 
 
 def endpoint_for(method: str, path: str) -> Endpoint | None:

@@ -28,7 +28,7 @@ import pytest
 pytest.importorskip("polytomic", reason="the polytomic SDK (test extra) is not installed")
 
 from polytomic import types as sdk  # noqa: E402
-from polytomic.types import ApiError, ModelSyncV5Response  # noqa: E402
+from polytomic.types import ApiError, BulkSyncResponse, ModelSyncV5Response  # noqa: E402
 from sdk_oracle import (  # noqa: E402
     ENDPOINTS,
     SDK_VERSION,
@@ -50,6 +50,9 @@ from polytomic_mcp.client import (  # noqa: E402
 )
 from polytomic_mcp.client import models as client_models  # noqa: E402
 from polytomic_mcp.client.models import (  # noqa: E402
+    BulkFieldUpdate,
+    BulkSchemaUpdate,
+    BulkSyncRequest,
     Job,
     Model,
     ModelCreateRequest,
@@ -69,6 +72,9 @@ ALLOWED_QUIRKS: dict[tuple[str, str], str] = {
     ("RawModelsClient.list", "response: unknown key pagination"):
         "the 2025-09-18 API description pages GET /api/models with page_token/limit but the SDK's envelope has no "
         "`pagination`; the sandbox pages so the client's pager is exercised (Sandbox.paginate_lists=False answers whole)",
+    ("RawBulkSyncClient.list", "response: unknown key pagination"):
+        "the SDK's GET /api/bulk/syncs description pages with page_token/limit (default and maximum 50) but its "
+        "envelope has no `pagination` and it sends only `active`; the sandbox pages like GET /api/models",
 }
 """Known differences from the SDK's types, each with the reason it is accepted: (operation, finding) -> reason."""
 
@@ -80,8 +86,71 @@ class LegacySyncList(pydantic.BaseModel):
     data: list[ModelSyncV5Response] | None = None
 
 
-LEGACY_RESPONSE_TYPES: dict[str, type[pydantic.BaseModel]] = {"RawModelSyncClient.list": LegacySyncList}
+class LegacyBulkSchedule(pydantic.BaseModel):
+    """A 2024-02-08 bulk ``schedule`` (SDK 1.x ``BulkSchedule``)."""
+
+    model_config = pydantic.ConfigDict(extra="allow")
+    frequency: str
+    minute: str | None = None
+    hour: str | None = None
+    day_of_week: str | None = None
+    day_of_month: str | None = None
+    month: str | None = None
+    multi: Any = None
+
+
+class LegacyBulkSync(BulkSyncResponse):
+    """A 2024-02-08 bulk sync: the 2025 object with one ``schedule`` (its lack of ``default_schedule`` and
+    ``additional_schedules`` is asserted in tests/sandbox/test_sandbox_bulk_syncs.py)."""
+
+    schedule: LegacyBulkSchedule | None = None
+
+
+class LegacyBulkSyncEnvelope(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="allow")
+    data: LegacyBulkSync | None = None
+
+
+class LegacyBulkSyncList(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="allow")
+    data: list[LegacyBulkSync] | None = None
+
+
+class LegacyBulkSyncBody(pydantic.BaseModel):
+    """The 2024-02-08 create/update body (SDK 1.x ``bulk_sync.create``): ``schedule`` and ``mode`` required."""
+
+    model_config = pydantic.ConfigDict(extra="allow")
+    name: str
+    source_connection_id: str
+    destination_connection_id: str
+    mode: str
+    schedule: LegacyBulkSchedule
+    active: bool | None = None
+    automatically_add_new_fields: str | None = None
+    automatically_add_new_objects: str | None = None
+    destination_configuration: dict[str, Any] | None = None
+    disable_record_timestamps: bool | None = None
+    discover: bool | None = None
+    organization_id: str | None = None
+    policies: list[str] | None = None
+    schemas: list[Any] | None = None
+    source_configuration: dict[str, Any] | None = None
+
+
+LEGACY_RESPONSE_TYPES: dict[str, type[pydantic.BaseModel]] = {
+    "RawModelSyncClient.list": LegacySyncList,
+    "RawBulkSyncClient.list": LegacyBulkSyncList,
+    "RawBulkSyncClient.get": LegacyBulkSyncEnvelope,
+    "RawBulkSyncClient.create": LegacyBulkSyncEnvelope,
+    "RawBulkSyncClient.update": LegacyBulkSyncEnvelope,
+}
 """Where a 2024-02-08 answer has another shape than the 2025-09-18 type the SDK parses into."""
+
+LEGACY_REQUEST_TYPES: dict[str, type[pydantic.BaseModel]] = {
+    "RawBulkSyncClient.create": LegacyBulkSyncBody,
+    "RawBulkSyncClient.update": LegacyBulkSyncBody,
+}
+"""Where a 2024-02-08 request body has another shape than the 2025-09-18 SDK method sends."""
 
 
 CLIENT_MODELS: dict[type[pydantic.BaseModel], tuple[type[pydantic.BaseModel], ...]] = {
@@ -105,9 +174,27 @@ CLIENT_MODELS: dict[type[pydantic.BaseModel], tuple[type[pydantic.BaseModel], ..
     client_models.ExecutionStart: (sdk.StartSyncResponseSchema,),
     client_models.SyncStatus: (sdk.SyncStatusResponse,),
     client_models.Execution: (sdk.GetExecutionResponseSchema,),
+    client_models.BulkSource: (sdk.BulkSyncSource,),
+    client_models.SourceSchema: (sdk.Schema,),
+    client_models.SchemaCacheStatus: (sdk.BulkSyncSourceStatus,),
+    client_models.BulkDestination: (sdk.BulkSyncDest,),
+    client_models.BulkSync: (sdk.BulkSyncResponse,),
+    client_models.BulkSyncSchemaSummary: (sdk.BulkSchemaListItem,),
+    client_models.BulkSyncSchema: (sdk.BulkSchema,),
+    client_models.BulkExecution: (sdk.BulkSyncExecution,),
+    client_models.BulkSyncStatus: (sdk.BulkSyncStatusResponse,),
+    client_models.BulkSyncStatusSummary: (sdk.BulkSyncExecutionStatus,),
+    client_models.ConsoleLogs: (sdk.ExecutionConsoleLogsResponse,),
 }
 """Each model the client parses an answer into, and the SDK type(s) of the same object (a connection's create and
 read answers are two SDK types; the client's one model spans both)."""
+
+
+def request_type(endpoint: Endpoint, version: str) -> type[pydantic.BaseModel] | None:
+    """The model a version's request body must validate with."""
+    if version != VERSIONS[0] and endpoint.name in LEGACY_REQUEST_TYPES:
+        return LEGACY_REQUEST_TYPES[endpoint.name]
+    return endpoint.body_model
 
 
 def response_type(endpoint: Endpoint, version: str) -> type[pydantic.BaseModel] | None:
@@ -186,6 +273,56 @@ async def exercise_every_operation(client: PolytomicClient, sandbox: Sandbox) ->
     await client.syncs.delete(sync.id)
     await client.models.delete(model.id)
     await client.connections.delete(mongo.id, force=True)
+    await exercise_bulk_operations(client, sandbox, salesforce.id, postgres.id)
+
+
+async def exercise_bulk_operations(client: PolytomicClient, sandbox: Sandbox, salesforce_id: str, postgres_id: str) -> None:
+    """Every bulk-sync and schema-discovery call: Salesforce read into PostgreSQL, plus the errors tools rely on."""
+    await client.schemas.bulk_source(salesforce_id)
+    await client.schemas.bulk_source(salesforce_id, include_fields=True)
+    await client.schemas.get(salesforce_id, "Contact")
+    await client.schemas.records(salesforce_id, "Account")
+    with pytest.raises(NotFoundError):
+        await client.schemas.get(salesforce_id, "Acount")
+    await client.schemas.refresh(postgres_id)
+    await client.schemas.refresh_status(postgres_id)
+    assert not (await client.schemas.wait_for_refresh(postgres_id, poll_interval=0.001)).is_refreshing
+    target = await client.schemas.bulk_target(postgres_id)
+    assert target.required_configuration == ["schema"]
+    with pytest.raises(BadRequestError):
+        await client.schemas.bulk_target(salesforce_id)
+
+    body = {
+        "name": "sf -> pg", "source_connection_id": salesforce_id, "destination_connection_id": postgres_id,
+        "destination_configuration": {"schema": "salesforce"}, "mode": "replicate",
+        "schemas": ["Account", {"id": "Contact", "fields": ["Id", {"id": "Email", "obfuscate": True}], "tracking_field": "SystemModstamp"}],
+        "schedule": {"frequency": "daily", "hour": "5", "minute": "0"},
+    }
+    with pytest.raises(UnprocessableEntityError):
+        await client.bulk_syncs.create(BulkSyncRequest.model_validate({**body, "schemas": ["Acount"]}))
+    with pytest.raises(BadRequestError):
+        await client.bulk_syncs.create(BulkSyncRequest.model_validate({**body, "destination_configuration": {}}))
+    bulk = await client.bulk_syncs.create(BulkSyncRequest.model_validate(body))
+    assert [b.id async for b in client.bulk_syncs.list()] == [bulk.id]
+    await client.bulk_syncs.get(bulk.id)
+    await client.bulk_syncs.update(bulk.id, BulkSyncRequest.model_validate({**body, "name": "renamed", "schemas": None}))
+    await client.bulk_syncs.schemas(bulk.id, enabled=True)
+    await client.bulk_syncs.update_schemas(bulk.id, [BulkSchemaUpdate(id="Account", fields=[BulkFieldUpdate(id="Id", enabled=True)])])
+    await client.bulk_syncs.get_schema(bulk.id, "Contact")
+    await client.bulk_syncs.activate(bulk.id, True)
+    run = await client.bulk_syncs.start(bulk.id)
+    with pytest.raises(ConflictError):
+        await client.bulk_syncs.start(bulk.id)
+    for _ in range(3):
+        await client.bulk_syncs.status(bulk.id)
+    assert [e.id async for e in client.bulk_syncs.executions(bulk.id)] == [run.id]
+    await client.bulk_syncs.get_execution(bulk.id, run.id)
+    await client.bulk_syncs.console_logs(bulk.id, run.id)
+    await client.bulk_syncs.statuses([bulk.id])
+    test_run = await client.bulk_syncs.start(bulk.id, test=True)
+    await client.bulk_syncs.cancel_execution(bulk.id, test_run.id)
+    await client.bulk_syncs.cancel(bulk.id)
+    await client.bulk_syncs.delete(bulk.id)
 
 
 def record(version: str) -> list[Exchange]:
@@ -221,8 +358,9 @@ def findings(version: str, recorded: list[Exchange]) -> set[Finding]:
             if exchange.status not in endpoint.error_statuses:
                 found.add(Finding(endpoint.name, "response", f"status {exchange.status} is not one the SDK declares"))
             found |= check(ApiError, exchange.response_body, endpoint.name, "error")
-        if endpoint.body_model is not None and exchange.request_body is not None:
-            found |= check(endpoint.body_model, exchange.request_body, endpoint.name, "request")
+        body_model = request_type(endpoint, version)
+        if body_model is not None and exchange.request_body is not None:
+            found |= check(body_model, exchange.request_body, endpoint.name, "request")
     return found
 
 

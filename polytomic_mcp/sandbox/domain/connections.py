@@ -251,15 +251,21 @@ def dependents(ws: Workspace, connection_id: str) -> tuple[list[dict[str, Any]],
 
 
 def delete_connection(ws: Workspace, connection_id: str, *, force: bool) -> None:
-    """Delete a connection; without ``force`` refuse with 422 "connection in use", with it delete dependents first."""
+    """Delete a connection; without ``force`` refuse with 422 "connection in use" (naming the syncs, models and bulk
+    syncs that use it), with it delete those dependents first."""
     get_connection(ws, connection_id)
     syncs, models = dependents(ws, connection_id)
-    if (syncs or models) and not force:
+    bulk_syncs = ws.bulk.using(connection_id)
+    if (syncs or models or bulk_syncs) and not force:
         used_by = [{"type": "sync", "name": s["name"], "id": s["id"]} for s in syncs]
         used_by += [{"type": "model", "name": m["name"], "id": m["id"]} for m in models]
+        used_by += [{"type": "bulk_sync", "name": b["name"], "id": b["id"]} for b in bulk_syncs]
         raise unprocessable("connection in use", metadata={"used_by": used_by})
     for sync in syncs:
         ws.drop_sync(sync["id"])
+    for bulk_sync in bulk_syncs:
+        ws.bulk.drop(bulk_sync["id"])
+    ws.bulk.forget_connection(connection_id)
     for model in models:
         ws.models.pop(model["id"], None)
     ws.connections.pop(connection_id, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import connection_types, connections, executions, identity, jobs, models, modelsync, oauth, syncs
+from . import bulk_discovery, bulk_executions, bulk_syncs, connection_types, connections, executions, identity, jobs, models, modelsync, oauth, syncs
 
 ROUTES: list[BaseRoute] = [
     *identity.ROUTES,
@@ -15,5 +15,8 @@ ROUTES: list[BaseRoute] = [
     *jobs.ROUTES,
     *syncs.ROUTES,
     *executions.ROUTES,
+    *bulk_discovery.ROUTES,
+    *bulk_executions.ROUTES,
+    *bulk_syncs.ROUTES,
     *oauth.ROUTES,
 ]
