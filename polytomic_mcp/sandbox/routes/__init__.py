@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import connection_types, connections, executions, identity, jobs, models, modelsync, oauth, syncs
+from . import connection_types, connections, executions, identity, jobs, log_links, models, modelsync, oauth, syncs
 
 ROUTES: list[BaseRoute] = [
     *identity.ROUTES,
@@ -16,4 +16,5 @@ ROUTES: list[BaseRoute] = [
     *syncs.ROUTES,
     *executions.ROUTES,
     *oauth.ROUTES,
+    *log_links.ROUTES,
 ]
