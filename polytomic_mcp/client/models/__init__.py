@@ -1,5 +1,6 @@
 """Pydantic models of every Polytomic request and response the client uses."""
 
+from .._used_by import UsedBy
 from .connection_types import Capabilities, ConfigField, ConfigurationForm, ConfigurationSchema, ConnectionType
 from .connections import (
     Connection,
@@ -8,8 +9,8 @@ from .connections import (
     ConnectionTypeRef,
     ConnectionUpdateRequest,
     RateLimitState,
-    UsedBy,
 )
+from .executions import EXECUTION_LOG_TYPES, ConsoleLog, ConsoleLogEntry, LogFile, LogIndex, LogIndexEntry, LogUrls
 from .identity import Me
 from .models import (
     AdditionalField,
@@ -63,6 +64,7 @@ from .targets import (
 )
 
 __all__ = [
+    "EXECUTION_LOG_TYPES",
     "EXECUTION_STATUSES",
     "IDENTITY_FUNCTIONS",
     "SCHEDULE_FREQUENCIES",
@@ -78,11 +80,17 @@ __all__ = [
     "ConnectionType",
     "ConnectionTypeRef",
     "ConnectionUpdateRequest",
+    "ConsoleLog",
+    "ConsoleLogEntry",
     "Execution",
     "ExecutionCounts",
     "ExecutionStart",
     "IdentityFunctionRef",
     "Job",
+    "LogFile",
+    "LogIndex",
+    "LogIndexEntry",
+    "LogUrls",
     "Me",
     "Model",
     "ModelCreateRequest",
