@@ -307,3 +307,20 @@ async def test_connection_delete_cascades_syncs(sandbox, setup, client) -> None:
     assert (await client.delete(f"/api/connections/{setup['mongo']['id']}?force=true")).status_code == 204
     assert (await client.get(f"/api/syncs/{sync['id']}")).status_code == 404
     assert sandbox.workspace("pk_sandbox_demo").models == {}
+
+
+async def test_update_sync_is_a_full_replacement(setup, client, legacy_client) -> None:
+    model, sf = setup["model"]["id"], setup["sf"]["id"]
+    body = contact_sync_body(model, sf, active=True, override_fields=[{"target": "LeadSource", "override_value": "Web"}])
+    sync = await create(client, "/api/syncs", body)
+    assert sync["active"] is True and sync["override_fields"]
+    bare = contact_sync_body(model, sf)
+    replaced = (await client.put(f"/api/syncs/{sync['id']}", json=bare)).json()["data"]
+    assert replaced["active"] is False and replaced["override_fields"] == [], "members left out are reset, not kept"
+    legacy_body = contact_sync_body(model, sf, identity={"source": {"model_id": model, "field": "email"}, "target": "Email", "function": "Equality"})
+    legacy_body.pop("identities")
+    assert (await legacy_client.put(f"/api/syncs/{sync['id']}", json=legacy_body)).status_code == 200
+    refused = await legacy_client.put(f"/api/syncs/{sync['id']}", json=bare)
+    assert refused.status_code == 400 and "send identity" in refused.json()["message"]
+    missing = await client.put("/api/syncs/nope", json=bare)
+    assert missing.status_code == 404
