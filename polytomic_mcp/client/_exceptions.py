@@ -9,7 +9,7 @@ Every failure the client reports is a ``PolytomicError``::
     │   ├── PermissionDeniedError   403
     │   ├── NotFoundError           404
     │   ├── ConflictError           409 (idempotency lock, sync already running, ...)
-    │   ├── UnprocessableEntityError 422 (semantic validation, "connection in use")
+    │   ├── UnprocessableEntityError 422 (semantic validation, "connection in use": ``used_by``)
     │   ├── RateLimitError          429
     │   └── ServerError             5xx
     ├── TransportError              no answer: connection refused, reset, dropped
@@ -31,6 +31,8 @@ redacts it before an error is built. Errors raised for a POST/PUT carry the
 from __future__ import annotations
 
 from typing import Any
+
+from ._used_by import UsedBy, parse_used_by
 
 __all__ = [
     "APIStatusError",
@@ -124,6 +126,11 @@ class ConflictError(APIStatusError):
 
 class UnprocessableEntityError(APIStatusError):
     """422: the request is well-formed but semantically invalid."""
+
+    @property
+    def used_by(self) -> list[UsedBy]:
+        """What depends on the object (``metadata.used_by`` of a "connection in use" refusal); empty otherwise."""
+        return parse_used_by(self.metadata)
 
 
 class RateLimitError(APIStatusError):

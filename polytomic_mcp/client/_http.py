@@ -19,8 +19,8 @@ import httpx2
 
 from .. import __version__
 from ._deadline import time_left
-from ._error_responses import build_status_error
-from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError
+from ._error_responses import bounded, build_status_error
+from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError, status_error_class
 from ._retry import is_retryable_status, next_delay, retry_after_seconds
 from ._secrets import redact
 
@@ -129,6 +129,28 @@ class HTTPCore:
         POST/PUT/PATCH always carry an ``Idempotency-Key``, generated here once unless
         given, and reused on every retry so a retried create cannot create twice.
         """
+        response = await self.send(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        return self._decode(response, method, path)
+
+    async def redirect_location(self, path: str) -> str:
+        """GET ``path``, which answers a redirect, and return where it points (retrying like ``request``)."""
+        response = await self.send("GET", path, accept_redirect=True)
+        location = response.headers.get("location", "") if response.is_redirect else ""
+        if not location:
+            raise ResponseParseError(f"GET {path} answered {response.status_code} without a redirect to the file")
+        return str(response.url.join(location))
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+        accept_redirect: bool = False,
+    ) -> httpx2.Response:
+        """Send one logical call with retries and return its 2xx response (or 3xx with ``accept_redirect``)."""
         headers: dict[str, str] = {}
         if method in WRITE_METHODS:
             idempotency_key = idempotency_key or new_idempotency_key()
@@ -147,9 +169,9 @@ class HTTPCore:
             hints: httpx2.Headers | None = None
             error: PolytomicError
             if isinstance(outcome, httpx2.Response):
-                if outcome.is_success:
+                if outcome.is_success or (accept_redirect and outcome.is_redirect):
                     logger.debug("%s %s -> %s", method, path, outcome.status_code)
-                    return self._decode(outcome, method, path)
+                    return outcome
                 error = build_status_error(outcome, secrets=self.secrets, idempotency_key=idempotency_key)
                 retryable, hints = is_retryable_status(outcome.status_code), outcome.headers
             else:
@@ -184,6 +206,48 @@ class HTTPCore:
         except httpx2.TransportError as exc:
             return self._transport_error(exc, method, path, idempotency_key)
         return response
+
+    async def download(self, url: str, *, max_bytes: int) -> tuple[bytes, bool]:
+        """GET a signed URL (a storage host: neither the API key nor the version header is sent), one attempt,
+        reading at most ``max_bytes``; return the bytes and whether the file was longer."""
+        target = httpx2.URL(url)
+        if target.scheme not in ("http", "https") or not target.host:
+            raise ResponseParseError(f"GET signed log URL: refusing a {target.scheme or 'relative'} URL")
+        request = self._http.build_request("GET", target)
+        for name in ("Authorization", "X-Polytomic-Version"):
+            if name in request.headers:
+                del request.headers[name]
+        seconds = min(time_left(), self.timeout)
+        if seconds <= 0:
+            raise RequestTimeoutError("GET signed log URL not sent: the call's time limit was reached")
+        try:
+            with anyio.fail_after(seconds):
+                return await self._read_bounded(request, max_bytes)
+        except TimeoutError:
+            raise RequestTimeoutError(f"GET signed log URL timed out after {seconds:.3g}s", method="GET", path="<signed log URL>") from None
+        except httpx2.TransportError as exc:
+            raise TransportError(f"GET signed log URL failed ({type(exc).__name__})", method="GET", path="<signed log URL>") from None
+
+    async def _read_bounded(self, request: httpx2.Request, max_bytes: int) -> tuple[bytes, bool]:
+        """Stream a response body, stopping after ``max_bytes``; a non-2xx answer raises its status error."""
+        response = await self._http.send(request, stream=True)
+        try:
+            if not response.is_success:
+                await response.aread()
+                raise status_error_class(response.status_code)(
+                    f"the signed log URL answered {response.status_code}: {redact(bounded(response.text), *self.secrets)}",
+                    status=response.status_code, method="GET", path="<signed log URL>",
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    return b"".join(chunks)[:max_bytes], True
+            return b"".join(chunks), False
+        finally:
+            await response.aclose()
 
     def _attempt_timeout(self, seconds: float) -> httpx2.Timeout:
         """httpx2's per-operation timeouts for an attempt that may take ``seconds`` in all."""

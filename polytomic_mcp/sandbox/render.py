@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .catalog import get_type
-from .domain.syncs import problems
+from .domain.sync_problems import problems
 from .validation import mask_configuration
 from .versions import is_legacy
 

@@ -10,6 +10,7 @@ from .domain.connections import complete_consent
 from .faults import FaultConfig, FaultInjector, SandboxTransport
 from .idempotency import IdempotencyStore
 from .ids import stable_id
+from .log_links import LogLinks
 from .recording import RecordedRequest
 from .store import OAuthRegistry, Workspace
 
@@ -27,6 +28,7 @@ class Sandbox:
     def __init__(self, base_url: str = DEFAULT_BASE_URL) -> None:
         self.base_url = base_url.rstrip("/")
         self.oauth = OAuthRegistry(self.base_url)
+        self.log_links = LogLinks(self.base_url)
         self.requests: list[RecordedRequest] = []
         self.idempotency = IdempotencyStore()
         self.before_handle: Callable[[RecordedRequest], Awaitable[None]] | None = None
@@ -75,12 +77,13 @@ class Sandbox:
         return SandboxTransport(self.app)
 
     def reset(self) -> None:
-        """Clear every workspace's objects, the request log, idempotency keys, OAuth states and faults."""
+        """Clear every workspace's objects, the request log, idempotency keys, OAuth states, log links and faults."""
         for workspace in self._workspaces.values():
             workspace.clear()
         self.requests.clear()
         self.idempotency.clear()
         self.oauth.states.clear()
+        self.log_links.clear()
         self.faults = FaultConfig()
         self.before_handle = None
 

@@ -11,7 +11,6 @@ against, so it shares no code with them.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -19,14 +18,6 @@ from jsonschema import Draft202012Validator
 _SUBSCHEMA = ("items", "additionalProperties", "contains", "not", "if", "then", "else", "propertyNames", "unevaluatedItems", "unevaluatedProperties")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-
-
-@dataclass
-class SentConfiguration:
-    """A configuration cleaned for validation and storage, plus the paths where a secret's mask was sent back."""
-
-    instance: Any
-    masked: list[str] = field(default_factory=list)
 
 
 def is_read_only(prop: dict[str, Any]) -> bool:
@@ -79,26 +70,27 @@ def validator(schema: dict[str, Any]) -> Draft202012Validator:
     return Draft202012Validator(to_standard(schema))
 
 
-def receive(configuration: Any, schema: dict[str, Any]) -> SentConfiguration:
-    """Copy a sent configuration the way Polytomic reads it: nulls, empty required strings and unsettable fields gone, required defaults filled."""
-    sent = SentConfiguration(instance=None)
-    sent.instance = _receive(configuration, schema, "", sent.masked)
-    return sent
+def receive(configuration: Any, schema: dict[str, Any]) -> Any:
+    """Copy a sent configuration the way Polytomic reads it: nulls, empty required strings and unsettable fields gone, required defaults filled.
+
+    A secret's mask sent back is copied like any value: the API stores it (and the upstream later rejects it).
+    """
+    return _receive(configuration, schema)
 
 
 def _settable(prop: dict[str, Any]) -> bool:
     return not is_read_only(prop) and not (prop.get("hidden") and not prop.get("api_field"))
 
 
-def _receive(value: Any, node: dict[str, Any], path: str, masked: list[str]) -> Any:
+def _receive(value: Any, node: dict[str, Any]) -> Any:
     if isinstance(value, dict) and isinstance(node.get("properties"), dict):
-        return _receive_object(value, node, path, masked)
+        return _receive_object(value, node)
     if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [_receive(item, node["items"], path_of(path, index), masked) for index, item in enumerate(value)]
+        return [_receive(item, node["items"]) for item in value]
     return copy.deepcopy(value)
 
 
-def _receive_object(value: dict[str, Any], node: dict[str, Any], path: str, masked: list[str]) -> dict[str, Any]:
+def _receive_object(value: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = node["properties"]
     required = node.get("required", [])
     kept: dict[str, Any] = {}
@@ -110,10 +102,8 @@ def _receive_object(value: dict[str, Any], node: dict[str, Any], path: str, mask
             kept[key] = copy.deepcopy(item)
         elif not _settable(prop):
             continue
-        elif prop.get("sensitive") and is_mask(item):
-            masked.append(path_of(path, key))
         else:
-            kept[key] = _receive(item, prop, path_of(path, key), masked)
+            kept[key] = _receive(item, prop)
     for key in required:
         if key not in kept and "default" in props.get(key, {}):
             kept[key] = copy.deepcopy(props[key]["default"])

@@ -10,11 +10,13 @@ from typing import Any
 
 from . import bulk_seed
 from .bulk_store import BulkState
+from .domain import executions
 from .domain.connections import seed_connection
 from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id, stable_id
+from .seed_runs import backdate
 from .synthetic import synthetic_system
 from .upstream import System
 
@@ -63,6 +65,8 @@ class Workspace:
     bulk: BulkState = field(default_factory=BulkState, repr=False)
     leak_secrets: bool = False
     """Test hook: answer with secrets unmasked, like a misbehaving API, to prove clients mask them anyway."""
+    run_polls: int = 2
+    """Reads of a run (status, execution, list, logs) until it finishes: the first makes it ``running``."""
 
     def __post_init__(self) -> None:
         if not self.user_id:
@@ -136,3 +140,36 @@ class Workspace:
     def add_source_table(self, connection_id: str, name: str, columns: dict[str, str], row_count: int = 100) -> None:
         """Add a table upstream of a connection; its cached schemas show it only after a schema refresh."""
         bulk_seed.add_source_table(self, connection_id, name, columns, row_count)
+
+    def run_sync(self, sync_id: str, *, test: bool = False, resync: bool = False) -> dict[str, Any]:
+        """Start a run of ``sync_id`` and finish it at once; return the stored execution (ValueError when it cannot start)."""
+        with _as_value_error():
+            execution = executions.start(self, self.syncs[sync_id], {"test": test, "resync": resync})
+        return executions.finish_now(self, execution)
+
+    def seed_failing_sync(self, *, past_runs: int = 3, name: str = "Signups to Salesforce Contacts") -> dict[str, Any]:
+        """Store a sync whose runs fail with ``REQUIRED_FIELD_MISSING``, and ``past_runs`` failed runs an hour apart.
+
+        A MongoDB model over ``example.users`` has a user-added field ``lastName`` that no document holds; the
+        sync maps it onto Salesforce ``Contact.LastName`` (required), matching contacts by email, so every record
+        is rejected. Mapping ``last_name`` instead fixes it. Returns ``source``, ``destination``, ``model``,
+        ``sync`` and ``executions`` (newest first).
+        """
+        mongo = self.add_connection("Signups (MongoDB)", "mongodb", {"hosts": "cluster0.example.mongodb.net", "username": "sandbox", "password": "sandbox"})
+        salesforce = self.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
+        model = self.add_model(
+            "Signups", mongo["id"], {"database": "example", "collection": "users"},
+            additional_fields=[{"name": "lastName", "label": "Last name", "type": "string"}],
+        )
+        sync = self.add_sync(
+            name,
+            target={"connection_id": salesforce["id"], "object": "Contact"},
+            mode="updateOrCreate",
+            fields=[
+                {"source": {"model_id": model["id"], "field": "first_name"}, "target": "FirstName"},
+                {"source": {"model_id": model["id"], "field": "lastName"}, "target": "LastName"},
+            ],
+            identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
+        )
+        runs = [backdate(self.run_sync(sync["id"]), hours_ago=past_runs - index) for index in range(past_runs)]
+        return {"source": mongo, "destination": salesforce, "model": model, "sync": sync, "executions": runs[::-1]}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from .errors import bad_request, listing, unprocessable
+from .sql_engine import QueryEngine, QueryError
 
 IDENTITY_FUNCTIONS = {
     "Equality": "Equality",
@@ -209,6 +209,16 @@ class System:
     targets: Mapping[str, TargetObject] = field(default_factory=dict)
     creation: tuple[CreationProperty, ...] = ()
     flags: dict[str, Any] = field(default_factory=dict)
+    native_types: dict[str, str] = field(default_factory=dict)
+    """Remote type name of each field type, for the columns of a query's result."""
+    _engine: QueryEngine | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def engine(self) -> QueryEngine:
+        """The SQLite copy of this system's tables, built on first use and kept for the process."""
+        if self._engine is None:
+            self._engine = QueryEngine(self.tables)
+        return self._engine
 
     def target_properties(self) -> dict[str, Any]:
         """Render the ``properties`` block of a target-fields response."""
@@ -321,24 +331,15 @@ class System:
         return found
 
     def _query(self, query: Any) -> SourceObject:
-        match = _SELECT.match(query) if isinstance(query, str) else None
-        if match is None:
-            raise unprocessable("could not run query: only SELECT <columns> FROM <table> queries are supported by the sandbox")
-        table = self._table(match["table"].strip('"`'), "relation")
-        by_name = {f.name.lower(): f for f in table.fields}
-        picked: list[tuple[SourceField, str]] = []
-        for column in _split_columns(match["cols"]):
-            if column == "*":
-                picked.extend((f, f.name) for f in table.fields)
-                continue
-            parts = re.split(r"\s+(?:as\s+)?", column, flags=re.IGNORECASE)
-            source = by_name.get(parts[0].strip('"`').lower())
-            if source is None:
-                raise unprocessable(f'could not run query: column "{parts[0]}" does not exist in {table.name}')
-            picked.append((source, parts[-1].strip('"`') if len(parts) > 1 else source.name))
-        fields = tuple(SourceField(alias, f.type, f.remote_type, unique=f.unique) for f, alias in picked)
-        records = tuple({alias: r.get(f.name) for f, alias in picked} for r in table.records)
-        return SourceObject(table.name, fields, records, table.row_count)
+        """Run a model query on the system's tables: its columns become the fields, its rows the records."""
+        if not isinstance(query, str):
+            raise bad_request("invalid model configuration: query must be a string")
+        try:
+            result = self.engine.run(query)
+        except QueryError as error:
+            raise unprocessable(f"could not run query: {error}") from None
+        fields = tuple(SourceField(c.name, c.type, self.native_types.get(c.type, c.type), unique=c.unique) for c in result.columns)
+        return SourceObject("query", fields, result.rows, len(result.rows))
 
 
 _SOURCE_KEYS = {
@@ -347,13 +348,6 @@ _SOURCE_KEYS = {
     "crm": ("table", "query", "include_deleted"),
     "files": ("collection",),
 }
-_SELECT = re.compile(r"^\s*select\s+(?P<cols>.+?)\s+from\s+(?P<table>[\w.\"`]+)(?P<rest>\s.*)?;?\s*$", re.IGNORECASE | re.DOTALL)
-
-
-def _split_columns(cols: str) -> list[str]:
-    return [c.strip() for c in cols.split(",") if c.strip()]
-
-
 def _picker(values: list[str]) -> dict[str, Any]:
     return {"has_items": bool(values), "items": values, "requires_one_of": []}
 

@@ -1,7 +1,8 @@
 """Check a connection configuration against its type's JSON Schema and mask secrets, answering problems like the API.
 
 ``jsonschema`` judges the standard form of the schema (see ``schema_adapter``); this module words its
-errors like the API and keeps Polytomic's own rules: a secret's mask is never accepted back.
+errors like the API. A secret's mask sent back is a value like any other: it is stored as is and the
+upstream rejects it when probed (see ``credentials``), so a client that round-trips masks is caught.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ def clean_configuration(schema: dict[str, Any], config: Any, *, fill_defaults: b
     """Validate ``config`` and return it with read-only keys dropped and defaults filled; raise a 400 naming every problem.
 
     Read-only and internal properties sent by a client are silently ignored (Polytomic fills them).
-    A masked placeholder sent back for a secret is rejected, since secrets are write-only.
+    A masked placeholder sent back for a secret is kept as the secret's value: the API does not guard it.
     """
     if not isinstance(config, dict):
         raise bad_request(f"invalid configuration: configuration must be an object, got {json_type(config)}")
     sent = receive(config, schema)
-    problems = [f'{path} is the masked placeholder "{MASK}"; send the real secret (secrets are write-only)' for path in sent.masked]
-    errors = sorted(validator(schema).iter_errors(sent.instance), key=lambda e: (e.validator == "required", e.json_path))
+    problems: list[str] = []
+    errors = sorted(validator(schema).iter_errors(sent), key=lambda e: (e.validator == "required", e.json_path))
     # A value of the wrong type also fails its enum; the type is the problem to name.
     mistyped = {error.json_path for error in errors if error.validator == "type"}
     for error in errors:
@@ -86,7 +87,7 @@ def clean_configuration(schema: dict[str, Any], config: Any, *, fill_defaults: b
             problems.extend(p for p in _describe(error) if p not in problems)
     if problems:
         raise bad_request("invalid configuration: " + "; ".join(problems))
-    cleaned: dict[str, Any] = sent.instance
+    cleaned: dict[str, Any] = sent
     if fill_defaults:
         for key, prop in schema.get("properties", {}).items():
             if key not in cleaned and "default" in prop and not is_read_only(prop):

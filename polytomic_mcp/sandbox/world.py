@@ -117,6 +117,7 @@ def sql_system(flavor: str) -> System:
         targets={k: _table_target(t) for k, t in tables.items()},
         creation=(CreationProperty("schema", schema_title, schemas), CreationProperty("table", "Table name")),
         flags=dict(_SQL_FLAGS),
+        native_types=dict(_NATIVE_TYPES[flavor]),
     )
 
 

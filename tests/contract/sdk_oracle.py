@@ -168,7 +168,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(("syncs.status",), RawModelSyncClient, "get_status"),
     Endpoint(("syncs.executions", "syncs.executions_page"), RawExecutionsClient, "list"),
     Endpoint(("syncs.get_execution",), RawExecutionsClient, "get"),
+    Endpoint(("syncs.cancel_execution",), RawExecutionsClient, "cancel"),
+    Endpoint(("syncs.console_log",), RawExecutionsClient, "get_console_logs"),
+    Endpoint(("syncs.log_index",), RawExecutionsClient, "get_logs_index"),
+    Endpoint(("syncs.log_urls",), RawExecutionsClient, "get_log_urls"),
+    Endpoint(("syncs.read_log",), RawExecutionsClient, "get_logs"),
 )
+"""Order matters where paths overlap: ``…/{id}/consolelog`` and ``…/{id}/logs`` are listed before ``…/{id}/{type}``."""
+
+LATEST_ONLY = frozenset({"RawExecutionsClient.cancel", "RawExecutionsClient.get_console_logs", "RawExecutionsClient.get_logs_index"})
+"""Operations new in 2025-09-18: on 2024-02-08 the client refuses them before sending anything."""
 
 
 BULK_ENDPOINTS: tuple[Endpoint, ...] = (
@@ -219,7 +228,11 @@ class Exchange:
 
 
 def _decode(raw: bytes) -> Any:
-    return json.loads(raw) if raw else None
+    """JSON as decoded; a body that is not one JSON document (a JSON-lines log file) as text."""
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw.decode("utf-8", "replace")
 
 
 @dataclass

@@ -1,10 +1,8 @@
-"""Sandbox configuration rules beside JSON Schema: a secret's mask is never taken back, at any depth."""
+"""Sandbox configuration rules beside JSON Schema: a secret's mask sent back is stored as is, at any depth."""
 
 from __future__ import annotations
 
-import pytest
-
-from polytomic_mcp.sandbox.errors import ApiError
+from polytomic_mcp.sandbox.credentials import masked_secrets
 from polytomic_mcp.sandbox.validation import clean_configuration
 
 SCHEMA = {
@@ -20,11 +18,11 @@ SCHEMA = {
 }
 
 
-def test_a_nested_secrets_mask_is_rejected() -> None:
-    with pytest.raises(ApiError) as raised:
-        clean_configuration(SCHEMA, {"oauth": {"client_id": "id", "client_secret": "******"}})
-    assert raised.value.status == 400
-    assert 'oauth.client_secret is the masked placeholder "******"' in raised.value.message
+def test_a_nested_secrets_mask_is_kept_as_its_value() -> None:
+    """The API does not guard against a mask sent back: it is stored, and the login probe finds it."""
+    cleaned = clean_configuration(SCHEMA, {"oauth": {"client_id": "id", "client_secret": "******"}})
+    assert cleaned == {"oauth": {"client_id": "id", "client_secret": "******"}}
+    assert masked_secrets(SCHEMA, cleaned) == ["oauth.client_secret"]
 
 
 def test_a_read_only_secrets_mask_sent_back_is_dropped_not_refused() -> None:

@@ -1,5 +1,6 @@
 """Pydantic models of every Polytomic request and response the client uses."""
 
+from .._used_by import UsedBy
 from .bulk import (
     BULK_MODES,
     DISCOVERY_OPTIONS,
@@ -38,8 +39,6 @@ from .bulk_runs import (
     BulkSchemaStatus,
     BulkSyncStatus,
     BulkSyncStatusSummary,
-    ConsoleLogEntry,
-    ConsoleLogs,
     StartBulkSyncRequest,
 )
 from .connection_types import Capabilities, ConfigField, ConfigurationForm, ConfigurationSchema, ConnectionType
@@ -50,8 +49,8 @@ from .connections import (
     ConnectionTypeRef,
     ConnectionUpdateRequest,
     RateLimitState,
-    UsedBy,
 )
+from .executions import EXECUTION_LOG_TYPES, ConsoleLog, ConsoleLogEntry, LogFile, LogIndex, LogIndexEntry, LogUrls
 from .identity import Me
 from .models import (
     AdditionalField,
@@ -105,6 +104,7 @@ from .targets import (
 )
 
 __all__ = [
+    "EXECUTION_LOG_TYPES",
     "EXECUTION_STATUSES",
     "IDENTITY_FUNCTIONS",
     "SCHEDULE_FREQUENCIES",
@@ -120,11 +120,17 @@ __all__ = [
     "ConnectionType",
     "ConnectionTypeRef",
     "ConnectionUpdateRequest",
+    "ConsoleLog",
+    "ConsoleLogEntry",
     "Execution",
     "ExecutionCounts",
     "ExecutionStart",
     "IdentityFunctionRef",
     "Job",
+    "LogFile",
+    "LogIndex",
+    "LogIndexEntry",
+    "LogUrls",
     "Me",
     "Model",
     "ModelCreateRequest",
@@ -196,8 +202,6 @@ __all__ += [
     "BulkSyncSchemaSummary",
     "BulkSyncStatus",
     "BulkSyncStatusSummary",
-    "ConsoleLogEntry",
-    "ConsoleLogs",
     "SchemaAssociation",
     "SchemaCacheStatus",
     "SourceSchema",

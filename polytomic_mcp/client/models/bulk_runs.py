@@ -120,20 +120,3 @@ class BulkSyncStatusSummary(APIModel):
     status: str | None = None
     next_execution_time: str | None = Field(default=None, alias="nextExecutionTime")
     schemas: list[BulkSchemaStatus] = Field(default_factory=list)
-
-
-class ConsoleLogEntry(APIModel):
-    """One console log line of a run."""
-
-    id: str | None = None
-    level: str | None = None
-    message: str | None = None
-    timestamp: str | None = None
-    payload: dict[str, Any] | None = None
-
-
-class ConsoleLogs(APIModel):
-    """A page of console log entries; pass ``next_cursor`` as ``after`` for more (empty when none)."""
-
-    entries: list[ConsoleLogEntry] = Field(default_factory=list)
-    next_cursor: str | None = None

@@ -100,10 +100,3 @@ class ConnectionTestRequest(_MaskedConfigRepr, RequestModel):
     configuration: dict[str, Any]
     connection_id: str | None = None
 
-
-class UsedBy(APIModel):
-    """An object that depends on a connection (from a 422 "connection in use")."""
-
-    type: str
-    name: str | None = None
-    id: str

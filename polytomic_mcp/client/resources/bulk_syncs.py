@@ -7,7 +7,8 @@ import builtins
 from .._pagination import AsyncPager, Page, page_from_body
 from .._parse import parse_list, parse_model
 from ..models.bulk import BulkSchemaUpdate, BulkSync, BulkSyncRequest, BulkSyncSchema, BulkSyncSchemaSummary
-from ..models.bulk_runs import BulkExecution, BulkSyncStatus, BulkSyncStatusSummary, ConsoleLogs, StartBulkSyncRequest
+from ..models.bulk_runs import BulkExecution, BulkSyncStatus, BulkSyncStatusSummary, StartBulkSyncRequest
+from ..models.executions import ConsoleLog
 from ..models.syncs import SyncActivation
 from ._resource import Resource, segment
 
@@ -140,7 +141,7 @@ class BulkSyncsResource(Resource):
 
     async def console_logs(
         self, sync_id: str, execution_id: str, *, limit: int | None = None, after: str | None = None
-    ) -> ConsoleLogs:
+    ) -> ConsoleLog:
         """A page of a run's console log (pass ``next_cursor`` back as ``after``)."""
         path = f"/api/bulk/syncs/{segment(sync_id)}/executions/{segment(execution_id)}/consolelog"
-        return parse_model(ConsoleLogs, await self._data("GET", path, params={"limit": limit, "after": after}), f"GET {path}")
+        return parse_model(ConsoleLog, await self._data("GET", path, params={"limit": limit, "after": after}), f"GET {path}")

@@ -17,11 +17,12 @@ from ..models.syncs import (
     SyncStatus,
     SyncSummary,
 )
-from ._resource import Resource, segment
+from ._resource import segment
+from .execution_logs import ExecutionLogs
 
 
-class SyncsResource(Resource):
-    """/api/syncs."""
+class SyncsResource(ExecutionLogs):
+    """/api/syncs, and each execution's cancel and logs (``ExecutionLogs``)."""
 
     async def schedule_options(self) -> list[ScheduleOption]:
         """Frequencies and the schedule fields each one needs."""
@@ -107,7 +108,7 @@ class SyncsResource(Resource):
         return parse_model(ExecutionStart, data, f"POST {path}")
 
     async def cancel(self, sync_id: str) -> str:
-        """Cancel the running execution; returns the API's message."""
+        """Cancel the sync's run in progress; returns the API's message ("no execution is running" when none)."""
         path = f"/api/syncs/{segment(sync_id)}/cancel"
         data = await self._data("POST", path)
         return str((data or {}).get("message", "")) if isinstance(data, dict) else ""

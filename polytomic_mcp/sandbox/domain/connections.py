@@ -6,6 +6,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import CONNECTION_TYPES, ConnectionType, get_type
+from ..credentials import login_problem
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
@@ -97,8 +98,8 @@ def _apply_consent(ctype: ConnectionType, conn: dict[str, Any]) -> None:
 
 
 def _health(ctype: ConnectionType, config: dict[str, Any], validate: bool) -> tuple[str, str]:
-    """Probe the world; a failed probe is a 400 when validating, an ``unhealthy`` status otherwise."""
-    problem = probe(ctype.id, config)
+    """Probe the world (reach the host, then log in); a failed probe is a 400 when validating, an ``unhealthy`` status otherwise."""
+    problem = probe(ctype.id, config) or login_problem(ctype.id, ctype.name, ctype.schema, config)
     if problem and validate:
         raise bad_request(problem)
     return ("unhealthy", problem) if problem else ("healthy", "")

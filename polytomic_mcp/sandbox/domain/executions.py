@@ -1,14 +1,22 @@
-"""Sync executions that advance one step per status read (created → running → completed), so tests need no timers."""
+"""Sync executions that advance one step per read, so tests need no timers.
+
+A run is ``created`` when started, ``running`` after the first read (of its status, itself or the list) and
+finished after ``Workspace.run_polls`` reads (2 by default): ``completed``, or ``failed`` when it could not
+read or write at all or every record was rejected. Cancelling a created run ends it at once; a running one
+goes ``canceling`` and is ``canceled`` on the next read. Counts, errors, the console log and the record logs
+come from ``run_engine`` at the moment the run finishes.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, conflict, not_found
 from ..ids import new_id, next_revision, now_iso
+from . import console_log
 from .body import optional, require_object
-from .syncs import check_runnable
+from .run_engine import FULL_MODES, TEST_RUN_RECORDS, RunResult, describe_target, plan
+from .sync_problems import check_runnable
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -27,6 +35,11 @@ def current(ws: Workspace, sync_id: str) -> dict[str, Any] | None:
     return next((e for e in for_sync(ws, sync_id) if e["status"] not in TERMINAL), None)
 
 
+def last_finished(ws: Workspace, sync_id: str) -> dict[str, Any] | None:
+    """Return the newest execution that has ended (in any way)."""
+    return next((e for e in for_sync(ws, sync_id) if e["status"] in TERMINAL), None)
+
+
 def get_execution(ws: Workspace, sync_id: str, execution_id: str) -> dict[str, Any]:
     """Return one execution of a sync or raise 404."""
     execution = ws.executions.get(execution_id)
@@ -36,7 +49,7 @@ def get_execution(ws: Workspace, sync_id: str, execution_id: str) -> dict[str, A
 
 
 def start(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]:
-    """Start an execution; 409 when one is already running, 422 when the sync cannot run."""
+    """Start an execution; 409 when one is already running, 400 when the sync cannot run."""
     body = require_object(body if body is not None else {})
     resync = optional(body, "resync", bool, False)
     test = optional(body, "test", bool, False)
@@ -50,7 +63,7 @@ def start(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]:
     if running is not None:
         raise conflict(f'sync "{sync["name"]}" is already running (execution {running["id"]}); wait for it to finish or cancel it')
     check_runnable(ws, sync)
-    execution = {
+    execution: dict[str, Any] = {
         "id": new_id(),
         "status": "created",
         "type": "test" if test else "manual",
@@ -63,69 +76,94 @@ def start(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]:
         "sync_id": sync["id"],
         "_seq": next_revision(),
         "_resync": resync,
-        "_limit": len(identities) or len(source_identities) or (10 if test else 0),
+        "_limit": TEST_RUN_RECORDS if test else 0,
+        "_only": {str(i) for i in identities},
+        "_polls": 0,
+        "_console": [],
+        "_result": None,
     }
+    console_log.append(execution, "info", f"{'Test run' if test else 'Run'} queued for sync \"{sync['name']}\"", resync=resync)
     ws.executions[execution["id"]] = execution
     return execution
 
 
-def _counts(ws: Workspace, sync: dict[str, Any] | None, execution: dict[str, Any]) -> dict[str, int]:
-    if sync is None:
-        return dict(_ZERO_COUNTS)
-    rows = sum(ws.models[m]["_row_count"] for m in sync["model_ids"] if m in ws.models)
-    earlier = [e for e in for_sync(ws, sync["id"]) if e["status"] == "completed" and e["_seq"] < execution["_seq"]]
-    full = not earlier or execution["_resync"] or sync["sync_all_records"] or sync["mode"] in ("replace", "snapshot")
-    total = rows if full else max(1, rows // 20)
-    if execution["_limit"]:
-        total = min(total, execution["_limit"])
-    counts = dict(_ZERO_COUNTS, total=total)
-    mode = sync["mode"]
-    if mode == "remove":
-        counts["delete"] = total
-    elif mode == "update" or (mode == "updateOrCreate" and not full):
-        counts["update"] = total
-    else:
-        counts["insert"] = total
-    return counts
-
-
 def advance(ws: Workspace, execution: dict[str, Any]) -> dict[str, Any]:
-    """Move a non-finished execution one step forward (what one status read does) and return it."""
+    """Move a non-finished execution one step forward (what one read does) and return it."""
+    if execution["status"] == "canceling":
+        execution.update(status="canceled", completed_at=now_iso())
+        console_log.append(execution, "warn", "Run canceled")
+        return execution
+    if execution["status"] not in ("created", "running"):
+        return execution
+    execution["_polls"] += 1
     if execution["status"] == "created":
         execution.update(status="running", started_at=now_iso())
-    elif execution["status"] == "running":
-        counts = _counts(ws, ws.syncs.get(execution["sync_id"]), execution)
-        execution.update(status="completed", completed_at=now_iso(), counts=counts)
-    elif execution["status"] == "canceling":
-        execution.update(status="canceled", completed_at=now_iso())
+        console_log.append(execution, "info", "Run started")
+    if execution["_polls"] >= ws.run_polls:
+        _finish(ws, execution)
     return execution
 
 
-def cancel(ws: Workspace, execution: dict[str, Any] | None) -> str:
-    """Cancel an execution in progress and return the message the API answers with."""
-    if execution is None or execution["status"] in TERMINAL:
-        return "no execution is running"
-    execution.update(status="canceled", completed_at=now_iso(), started_at=execution["started_at"] or now_iso())
-    return f"execution {execution['id']} canceled"
+def finish_now(ws: Workspace, execution: dict[str, Any]) -> dict[str, Any]:
+    """Advance an execution until it has ended (seed helpers and tests that need a finished run at once)."""
+    while execution["status"] not in TERMINAL:
+        advance(ws, execution)
+    return execution
 
 
-def next_execution_time(sync: dict[str, Any]) -> str | None:
-    """Return when an active scheduled sync runs next (hourly/daily/weekly only; None otherwise)."""
-    schedule = sync["schedule"]
-    if not sync["active"] or schedule["frequency"] not in ("hourly", "daily", "weekly"):
-        return None
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    minute = _number(schedule["minute"]) % 60
-    if schedule["frequency"] == "hourly":
-        candidate = now.replace(minute=minute)
-        step = timedelta(hours=1)
+def _earlier(ws: Workspace, execution: dict[str, Any]) -> list[RunResult]:
+    """Results of the sync's earlier runs that reached the destination."""
+    found = [e["_result"] for e in for_sync(ws, execution["sync_id"]) if e["_seq"] < execution["_seq"] and e.get("_result") is not None]
+    return [r for r in found if r.failure is None]
+
+
+def _finish(ws: Workspace, execution: dict[str, Any]) -> None:
+    sync = ws.syncs.get(execution["sync_id"])
+    if sync is None:
+        result = RunResult(failure="the sync no longer exists")
     else:
-        candidate = now.replace(hour=_number(schedule["hour"]) % 24, minute=minute)
-        step = timedelta(days=7 if schedule["frequency"] == "weekly" else 1)
-    if candidate <= now:
-        candidate += step
-    return candidate.strftime("%Y-%m-%dT%H:%M:%SZ")
+        earlier = _earlier(ws, execution)
+        full = not earlier or execution["_resync"] or sync["sync_all_records"] or sync["mode"] in FULL_MODES
+        written = frozenset().union(*(r.written for r in earlier))
+        result = plan(ws, sync, full=full, written=written, limit=execution["_limit"], only=execution["_only"])
+        _narrate(ws, sync, execution, result)
+    counts = result.counts()
+    status = "failed" if result.failed else "completed"
+    execution.update(status=status, completed_at=now_iso(), counts=counts, errors=result.error_summaries() if result.failed else [], _result=result)
+    summary = f"{counts['insert']} inserted, {counts['update']} updated, {counts['delete']} deleted, {counts['error']} rejected"
+    if result.failed:
+        console_log.append(execution, "error", f"Run failed: {execution['errors'][0]}", **counts)
+    else:
+        console_log.append(execution, "info", f"Run completed: {summary}", **counts)
 
 
-def _number(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+def _narrate(ws: Workspace, sync: dict[str, Any], execution: dict[str, Any], result: RunResult) -> None:
+    """Console lines for what the run read, where it wrote and what was rejected."""
+    if result.failure is not None:
+        return
+    console_log.append(execution, "info", f'Read {len(result.records)} records from model "{result.model_name}"', records=len(result.records))
+    console_log.append(execution, "info", f"Writing to {describe_target(ws, sync)} (mode {sync['mode']})", mode=sync["mode"])
+    for summary in result.error_summaries():
+        console_log.append(execution, "error", summary)
+    warnings = result.counts()["warnings"]
+    if warnings:
+        console_log.append(execution, "warn", f"{warnings} records skipped: no value for the identity field", warnings=warnings)
+
+
+def cancel(execution: dict[str, Any]) -> str:
+    """Cancel a run in progress (a created one ends at once) and return the API's message; 400 when it has ended."""
+    if execution["status"] in TERMINAL:
+        raise bad_request(f'execution "{execution["id"]}" has already ended ({execution["status"]}); nothing to cancel')
+    if execution["status"] == "created":
+        execution.update(status="canceled", completed_at=now_iso())
+        console_log.append(execution, "warn", "Run canceled before it started")
+    elif execution["status"] != "canceling":
+        execution["status"] = "canceling"
+        console_log.append(execution, "warn", "Cancellation requested")
+    return f"execution {execution['id']} is {execution['status']}"
+
+
+def cancel_current(ws: Workspace, sync_id: str) -> str:
+    """Cancel whatever run of the sync is in progress; the message says when nothing was running."""
+    running = current(ws, sync_id)
+    return cancel(running) if running is not None else "no execution is running"

@@ -128,25 +128,31 @@ def build_model(ws: Workspace, body: Any, *, existing: dict[str, Any] | None = N
         "updated_at": stamp,
         "updated_by": ws.actor(),
         "_rev": next_revision(),
-        "_row_count": source.row_count,
     }
     if body.get("enricher") is not None:
         model["enricher"] = require_object(body["enricher"], "enricher")
     return model
 
 
-def sample(ws: Workspace, model: dict[str, Any], limit: int = 10) -> dict[str, Any]:
-    """Return up to ``limit`` records keyed by model id, reading only the model's fields."""
+def model_records(ws: Workspace, model: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """Read the model's source now: its name and every record, holding only the model's fields (user-added ones
+    read whatever the source has under that name, usually nothing). Raises the API error when it cannot be read."""
     source = model_source(ws, model["connection_id"], model["configuration"])
     names = [f["name"] for f in model["fields"]]
-    records = [{model["id"]: {n: record.get(n) for n in names}} for record in source.records[:limit]]
-    warnings = [] if records else [f"{source.name} returned no records"]
-    return {"records": records, "warnings": warnings}
+    return source.name, [{n: record.get(n) for n in names} for record in source.records]
+
+
+def sample(ws: Workspace, model: dict[str, Any], limit: int = 10) -> dict[str, Any]:
+    """Return up to ``limit`` records keyed by model id, reading only the model's fields."""
+    source, records = model_records(ws, model)
+    keyed = [{model["id"]: record} for record in records[:limit]]
+    warnings = [] if keyed else [f"{source} returned no records"]
+    return {"records": keyed, "warnings": warnings}
 
 
 def preview(ws: Workspace, body: Any) -> dict[str, Any]:
     """Resolve a would-be model without storing it (what ``POST /api/model-preview`` returns)."""
     model = build_model(ws, body)
-    for key in ("id", "version", "_rev", "_row_count"):
+    for key in ("id", "version", "_rev"):
         model.pop(key, None)
     return model

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import get_type
-from ..errors import ApiError, bad_request, listing, not_found, unprocessable
+from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
 from ..upstream import IDENTITY_FUNCTIONS, Mode, System, TargetObject
 from . import sync_filters
 from .body import optional, require_object, require_str
 from .connections import describe, referenced_connection, usable_system
+from .sync_problems import problems
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -305,15 +306,6 @@ def build_sync(ws: Workspace, body: Any, *, version: str, existing: dict[str, An
     }
 
 
-def problems(ws: Workspace, sync: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the sync's current problems: unmapped required fields plus references that no longer resolve."""
-    found = list(sync["_problems"])
-    for model_id in sync["model_ids"]:
-        if model_id not in ws.models:
-            found.append({"code": "model_not_found", "message": f'model "{model_id}" no longer exists', "path": "$.fields", "severity": "error"})
-    return found
-
-
 def set_active(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]:
     """Enable or disable a sync; enabling one with problems is refused with 422."""
     body = require_object(body)
@@ -324,17 +316,3 @@ def set_active(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]
         raise unprocessable("sync has problems and cannot be activated: " + "; ".join(p["message"] for p in current), metadata={"problems": current})
     sync.update(active=body["active"], updated_at=now_iso(), updated_by=ws.actor(), _rev=next_revision())
     return {"id": sync["id"], "active": sync["active"]}
-
-
-def check_runnable(ws: Workspace, sync: dict[str, Any]) -> None:
-    """Raise 422 when the sync cannot run (problems, or a destination that became unusable)."""
-    current = problems(ws, sync)
-    if current:
-        raise unprocessable("sync has problems and cannot run: " + "; ".join(p["message"] for p in current), metadata={"problems": current})
-    conn = ws.connections.get(sync["target"]["connection_id"])
-    if conn is None:
-        raise unprocessable("the sync's target connection no longer exists")
-    try:
-        usable_system(ws, conn)
-    except ApiError as exc:
-        raise unprocessable(exc.message) from exc

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import bulk_discovery, bulk_executions, bulk_syncs, connection_types, connections, executions, identity, jobs, models, modelsync, oauth, syncs
+from . import (
+    bulk_discovery,
+    bulk_executions,
+    bulk_syncs,
+    connection_types,
+    connections,
+    executions,
+    identity,
+    jobs,
+    log_links,
+    models,
+    modelsync,
+    oauth,
+    syncs,
+)
 
 ROUTES: list[BaseRoute] = [
     *identity.ROUTES,
@@ -19,4 +33,5 @@ ROUTES: list[BaseRoute] = [
     *bulk_executions.ROUTES,
     *bulk_syncs.ROUTES,
     *oauth.ROUTES,
+    *log_links.ROUTES,
 ]

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from ..domain import bulk_executions as domain
 from ..domain.bulk_syncs import enabled_schemas, get_bulk_sync
-from ..domain.executions import next_execution_time
+from ..domain.schedule_times import next_execution_time
 from ..errors import bad_request
 from ..paging import listing
 from ..web import context, json_body, ok, query_bool

@@ -1,0 +1,51 @@
+"""next_execution_time from a sync's schedule: cron-style fields in UTC, nothing for unclocked or inactive syncs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from polytomic_mcp.sandbox.domain.schedule_times import allowed, next_execution_time
+
+NOW = datetime(2025, 10, 1, 10, 30, 15, tzinfo=UTC)
+"""A Wednesday."""
+
+
+def sync(frequency: str, active: bool = True, **fields: str) -> dict[str, Any]:
+    return {"active": active, "schedule": {"frequency": frequency, "minute": "", "hour": "", "day_of_week": "", "day_of_month": "", "month": "", **fields}}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        (sync("hourly", minute="45"), "2025-10-01T10:45:00Z"),
+        (sync("hourly", minute="15"), "2025-10-01T11:15:00Z"),
+        (sync("daily", hour="5", minute="0"), "2025-10-02T05:00:00Z"),
+        (sync("daily", hour="23", minute="30"), "2025-10-01T23:30:00Z"),
+        (sync("weekly", day_of_week="1", hour="9", minute="0"), "2025-10-06T09:00:00Z"),
+        (sync("weekly", day_of_week="friday", hour="9", minute="0"), "2025-10-03T09:00:00Z"),
+        (sync("custom", minute="*/20", hour="10-12"), "2025-10-01T10:40:00Z"),
+        (sync("custom", minute="0", hour="6", day_of_month="1", month="1"), "2026-01-01T06:00:00Z"),
+        (sync("builder", minute="0", hour="8,17", day_of_week="1-5"), "2025-10-01T17:00:00Z"),
+    ],
+)
+def test_the_next_run_follows_the_schedule(schedule: dict[str, Any], expected: str) -> None:
+    assert next_execution_time(schedule, NOW) == expected
+
+
+@pytest.mark.parametrize("frequency", ["manual", "continuous", "runafter", "multi", "dbtcloud"])
+def test_unclocked_frequencies_have_no_next_run(frequency: str) -> None:
+    assert next_execution_time(sync(frequency, minute="0"), NOW) is None
+
+
+def test_an_inactive_sync_has_no_next_run() -> None:
+    assert next_execution_time(sync("daily", active=False, hour="5", minute="0"), NOW) is None
+
+
+def test_cron_fields() -> None:
+    assert allowed("*/15", 0, 59) == {0, 15, 30, 45}
+    assert allowed("1-3,5", 0, 6) == {1, 2, 3, 5}
+    assert allowed("mon-wed", 0, 6) == {1, 2, 3}
+    assert allowed("", 1, 12) == set(range(1, 13))
