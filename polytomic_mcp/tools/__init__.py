@@ -37,6 +37,7 @@ class ToolName(StrEnum):
     GET_SYNC = "get_sync"
     START_SYNC = "start_sync"
     GET_SYNC_STATUS = "get_sync_status"
+    GET_SYNC_RUNS = "get_sync_runs"
     CANCEL_SYNC_RUN = "cancel_sync_run"
     ACTIVATE_SYNC = "activate_sync"
     DELETE = "delete"

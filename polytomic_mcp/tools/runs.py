@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from contextlib import suppress
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import ConflictError, PolytomicError
+from polytomic_mcp.client import ConflictError, PolytomicError, mask_configuration
 
 from ._checks.lookups import fetch_sync
 from ._confirm.outcome import Confirmation, consent, outcome_of
@@ -16,9 +17,10 @@ from ._framework.errors import explain, fail
 from ._framework.params import SyncIdArg
 from ._framework.registry import tool
 from ._framework.render import quoted
-from ._framework.results import ActivationResult, RunCanceled, RunStarted, RunStatus
+from ._framework.results import ActivationResult, RunBrief, RunCanceled, RunStarted, RunStatus, SyncRuns
 from ._framework.services import Services, services
-from ._framework.views import run_status
+from ._framework.views import run_brief, run_status
+from ._secrets.masking import masked_free_text
 
 
 async def require_consent(svc: Services, sync_id: str, confirmation: object, *, not_done: str) -> None:
@@ -120,3 +122,60 @@ async def activate_sync(
         "cancel_sync_run does."
     )
     return ActivationResult(id=done.id, active=done.active, note=note)
+
+
+MAX_RECORD_ERRORS = 20
+CONSOLE_TAIL = 20
+FAILED = frozenset({"failed", "interrupted"})
+
+
+@tool(title="Get a sync's runs", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def get_sync_runs(
+    ctx: Context,
+    sync_id: SyncIdArg,
+    limit: Annotated[int, Field(description="Runs to show, newest first.", ge=1, le=50)] = 10,
+    only_failed: Annotated[bool, Field(description="Only runs that failed or rejected records.")] = False,
+    execution_id: Annotated[str | None, Field(description="One run in detail: errors, rejected records, console log.")] = None,
+) -> SyncRuns:
+    svc = services(ctx)
+    if execution_id is not None:
+        return await _run_detail(svc, sync_id, execution_id)
+    runs: list[RunBrief] = []
+    try:
+        async for execution in svc.client.syncs.executions(sync_id):
+            brief = run_brief(execution)
+            if not only_failed or brief.status in FAILED or (brief.records or {}).get("errored"):
+                runs.append(brief)
+            if len(runs) >= limit:
+                break
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"list the runs of sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
+    step = (f"Call get_sync_runs('{sync_id}', execution_id=...) for a run's errors and log." if runs
+            else f"No {'failed ' if only_failed else ''}runs; start_sync('{sync_id}') runs it now.")
+    return SyncRuns(sync_id=sync_id, runs=runs, next_step=step)
+
+
+async def _run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRuns:
+    """One run with what it left behind (logs are read best effort: an API version without them just leaves them out)."""
+    client = svc.client
+    try:
+        run = run_brief(await client.syncs.get_execution(sync_id, execution_id))
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get run '{execution_id}'", not_found=f"Call get_sync_runs('{sync_id}') to see its runs.")) from None
+    counts: dict[str, int] | None = None
+    record_errors: list[dict[str, Any]] | None = None
+    console: list[str] | None = None
+    with suppress(PolytomicError):
+        counts = (await client.syncs.log_index(sync_id, execution_id)).counts() or None
+        if counts and counts.get("errors"):
+            files = (await client.syncs.log_urls(sync_id, execution_id, "errors")).filenames
+            if files:
+                rows = (await client.syncs.read_log(sync_id, execution_id, "errors", files[0], max_bytes=200_000)).lines()
+                record_errors = [masked_free_text(mask_configuration(row)) for row in rows[:MAX_RECORD_ERRORS]]
+    with suppress(PolytomicError):
+        entries = (await client.syncs.console_log(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
+        console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
+    failed = run.status in FAILED or bool((run.records or {}).get("errored"))
+    step = ("Fix what the errors name (often a mapping: get_sync, then update_sync), then start_sync to run it again."
+            if failed else f"Call get_sync_status('{sync_id}') for the current state.")
+    return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, console_tail=console, next_step=step)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
@@ -42,7 +43,7 @@ from ._framework.params import (
 from ._framework.registry import tool
 from ._framework.render import quoted
 from ._framework.results import SyncBrief, SyncDetail, SyncList, SyncResult, UpdateResult
-from ._framework.services import services
+from ._framework.services import Services, services
 from ._framework.views import sync_detail
 
 
@@ -136,27 +137,59 @@ async def list_syncs(
     ctx: Context,
     search: Annotated[str | None, Field(description="Case-insensitive substring of the sync name.")] = None,
     active: Annotated[bool | None, Field(description="Only active (true) or inactive (false) syncs.")] = None,
+    failing: Annotated[bool, Field(description="Only syncs whose last run failed or that have problems.")] = False,
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> SyncList:
+    svc = services(ctx)
     offset = decode_cursor(cursor)
     try:
-        listing = await read_all(services(ctx).client.syncs.list(limit=API_PAGE_SIZE, active=active))
+        listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
     except PolytomicError as error:
         raise fail(explain(error, action="list syncs")) from None
     needle = (search or "").lower()
-    matches = [s for s in listing.items if needle in s.name.lower()]
+    matches = [
+        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
+                  target_object=s.target_object)
+        for s in listing.items if needle in s.name.lower()
+    ]
+    note = cut_note("syncs", len(listing.items)) if listing.cut else None
+    if failing:
+        checked = matches[:MAX_HEALTH_CHECKS]
+        await _mark_failing(svc, checked)
+        if len(checked) < len(matches):
+            note = (f"Only the {len(checked)} most recently changed syncs were checked for failures; narrow with "
+                    "`search` or `active` to check others.")
+        matches = [s for s in checked if s.failing]
     chunk, next_cursor = page(matches, offset, limit)
-    return SyncList(
-        syncs=[
-            SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active,
-                      target_connection_id=s.target_connection_id, target_object=s.target_object)
-            for s in chunk
-        ],
-        total=len(matches),
-        next_cursor=next_cursor,
-        cut=cut_note("syncs", len(listing.items)) if listing.cut else None,
-    )
+    return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note)
+
+
+MAX_HEALTH_CHECKS = 100
+HEALTH_CONCURRENCY = 8
+
+
+async def _mark_failing(svc: Services, syncs: list[SyncBrief]) -> None:
+    """Set ``failing`` on each sync whose last run failed or rejected records, or that has problems (reads run in parallel)."""
+    gate = anyio.Semaphore(HEALTH_CONCURRENCY)
+
+    async def check(brief: SyncBrief) -> None:
+        async with gate:
+            try:
+                sync = await svc.client.syncs.get(brief.id)
+                status = await svc.client.syncs.status(brief.id)
+            except PolytomicError as error:
+                brief.failing = f"could not be checked ({explain(error, action='read it')})"
+                return
+        reasons = [f"{len(sync.problems)} problem(s): {sync.problems[0].message}"] if sync.problems else []
+        last = status.last_execution
+        if last is not None and (last.status in {"failed", "interrupted"} or (last.counts and last.counts.error)):
+            reasons.append(f"last run {last.status}" + (f" with {last.counts.error} rejected records" if last.counts and last.counts.error else ""))
+        brief.failing = "; ".join(reasons) or None
+
+    async with anyio.create_task_group() as group:
+        for brief in syncs:
+            group.start_soon(check, brief)
 
 
 @tool(title="Get a sync", read_only=True, destructive=False, idempotent=True, open_world=True)

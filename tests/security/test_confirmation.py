@@ -216,7 +216,8 @@ async def test_pausing_and_running_a_create_mode_sync_never_ask(sandbox: Sandbox
         created = await call_ok(client, "create_sync", {**args, "mode": "create"})
         started = await call_ok(client, "start_sync", {"sync_id": created["id"]})
         paused = await call_ok(client, "activate_sync", {"sync_id": created["id"], "active": False})
-    assert asked == [] and started["execution_id"] and paused == {"id": created["id"], "active": False}
+    assert asked == [] and started["execution_id"] and (paused["id"], paused["active"]) == (created["id"], False)
+    assert "no automatic resume" in paused["note"]
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -231,6 +231,7 @@ class SyncBrief(BaseModel):
     active: bool | None = None
     target_connection_id: str | None = None
     target_object: str | None = None
+    failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
 
 
 class SyncList(BaseModel):
@@ -292,6 +293,20 @@ class RunStatus(BaseModel):
     current_run: RunBrief | None = None
     last_run: RunBrief | None = None
     next_run_at: str | None = None
+    next_step: str
+
+
+class SyncRuns(BaseModel):
+    """Recent runs of a sync (newest first), or one run with the record errors Polytomic logged and the end of its console log."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("runs", "run", "record_errors", "console_tail")
+
+    sync_id: str
+    runs: list[RunBrief] | None = None
+    run: RunBrief | None = None
+    record_logs: dict[str, int] | None = Field(default=None, description="Records per log type (errors, inserts, ...).")
+    record_errors: list[dict[str, Any]] | None = None
+    console_tail: list[str] | None = None
     next_step: str
 
 
