@@ -42,7 +42,8 @@ LEGACY_VERSION = "2025-11-25"
 
 def api_client(sandbox: Sandbox) -> PolytomicClient:
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01
+        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01,
+        job_poll_interval=0.001,
     )
 
 
