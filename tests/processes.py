@@ -1,19 +1,24 @@
-"""Server subprocesses for tests: free loopback ports, waiting for a listener, stopping cleanly.
+"""Server subprocesses for tests: free loopback ports, waiting for a listener, stdio exchanges, stopping cleanly.
 
 Importable as ``processes`` from every test folder (tests/conftest.py puts tests/ on sys.path).
 Readiness is a TCP connect, never an HTTP GET on /mcp: that opens an SSE stream that never ends.
+Every wait has a deadline that holds even when the child prints nothing: pipes are read by threads.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import queue
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import IO, Any
 
 SERVER = [sys.executable, "-m", "polytomic_mcp"]
 
@@ -67,3 +72,68 @@ def http_server(*args: str, stateless: bool = False, env: dict[str, str] | None 
             yield f"http://127.0.0.1:{port}/mcp"
         finally:
             stop(process)
+
+
+def _pump(stream: IO[str], into: queue.Queue[str | None]) -> None:
+    """Copy ``stream`` line by line into ``into``, then ``None`` at end of file."""
+    for line in stream:
+        into.put(line)
+    into.put(None)
+
+
+def stdio_exchange(
+    messages: list[dict[str, Any]], until_id: int, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[str, str]:
+    """Run ``python -m polytomic_mcp --sandbox *args`` over stdio; keep stdin open until ``until_id`` is answered.
+
+    Returns (stdout, stderr) once the server has exited after stdin closed. Closing stdin early would end
+    the server before slow answers are written. Raises ``TimeoutError`` (the process killed) when there is
+    no answer to ``until_id`` or no exit within ``timeout`` seconds, whether or not the server prints anything.
+    """
+    process = subprocess.Popen(
+        [*SERVER, "--sandbox", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env if env is not None else dict(os.environ),
+    )
+    assert process.stdin and process.stdout and process.stderr
+    stdout: queue.Queue[str | None] = queue.Queue()
+    stderr: queue.Queue[str | None] = queue.Queue()
+    readers = [threading.Thread(target=_pump, args=(pipe, into), daemon=True) for pipe, into in ((process.stdout, stdout), (process.stderr, stderr))]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    lines: list[str] = []
+    try:
+        process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+        process.stdin.flush()
+        answered = False
+        while not answered:
+            try:
+                line = stdout.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"no answer to id {until_id} within {timeout:g}s; stdout so far: {''.join(lines)[-2000:]}") from None
+            if line is None:
+                break
+            lines.append(line)
+            answered = f'"id":{until_id},' in line.replace(" ", "")
+        process.stdin.close()
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise TimeoutError(f"the server did not exit within {timeout:g}s of starting, after stdin closed") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for reader in readers:
+        reader.join(timeout=10)
+    return "".join(lines + _drained(stdout)), "".join(_drained(stderr))
+
+
+def _drained(lines: queue.Queue[str | None]) -> list[str]:
+    """What is left in a pump's queue (the pump has finished)."""
+    left: list[str] = []
+    while not lines.empty():
+        if (line := lines.get_nowait()) is not None:
+            left.append(line)
+    return left

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import processes
 import pytest
 from mcp import Client, StdioServerParameters
-from server_support import handshake, stdio_exchange
+from processes import stdio_exchange
+from server_support import handshake
 from workflow import MONGO
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -53,6 +54,12 @@ def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
     assert len(lines) >= 2 and '"serverInfo"' in lines[0]
     assert all(json.loads(line)["jsonrpc"] == "2.0" for line in lines)
     assert "DEBUG" in stderr, "logs went to stderr"
+
+
+def test_a_silent_stdio_server_cannot_hang_the_exchange() -> None:
+    """The helper's deadline holds even when the server never writes a line (nothing is sent, so it waits on stdin)."""
+    with pytest.raises(TimeoutError, match="no answer to id 1"):
+        stdio_exchange([], 1, timeout=1)
 
 
 def test_missing_key_exits_2_with_what_to_set() -> None:
