@@ -692,21 +692,6 @@ class StdioServer:
             if message.get("id") == request_id and ("result" in message or "error" in message):
                 return message
 
-    def nothing_for(self, seconds: float) -> list[dict[str, Any]]:
-        """Messages that arrive within ``seconds`` (to check that none do)."""
-        got = []
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if line is None:
-                got.append({"EOF": True})
-                break
-            got.append(json.loads(line))
-        return got
-
     def stderr(self) -> str:
         return b"".join(self.stderr_tail).decode(errors="replace")[-3000:]
 

@@ -223,7 +223,7 @@ def test_stdio_very_large_lines(stdio: StdioServer) -> None:
 )
 def test_stdio_parse_error_gets_a_json_rpc_error(stdio: StdioServer) -> None:
     stdio.send_raw(b"{not json\n")
-    replies = stdio.nothing_for(2.0)
+    replies = probe(stdio, "parse-error")  # lines are read in order: an answer to the bad one comes first
     assert replies and replies[0].get("id") is None and replies[0]["error"]["code"] == -32700, replies
 
 
@@ -239,7 +239,7 @@ def test_stdio_request_with_an_id_is_always_answered(stdio: StdioServer, tag: st
     line = UNPARSEABLE_LINES[tag]
     request_id = json.loads(line.replace(b"\\ud800", b"?"))["id"]
     stdio.send_raw(line + b"\n")
-    replies = [m for m in stdio.nothing_for(2.0) if m.get("id") == request_id]
+    replies = [m for m in probe(stdio, tag) if m.get("id") == request_id]
     assert replies and "error" in replies[0], replies
 
 

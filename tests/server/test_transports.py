@@ -20,10 +20,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 MODES = ["auto", "legacy"]
 
 
-async def list_and_create(client: Client) -> None:
+async def list_and_create(client: Client, name: str = MONGO["name"]) -> None:
+    """tools/list, then a create_connection named ``name`` (names are unique within a server's workspace)."""
     names = {t.name for t in (await client.list_tools()).tools}
     assert {"create_connection", "create_sync", "list_target_objects"} <= names
-    result = await client.call_tool("create_connection", MONGO)
+    result = await client.call_tool("create_connection", {**MONGO, "name": name})
     assert not result.is_error, result.content[0].text
     assert result.structured_content["configuration"]["password"] == "******"
 
@@ -35,8 +36,9 @@ async def test_stdio_subprocess(mode: str) -> None:
         await list_and_create(client)
 
 
-@pytest.fixture(params=[False, True], ids=["stateful", "stateless"])
+@pytest.fixture(scope="module", params=[False, True], ids=["stateful", "stateless"])
 def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """One server per kind, shared by both protocol eras (each test opens its own session)."""
     with processes.http_server("--sandbox", stateless=request.param) as url:
         yield url
 
@@ -44,7 +46,7 @@ def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.mark.parametrize("mode", MODES)
 async def test_streamable_http(http_server: str, mode: str) -> None:
     async with Client(http_server, mode=mode) as client:
-        await list_and_create(client)
+        await list_and_create(client, f"MongoDB over HTTP, {mode}")
 
 
 def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
