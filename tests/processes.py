@@ -74,11 +74,35 @@ def http_server(*args: str, stateless: bool = False, env: dict[str, str] | None 
             stop(process)
 
 
-def _pump(stream: IO[str], into: queue.Queue[str | None]) -> None:
-    """Copy ``stream`` line by line into ``into``, then ``None`` at end of file."""
-    for line in stream:
-        into.put(line)
-    into.put(None)
+
+class LineReader:
+    """The lines of a child's pipe, read by a thread so that waiting for the next one can time out."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def next(self, timeout: float) -> str | None:
+        """The next line, or None at end of file; raises TimeoutError when none comes within ``timeout`` seconds."""
+        try:
+            return self._lines.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            raise TimeoutError(f"no line within {timeout:.1f}s") from None
+
+    def rest(self, timeout: float = 10) -> str:
+        """Every line not read yet, up to end of file (call it once the process has exited)."""
+        self._thread.join(timeout)
+        left: list[str] = []
+        while not self._lines.empty():
+            if (line := self._lines.get_nowait()) is not None:
+                left.append(line)
+        return "".join(left)
 
 
 def stdio_exchange(
@@ -90,50 +114,33 @@ def stdio_exchange(
     the server before slow answers are written. Raises ``TimeoutError`` (the process killed) when there is
     no answer to ``until_id`` or no exit within ``timeout`` seconds, whether or not the server prints anything.
     """
-    process = subprocess.Popen(
+    deadline = time.monotonic() + timeout
+    lines: list[str] = []
+    with subprocess.Popen(
         [*SERVER, "--sandbox", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=env if env is not None else dict(os.environ),
-    )
-    assert process.stdin and process.stdout and process.stderr
-    stdout: queue.Queue[str | None] = queue.Queue()
-    stderr: queue.Queue[str | None] = queue.Queue()
-    readers = [threading.Thread(target=_pump, args=(pipe, into), daemon=True) for pipe, into in ((process.stdout, stdout), (process.stderr, stderr))]
-    for reader in readers:
-        reader.start()
-    deadline = time.monotonic() + timeout
-    lines: list[str] = []
-    try:
-        process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
-        process.stdin.flush()
-        answered = False
-        while not answered:
-            try:
-                line = stdout.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise TimeoutError(f"no answer to id {until_id} within {timeout:g}s; stdout so far: {''.join(lines)[-2000:]}") from None
-            if line is None:
-                break
-            lines.append(line)
-            answered = f'"id":{until_id},' in line.replace(" ", "")
-        process.stdin.close()
+    ) as process:
+        assert process.stdin and process.stdout and process.stderr
+        stdout, stderr = LineReader(process.stdout), LineReader(process.stderr)
         try:
-            process.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"the server did not exit within {timeout:g}s of starting, after stdin closed") from None
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    for reader in readers:
-        reader.join(timeout=10)
-    return "".join(lines + _drained(stdout)), "".join(_drained(stderr))
-
-
-def _drained(lines: queue.Queue[str | None]) -> list[str]:
-    """What is left in a pump's queue (the pump has finished)."""
-    left: list[str] = []
-    while not lines.empty():
-        if (line := lines.get_nowait()) is not None:
-            left.append(line)
-    return left
+            process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+            process.stdin.flush()
+            while not lines or f'"id":{until_id},' not in lines[-1].replace(" ", ""):
+                try:
+                    line = stdout.next(deadline - time.monotonic())
+                except TimeoutError:
+                    raise TimeoutError(f"no answer to id {until_id} within {timeout:g}s; stdout so far: {''.join(lines)[-2000:]}") from None
+                if line is None:
+                    break
+                lines.append(line)
+            process.stdin.close()
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise TimeoutError(f"the server had not exited {timeout:g}s after it started (stdin closed)") from None
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        return "".join(lines) + stdout.rest(), stderr.rest()

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.anyio
 TENANTS = {"pk_tenant_alpha_111111": "alpha", "pk_tenant_bravo_222222": "bravo"}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def plain() -> Iterator[Running]:
+    """One server with the default HTTP settings, shared by the module's tests (each opens its own requests)."""
     with Running(Settings(sandbox=True, transport="http")) as running:
         yield running
 
