@@ -31,32 +31,44 @@ class SlowOnlyError(RuntimeError):
     """A test not marked slow started a subprocess or bound a socket."""
 
 
-@pytest.fixture(autouse=True)
-def slow_only_for_processes_and_sockets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fail a test that starts a subprocess or binds a socket unless it is marked ``slow``.
+REFUSED = pytest.StashKey[list[str]]()
+PATCHES = pytest.StashKey[pytest.MonkeyPatch]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Refuse subprocesses and socket binds in a test not marked ``slow``, from before its first fixture.
 
     ``-m "not slow"`` is the quick loop: in-memory MCP sessions over the in-process sandbox. Processes and
     listeners cost start-up time and can collide with other runs on the machine, so they belong to slow tests.
-    The attempt raises at once, and is reported again at teardown in case the code under test swallowed it.
+    Installed here rather than in a fixture so that module-scoped fixtures set up for this test are covered too.
     """
-    if request.node.get_closest_marker("slow") is not None:
-        yield
+    if item.get_closest_marker("slow") is not None:
         return
-    attempts: list[str] = []
-    name = request.node.nodeid
+    refused = item.stash[REFUSED] = []
 
     def refuse(what: str) -> SlowOnlyError:
-        attempts.append(what)
-        return SlowOnlyError(f"{name} {what} but is not marked @pytest.mark.slow")
+        refused.append(what)
+        return SlowOnlyError(f"{item.nodeid} {what} but is not marked @pytest.mark.slow")
 
     def no_bind(self: socket.socket, address: Any) -> None:
         raise refuse(f"binds a socket to {address!r}")
 
-    def no_process(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
-        raise refuse(f"starts a subprocess {args[0]!r}")
+    def no_process(self: subprocess.Popen[Any], args: Any, *rest: Any) -> None:
+        raise refuse(f"starts a subprocess {args!r}")
 
-    monkeypatch.setattr(socket.socket, "bind", no_bind)
-    monkeypatch.setattr(subprocess.Popen, "_execute_child", no_process)
-    yield
-    if attempts:
-        pytest.fail(f"{name} is not marked slow but {'; '.join(attempts)}", pytrace=False)
+    patches = item.stash[PATCHES] = pytest.MonkeyPatch()
+    patches.setattr(socket.socket, "bind", no_bind)
+    patches.setattr(subprocess.Popen, "_execute_child", no_process)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Lift the refusal once the test's fixtures are torn down; fail the test if it tried (even if that was swallowed)."""
+    try:
+        yield
+    finally:
+        if (patches := item.stash.get(PATCHES, None)) is not None:
+            patches.undo()
+    if refused := item.stash.get(REFUSED, []):
+        pytest.fail(f"{item.nodeid} is not marked slow but {'; '.join(refused)}", pytrace=False)
