@@ -1,8 +1,12 @@
-"""Shared fixtures: the anyio backend and the location of the shared API reference."""
+"""Shared fixtures: the anyio backend, the location of the shared API reference, and the slow-marker guard."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,3 +25,50 @@ def shared_api() -> Path:
     if not SHARED_API.is_dir():
         pytest.skip(f"API reference not found at {SHARED_API} (../shared is laid beside the checkout in CI)")
     return SHARED_API
+
+
+class SlowOnlyError(RuntimeError):
+    """A test not marked slow started a subprocess or bound a socket."""
+
+
+REFUSED = pytest.StashKey[list[str]]()
+PATCHES = pytest.StashKey[pytest.MonkeyPatch]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Refuse subprocesses and socket binds in a test not marked ``slow``, from before its first fixture.
+
+    ``-m "not slow"`` is the quick loop: in-memory MCP sessions over the in-process sandbox. Processes and
+    listeners cost start-up time and can collide with other runs on the machine, so they belong to slow tests.
+    Installed here rather than in a fixture so that module-scoped fixtures set up for this test are covered too.
+    """
+    if item.get_closest_marker("slow") is not None:
+        return
+    refused = item.stash[REFUSED] = []
+
+    def refuse(what: str) -> SlowOnlyError:
+        refused.append(what)
+        return SlowOnlyError(f"{item.nodeid} {what} but is not marked @pytest.mark.slow")
+
+    def no_bind(self: socket.socket, address: Any) -> None:
+        raise refuse(f"binds a socket to {address!r}")
+
+    def no_process(self: subprocess.Popen[Any], args: Any, *rest: Any) -> None:
+        raise refuse(f"starts a subprocess {args!r}")
+
+    patches = item.stash[PATCHES] = pytest.MonkeyPatch()
+    patches.setattr(socket.socket, "bind", no_bind)
+    patches.setattr(subprocess.Popen, "_execute_child", no_process)
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Lift the refusal once the test's fixtures are torn down; fail the test if it tried (even if that was swallowed)."""
+    try:
+        yield
+    finally:
+        if (patches := item.stash.get(PATCHES, None)) is not None:
+            patches.undo()
+    if refused := item.stash.get(REFUSED, []):
+        pytest.fail(f"{item.nodeid} is not marked slow but {'; '.join(refused)}", pytrace=False)

@@ -12,7 +12,7 @@ from .resources.bulk_syncs import BulkSyncsResource
 from .resources.connection_types import ConnectionTypesResource
 from .resources.connections import ConnectionsResource
 from .resources.identity import IdentityResource
-from .resources.jobs import JobsResource
+from .resources.jobs import DEFAULT_POLL_INTERVAL, JobsResource
 from .resources.models import ModelsResource
 from .resources.schemas import SchemasResource
 from .resources.sources import SourcesResource
@@ -45,6 +45,8 @@ class PolytomicClient:
         transport: an httpx2 transport (tests pass the sandbox's in-process transport).
         retry_backoff: first back-off delay in seconds (doubles per retry, with jitter).
         max_retry_delay: upper bound of one back-off delay.
+        job_poll_interval: seconds before the first status poll of an asynchronous job
+            (model create/update); later polls wait 1.5 times longer each, up to 2 s.
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class PolytomicClient:
         transport: httpx2.AsyncBaseTransport | None = None,
         retry_backoff: float = 0.5,
         max_retry_delay: float = 8.0,
+        job_poll_interval: float = DEFAULT_POLL_INTERVAL,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is required")
@@ -84,7 +87,7 @@ class PolytomicClient:
         self.connection_types = ConnectionTypesResource(self._core)
         self.connections = ConnectionsResource(self._core)
         self.sources = SourcesResource(self._core)
-        self.jobs = JobsResource(self._core)
+        self.jobs = JobsResource(self._core, poll_interval=job_poll_interval)
         self.models = ModelsResource(self._core, self.jobs)
         self.targets = TargetsResource(self._core)
         self.syncs = SyncsResource(self._core)

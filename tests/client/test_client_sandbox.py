@@ -26,6 +26,7 @@ from polytomic_mcp.client.models import (
     ModelUpdateRequest,
     SyncRequest,
 )
+from polytomic_mcp.client.resources import jobs as jobs_module
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
@@ -43,7 +44,8 @@ def sandbox() -> Sandbox:
 @pytest.fixture(params=["2025-09-18", "2024-02-08"])
 async def client(sandbox: Sandbox, request: pytest.FixtureRequest) -> AsyncIterator[PolytomicClient]:
     async with PolytomicClient(
-        DEMO_API_KEY, base_url=BASE, api_version=request.param, transport=sandbox.transport(), retry_backoff=0.001
+        DEMO_API_KEY, base_url=BASE, api_version=request.param, transport=sandbox.transport(), retry_backoff=0.001,
+        job_poll_interval=0.001,
     ) as api:
         yield api
 
@@ -51,7 +53,7 @@ async def client(sandbox: Sandbox, request: pytest.FixtureRequest) -> AsyncItera
 async def mongo_model(client: PolytomicClient) -> tuple[str, Model]:
     mongo = await client.connections.create(name="mongo", type="mongodb", configuration=MONGO_CONFIG)
     request = ModelCreateRequest(name="users", connection_id=mongo.id, configuration={"database": "example", "collection": "users"})
-    model = await client.models.create(request, poll_interval=0.01)
+    model = await client.models.create(request)
     assert isinstance(model, Model)
     return mongo.id, model
 
@@ -134,7 +136,6 @@ async def test_sources_and_models(client: PolytomicClient) -> None:
     renamed = await client.models.update(
         model.id,
         ModelUpdateRequest(name="users2", connection_id=mongo_id, configuration={"database": "example", "collection": "users"}),
-        poll_interval=0.01,
     )
     assert isinstance(renamed, Model) and renamed.name == "users2"
     await client.models.delete(model.id)
@@ -153,11 +154,29 @@ async def test_model_job_without_waiting_then_polling(client: PolytomicClient) -
     assert (await client.jobs.get("createmodel", job.job_id)).status == "done"
 
 
+@pytest.mark.parametrize(("options", "expected"), [({}, [0.25, 0.375]), ({"job_poll_interval": 0.002}, [0.002, 0.003])])
+async def test_model_jobs_wait_the_clients_job_poll_interval(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, options: dict[str, float], expected: list[float]
+) -> None:
+    """The sandbox job finishes on its second poll; the waits before the polls come from the client's option."""
+    waits: list[float] = []
+
+    async def record(delay: float) -> None:
+        waits.append(delay)
+
+    monkeypatch.setattr(jobs_module.anyio, "sleep", record)
+    async with PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=sandbox.transport(), **options) as api:
+        mongo = await api.connections.create(name="mongo", type="mongodb", configuration=MONGO_CONFIG)
+        request = ModelCreateRequest(name="u", connection_id=mongo.id, configuration={"database": "example", "collection": "users"})
+        assert isinstance(await api.models.create(request), Model)
+    assert waits == pytest.approx(expected)
+
+
 async def test_model_over_missing_collection_fails_naming_it(client: PolytomicClient) -> None:
     mongo = await client.connections.create(name="mongo", type="mongodb", configuration=MONGO_CONFIG)
     request = ModelCreateRequest(name="u", connection_id=mongo.id, configuration={"database": "example", "collection": "userz"})
     with pytest.raises((BadRequestError, UnprocessableEntityError, JobFailedError), match="userz"):
-        await client.models.create(request, poll_interval=0.01)
+        await client.models.create(request)
 
 
 async def test_targets(client: PolytomicClient, sandbox: Sandbox) -> None:
@@ -272,6 +291,7 @@ def live_sandbox() -> Iterator[tuple[Sandbox, str]]:
     thread.join(timeout=10)
 
 
+@pytest.mark.slow
 async def test_over_a_real_socket(live_sandbox: tuple[Sandbox, str]) -> None:
     sandbox, url = live_sandbox
     async with PolytomicClient(DEMO_API_KEY, base_url=url) as api:

@@ -17,7 +17,7 @@ COUNT = 20
 def client_for(sandbox: Sandbox, max_retries: int) -> PolytomicClient:
     return PolytomicClient(
         DEMO_API_KEY, base_url=BASE, transport=sandbox.transport(), max_retries=max_retries,
-        retry_backoff=0.001, max_retry_delay=0.005,
+        retry_backoff=0.001, max_retry_delay=0.005, job_poll_interval=0.001,
     )
 
 
@@ -29,7 +29,6 @@ async def create_everything(api: PolytomicClient, sandbox: Sandbox) -> None:
         model = await api.models.create(
             ModelCreateRequest(name=f"model-{index}", connection_id=mongo.id,
                                configuration={"database": "example", "collection": "users"}),
-            poll_interval=0.001,
         )
         assert isinstance(model, Model)
         pg = next(c for c in await api.connections.list() if c.name == "pg")

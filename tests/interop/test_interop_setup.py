@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from interop_support import NODE_PROJECT, InteropSetupError, ensure_toolchain, find_node, pinned_packages
 
-pytestmark = pytest.mark.slow
-
 
 def test_pins_are_exact_and_locked() -> None:
     packages = pinned_packages()
@@ -23,10 +21,12 @@ def test_pins_are_exact_and_locked() -> None:
     assert not (NODE_PROJECT / "node_modules").exists(), "node_modules must not live in the repository"
 
 
+@pytest.mark.slow
 def test_node_is_at_least_22() -> None:
     assert int(find_node().version.split(".")[0]) >= 22
 
 
+@pytest.mark.slow
 def test_unreachable_registry_fails_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as sock:  # a loopback port with nothing listening: connections are refused at once
         sock.bind(("127.0.0.1", 0))

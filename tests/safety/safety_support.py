@@ -42,7 +42,8 @@ LEGACY_VERSION = "2025-11-25"
 
 def api_client(sandbox: Sandbox) -> PolytomicClient:
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01
+        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01,
+        job_poll_interval=0.001,
     )
 
 
@@ -690,21 +691,6 @@ class StdioServer:
             message = self.receive(max(0.1, deadline - time.monotonic()))
             if message.get("id") == request_id and ("result" in message or "error" in message):
                 return message
-
-    def nothing_for(self, seconds: float) -> list[dict[str, Any]]:
-        """Messages that arrive within ``seconds`` (to check that none do)."""
-        got = []
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if line is None:
-                got.append({"EOF": True})
-                break
-            got.append(json.loads(line))
-        return got
 
     def stderr(self) -> str:
         return b"".join(self.stderr_tail).decode(errors="replace")[-3000:]

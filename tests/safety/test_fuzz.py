@@ -53,7 +53,7 @@ def test_every_listed_tool_is_fuzzed() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("tool", sorted(TOOL_SCHEMAS))
-def test_fuzz_tool(tool: str, mode: str, fast_jobs: None) -> None:
+def test_fuzz_tool(tool: str, mode: str) -> None:
     with start_blocking_portal() as portal, harness(portal, mode) as h:
         live = {t.name: t.input_schema for t in portal.call(h.client.list_tools).tools}
         assert tool in live, f"{tool} is no longer listed"

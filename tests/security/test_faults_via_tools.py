@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 def client_for(sandbox: Sandbox, retries: int) -> PolytomicClient:
     return PolytomicClient(
         DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), max_retries=retries,
-        retry_backoff=0.001, max_retry_delay=0.005,
+        retry_backoff=0.001, max_retry_delay=0.005, job_poll_interval=0.001,
     )
 
 

@@ -42,7 +42,7 @@ class Rewriting(httpx2.AsyncBaseTransport):
 
 def session(sandbox: Sandbox, transport: httpx2.AsyncBaseTransport | None = None, **settings: Any) -> Any:
     api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=transport or sandbox.transport(),
-                          retry_backoff=0.001, max_retry_delay=0.01)
+                          retry_backoff=0.001, max_retry_delay=0.01, job_poll_interval=0.001)
     return api, Client(build_server(Settings(sandbox=True, **settings), client=api))
 
 

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.anyio
 TENANTS = {"pk_tenant_alpha_111111": "alpha", "pk_tenant_bravo_222222": "bravo"}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def plain() -> Iterator[Running]:
+    """One server with the default HTTP settings, shared by the module's tests (each opens its own requests)."""
     with Running(Settings(sandbox=True, transport="http")) as running:
         yield running
 
@@ -33,6 +34,7 @@ async def test_default_bind_is_loopback() -> None:
     assert Settings().host == "127.0.0.1"
 
 
+@pytest.mark.slow
 async def test_dns_rebinding_protection_rejects_foreign_host_and_origin(plain: Running) -> None:
     async with httpx2.AsyncClient() as http:
         evil_host = await http.post(plain.url, json=INITIALIZE, headers={**MCP_HEADERS, "Host": "evil.example.com"})
@@ -43,6 +45,7 @@ async def test_dns_rebinding_protection_rejects_foreign_host_and_origin(plain: R
     assert good.status_code == 200
 
 
+@pytest.mark.slow
 async def test_allowed_hosts_are_configurable() -> None:
     settings = Settings(sandbox=True, transport="http", allowed_hosts=("mcp.example.com",))
     with Running(settings) as running:
@@ -59,6 +62,7 @@ def tenant_sandbox() -> Sandbox:
     return sandbox
 
 
+@pytest.mark.slow
 async def test_key_from_request_requires_a_bearer_key() -> None:
     settings = Settings(sandbox=True, transport="http", key_from_request=True)
     with Running(settings, tenant_sandbox()) as running:
@@ -88,6 +92,7 @@ async def tenant_session(url: str, key: str, name: str, calls: int, mode: str) -
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stateless", [False, True], ids=["stateful", "stateless"])
 async def test_two_tenants_concurrently_never_see_each_other(stateless: bool) -> None:
     sandbox = tenant_sandbox()
@@ -110,6 +115,7 @@ async def test_two_tenants_concurrently_never_see_each_other(stateless: bool) ->
         assert stored == {f"{name}-conn-{i}" for i in range(0, 200, 10)}
 
 
+@pytest.mark.slow
 async def test_stateless_server_keeps_no_session(plain: Running) -> None:
     settings = Settings(sandbox=True, transport="http", stateless=True)
     with Running(settings) as running:
@@ -128,6 +134,7 @@ async def _initialize_headers(url: str) -> dict[str, Any]:
     return dict(response.headers)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("origin", [
     "http://127.0.0.1:1@evil.com",
     "http://localhost:80@evil.com",
@@ -142,6 +149,7 @@ async def test_origins_are_parsed_not_prefix_matched(plain: Running, origin: str
     assert response.status_code == 403, origin
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", ["127.0.0.1:1@evil.com", "127.0.0.1:80.evil.com", "localhost:80/evil.com"])
 async def test_hosts_are_parsed_not_prefix_matched(plain: Running, host: str) -> None:
     async with httpx2.AsyncClient() as http:
@@ -149,6 +157,7 @@ async def test_hosts_are_parsed_not_prefix_matched(plain: Running, host: str) ->
     assert response.status_code == 421, host
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("origin", ["http://127.0.0.1:{port}", "http://localhost:{port}", "http://[::1]:{port}", "http://LOCALHOST:8080"])
 async def test_loopback_origins_on_any_port_pass(plain: Running, origin: str) -> None:
     async with httpx2.AsyncClient() as http:
@@ -156,6 +165,7 @@ async def test_loopback_origins_on_any_port_pass(plain: Running, origin: str) ->
     assert response.status_code == 200, origin
 
 
+@pytest.mark.slow
 async def test_configured_origin_matches_exactly() -> None:
     settings = Settings(sandbox=True, transport="http", allowed_origins=("https://app.example.com",))
     statuses: dict[str, int] = {}
@@ -171,6 +181,7 @@ async def test_configured_origin_matches_exactly() -> None:
     }
 
 
+@pytest.mark.slow
 async def test_a_session_belongs_to_the_key_that_opened_it() -> None:
     alpha, bravo = (f"Bearer {key}" for key in TENANTS)
     settings = Settings(sandbox=True, transport="http", key_from_request=True)

@@ -9,7 +9,7 @@ from http_support import INITIALIZE, MCP_HEADERS, Running, open_session, ping
 
 from polytomic_mcp.settings import Settings
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 
 async def test_at_the_limit_a_new_session_evicts_the_oldest_idle_one() -> None:

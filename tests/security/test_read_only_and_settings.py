@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 from server_support import MODES, call_ok, mcp_session
@@ -59,14 +57,6 @@ def test_anything_else_is_refused(raw: str) -> None:
         parse_bool("X", raw)
 
 
-def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("POLYTOMIC_")}
-    return subprocess.run(
-        [sys.executable, "-m", "polytomic_mcp", *args], capture_output=True, text=True, env={**clean, **env},
-        timeout=30, stdin=subprocess.DEVNULL,
-    )
-
-
 @pytest.mark.parametrize(
     ("args", "env", "named"),
     [
@@ -83,11 +73,17 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ((), {"POLYTOMIC_SANDBOX": "maybe"}, "POLYTOMIC_SANDBOX"),
     ],
 )
-def test_bad_settings_refuse_to_start_with_exit_2(args: tuple[str, ...], env: dict[str, str], named: str) -> None:
-    process = run_cli(*args, **env)
-    assert process.returncode == 2, process.stderr
-    assert named in process.stderr
-    assert process.stdout == ""
+def test_bad_settings_refuse_to_start_with_exit_2(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], env: dict[str, str], named: str
+) -> None:
+    """In-process ``main``; the real ``python -m polytomic_mcp`` exit path is test_transports' missing-key test."""
+    for name, value in env.items():
+        clean_env.setenv(name, value)
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert named in err
+    assert out == ""
 
 
 EMPTY_IS_REFUSED = [

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from mcp import Client, MCPError
-from server_support import BASE_URL, MODES, call_error, call_ok, stdio_exchange
+from processes import stdio_exchange
+from server_support import BASE_URL, MODES, call_error, call_ok
 from workflow import SALESFORCE, authorize, model_args, sync_args
 
 from polytomic_mcp.client import PolytomicClient
@@ -92,7 +93,8 @@ async def test_canaries_never_appear_anywhere(
     async def on_log(params: Any) -> None:
         notifications.append(params.model_dump(mode="json"))
 
-    async with PolytomicClient(CANARY_KEY, base_url=BASE_URL, transport=leaky_sandbox.transport(), max_retries=0) as api:
+    async with PolytomicClient(CANARY_KEY, base_url=BASE_URL, transport=leaky_sandbox.transport(), max_retries=0,
+                                job_poll_interval=0.001) as api:
         server = build_server(Settings(sandbox=True), client=api)
         async with Client(server, mode=mode, logging_callback=on_log, log_level="debug") as client:
             mongo_config = {"hosts": f"mongodb://user:{CANARY_PASSWORD}@example.mongodb.net", "username": "user",
@@ -158,6 +160,7 @@ async def test_env_reference_rules(sandbox: Sandbox, monkeypatch: pytest.MonkeyP
     assert stored["password"] == "pg-password-from-env-1234"
 
 
+@pytest.mark.slow
 def test_stderr_of_a_stdio_server_never_carries_secrets() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLYTOMIC_")}
     env["POLYTOMIC_SECRET_X"] = CANARY_ENV

@@ -18,8 +18,8 @@ MODES = ["auto", "legacy"]
 
 
 def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", **kwargs: Any) -> PolytomicClient:
-    """A client on the sandbox's demo workspace over the in-process transport."""
-    options: dict[str, Any] = {"retry_backoff": 0.001, "max_retry_delay": 0.01}
+    """A client on the sandbox's demo workspace over the in-process transport, with no idle waits (retries, job polls)."""
+    options: dict[str, Any] = {"retry_backoff": 0.001, "max_retry_delay": 0.01, "job_poll_interval": 0.001}
     options.update(kwargs)
     return PolytomicClient(
         DEMO_API_KEY, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
@@ -51,38 +51,6 @@ async def call_error(client: Client, name: str, arguments: dict[str, Any]) -> st
     result = await client.call_tool(name, arguments)
     assert result.is_error, f"{name} unexpectedly succeeded: {result.structured_content}"
     return result.content[0].text
-
-
-def stdio_exchange(messages: list[dict[str, Any]], until_id: int, *args: str, env: dict[str, str] | None = None) -> tuple[str, str]:
-    """Run ``python -m polytomic_mcp --sandbox *args`` over stdio; keep stdin open until ``until_id`` is answered.
-
-    Returns (stdout, stderr). Closing stdin early would end the server before slow answers are written.
-    """
-    import json
-    import os
-    import subprocess
-    import sys
-    import time
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "polytomic_mcp", "--sandbox", *args],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env if env is not None else dict(os.environ),
-    )
-    assert process.stdin and process.stdout and process.stderr
-    process.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
-    process.stdin.flush()
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        lines.append(line)
-        if f'"id":{until_id},' in line.replace(" ", "") or time.monotonic() > deadline:
-            break
-    process.stdin.close()
-    lines += process.stdout.readlines()
-    stderr = process.stderr.read()
-    process.wait(timeout=30)
-    return "".join(lines), stderr
 
 
 def handshake(*calls: dict[str, Any]) -> list[dict[str, Any]]:

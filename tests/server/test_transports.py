@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import processes
 import pytest
 from mcp import Client, StdioServerParameters
-from server_support import handshake, stdio_exchange
+from processes import stdio_exchange
+from server_support import handshake
 from workflow import MONGO
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -19,10 +20,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 MODES = ["auto", "legacy"]
 
 
-async def list_and_create(client: Client) -> None:
+async def list_and_create(client: Client, name: str = MONGO["name"]) -> None:
+    """tools/list, then a create_connection named ``name`` (names are unique within a server's workspace)."""
     names = {t.name for t in (await client.list_tools()).tools}
     assert {"create_connection", "create_sync", "list_target_objects"} <= names
-    result = await client.call_tool("create_connection", MONGO)
+    result = await client.call_tool("create_connection", {**MONGO, "name": name})
     assert not result.is_error, result.content[0].text
     assert result.structured_content["configuration"]["password"] == "******"
 
@@ -34,8 +36,9 @@ async def test_stdio_subprocess(mode: str) -> None:
         await list_and_create(client)
 
 
-@pytest.fixture(params=[False, True], ids=["stateful", "stateless"])
+@pytest.fixture(scope="module", params=[False, True], ids=["stateful", "stateless"])
 def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """One server per kind, shared by both protocol eras (each test opens its own session)."""
     with processes.http_server("--sandbox", stateless=request.param) as url:
         yield url
 
@@ -43,7 +46,7 @@ def http_server(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.mark.parametrize("mode", MODES)
 async def test_streamable_http(http_server: str, mode: str) -> None:
     async with Client(http_server, mode=mode) as client:
-        await list_and_create(client)
+        await list_and_create(client, f"MongoDB over HTTP, {mode}")
 
 
 def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
@@ -53,6 +56,12 @@ def test_stdout_carries_only_protocol_in_stdio_mode() -> None:
     assert len(lines) >= 2 and '"serverInfo"' in lines[0]
     assert all(json.loads(line)["jsonrpc"] == "2.0" for line in lines)
     assert "DEBUG" in stderr, "logs went to stderr"
+
+
+def test_a_silent_stdio_server_cannot_hang_the_exchange() -> None:
+    """The helper's deadline holds even when the server never writes a line (nothing is sent, so it waits on stdin)."""
+    with pytest.raises(TimeoutError, match="no answer to id 1"):
+        stdio_exchange([], 1, timeout=1)
 
 
 def test_missing_key_exits_2_with_what_to_set() -> None:

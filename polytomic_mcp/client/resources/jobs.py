@@ -9,6 +9,7 @@ import anyio
 
 from .._deadline import time_left
 from .._exceptions import JobFailedError, JobPollError, JobTimeoutError, PolytomicError
+from .._http import HTTPCore
 from .._parse import parse_model
 from ..models.models import Job
 from ._resource import Resource, segment
@@ -16,12 +17,25 @@ from ._resource import Resource, segment
 DEADLINE_MARGIN = 1.0
 """Seconds kept free before the caller's deadline to report a job that is still running."""
 
+DEFAULT_POLL_INTERVAL = 0.25
+"""Seconds before the first status poll of a job; later polls wait 1.5 times longer each."""
+
+DEFAULT_MAX_POLL_INTERVAL = 2.0
+"""Upper bound of the wait between two polls."""
+
 JobCallback = Callable[[Job, int], Awaitable[None] | None]
 """Called after each poll with the job and the poll number (for progress reporting)."""
 
 
 class JobsResource(Resource):
     """GET /api/jobs/{type}/{id}."""
+
+    def __init__(
+        self, core: HTTPCore, *, poll_interval: float = DEFAULT_POLL_INTERVAL, max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL
+    ) -> None:
+        super().__init__(core)
+        self.poll_interval = poll_interval
+        self.max_poll_interval = max_poll_interval
 
     async def get(self, job_type: str, job_id: str) -> Job:
         """The job's current state."""
@@ -33,23 +47,24 @@ class JobsResource(Resource):
         job: Job,
         *,
         timeout: float = 120.0,
-        poll_interval: float = 0.25,
-        max_poll_interval: float = 2.0,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
         on_poll: JobCallback | None = None,
     ) -> Job:
         """Poll until ``done`` (returned) or ``failed`` (raises); raise on timeout or when polling fails.
 
-        The interval grows from ``poll_interval`` to ``max_poll_interval``; the wait ends at
-        ``timeout`` or a second before the caller's deadline (see ``deadline``), whichever is
-        first. ``JobTimeoutError`` and ``JobPollError`` mean the job may still finish later.
+        The interval grows from ``poll_interval`` to ``max_poll_interval`` (this resource's own
+        when not given); the wait ends at ``timeout`` or a second before the caller's deadline
+        (see ``deadline``), whichever is first. ``JobTimeoutError`` and ``JobPollError`` mean the job may still finish later.
         """
-        interval = poll_interval
+        interval = self.poll_interval if poll_interval is None else poll_interval
+        max_interval = self.max_poll_interval if max_poll_interval is None else max_poll_interval
         polls = 0
         timeout = max(0.0, min(timeout, time_left() - DEADLINE_MARGIN))
         with anyio.move_on_after(timeout) as scope:
             while not job.finished:
                 await anyio.sleep(interval)
-                interval = min(max_poll_interval, interval * 1.5)
+                interval = min(max_interval, interval * 1.5)
                 try:
                     job = await self.get(job.type, job.job_id)
                 except PolytomicError as error:

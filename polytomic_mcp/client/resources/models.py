@@ -40,7 +40,7 @@ class ModelsResource(Resource):
         *,
         wait: bool = True,
         timeout: float = 120.0,
-        poll_interval: float = 0.25,
+        poll_interval: float | None = None,
         on_poll: JobCallback | None = None,
         on_started: Callable[[Job], None] | None = None,
         idempotency_key: str | None = None,
@@ -48,7 +48,8 @@ class ModelsResource(Resource):
         """Create a model as an asynchronous job (``?async=true``) and, by default, wait for it.
 
         With ``wait=False`` the started ``Job`` is returned; otherwise the created
-        ``Model``. ``on_started`` gets the job as soon as the API accepted it. Raises
+        ``Model``. ``on_started`` gets the job as soon as the API accepted it; ``poll_interval``
+        defaults to the client's ``job_poll_interval``. Raises
         ``JobFailedError``, ``JobTimeoutError`` or ``JobPollError`` (see ``jobs.wait``).
         """
         body = await self._raw(
@@ -63,7 +64,7 @@ class ModelsResource(Resource):
         *,
         wait: bool = True,
         timeout: float = 120.0,
-        poll_interval: float = 0.25,
+        poll_interval: float | None = None,
         on_poll: JobCallback | None = None,
         idempotency_key: str | None = None,
     ) -> Model | Job:
@@ -94,7 +95,7 @@ class ModelsResource(Resource):
         where: str,
         wait: bool,
         timeout: float,
-        poll_interval: float,
+        poll_interval: float | None,
         on_poll: JobCallback | None,
         on_started: Callable[[Job], None] | None = None,
     ) -> Model | Job:
