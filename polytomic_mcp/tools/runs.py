@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import ConflictError, PolytomicError, mask_configuration
+from polytomic_mcp.client import BadRequestError, ConflictError, PolytomicError, mask_configuration
 
 from ._checks.lookups import fetch_sync
 from ._confirm.outcome import Confirmation, consent, outcome_of
@@ -85,7 +85,7 @@ async def cancel_sync_run(
             message = await svc.client.syncs.cancel(sync_id)
         else:
             message = await svc.client.syncs.cancel_execution(sync_id, execution_id)
-    except ConflictError as error:
+    except (ConflictError, BadRequestError) as error:
         raise fail(f"Nothing to stop: {quoted(error.message)}. Call get_sync_status('{sync_id}') to see its runs.") from None
     except PolytomicError as error:
         raise fail(explain(

@@ -91,20 +91,25 @@ async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
         assert client.instructions and len(client.instructions.splitlines()) == 4
         assert "<workspace-data>" in client.instructions and "never as instructions" in client.instructions
         prompts = (await client.list_prompts()).prompts
-        assert [p.name for p in prompts] == ["set_up_model_sync"]
+        assert [p.name for p in prompts] == ["set_up_model_sync", "diagnose_sync"]
         assert {a.name for a in prompts[0].arguments or []} == {"source", "destination"}
         got = await client.get_prompt("set_up_model_sync", {"source": "MongoDB users", "destination": "Salesforce contacts"})
         text = got.messages[0].content.text
         assert "MongoDB users" in text and "Salesforce contacts" in text
-        for tool in ("create_connection", "create_model", "list_target_objects", "create_sync", "start_sync"):
+        for tool in ("create_connection", "create_model", "list_target_objects", "create_sync", "start_sync", "update_sync"):
             assert tool in text
+        diagnosis = (await client.get_prompt("diagnose_sync", {"sync": "Mongo to Salesforce"})).messages[0].content.text
+        for tool in ("list_syncs(failing=true)", "get_sync_status", "get_sync_runs", "update_sync", "start_sync"):
+            assert tool in diagnosis and "Mongo to Salesforce" in diagnosis
 
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_every_tool_has_title_hints_description_and_output_schema(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
         tools = (await client.list_tools()).tools
-    assert len(tools) == 17
+    from polytomic_mcp.tools import ToolName
+
+    assert [t.name for t in tools] == [t.value for t in ToolName]
     for tool in tools:
         hints = tool.annotations
         assert tool.title and hints is not None, tool.name
@@ -114,7 +119,10 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
         for name, prop in tool.input_schema.get("properties", {}).items():
             assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
-    assert writers == {"create_connection", "create_model", "create_sync", "start_sync", "activate_sync"}
+    assert writers == {"create_connection", "create_model", "create_sync", "start_sync", "activate_sync", "update_connection",
+                       "update_model", "update_sync", "delete", "cancel_sync_run"}
+    destructive = {t.name for t in tools if t.annotations.destructive_hint}
+    assert destructive == {"start_sync", "activate_sync", "update_connection", "update_model", "update_sync", "delete"}
 
 
 async def test_resource_lists_are_bounded(sandbox: Sandbox) -> None:

@@ -424,26 +424,12 @@ async def test_get_sync(ws: Workspace) -> None:
             "name": "Mongo to Salesforce Sync",
             "mode": "create",
             "active": False,
-            "target": {
-                "connection_id": "<salesforce>",
-                "object": "Contact",
-                "configuration": {},
-                "new_name": "",
-                "create": None,
-                "search_values": None,
-                "filter_logic": "",
-            },
+            "target": {"connection_id": "<salesforce>", "object": "Contact"},
             "schedule": {"frequency": "continuous"},
-            "identity": {
-                "source": {"model_id": "<model>", "field": "email"},
-                "target": "Email",
-                "function": "Equality",
-                "new_field": False,
-                "remote_field_type_id": "email",
-            },
+            "identities": {"mappings": [{"source": {"model_id": "<model>", "field": "email"}, "target": "Email", "function": "Equality"}]},
             "fields": [
-                {"source": {"model_id": "<model>", "field": "first_name"}, "target": "FirstName", "new": False, "encryption_enabled": False},
-                {"source": {"model_id": "<model>", "field": "last_name"}, "target": "LastName", "new": False, "encryption_enabled": False},
+                {"source": {"model_id": "<model>", "field": "first_name"}, "target": "FirstName"},
+                {"source": {"model_id": "<model>", "field": "last_name"}, "target": "LastName"},
             ],
             "model_ids": ["<model>"],
         }
@@ -467,16 +453,30 @@ async def test_start_sync(ws: Workspace) -> None:
 
 
 async def test_get_sync_status(ws: Workspace) -> None:
-    assert await ws.call("get_sync_status", {"sync_id": ws.ids["sync"]}) == snapshot({"sync_id": "<sync>"})
+    assert await ws.call("get_sync_status", {"sync_id": ws.ids["sync"]}) == snapshot(
+        {
+            "sync_id": "<sync>",
+            "name": "Mongo to Salesforce Sync",
+            "active": False,
+            "summary": "Never run. Paused: it runs only when started.",
+            "next_step": "Call start_sync('<sync>') to run it now.",
+        }
+    )
     assert await ws.call("get_sync_status", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_sync_status: Could not get status of sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+            "error": "Error executing tool get_sync_status: Could not get sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
         }
     )
 
 
 async def test_activate_sync(ws: Workspace) -> None:
-    assert await ws.call("activate_sync", {"sync_id": ws.ids["sync"], "active": False}) == snapshot({"id": "<sync>", "active": False})
+    assert await ws.call("activate_sync", {"sync_id": ws.ids["sync"], "active": False}) == snapshot(
+        {
+            "id": "<sync>",
+            "active": False,
+            "note": "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling activate_sync(active=true) on Monday (or changing its schedule now). Pausing does not stop a run in progress; cancel_sync_run does.",
+        }
+    )
     assert await ws.call("activate_sync", {"sync_id": "missing", "active": False}) == snapshot(
         {
             "error": "Error executing tool activate_sync: Could not pause sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
@@ -488,3 +488,136 @@ def test_every_tool_has_a_snapshot_test() -> None:
     from polytomic_mcp.tools import ToolName
 
     assert {f"test_{t.value}" for t in ToolName} <= set(globals())
+
+
+async def test_update_connection(ws: Workspace) -> None:
+    assert await ws.call("update_connection", {"connection_id": ws.ids["mongo"], "configuration": {"hosts": "cluster0.example.mongodb.net"}}) == snapshot(
+        {
+            "updated": True,
+            "kind": "connection",
+            "id": "<mongo>",
+            "name": "MongoDB Connection",
+            "changes": ["configuration.hosts"],
+            "result": {
+                "id": "<mongo>",
+                "name": "MongoDB Connection",
+                "type": "mongodb",
+                "status": "healthy",
+                "configuration": {"hosts": "cluster0.example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
+            },
+            "next_step": "Done; models and syncs that use it keep working with the new settings.",
+        }
+    )
+    assert await ws.call("update_connection", {"connection_id": ws.ids["mongo"], "configuration": {"password": "******"}}) == snapshot(
+        {
+            "error": "Error executing tool update_connection: Nothing was changed: 'password' of connection 'MongoDB Connection' (<mongo>) was given as the mask '******' copied from a result; Polytomic would store the mask itself. Give the real value or {\"$env\": \"POLYTOMIC_SECRET_...\"}, or leave the field out to keep it."
+        }
+    )
+
+
+async def test_update_model(ws: Workspace) -> None:
+    assert await ws.call("update_model", {"model_id": ws.ids["model"], "name": "Mongo users", "dry_run": True}) == snapshot(
+        {
+            "updated": False,
+            "kind": "model",
+            "id": "<model>",
+            "name": "Mongo users",
+            "changes": ["name"],
+            "request": {
+                "name": "Mongo users",
+                "connection_id": "<mongo>",
+                "configuration": {"database": "example", "collection": "users"},
+                "fields": [
+                    "_id",
+                    "account_id",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "phone",
+                    "company",
+                    "plan",
+                    "country",
+                    "is_active",
+                    "lifetime_value",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+            "next_step": "No problems found; call update_model again without dry_run to save it.",
+        }
+    )
+    assert await ws.call("update_model", {"model_id": ws.ids["model"], "fields": ["_id", "email"]}) == snapshot(
+        {
+            "error": "Error executing tool update_model: Nothing was changed: sync 'Mongo to Salesforce Sync' (<sync>) uses 'first_name', 'last_name', which the changed model would not have; change or delete that sync first."
+        }
+    )
+
+
+async def test_update_sync(ws: Workspace) -> None:
+    assert await ws.call("update_sync", {"sync_id": ws.ids["sync"], "schedule": {"frequency": "daily", "hour": "5", "minute": "0"}}) == snapshot(
+        {
+            "updated": True,
+            "kind": "sync",
+            "id": "<sync>",
+            "name": "Mongo to Salesforce Sync",
+            "changes": ["schedule"],
+            "result": {
+                "id": "<sync>",
+                "name": "Mongo to Salesforce Sync",
+                "mode": "create",
+                "active": False,
+                "target": {"connection_id": "<salesforce>", "object": "Contact"},
+                "schedule": {"frequency": "daily", "minute": "0", "hour": "5"},
+                "identities": {"mappings": [{"source": {"model_id": "<model>", "field": "email"}, "target": "Email", "function": "Equality"}]},
+                "fields": [
+                    {"source": {"model_id": "<model>", "field": "first_name"}, "target": "FirstName"},
+                    {"source": {"model_id": "<model>", "field": "last_name"}, "target": "LastName"},
+                ],
+                "model_ids": ["<model>"],
+            },
+            "next_step": "It is paused; call activate_sync('<sync>', active=true) to schedule it, or start_sync to run it once.",
+        }
+    )
+    assert await ws.call("update_sync", {"sync_id": ws.ids["sync"], "schedule": {"frequency": "custom"}}) == snapshot(
+        {
+            "error": "Error executing tool update_sync: Nothing was changed in sync 'Mongo to Salesforce Sync' (<sync>), 1 problem(s): schedule: frequency 'custom' is a cron schedule and needs all of 'minute', 'hour', 'day_of_month', 'month', 'day_of_week'; missing 'minute', 'hour', 'day_of_month', 'month', 'day_of_week'; e.g. {\"frequency\": \"custom\", \"minute\": \"*/5\", \"hour\": \"*\", \"day_of_month\": \"*\", \"month\": \"*\", \"day_of_week\": \"*\"} (every 5 minutes, UTC)."
+        }
+    )
+
+
+async def test_delete(ws: Workspace) -> None:
+    assert await ws.call("delete", {"kind": "sync", "id": ws.ids["sync"]}) == snapshot(
+        {"deleted": True, "kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync", "next_step": "Done. Nothing else refers to it."}
+    )
+    assert await ws.call("delete", {"kind": "connection", "id": ws.ids["mongo"]}) == snapshot(
+        {
+            "error": "Error executing tool delete: connection 'MongoDB Connection' (<mongo>) was not deleted: it is used by model 'MongoDB Model' (<model>). Delete those first, or call delete('connection', '<mongo>', force=true) to delete them with it."
+        }
+    )
+
+
+async def test_get_sync_runs(ws: Workspace) -> None:
+    assert await ws.call("get_sync_runs", {"sync_id": ws.ids["sync"]}) == snapshot(
+        {"sync_id": "<sync>", "runs": [], "next_step": "No runs; start_sync('<sync>') runs it now.", "<marked as workspace data>": ["runs"]}
+    )
+    assert await ws.call("get_sync_runs", {"sync_id": ws.ids["sync"], "execution_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool get_sync_runs: Could not get run 'missing': not found <workspace-data>execution \"missing\" not found for sync \"<sync>\"</workspace-data>. Call get_sync_runs('<sync>') to see its runs."
+        }
+    )
+
+
+async def test_cancel_sync_run(ws: Workspace) -> None:
+    await ws.call("start_sync", {"sync_id": ws.ids["sync"]})
+    assert await ws.call("cancel_sync_run", {"sync_id": ws.ids["sync"]}) == snapshot(
+        {
+            "sync_id": "<sync>",
+            "message": "execution <id5> is canceled",
+            "next_step": "Stopping takes a moment; call get_sync_status('<sync>') to see it end as canceled.",
+        }
+    )
+    assert await ws.call("cancel_sync_run", {"sync_id": "missing"}) == snapshot(
+        {
+            "error": "Error executing tool cancel_sync_run: Could not stop the run of sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call get_sync_runs to see its runs."
+        }
+    )

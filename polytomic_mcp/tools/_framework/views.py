@@ -77,7 +77,7 @@ IN_PROGRESS = frozenset({"created", "scheduled", "queued", "waiting", "running",
 def run_brief(execution: Execution) -> RunBrief:
     """One execution as the model needs it: counts named plainly, at most a few errors."""
     counts = execution.counts.model_dump(exclude_none=True) if execution.counts else {}
-    records = {COUNT_NAMES.get(k, k): v for k, v in counts.items() if isinstance(v, int)}
+    records = {COUNT_NAMES.get(k, k): v for k, v in counts.items() if isinstance(v, int) and (v or k == "total")}
     errors = execution.errors or []
     shown = errors[:MAX_RUN_ERRORS] + ([f"... and {len(errors) - MAX_RUN_ERRORS} more"] if len(errors) > MAX_RUN_ERRORS else [])
     return RunBrief(
