@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog import get_type
 from .domain.sync_problems import problems
-from .validation import mask_configuration
+from .validation import masked_for_answer
 from .versions import is_legacy
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False, m
     ctype = get_type(conn["type"]["id"])
     out = public(conn)
     config = conn["configuration"]
-    out["configuration"] = mask_configuration(ctype.schema if ctype else {}, config) if mask else copy.deepcopy(config)
+    out["configuration"] = masked_for_answer(ctype.schema if ctype else {}, config) if mask else copy.deepcopy(config)
     if with_auth:
         out = {key: out[key] for key in _CREATED_CONNECTION_KEYS}
         out["auth_url"] = conn["_auth_url"]

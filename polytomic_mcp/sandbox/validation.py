@@ -95,7 +95,7 @@ def clean_configuration(schema: dict[str, Any], config: Any, *, fill_defaults: b
     return cleaned
 
 
-def mask_configuration(schema: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+def masked_for_answer(schema: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of ``config`` with every non-empty ``sensitive`` value replaced by the mask."""
     props = schema.get("properties", {})
     masked: dict[str, Any] = {}
@@ -104,7 +104,7 @@ def mask_configuration(schema: dict[str, Any], config: dict[str, Any]) -> dict[s
         if prop.get("sensitive") and value not in (None, ""):
             masked[key] = MASK
         elif isinstance(value, dict) and "properties" in prop:
-            masked[key] = mask_configuration(prop, value)
+            masked[key] = masked_for_answer(prop, value)
         else:
             masked[key] = copy.deepcopy(value)
     return masked

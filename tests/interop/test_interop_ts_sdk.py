@@ -28,7 +28,7 @@ def check_summary(summary: dict, *, http: bool) -> None:
     assert len(set(ids.values())) == 4 and all(ids.values())
     assert summary["start"]["sync_id"] == ids["sync"] and summary["start"]["execution_id"]
     assert summary["status"]["sync_id"] == ids["sync"]
-    assert summary["status"]["current_execution"]["id"] == summary["start"]["execution_id"]
+    assert summary["status"]["current_run"]["id"] == summary["start"]["execution_id"]
     assert {ids["mongo"], ids["salesforce"]} <= set(summary["connectionsResource"])
     assert summary["promptMessages"] >= 1
     assert "closeError" not in summary, summary["closeError"]
