@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "polytomic_mcp"
-FAMILIES = {"connection_types", "connections", "deletion", "models", "targets", "syncs", "runs"}
+FAMILIES = {"bulk", "connection_types", "connections", "deletion", "models", "targets", "syncs", "runs"}
 LAZY_IMPORTS = {
     ("polytomic_mcp.cli", "polytomic_mcp.tools"): "the tool list is read only when settings are loaded",
     ("polytomic_mcp.cli", "polytomic_mcp.server"): "`polytomic-mcp sandbox` and `demo` need no MCP server",

@@ -68,3 +68,47 @@ async def run_workflow(client: Client, sandbox: Sandbox) -> dict[str, Any]:
     sync = await call("create_sync", sync_args(model["id"], salesforce["id"]))
     assert sync["created"] is True
     return {"mongo": mongo["id"], "salesforce": salesforce["id"], "model": model["id"], "sync": sync["id"], "calls": calls}
+
+
+SNOWFLAKE = {
+    "name": "Snowflake Warehouse",
+    "type": "snowflake",
+    "configuration": {"account": "acme-xy12345", "username": "loader", "password": "warehouse-pw", "dbname": "ANALYTICS"},
+}
+BULK_SCHEDULE = {"frequency": "daily", "hour": "5", "minute": "0"}
+
+
+def bulk_args(salesforce_id: str, snowflake_id: str) -> dict[str, Any]:
+    """The issue's reference create_bulk_sync call."""
+    return {
+        "name": "Salesforce to Snowflake",
+        "source_connection_id": salesforce_id,
+        "destination_connection_id": snowflake_id,
+        "destination_configuration": {"schema": "SALESFORCE"},
+        "mode": "replicate",
+        "schemas": ["Account", "Contact"],
+        "schedule": BULK_SCHEDULE,
+    }
+
+
+async def run_bulk_workflow(client: Client, sandbox: Sandbox) -> dict[str, Any]:
+    """Salesforce -> Snowflake: two connections, the bulk sync, a run and its status; returns ids, results and the call count."""
+    calls = 0
+
+    async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        result = await client.call_tool(name, arguments)
+        assert not result.is_error, result.content[0].text
+        assert result.structured_content is not None
+        return result.structured_content
+
+    salesforce = await call("create_connection", SALESFORCE)
+    await authorize(sandbox, salesforce["auth_url"])
+    snowflake = await call("create_connection", SNOWFLAKE)
+    bulk = await call("create_bulk_sync", bulk_args(salesforce["id"], snowflake["id"]))
+    assert bulk["created"] is True
+    started = await call("start_sync", {"sync_id": bulk["id"]})
+    status = await call("get_sync_status", {"sync_id": bulk["id"]})
+    return {"salesforce": salesforce["id"], "snowflake": snowflake["id"], "bulk": bulk["id"], "started": started,
+            "status": status, "calls": calls}

@@ -87,6 +87,7 @@ class PolytomicClient:
         self.connection_types = ConnectionTypesResource(self._core)
         self.connections = ConnectionsResource(self._core)
         self.sources = SourcesResource(self._core)
+        self.job_poll_interval = job_poll_interval
         self.jobs = JobsResource(self._core, poll_interval=job_poll_interval)
         self.models = ModelsResource(self._core, self.jobs)
         self.targets = TargetsResource(self._core)

@@ -23,6 +23,7 @@ from .app import build_server
 from .sandbox_backend import new_sandbox, sandbox_client
 
 MAX_SHOWN = 600
+MAX_STATUS_READS = 10
 
 
 class DemoFailed(Exception):
@@ -83,7 +84,30 @@ async def run_demo(api_version: str) -> None:
         })
         await _call(mcp, 6, "start_sync", {"sync_id": sync["id"]})
         await _call(mcp, 7, "get_sync_status", {"sync_id": sync["id"]})
-    print("\nDone: MongoDB users are syncing into Salesforce contacts (sandbox).")
+        print("\nMongoDB users are syncing into Salesforce contacts. Next: mirror Salesforce into Snowflake, daily.")
+        await replicate_salesforce(mcp, salesforce["id"])
+    print("\nDone (sandbox): a model sync (Reverse ETL) and a bulk sync (ELT), set up and run through MCP tools.")
+
+
+async def replicate_salesforce(mcp: Client, salesforce_id: str) -> None:
+    """The bulk half: a Snowflake destination, the replication, a run, and its result per schema."""
+    snowflake = await _call(mcp, 8, "create_connection", {
+        "name": "Snowflake Warehouse", "type": "snowflake",
+        "configuration": {"account": "acme-xy12345", "username": "loader", "password": "secret", "dbname": "ANALYTICS"},
+    })
+    bulk = await _call(mcp, 9, "create_bulk_sync", {
+        "name": "Salesforce to Snowflake", "source_connection_id": salesforce_id,
+        "destination_connection_id": snowflake["id"], "destination_configuration": {"schema": "SALESFORCE"},
+        "mode": "replicate", "schemas": ["Account", "Contact"], "schedule": {"frequency": "daily", "hour": "5", "minute": "0"},
+    })
+    await _call(mcp, 10, "start_sync", {"sync_id": bulk["id"]})
+    status: dict[str, Any] = {}
+    for _ in range(MAX_STATUS_READS):
+        status = await _call(mcp, 11, "get_sync_status", {"sync_id": bulk["id"]})
+        if "current_run" not in status:
+            break
+    for schema in (status.get("last_run") or {}).get("schemas", []):
+        print(f"    {schema['schema']}: {schema.get('status')}, {schema.get('records', 0)} records")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,21 @@ WORKFLOW = """Set up a Polytomic model sync from {source} into {destination}.
 To change it later: update_sync(sync_id, ...) with only what changes; never create a second sync.
 """
 
+BULK_WORKFLOW = """Set up a Polytomic bulk sync (ELT) that replicates {source} into {destination}.
+
+1. Reuse before creating: list_connections(search=...) for both systems; create what is missing with create_connection
+   (list_connection_types -> get_connection_type first; OAuth types return an auth_url a person must open).
+2. Source: list_source_objects(source_id, bulk=true) lists the schemas (objects or tables) it can replicate; add
+   schema='Account' to see a schema's fields. Polytomic's schema cache is refreshed first when it is stale.
+3. Destination: list_target_objects(destination_id, bulk=true) shows its modes (replicate, snapshot) and the
+   destination_configuration fields it requires, e.g. {{'schema': 'SALESFORCE'}} for Snowflake.
+4. create_bulk_sync(name, source_connection_id, destination_connection_id, destination_configuration, mode,
+   schemas=['Account', 'Contact'], schedule={{'frequency': 'daily', 'hour': '5', 'minute': '0'}}) with dry_run=true;
+   fix every reported problem; then call it again without dry_run.
+5. start_sync(bulk_sync_id), then get_sync_status(bulk_sync_id) until the run ends; it shows records per schema.
+Later changes: update_sync(bulk_sync_id, schemas=[...]) changes only the listed schemas.
+"""
+
 DIAGNOSIS = """Find out whether the Polytomic sync {sync} is working, and why not.
 
 1. Find it: list_syncs(search=...) (list_syncs(failing=true) lists every sync whose last run failed or that has problems).
@@ -50,6 +65,17 @@ def register_prompts(server: MCPServer) -> None:
         destination: Annotated[str, Field(description="Where they go, e.g. 'Salesforce contacts'.")],
     ) -> str:
         return WORKFLOW.format(source=source.strip()[:200], destination=destination.strip()[:200])
+
+    @server.prompt(
+        name="set_up_bulk_sync",
+        title="Set up a bulk sync",
+        description="Step-by-step plan to replicate whole objects or tables from a source into a warehouse.",
+    )
+    def set_up_bulk_sync(
+        source: Annotated[str, Field(description="What to replicate, e.g. 'Salesforce'.")],
+        destination: Annotated[str, Field(description="Where to, e.g. 'Snowflake'.")],
+    ) -> str:
+        return BULK_WORKFLOW.format(source=source.strip()[:200], destination=destination.strip()[:200])
 
     @server.prompt(
         name="diagnose_sync",

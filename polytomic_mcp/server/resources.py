@@ -101,6 +101,22 @@ def register_resources(server: MCPServer) -> None:
             found = await current_services().client.models.get(model_id)
         return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 
+    @server.resource(
+        "polytomic://syncs",
+        name="syncs",
+        title="Polytomic syncs",
+        description="Model syncs and bulk syncs (id, name, kind, mode, active): the first 100 and the total.",
+        mime_type="application/json",
+    )
+    async def syncs() -> str:
+        client = current_services().client
+        with _translated("list syncs"):
+            model_syncs = await client.syncs.list().to_list()
+            bulk_syncs = await client.bulk_syncs.list().to_list()
+        rows = [{"id": s.id, "name": s.name, "kind": "model", "mode": s.mode, "active": s.active} for s in model_syncs]
+        rows += [{"id": b.id, "name": b.name, "kind": "bulk", "mode": b.mode, "active": b.active} for b in bulk_syncs]
+        return _json(_listing("syncs", rows, "list_syncs"))
+
     @server.completion()  # type: ignore[untyped-decorator,no-untyped-call]  # mcp 2.3 leaves this decorator unannotated
     async def complete(
         ref: PromptReference | ResourceTemplateReference,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from . import connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
+from . import bulk, connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
 from ._framework.registry import SPECS, ToolSpec, register
 from ._framework.render import clip
 from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
@@ -33,6 +33,7 @@ class ToolName(StrEnum):
     GET_TARGET_FIELDS = "get_target_fields"
     CREATE_SYNC = "create_sync"
     UPDATE_SYNC = "update_sync"
+    CREATE_BULK_SYNC = "create_bulk_sync"
     LIST_SYNCS = "list_syncs"
     GET_SYNC = "get_sync"
     START_SYNC = "start_sync"

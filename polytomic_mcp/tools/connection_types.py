@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from polytomic_mcp.client.models import ConfigField, ConfigurationSchema, ConnectionType
+from polytomic_mcp.client.models import ConnectionType
 
 from ._checks.lookups import resolve_type
 from ._framework.registry import tool
-from ._framework.results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList, FieldSpec
+from ._framework.results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList
 from ._framework.services import services
+from ._framework.views import example_configuration, field_spec
 
 MAX_TYPES = 60
 
@@ -50,33 +51,6 @@ async def list_connection_types(
         total=len(matches),
         next_step="Call get_connection_type(type) to see the configuration it needs." + more,
     )
-
-
-def field_spec(field: ConfigField) -> FieldSpec:
-    """A schema field as the model sees it."""
-    return FieldSpec(
-        name=field.path,
-        type=field.type,
-        secret=True if field.secret else None,
-        default=field.default if field.has_default else None,
-        enum=field.enum,
-        description=field.title or field.description,
-    )
-
-
-def example_configuration(schema: ConfigurationSchema) -> dict[str, Any]:
-    """A configuration skeleton with the required fields (defaults where known)."""
-    example: dict[str, Any] = {}
-    for field in schema.required:
-        if not field.settable:
-            continue
-        if field.has_default:
-            example[field.path] = field.default
-        elif field.enum:
-            example[field.path] = field.enum[0]
-        else:
-            example[field.path] = {"integer": 0, "number": 0, "boolean": False}.get(field.type or "", "<" + field.path + ">")
-    return example
 
 
 @tool(title="Describe a connection type", read_only=True, destructive=False, idempotent=True, open_world=True)

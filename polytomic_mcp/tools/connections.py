@@ -79,7 +79,7 @@ async def create_connection(
         await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
         step = "After the person has authorized, call get_connection(id) to confirm status 'healthy'."
     else:
-        step = "Use the id in create_model (source) or list_target_objects (destination)."
+        step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
     return await connection_detail(svc, connection, step)
 
 

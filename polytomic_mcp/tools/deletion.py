@@ -25,7 +25,7 @@ from ._framework.services import Services, services
 @tool(title="Delete a connection, model or sync", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def delete(
     ctx: Context,
-    kind: Annotated[Kind, Field(description="What to delete.")],
+    kind: Annotated[Kind, Field(description="What to delete ('sync' also finds bulk syncs).")],
     id: Annotated[str, Field(description="Its id.", min_length=1)],
     force: Annotated[bool, Field(description="Also delete what uses it (models and syncs of a connection, syncs of a model).")] = False,
     confirmation: Annotated[ElicitationResult[DeletionConfirmation], Resolve(confirm_delete)] = None,  # type: ignore[assignment]
@@ -38,6 +38,7 @@ async def delete(
         svc.written.forget(id)
     await resources_changed(ctx)
     note = "Its running execution was canceled first." if plan.running else None
+    svc.sync_kinds.pop(id, None)
     return Deleted(
         deleted=True, kind=kind, id=id, name=plan.target.name,
         also_deleted=[str(d) for d in plan.also] or None, note=note,
@@ -55,6 +56,8 @@ async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
             for user in plan.also:
                 await svc.client.syncs.delete(user.id)
             await svc.client.models.delete(target.id)
+        elif target.kind == "bulk sync":
+            await svc.client.bulk_syncs.delete(target.id)
         else:
             await svc.client.syncs.delete(target.id)
     except NotFoundError:

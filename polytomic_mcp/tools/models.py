@@ -10,9 +10,11 @@ from pydantic import Field
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
 
+from ._checks.bulk_check import fresh_cache, read_source_schemas
 from ._checks.diff import changes
 from ._checks.guards import refuse_duplicate, usable_connection
 from ._checks.lookups import fetch_model, fetch_sync
+from ._checks.suggest import did_you_mean
 from ._checks.usage import fields_used, syncs_of_model
 from ._framework.errors import explain, fail
 from ._framework.notify import resources_changed, tell
@@ -38,9 +40,13 @@ async def list_source_objects(
         dict[str, str] | None,
         Field(description="Choices made so far, e.g. {'database': 'example'} to list its collections."),
     ] = None,
+    bulk: Annotated[bool, Field(description="List the schemas a bulk sync can replicate instead.")] = False,
+    schema: Annotated[str | None, Field(description="Bulk: also list this schema's fields.")] = None,
 ) -> SourceChoices:
     svc = services(ctx)
     await usable_connection(svc, connection_id, "source")
+    if bulk or schema is not None:
+        return await _bulk_source(ctx, svc, connection_id, schema)
     try:
         meta = await svc.client.sources.get(connection_id, params or None)
     except PolytomicError as error:
@@ -252,3 +258,27 @@ async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateReques
                 "model would not have; change or delete that sync first"
             )
     return problems
+
+
+async def _bulk_source(ctx: Context, svc: Services, connection_id: str, schema: str | None) -> SourceChoices:
+    """The schemas a source can replicate (its schema cache refreshed first when stale) and one schema's fields."""
+
+    async def progress(message: str) -> None:
+        await ctx.report_progress(0, None, message)
+
+    try:
+        cache = await fresh_cache(svc, connection_id, progress)
+    except PolytomicError as error:
+        raise fail(explain(error, action="refresh the source's schema cache", not_found="Call list_connections for valid ids.")) from None
+    schemas = await read_source_schemas(svc, connection_id, fields=schema is not None)
+    fields = None
+    if schema is not None:
+        found = schemas.get(schema)
+        if found is None:
+            raise fail(f"The source has no schema '{schema}'{did_you_mean(schema, list(schemas))}. "
+                       f"Call list_source_objects('{connection_id}', bulk=true) to list them.")
+        fields = [ModelFieldBrief(name=f.id, type=f.type, primary_key=True if f.is_primary_key else None) for f in found.fields or []]
+    return SourceChoices(
+        connection_id=connection_id, schemas=list(schemas), cache_status=cache, fields=fields,
+        next_step="Pick schemas for create_bulk_sync; list_target_objects(destination_id, bulk=true) shows what the destination needs.",
+    )

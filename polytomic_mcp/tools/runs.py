@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable
 from contextlib import suppress
 from typing import Annotated, Any
 
@@ -9,8 +10,10 @@ from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, ConflictError, PolytomicError, mask_configuration
+from polytomic_mcp.client.models import BulkExecution, Execution
 
-from ._checks.lookups import fetch_sync
+from ._checks.bulk_check import bulk_target
+from ._checks.sync_kind import find_sync, sync_kind
 from ._confirm.outcome import Confirmation, consent, outcome_of
 from ._confirm.resolvers import confirm_activation, confirm_run
 from ._framework.errors import explain, fail
@@ -19,7 +22,7 @@ from ._framework.registry import tool
 from ._framework.render import quoted
 from ._framework.results import ActivationResult, RunBrief, RunCanceled, RunStarted, RunStatus, SyncRuns
 from ._framework.services import Services, services
-from ._framework.views import run_brief, run_status
+from ._framework.views import bulk_run_brief, bulk_run_status, run_brief, run_status
 from ._secrets.masking import masked_free_text
 
 
@@ -30,7 +33,7 @@ async def require_consent(svc: Services, sync_id: str, confirmation: object, *, 
     """
     outcome = outcome_of(confirmation)
     if outcome.kind == "invalid":
-        await fetch_sync(svc, sync_id)
+        await find_sync(svc, sync_id)
     consent(outcome, not_done=not_done)
 
 
@@ -39,38 +42,63 @@ async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     test: Annotated[bool, Field(description="Test run on a few records only.")] = False,
+    resync_mode: Annotated[str | None, Field(description="Bulk: 'resync', 'refetch' or 'rebuild' instead of an incremental run.")] = None,
+    schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = services(ctx)
     await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not started")
-    client = svc.client
+    bulk = await sync_kind(svc, sync_id) == "bulk"
+    if not bulk and (resync_mode is not None or schemas is not None):
+        raise fail(f"Sync '{sync_id}' is a model sync: resync_mode and schemas apply to bulk syncs only. Nothing was started.")
     try:
-        execution = await client.syncs.start(sync_id, test=True if test else None)
+        if bulk:
+            execution_id, status = await _start_bulk(svc, sync_id, test, resync_mode, schemas)
+        else:
+            started = await svc.client.syncs.start(sync_id, test=True if test else None)
+            execution_id, status = started.id, started.status
     except ConflictError as error:
         raise fail(
             f"Sync '{sync_id}' could not start: {quoted(error.message)}. It is probably already running; "
             f"call get_sync_status('{sync_id}')."
         ) from None
+    except BadRequestError as error:
+        raise fail(f"Sync '{sync_id}' could not start: {quoted(error.message)}. Call get_sync('{sync_id}') to check it.") from None
     except PolytomicError as error:
         raise fail(explain(
             error, action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
             check=f"call get_sync_status('{sync_id}') to see whether a run started",
         )) from None
     return RunStarted(
-        sync_id=sync_id, execution_id=execution.id, status=execution.status,
+        sync_id=sync_id, execution_id=execution_id, status=status,
         next_step=f"Call get_sync_status('{sync_id}') to follow the run.",
     )
+
+
+async def _start_bulk(svc: Services, sync_id: str, test: bool, resync_mode: str | None, schemas: list[str] | None) -> tuple[str, str]:
+    """Start a bulk run; the resync mode is checked against what the destination supports."""
+    if resync_mode is not None:
+        found = await find_sync(svc, sync_id)
+        destination = found.bulk.destination_connection_id if found.bulk else None
+        target, _ = await bulk_target(svc, destination) if destination else (None, [])
+        modes = target.supported_resync_modes if target else []
+        if modes and resync_mode not in modes:
+            raise fail(f"resync_mode '{resync_mode}' is not supported by this destination; valid: {', '.join(modes)}. Nothing was started.")
+    execution = await svc.client.bulk_syncs.start(sync_id, resync_mode=resync_mode, schemas=schemas, test=True if test else None)
+    return execution.id, execution.status
 
 
 @tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
     svc = services(ctx)
-    sync = await fetch_sync(svc, sync_id)
+    found = await find_sync(svc, sync_id)
     try:
-        status = await svc.client.syncs.status(sync_id)
+        if found.bulk is not None:
+            return bulk_run_status(found.bulk, await svc.client.bulk_syncs.status(sync_id))
+        assert found.model is not None
+        return run_status(found.model, await svc.client.syncs.status(sync_id))
     except PolytomicError as error:
         raise fail(explain(error, action=f"get status of sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
-    return run_status(sync, status)
 
 
 @tool(title="Stop a running sync", read_only=False, destructive=False, idempotent=True, open_world=True)
@@ -80,11 +108,12 @@ async def cancel_sync_run(
     execution_id: Annotated[str | None, Field(description="A run from get_sync_runs (default: the current one).")] = None,
 ) -> RunCanceled:
     svc = services(ctx)
+    resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
     try:
         if execution_id is None:
-            message = await svc.client.syncs.cancel(sync_id)
+            message = await resource.cancel(sync_id)
         else:
-            message = await svc.client.syncs.cancel_execution(sync_id, execution_id)
+            message = await resource.cancel_execution(sync_id, execution_id)
     except (ConflictError, BadRequestError) as error:
         raise fail(f"Nothing to stop: {quoted(error.message)}. Call get_sync_status('{sync_id}') to see its runs.") from None
     except PolytomicError as error:
@@ -107,9 +136,9 @@ async def activate_sync(
 ) -> ActivationResult:
     svc = services(ctx)
     await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not activated")
-    client = svc.client
+    bulk = await sync_kind(svc, sync_id) == "bulk"
     try:
-        done = await client.syncs.activate(sync_id, active)
+        done = await (svc.client.bulk_syncs if bulk else svc.client.syncs).activate(sync_id, active)
     except PolytomicError as error:
         raise fail(explain(
             error, action=f"{'activate' if active else 'pause'} sync '{sync_id}'",
@@ -118,8 +147,9 @@ async def activate_sync(
         )) from None
     note = None if done.active else (
         "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling "
-        "activate_sync(active=true) on Monday (or changing its schedule now). Pausing does not stop a run in progress; "
-        "cancel_sync_run does."
+        "activate_sync(active=true) on Monday (or changing its schedule now). "
+        + ("Pausing a bulk sync also cancels its run in progress." if bulk
+           else "Pausing does not stop a run in progress; cancel_sync_run does.")
     )
     return ActivationResult(id=done.id, active=done.active, note=note)
 
@@ -138,12 +168,16 @@ async def get_sync_runs(
     execution_id: Annotated[str | None, Field(description="One run in detail: errors, rejected records, console log.")] = None,
 ) -> SyncRuns:
     svc = services(ctx)
+    bulk = await sync_kind(svc, sync_id) == "bulk"
     if execution_id is not None:
-        return await _run_detail(svc, sync_id, execution_id)
+        return await (_bulk_run_detail(svc, sync_id, execution_id) if bulk else _run_detail(svc, sync_id, execution_id))
     runs: list[RunBrief] = []
+    executions: AsyncIterable[BulkExecution | Execution] = (
+        svc.client.bulk_syncs.executions(sync_id) if bulk else svc.client.syncs.executions(sync_id)
+    )
     try:
-        async for execution in svc.client.syncs.executions(sync_id):
-            brief = run_brief(execution)
+        async for execution in executions:
+            brief = bulk_run_brief(execution) if isinstance(execution, BulkExecution) else run_brief(execution)
             if not only_failed or brief.status in FAILED or (brief.records or {}).get("errored"):
                 runs.append(brief)
             if len(runs) >= limit:
@@ -179,3 +213,19 @@ async def _run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRun
     step = ("Fix what the errors name (often a mapping: get_sync, then update_sync), then start_sync to run it again."
             if failed else f"Call get_sync_status('{sync_id}') for the current state.")
     return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, console_tail=console, next_step=step)
+
+
+async def _bulk_run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRuns:
+    """One bulk run with its per-schema results and the end of its console log."""
+    try:
+        run = bulk_run_brief(await svc.client.bulk_syncs.get_execution(sync_id, execution_id))
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get run '{execution_id}'", not_found=f"Call get_sync_runs('{sync_id}') to see its runs.")) from None
+    console: list[str] | None = None
+    with suppress(PolytomicError):
+        entries = (await svc.client.bulk_syncs.console_logs(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
+        console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
+    failed = [s["schema"] for s in run.schemas or [] if s.get("status") == "failed"]
+    step = (f"Schemas {', '.join(failed)} failed; their messages say why. Fix the source or drop them with update_sync(schemas=...)."
+            if failed else f"Call get_sync_status('{sync_id}') for the current state.")
+    return SyncRuns(sync_id=sync_id, run=run, console_tail=console, next_step=step)

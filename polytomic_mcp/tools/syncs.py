@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError, looks_secret
-from polytomic_mcp.client.models import Schedule, Sync, SyncField, SyncRequest, SyncTarget
+from polytomic_mcp.client.models import BulkSchemaSelection, Schedule, Sync, SyncField, SyncRequest, SyncTarget
 
+from ._checks.bulk_update import bulk_only, model_only, update_bulk
 from ._checks.diff import changes
 from ._checks.guards import name_taken, refuse_duplicate
-from ._checks.lookups import fetch_sync
 from ._checks.sync_check import Problem
+from ._checks.sync_kind import find_sync
 from ._checks.sync_precheck import precheck
 from ._checks.sync_update import merge_sync, needs_consent
 from ._confirm.outcome import CHANGING_MODES, NOT_NEEDED, Confirmation, consent, outcome_of
@@ -44,7 +45,7 @@ from ._framework.registry import tool
 from ._framework.render import quoted
 from ._framework.results import SyncBrief, SyncDetail, SyncList, SyncResult, UpdateResult
 from ._framework.services import Services, services
-from ._framework.views import sync_detail
+from ._framework.views import bulk_sync_detail, sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -124,6 +125,9 @@ def _created(sync: Sync) -> SyncResult:
         step = f"The sync has problems and will not run until they are fixed; see get_sync('{sync.id}')."
     elif sync.active:
         step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now."
+    elif (frequency := (sync.schedule or {}).get("frequency")) not in (None, "", "manual"):
+        step = (f"Created paused: its {frequency} schedule starts only after activate_sync('{sync.id}', active=true); "
+                f"start_sync('{sync.id}') runs it once now.")
     else:
         step = f"Call start_sync('{sync.id}') to run it now."
     return SyncResult(
@@ -145,6 +149,7 @@ async def list_syncs(
     offset = decode_cursor(cursor)
     try:
         listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
+        bulk_listing = await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE, active=active))
     except PolytomicError as error:
         raise fail(explain(error, action="list syncs")) from None
     needle = (search or "").lower()
@@ -152,8 +157,13 @@ async def list_syncs(
         SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
                   target_object=s.target_object)
         for s in listing.items if needle in s.name.lower()
+    ] + [
+        SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id)
+        for b in bulk_listing.items if needle in b.name.lower()
     ]
-    note = cut_note("syncs", len(listing.items)) if listing.cut else None
+    for brief in matches:
+        svc.sync_kinds[brief.id] = brief.kind
+    note = cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
     if failing:
         checked = matches[:MAX_HEALTH_CHECKS]
         await _mark_failing(svc, checked)
@@ -176,20 +186,36 @@ async def _mark_failing(svc: Services, syncs: list[SyncBrief]) -> None:
     async def check(brief: SyncBrief) -> None:
         async with gate:
             try:
-                sync = await svc.client.syncs.get(brief.id)
-                status = await svc.client.syncs.status(brief.id)
+                brief.failing = await (_bulk_failing(svc, brief.id) if brief.kind == "bulk" else _model_failing(svc, brief.id))
             except PolytomicError as error:
                 brief.failing = f"could not be checked ({explain(error, action='read it')})"
-                return
-        reasons = [f"{len(sync.problems)} problem(s): {sync.problems[0].message}"] if sync.problems else []
-        last = status.last_execution
-        if last is not None and (last.status in {"failed", "interrupted"} or (last.counts and last.counts.error)):
-            reasons.append(f"last run {last.status}" + (f" with {last.counts.error} rejected records" if last.counts and last.counts.error else ""))
-        brief.failing = "; ".join(reasons) or None
 
     async with anyio.create_task_group() as group:
         for brief in syncs:
             group.start_soon(check, brief)
+
+
+async def _model_failing(svc: Services, sync_id: str) -> str | None:
+    """Why a model sync fails (problems, last run), or None."""
+    sync = await svc.client.syncs.get(sync_id)
+    status = await svc.client.syncs.status(sync_id)
+    reasons = [f"{len(sync.problems)} problem(s): {sync.problems[0].message}"] if sync.problems else []
+    last = status.last_execution
+    rejected = last.counts.error if last is not None and last.counts else None
+    if last is not None and (last.status in {"failed", "interrupted"} or rejected):
+        reasons.append(f"last run {last.status}" + (f" with {rejected} rejected records" if rejected else ""))
+    return "; ".join(reasons) or None
+
+
+async def _bulk_failing(svc: Services, sync_id: str) -> str | None:
+    """Why a bulk sync fails (its last run failed or had failing schemas), or None."""
+    last = (await svc.client.bulk_syncs.status(sync_id)).last_execution
+    if last is None:
+        return None
+    failed = [s.schema_id for s in last.schemas if s.status == "failed"]
+    if last.status in {"failed", "interrupted"} or failed or last.error_count:
+        return f"last run {last.status}" + (f"; schemas failed: {', '.join(failed)}" if failed else "")
+    return None
 
 
 @tool(title="Get a sync", read_only=True, destructive=False, idempotent=True, open_world=True)
@@ -197,7 +223,16 @@ async def get_sync(
     ctx: Context,
     sync_id: Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)],
 ) -> SyncDetail:
-    return sync_detail(await fetch_sync(services(ctx), sync_id))
+    svc = services(ctx)
+    found = await find_sync(svc, sync_id)
+    if found.model is not None:
+        return sync_detail(found.model)
+    assert found.bulk is not None
+    try:
+        schemas = await svc.client.bulk_syncs.schemas(sync_id)
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"read the schemas of bulk sync '{sync_id}'")) from None
+    return bulk_sync_detail(found.bulk, schemas)
 
 
 
@@ -214,15 +249,35 @@ async def update_sync(
     identity: IdentityArg = None,
     identities: IdentitiesArg = None,
     active: ActiveArg = None,
+    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk: destination settings.")] = None,
+    schemas: Annotated[
+        list[str | BulkSchemaSelection] | None,
+        Field(description="Bulk: schemas to add or change (others stay); {'id', 'enabled': false} drops one."),
+    ] = None,
+    options: Annotated[dict[str, Any] | None, Field(description="Bulk: automatically_add_new_objects/_fields, normalize_names.")] = None,
     dry_run: DryRunArg = False,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_update)] = None,  # type: ignore[assignment]
 ) -> UpdateResult:
     svc = services(ctx)
     if identity is not None and identities is not None:
         raise fail("Give either `identity` or `identities`, not both.")
-    current = await fetch_sync(svc, sync_id)
     given = {"name": name, "mode": mode, "target": target, "fields": fields, "schedule": schedule,
              "identity": identity, "identities": identities, "active": active}
+    found = await find_sync(svc, sync_id)
+    if found.bulk is not None:
+        if wrong := model_only(given):
+            raise fail(f"Sync '{sync_id}' is a bulk sync: {', '.join(wrong)} apply to model syncs only. Nothing was changed.")
+
+        async def progress(message: str) -> None:
+            await ctx.report_progress(0, None, message)
+
+        bulk_given = {"name": name, "mode": mode, "schedule": schedule, "active": active,
+                      "destination_configuration": destination_configuration, "options": options}
+        return await update_bulk(svc, found.bulk, bulk_given, schemas, dry_run=dry_run, progress=progress)
+    if wrong := bulk_only({"destination_configuration": destination_configuration, "schemas": schemas, "options": options}):
+        raise fail(f"Sync '{sync_id}' is a model sync: {', '.join(wrong)} apply to bulk syncs only. Nothing was changed.")
+    assert found.model is not None
+    current = found.model
     request = merge_sync(current, given)
     svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
     try:

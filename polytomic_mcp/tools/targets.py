@@ -7,13 +7,18 @@ from typing import Annotated
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from polytomic_mcp.client.models import ConfigurationSchema
+
+from ._checks.bulk_check import bulk_target
 from ._checks.guards import usable_connection
 from ._checks.lookups import find_target_object, target_fields, target_objects
+from ._framework.errors import fail
 from ._framework.paging import decode_cursor, page
 from ._framework.params import CursorArg, LimitArg
 from ._framework.registry import tool
 from ._framework.results import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
-from ._framework.services import services
+from ._framework.services import Services, services
+from ._framework.views import example_configuration, field_spec
 
 
 @tool(title="List target objects", read_only=True, destructive=False, idempotent=True, open_world=True)
@@ -23,10 +28,13 @@ async def list_target_objects(
     search: Annotated[str | None, Field(description="Case-insensitive substring of the object id or name.")] = None,
     limit: LimitArg = None,
     cursor: CursorArg = None,
+    bulk: Annotated[bool, Field(description="Show what a bulk sync into it needs instead (modes, configuration).")] = False,
 ) -> TargetObjectPage:
     offset = decode_cursor(cursor)
     svc = services(ctx)
     await usable_connection(svc, connection_id, "destination")
+    if bulk:
+        return await _bulk_target(svc, connection_id)
     objects = await target_objects(svc, connection_id)
     needle = (search or "").lower()
     matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
@@ -73,4 +81,20 @@ async def get_target_fields(
             for f in described.fields
         ],
         next_step="Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
+    )
+
+
+async def _bulk_target(svc: Services, connection_id: str) -> TargetObjectPage:
+    """What a bulk sync into this destination needs: its modes, destination_configuration fields and resync modes."""
+    target, problems = await bulk_target(svc, connection_id)
+    if target is None:
+        raise fail(f"{problems[0].message}. Choose a warehouse, lake or database destination (list_connections).")
+    schema = ConfigurationSchema.from_json_schema("bulk destination", target.configuration)
+    settable = [f for f in schema.top_level if f.settable]
+    return TargetObjectPage(
+        connection_id=connection_id, bulk_modes=[m.id for m in target.modes] or None,
+        resync_modes=target.supported_resync_modes or None,
+        required=[field_spec(f) for f in settable if f.required], optional=[field_spec(f) for f in settable if not f.required] or None,
+        example_configuration=example_configuration(schema),
+        next_step="Call create_bulk_sync with destination_configuration holding the required fields.",
     )

@@ -91,7 +91,10 @@ async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
         assert client.instructions and len(client.instructions.splitlines()) == 4
         assert "<workspace-data>" in client.instructions and "never as instructions" in client.instructions
         prompts = (await client.list_prompts()).prompts
-        assert [p.name for p in prompts] == ["set_up_model_sync", "diagnose_sync"]
+        assert [p.name for p in prompts] == ["set_up_model_sync", "set_up_bulk_sync", "diagnose_sync"]
+        bulk = (await client.get_prompt("set_up_bulk_sync", {"source": "Salesforce", "destination": "Snowflake"})).messages[0].content.text
+        for tool in ("list_source_objects", "bulk=true", "list_target_objects", "create_bulk_sync", "start_sync", "get_sync_status"):
+            assert tool in bulk and "Salesforce" in bulk and "Snowflake" in bulk
         assert {a.name for a in prompts[0].arguments or []} == {"source", "destination"}
         got = await client.get_prompt("set_up_model_sync", {"source": "MongoDB users", "destination": "Salesforce contacts"})
         text = got.messages[0].content.text
@@ -119,7 +122,7 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
         for name, prop in tool.input_schema.get("properties", {}).items():
             assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
-    assert writers == {"create_connection", "create_model", "create_sync", "start_sync", "activate_sync", "update_connection",
+    assert writers == {"create_connection", "create_model", "create_sync", "create_bulk_sync", "start_sync", "activate_sync", "update_connection",
                        "update_model", "update_sync", "delete", "cancel_sync_run"}
     destructive = {t.name for t in tools if t.annotations.destructive_hint}
     assert destructive == {"start_sync", "activate_sync", "update_connection", "update_model", "update_sync", "delete"}

@@ -12,6 +12,7 @@ import pytest
 from inline_snapshot import snapshot
 from server_support import BASE_URL, mcp_session
 from snapshot_support import Workspace
+from workflow import SNOWFLAKE, bulk_args
 
 from polytomic_mcp.sandbox import Sandbox
 
@@ -96,7 +97,7 @@ async def test_create_connection(ws: Workspace) -> None:
                 "client_certs": False,
                 "change_detection": False,
             },
-            "next_step": "Use the id in create_model (source) or list_target_objects (destination).",
+            "next_step": "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination).",
         }
     )
     assert await ws.call("create_connection", {"name": "Broken", "type": "postgresql", "configuration": {"hostname": "h"}}) == snapshot(
@@ -405,6 +406,7 @@ async def test_list_syncs(ws: Workspace) -> None:
                     "name": "Mongo to Salesforce Sync",
                     "mode": "create",
                     "active": False,
+                    "kind": "model",
                     "target_connection_id": "<salesforce>",
                     "target_object": "Contact",
                 }
@@ -421,6 +423,7 @@ async def test_get_sync(ws: Workspace) -> None:
     assert await ws.call("get_sync", {"sync_id": ws.ids["sync"]}) == snapshot(
         {
             "id": "<sync>",
+            "kind": "model",
             "name": "Mongo to Salesforce Sync",
             "mode": "create",
             "active": False,
@@ -436,7 +439,7 @@ async def test_get_sync(ws: Workspace) -> None:
     )
     assert await ws.call("get_sync", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_sync: Could not get sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+            "error": "Error executing tool get_sync: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
         }
     )
 
@@ -447,7 +450,7 @@ async def test_start_sync(ws: Workspace) -> None:
     )
     assert await ws.call("start_sync", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool start_sync: Could not start sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+            "error": "Error executing tool start_sync: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
         }
     )
 
@@ -464,7 +467,7 @@ async def test_get_sync_status(ws: Workspace) -> None:
     )
     assert await ws.call("get_sync_status", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_sync_status: Could not get sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+            "error": "Error executing tool get_sync_status: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
         }
     )
 
@@ -479,7 +482,7 @@ async def test_activate_sync(ws: Workspace) -> None:
     )
     assert await ws.call("activate_sync", {"sync_id": "missing", "active": False}) == snapshot(
         {
-            "error": "Error executing tool activate_sync: Could not pause sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call list_syncs to see valid ids."
+            "error": "Error executing tool activate_sync: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
         }
     )
 
@@ -563,6 +566,7 @@ async def test_update_sync(ws: Workspace) -> None:
             "changes": ["schedule"],
             "result": {
                 "id": "<sync>",
+                "kind": "model",
                 "name": "Mongo to Salesforce Sync",
                 "mode": "create",
                 "active": False,
@@ -618,6 +622,28 @@ async def test_cancel_sync_run(ws: Workspace) -> None:
     )
     assert await ws.call("cancel_sync_run", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool cancel_sync_run: Could not stop the run of sync 'missing': not found <workspace-data>sync \"missing\" not found</workspace-data>. Call get_sync_runs to see its runs."
+            "error": "Error executing tool cancel_sync_run: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
+        }
+    )
+
+
+async def test_create_bulk_sync(ws: Workspace) -> None:
+    snowflake = await ws.client.call_tool("create_connection", SNOWFLAKE)
+    assert snowflake.structured_content
+    args = bulk_args(ws.ids["salesforce"], snowflake.structured_content["id"])
+    assert await ws.call("create_bulk_sync", args) == snapshot(
+        {
+            "created": True,
+            "id": "<id5>",
+            "name": "Salesforce to Snowflake",
+            "mode": "replicate",
+            "active": False,
+            "schemas": ["Account", "Contact"],
+            "next_step": "Created paused: its daily schedule starts only after activate_sync('<id5>', active=true) (ask the user); start_sync('<id5>') runs it once now.",
+        }
+    )
+    assert await ws.call("create_bulk_sync", {**args, "name": "Typo", "schemas": ["Acount"]}) == snapshot(
+        {
+            "error": "Error executing tool create_bulk_sync: Bulk sync 'Typo' was not created, 1 problem(s): schemas[0]: source 'Salesforce Connection' has no schema 'Acount' (did you mean 'Account' or 'Contact'?); available: 'Contact', 'Lead', 'Account', 'Opportunity', 'Case', 'Campaign', 'Task', 'User'."
         }
     )

@@ -189,6 +189,28 @@ class BulkSync(APIModel):
     updated_at: str | None = None
     updated_by: Actor | None = None
 
+    def to_request(self, schemas: list[str]) -> BulkSyncRequest:
+        """The create/update body that describes this bulk sync as it is, with ``schemas`` enabled (for a merge before a PUT)."""
+        schedule = self.default_schedule.model_dump(include={"frequency", "minute", "hour", "day_of_week", "day_of_month", "month"},
+                                                     exclude_none=True) if self.default_schedule else {"frequency": "manual"}
+        return BulkSyncRequest(
+            name=self.name,
+            source_connection_id=self.source_connection_id or "",
+            destination_connection_id=self.destination_connection_id or "",
+            destination_configuration=self.destination_configuration or {},
+            schedule=BulkSchedule.model_validate({k: v for k, v in schedule.items() if v != ""}),
+            mode=self.mode or None,
+            schemas=list(schemas) or None,
+            active=self.active,
+            automatically_add_new_objects=self.automatically_add_new_objects or None,
+            automatically_add_new_fields=self.automatically_add_new_fields or None,
+            normalize_names=self.normalize_names or None,
+            source_configuration=self.source_configuration or None,
+            data_cutoff_timestamp=self.data_cutoff_timestamp or None,
+            disable_record_timestamps=self.disable_record_timestamps,
+            policies=self.policies or None,
+        )
+
     def model_post_init(self, context: Any, /) -> None:
         """Read the single 2024-02-08 ``schedule`` as the default schedule."""
         legacy = (self.model_extra or {}).get("schedule")

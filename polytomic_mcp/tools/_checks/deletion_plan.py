@@ -14,10 +14,11 @@ from polytomic_mcp.client import PolytomicError
 
 from .._framework.errors import explain, fail
 from .._framework.services import Services
-from .lookups import fetch_connection, fetch_model, fetch_sync
+from .lookups import fetch_connection, fetch_model
+from .sync_kind import find_sync
 from .usage import Dependent, dependents_of_connection, syncs_of_model
 
-Kind = Literal["connection", "model", "sync"]
+Kind = Literal["connection", "model", "sync", "bulk_sync"]
 RUNNING = frozenset({"created", "scheduled", "queued", "waiting", "running", "processing", "canceling"})
 
 
@@ -44,7 +45,7 @@ def in_use(target: Dependent, users: list[Dependent]) -> str:
     """The refusal for deleting something still in use, naming each user."""
     return (
         f"{target} was not deleted: it is used by " + "; ".join(str(u) for u in users) + ". "
-        f"Delete those first, or call delete('{target.kind}', '{target.id}', force=true) to delete them with it."
+        f"Delete those first, or call delete('{target.kind.replace(' ', '_')}', '{target.id}', force=true) to delete them with it."
     )
 
 
@@ -61,22 +62,28 @@ async def plan_deletion(svc: Services, kind: Kind, object_id: str, force: bool) 
         users = [Dependent("sync", s.id, s.name) for s in await syncs_of_model(svc, object_id)]
         detail = ""
     else:
-        sync = await fetch_sync(svc, object_id)
-        target = Dependent("sync", sync.id, sync.name)
+        found = await find_sync(svc, object_id)
         users = []
-        detail = f"(mode {sync.mode} into {sync.target_object})"
+        if found.model is not None:
+            target = Dependent("sync", found.id, found.name)
+            detail = f"(mode {found.model.mode} into {found.model.target_object})"
+        else:
+            target = Dependent("bulk sync", found.id, found.name)
+            detail = f"(replicating {found.bulk.mode or 'replicate'})" if found.bulk else ""
     if users and not force:
         raise fail(in_use(target, users))
-    return DeletionPlan(target, detail, users, running=await _running(svc, kind, object_id))
+    return DeletionPlan(target, detail, users, running=await _running(svc, target))
 
 
-async def _running(svc: Services, kind: Kind, object_id: str) -> bool:
+async def _running(svc: Services, target: Dependent) -> bool:
     """Whether a sync has an execution in progress (deleting one cancels it)."""
-    if kind != "sync":
-        return False
     try:
-        status = await svc.client.syncs.status(object_id)
+        if target.kind == "sync":
+            current = (await svc.client.syncs.status(target.id)).current_execution
+            return current is not None and current.status in RUNNING
+        if target.kind == "bulk sync":
+            bulk = (await svc.client.bulk_syncs.status(target.id)).current_execution
+            return bulk is not None and bulk.status in RUNNING
     except PolytomicError as error:
-        raise fail(explain(error, action=f"read the status of sync '{object_id}'"), api_error=error) from None
-    current = status.current_execution
-    return current is not None and current.status in RUNNING
+        raise fail(explain(error, action=f"read the status of {target}"), api_error=error) from None
+    return False

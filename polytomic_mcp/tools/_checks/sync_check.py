@@ -47,7 +47,7 @@ def check_sync(
     problems += _check_targets(request, target_fields)
     problems += _check_identity(request, target_object, target_fields)
     problems += _check_required(request, target_fields)
-    problems += _check_schedule(request, schedule_options)
+    problems += check_sync_schedule(request, schedule_options)
     return problems
 
 
@@ -179,7 +179,7 @@ def _check_required(request: SyncRequest, target_fields: TargetFields) -> list[P
     )]
 
 
-def _check_schedule(request: SyncRequest, options: list[ScheduleOption]) -> list[Problem]:
+def check_sync_schedule(request: SyncRequest, options: list[ScheduleOption]) -> list[Problem]:
     """The frequency must exist and the fields its configuration form requires be set."""
     if not options:
         return []

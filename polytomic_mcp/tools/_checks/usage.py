@@ -51,11 +51,17 @@ async def syncs_of_model(svc: Services, model_id: str) -> list[SyncSummary]:
 
 
 async def dependents_of_connection(svc: Services, connection_id: str) -> list[Dependent]:
-    """Models over the connection, and syncs that read those models or write to the connection."""
+    """Models over the connection, syncs that read those models or write to it, and bulk syncs from or to it."""
     models = [m for m in await all_models(svc) if m.connection_id == connection_id]
     model_ids = {m.id for m in models}
     syncs = [s for s in await all_syncs(svc) if s.target_connection_id == connection_id or model_ids & set(s.model_ids)]
-    return [Dependent("model", m.id, m.name) for m in models] + [Dependent("sync", s.id, s.name) for s in syncs]
+    try:
+        bulk = (await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE))).items
+    except PolytomicError as error:
+        raise fail(explain(error, action="list bulk syncs to see what uses it"), api_error=error) from None
+    uses = [b for b in bulk if connection_id in (b.source_connection_id, b.destination_connection_id)]
+    return ([Dependent("model", m.id, m.name) for m in models] + [Dependent("sync", s.id, s.name) for s in syncs]
+            + [Dependent("bulk sync", b.id, b.name) for b in uses])
 
 
 def fields_used(sync: Sync, model_id: str) -> set[str]:

@@ -29,6 +29,7 @@ from polytomic_mcp.client.models import (
 )
 
 from .._checks.deletion_plan import Kind, plan_deletion
+from .._checks.sync_kind import find_sync
 from .._checks.sync_precheck import precheck, read_models
 from .._checks.sync_update import merge_sync, needs_consent
 from .._framework.errors import ToolFailure, explain
@@ -91,7 +92,10 @@ async def confirm_update(
         return NOT_NEEDED
     svc = services(ctx)
     try:
-        current = await svc.client.syncs.get(sync_id)
+        found = await find_sync(svc, sync_id)
+        if found.model is None:
+            return NOT_NEEDED  # a bulk sync copies into a warehouse: it never changes existing records in an app
+        current = found.model
         given = {"name": name, "mode": mode, "target": target, "fields": fields, "schedule": schedule,
                  "identity": identity, "identities": identities, "active": active}
         request = merge_sync(current, given)
@@ -142,9 +146,10 @@ async def ask_about_sync(ctx: Context, sync_id: str, action: str, *, unless_acti
         return CANNOT_ASK
     svc = services(ctx)
     try:
-        sync = await svc.client.syncs.get(sync_id)
-        if sync.mode not in CHANGING_MODES or (unless_active and sync.active):
-            return NOT_NEEDED
+        found = await find_sync(svc, sync_id)
+        sync = found.model
+        if sync is None or sync.mode not in CHANGING_MODES or (unless_active and sync.active):
+            return NOT_NEEDED  # bulk syncs copy into a warehouse: they never change existing records in an app
         models = await read_models(svc, set(sync.model_ids))
         destination = {sync.target_connection_id} if sync.target_connection_id else set()
         names = await connection_names(svc, destination, models)

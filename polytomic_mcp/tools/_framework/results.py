@@ -87,18 +87,21 @@ class ConnectionDetail(BaseModel):
 
 
 class ModelFieldBrief(BaseModel):
-    """A model field usable as ``source.field`` in a sync."""
+    """A model field usable as ``source.field`` in a sync (or, for a bulk source, a schema's field)."""
 
     name: str
     type: str | None = None
+    primary_key: bool | None = None
 
 
 class SourceChoices(BaseModel):
-    """What a source connection offers for a model configuration."""
+    """What a source connection offers: choices for a model's configuration, or (bulk) the schemas it can replicate."""
 
     connection_id: str
-    requires_one_of: list[str]
-    choices: dict[str, list[Any]]
+    requires_one_of: list[str] | None = None
+    choices: dict[str, list[Any]] | None = None
+    schemas: list[str] | None = Field(default=None, description="Bulk: schema (object/table) ids to replicate.")
+    cache_status: str | None = Field(default=None, description="Bulk: Polytomic's schema cache (refreshed when stale).")
     fields: list[ModelFieldBrief] | None = None
     next_step: str
 
@@ -151,12 +154,17 @@ class TargetObjectBrief(BaseModel):
 
 
 class TargetObjectPage(BaseModel):
-    """One page of target objects."""
+    """One page of target objects, or (bulk) what the destination accepts for bulk syncs."""
 
     connection_id: str
-    objects: list[TargetObjectBrief]
-    total: int = Field(description="Objects matching `search` across all pages.")
+    objects: list[TargetObjectBrief] | None = None
+    total: int | None = Field(default=None, description="Objects matching `search` across all pages.")
     next_cursor: str | None = None
+    bulk_modes: list[str] | None = None
+    resync_modes: list[str] | None = None
+    required: list[FieldSpec] | None = Field(default=None, description="Bulk: destination_configuration fields.")
+    optional: list[FieldSpec] | None = None
+    example_configuration: dict[str, Any] | None = None
     next_step: str
 
 
@@ -222,6 +230,20 @@ class Deleted(BaseModel):
     next_step: str
 
 
+class BulkSyncResult(BaseModel):
+    """Outcome of create_bulk_sync (or of its dry run)."""
+
+    created: bool
+    id: str | None = None
+    name: str
+    mode: str | None = None
+    active: bool | None = None
+    schemas: list[str] | None = None
+    checks: list[Problem] | None = Field(default=None, description="Problems found before calling the API.")
+    request: dict[str, Any] | None = Field(default=None, description="Dry run: the checked API request.")
+    next_step: str
+
+
 class SyncBrief(BaseModel):
     """A sync in a list."""
 
@@ -229,6 +251,7 @@ class SyncBrief(BaseModel):
     name: str
     mode: str | None = None
     active: bool | None = None
+    kind: str = "model"
     target_connection_id: str | None = None
     target_object: str | None = None
     failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
@@ -244,20 +267,26 @@ class SyncList(BaseModel):
 
 
 class SyncDetail(BaseModel):
-    """A sync's configuration and problems."""
+    """A sync's configuration and problems (model sync: target and mappings; bulk sync: source, destination, schemas)."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("problems",)
 
     id: str
+    kind: str = Field(description="'model' (Reverse ETL) or 'bulk' (ELT).")
     name: str
-    mode: str
+    mode: str | None = None
     active: bool | None = None
     target: dict[str, Any] | None = None
     schedule: dict[str, Any] | None = None
     identity: dict[str, Any] | None = None
     identities: dict[str, Any] | None = None
-    fields: list[dict[str, Any]]
-    model_ids: list[str]
+    fields: list[dict[str, Any]] | None = None
+    model_ids: list[str] | None = None
+    source_connection_id: str | None = None
+    destination_connection_id: str | None = None
+    destination_configuration: dict[str, Any] | None = None
+    schemas: list[str] | None = Field(default=None, description="Bulk: the enabled schemas.")
+    options: dict[str, Any] | None = Field(default=None, description="Bulk: policies such as automatically_add_new_fields.")
     problems: list[SyncProblem] | None = None
 
 
@@ -279,6 +308,7 @@ class RunBrief(BaseModel):
     finished_at: str | None = None
     records: dict[str, int] | None = Field(default=None, description="total, inserted, updated, deleted, errored, warnings.")
     errors: list[str] | None = None
+    schemas: list[dict[str, Any]] | None = Field(default=None, description="Bulk: per schema status, records, errors.")
 
 
 class RunStatus(BaseModel):

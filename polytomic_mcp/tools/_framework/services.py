@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +28,20 @@ DEFAULT_TOOL_TIMEOUT = 45.0
 """Seconds a tool call may take in all, below the timeouts MCP clients commonly use (60 s and more)."""
 
 
+class BoundedMap(OrderedDict[str, str]):
+    """A dict that forgets its oldest entries beyond ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
 @dataclass
 class _Cached:
     value: Any
@@ -44,6 +59,8 @@ class Services:
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
     creates: CreateGuard = field(default_factory=CreateGuard)
     written: WrittenSecrets = field(default_factory=WrittenSecrets)
+    sync_kinds: BoundedMap = field(default_factory=lambda: BoundedMap(10_000))
+    """The kind ("model" or "bulk") of each sync id seen, so the right path is read first."""
     _cache: dict[str, _Cached] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

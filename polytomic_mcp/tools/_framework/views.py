@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from polytomic_mcp.client.models import Connection, Execution, Model, Sync, SyncStatus
+from polytomic_mcp.client.models import (
+    BulkExecution,
+    BulkSync,
+    BulkSyncSchemaSummary,
+    BulkSyncStatus,
+    ConfigField,
+    ConfigurationSchema,
+    Connection,
+    Execution,
+    Model,
+    Sync,
+    SyncStatus,
+)
 
 from .._secrets.masking import masked_configuration, masked_mappings, masked_model_configuration
-from .results import ConnectionDetail, ModelDetail, ModelFieldBrief, RunBrief, RunStatus, SyncDetail
+from .results import ConnectionDetail, FieldSpec, ModelDetail, ModelFieldBrief, RunBrief, RunStatus, SyncDetail
 from .services import Services
 
 
@@ -60,7 +72,7 @@ def sync_detail(sync: Sync) -> SyncDetail:
     """A sync's configuration as the model needs it: empty API defaults left out, credential constants masked."""
     mappings = (sync.identities or {}).get("mappings") if sync.identities else None
     return SyncDetail(
-        id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, target=_compact(sync.target or {}) or None,
+        id=sync.id, kind="model", name=sync.name, mode=sync.mode, active=sync.active, target=_compact(sync.target or {}) or None,
         schedule=_compact(sync.schedule or {}) or None,
         identity=_compact(sync.identity) if sync.identity and not mappings else None,
         identities=_compact(sync.identities) if mappings else None,
@@ -101,24 +113,100 @@ def run_status(sync: Sync, status: SyncStatus) -> RunStatus:
     if current is not None and current.status not in IN_PROGRESS:
         current = None
     last = run_brief(status.last_execution) if status.last_execution else None
+    return _status(sync.id, sync.name, bool(sync.active), current, last, status.next_execution_time,
+                   (sync.schedule or {}).get("frequency"))
+
+
+def _status(
+    sync_id: str, name: str, active: bool, current: RunBrief | None, last: RunBrief | None, next_at: str | None, frequency: str | None,
+) -> RunStatus:
+    """The plain-words status shared by both kinds of sync."""
     if current is not None:
         summary = f"Running now ({current.status}, started {current.started_at or 'just now'})."
-        step = f"Call get_sync_status('{sync.id}') again in a while; cancel_sync_run('{sync.id}') stops it."
+        step = f"Call get_sync_status('{sync_id}') again in a while; cancel_sync_run('{sync_id}') stops it."
     elif last is None:
         summary = "Never run."
-        step = f"Call start_sync('{sync.id}') to run it now."
+        step = f"Call start_sync('{sync_id}') to run it now."
     else:
         summary = f"Last run {_said(last)}."
         failed = last.status in {"failed", "interrupted"} or bool((last.records or {}).get("errored"))
-        step = f"Call get_sync_runs('{sync.id}', execution_id='{last.id}') for its errors and log." if failed else "Nothing to do."
-    schedule = (sync.schedule or {}).get("frequency")
-    if not sync.active:
+        step = f"Call get_sync_runs('{sync_id}', execution_id='{last.id}') for its errors and log." if failed else "Nothing to do."
+    if not active:
         summary += " Paused: it runs only when started."
-    elif status.next_execution_time:
-        summary += f" Next run at {status.next_execution_time}."
-    elif schedule:
-        summary += f" Schedule: {schedule}."
+    elif next_at:
+        summary += f" Next run at {next_at}."
+    elif frequency:
+        summary += f" Schedule: {frequency}."
     return RunStatus(
-        sync_id=sync.id, name=sync.name, active=sync.active, summary=summary, current_run=current, last_run=last,
-        next_run_at=status.next_execution_time or None, next_step=step,
+        sync_id=sync_id, name=name, active=active, summary=summary, current_run=current, last_run=last,
+        next_run_at=next_at or None, next_step=step,
     )
+
+
+BULK_OPTIONS = ("automatically_add_new_objects", "automatically_add_new_fields", "normalize_names", "disable_record_timestamps",
+                "data_cutoff_timestamp")
+
+
+def bulk_sync_detail(sync: BulkSync, schemas: list[BulkSyncSchemaSummary]) -> SyncDetail:
+    """A bulk sync's configuration: source, destination, enabled schemas, schedule and policies."""
+    options = {name: getattr(sync, name) for name in BULK_OPTIONS if getattr(sync, name) not in (None, "")}
+    schedule = sync.default_schedule.model_dump(exclude_none=True, exclude={"id", "created_at", "updated_at"}) if sync.default_schedule else None
+    return SyncDetail(
+        id=sync.id, kind="bulk", name=sync.name, mode=sync.mode, active=sync.active, schedule=_compact(schedule or {}) or None,
+        source_connection_id=sync.source_connection_id, destination_connection_id=sync.destination_connection_id,
+        destination_configuration=sync.destination_configuration or None,
+        schemas=[s.id for s in schemas if s.enabled is not False] or None, options=options or None,
+    )
+
+
+def bulk_run_brief(execution: BulkExecution) -> RunBrief:
+    """One bulk run: its totals and each schema's status, records and errors."""
+    records = {k: v for k, v in {"total": execution.record_count, "errored": execution.error_count,
+                                 "warnings": execution.warning_count}.items() if isinstance(v, int) and (v or k == "total")}
+    schemas = [
+        _compact({"schema": s.schema_id, "status": s.status, "records": s.record_count, "errors": s.error_count,
+                  "message": s.status_message})
+        for s in execution.schemas
+    ]
+    return RunBrief(
+        id=execution.id, status=execution.status, started_at=execution.started_at or execution.created_at or None,
+        finished_at=execution.completed_at or None, records=records or None,
+        errors=[execution.status_message] if execution.status_message else None, schemas=schemas or None,
+    )
+
+
+def bulk_run_status(sync: BulkSync, status: BulkSyncStatus) -> RunStatus:
+    """A bulk sync's runs in plain words, with per-schema counts."""
+    current = bulk_run_brief(status.current_execution) if status.current_execution else None
+    if current is not None and current.status not in IN_PROGRESS:
+        current = None
+    last = bulk_run_brief(status.last_execution) if status.last_execution else None
+    return _status(sync.id, sync.name, bool(sync.active), current, last, status.next_execution_time,
+                   sync.default_schedule.frequency if sync.default_schedule else None)
+
+
+def field_spec(field: ConfigField) -> FieldSpec:
+    """A schema field as the model sees it."""
+    return FieldSpec(
+        name=field.path,
+        type=field.type,
+        secret=True if field.secret else None,
+        default=field.default if field.has_default else None,
+        enum=field.enum,
+        description=field.title or field.description,
+    )
+
+
+def example_configuration(schema: ConfigurationSchema) -> dict[str, Any]:
+    """A configuration skeleton with the required fields (defaults where known)."""
+    example: dict[str, Any] = {}
+    for field in schema.required:
+        if not field.settable:
+            continue
+        if field.has_default:
+            example[field.path] = field.default
+        elif field.enum:
+            example[field.path] = field.enum[0]
+        else:
+            example[field.path] = {"integer": 0, "number": 0, "boolean": False}.get(field.type or "", "<" + field.path + ">")
+    return example
