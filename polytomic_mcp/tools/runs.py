@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable
 from contextlib import suppress
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
@@ -44,16 +44,17 @@ async def start_sync(
     test: Annotated[bool, Field(description="Test run on a few records only.")] = False,
     resync_mode: Annotated[str | None, Field(description="Bulk: 'resync', 'refetch' or 'rebuild' instead of an incremental run.")] = None,
     schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
+    fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk: what to read from the source.")] = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = services(ctx)
     await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not started")
     bulk = await sync_kind(svc, sync_id) == "bulk"
-    if not bulk and (resync_mode is not None or schemas is not None):
-        raise fail(f"Sync '{sync_id}' is a model sync: resync_mode and schemas apply to bulk syncs only. Nothing was started.")
+    if not bulk and (resync_mode is not None or schemas is not None or fetch_mode is not None):
+        raise fail(f"Sync '{sync_id}' is a model sync: resync_mode, fetch_mode and schemas apply to bulk syncs only. Nothing was started.")
     try:
         if bulk:
-            execution_id, status = await _start_bulk(svc, sync_id, test, resync_mode, schemas)
+            execution_id, status = await _start_bulk(svc, sync_id, test, resync_mode, fetch_mode, schemas)
         else:
             started = await svc.client.syncs.start(sync_id, test=True if test else None)
             execution_id, status = started.id, started.status
@@ -75,7 +76,9 @@ async def start_sync(
     )
 
 
-async def _start_bulk(svc: Services, sync_id: str, test: bool, resync_mode: str | None, schemas: list[str] | None) -> tuple[str, str]:
+async def _start_bulk(
+    svc: Services, sync_id: str, test: bool, resync_mode: str | None, fetch_mode: str | None, schemas: list[str] | None,
+) -> tuple[str, str]:
     """Start a bulk run; the resync mode is checked against what the destination supports."""
     if resync_mode is not None:
         found = await find_sync(svc, sync_id)
@@ -84,7 +87,9 @@ async def _start_bulk(svc: Services, sync_id: str, test: bool, resync_mode: str 
         modes = target.supported_resync_modes if target else []
         if modes and resync_mode not in modes:
             raise fail(f"resync_mode '{resync_mode}' is not supported by this destination; valid: {', '.join(modes)}. Nothing was started.")
-    execution = await svc.client.bulk_syncs.start(sync_id, resync_mode=resync_mode, schemas=schemas, test=True if test else None)
+    execution = await svc.client.bulk_syncs.start(
+        sync_id, resync_mode=resync_mode, fetch_mode=fetch_mode, schemas=schemas, test=True if test else None,
+    )
     return execution.id, execution.status
 
 

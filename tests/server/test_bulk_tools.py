@@ -86,7 +86,7 @@ async def test_the_sync_tools_take_a_bulk_sync_by_id(sandbox: Sandbox) -> None:
         one = await call_ok(client, "get_sync_runs", {"sync_id": bulk, "execution_id": runs["runs"][0]["id"]})
         changed = await call_ok(client, "update_sync", {"sync_id": bulk, "schemas": ["Lead"], "schedule": {"frequency": "hourly", "minute": "15"}})
         wrong = await call_error(client, "update_sync", {"sync_id": bulk, "fields": []})
-        again = await call_ok(client, "start_sync", {"sync_id": bulk, "resync_mode": "resync", "schemas": ["Account"]})
+        again = await call_ok(client, "start_sync", {"sync_id": bulk, "resync_mode": "resync", "schemas": ["Account"], "fetch_mode": "full"})
         paused = await call_ok(client, "activate_sync", {"sync_id": bulk, "active": False})
         gone = await call_ok(client, "delete", {"kind": "sync", "id": bulk})
     assert [(s["kind"], s["id"]) for s in listed["syncs"]] == [("bulk", bulk)]
