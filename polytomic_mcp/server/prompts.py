@@ -10,13 +10,13 @@ from pydantic import Field
 WORKFLOW = """Set up a Polytomic model sync from {source} into {destination}.
 
 1. Reuse before creating: call list_connections(search=...) for both systems.
-2. Missing a connection? list_connection_types(search=...) -> get_connection_type(type) -> create_connection(name, type, configuration).
+2. Missing a connection? list_connection_types(search=...) -> list_connection_types(type=...) -> create_connection(name, type, configuration).
    For OAuth types (e.g. Salesforce) give the user the auth_url to open and wait until get_connection shows status "healthy".
    Never repeat secrets back to the user.
 3. Source data: list_source_objects(connection_id, params) to find the database/collection/table, then
    create_model(name, connection_id, configuration). Note the returned field names.
 4. Destination: list_target_objects(connection_id, search=...) to find the object and its modes, then
-   get_target_fields(connection_id, target_object) for field ids, required fields and identity functions.
+   list_target_objects(connection_id, target_object=...) for field ids, required fields and identity functions.
 5. create_sync(name, mode, target, fields, identity, schedule) with dry_run=true; fix every reported problem; then
    call it again without dry_run.
 6. start_sync(sync_id) and get_sync_status(sync_id) to confirm records flowed.
@@ -26,7 +26,7 @@ To change it later: update_sync(sync_id, ...) with only what changes; never crea
 BULK_WORKFLOW = """Set up a Polytomic bulk sync (ELT) that replicates {source} into {destination}.
 
 1. Reuse before creating: list_connections(search=...) for both systems; create what is missing with create_connection
-   (list_connection_types -> get_connection_type first; OAuth types return an auth_url a person must open).
+   (list_connection_types, then list_connection_types(type=...); OAuth types return an auth_url a person must open).
 2. Source: list_source_objects(source_id, bulk=true) lists the schemas (objects or tables) it can replicate; add
    schema='Account' to see a schema's fields. Polytomic's schema cache is refreshed first when it is stale.
 3. Destination: list_target_objects(destination_id, bulk=true) shows its modes (replicate, snapshot) and the
@@ -44,7 +44,7 @@ DIAGNOSIS = """Find out whether the Polytomic sync {sync} is working, and why no
 2. get_sync_status(sync_id): never run, running, or how the last run ended (records, errors), and when it runs next.
 3. If the last run failed or rejected records: get_sync_runs(sync_id, only_failed=true), then
    get_sync_runs(sync_id, execution_id=...) for the rejected records and the end of the console log.
-4. get_sync(sync_id) shows the mapping and Polytomic's problems; compare with get_target_fields (required fields)
+4. get_sync(sync_id) shows the mapping and Polytomic's problems; compare with list_target_objects(target_object=...) (required fields)
    and get_model (field names). Explain the cause to the user in their words before changing anything.
 5. With the user's agreement: update_sync(sync_id, fields=[...full list...]) fixes a mapping; start_sync(sync_id, test=true)
    checks it on a few records; get_sync_status confirms.

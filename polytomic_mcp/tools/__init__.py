@@ -19,7 +19,6 @@ class ToolName(StrEnum):
     """Every tool this server can expose."""
 
     LIST_CONNECTION_TYPES = "list_connection_types"
-    GET_CONNECTION_TYPE = "get_connection_type"
     CREATE_CONNECTION = "create_connection"
     UPDATE_CONNECTION = "update_connection"
     LIST_CONNECTIONS = "list_connections"
@@ -30,7 +29,6 @@ class ToolName(StrEnum):
     LIST_MODELS = "list_models"
     GET_MODEL = "get_model"
     LIST_TARGET_OBJECTS = "list_target_objects"
-    GET_TARGET_FIELDS = "get_target_fields"
     CREATE_SYNC = "create_sync"
     UPDATE_SYNC = "update_sync"
     CREATE_BULK_SYNC = "create_bulk_sync"

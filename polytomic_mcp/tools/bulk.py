@@ -28,27 +28,27 @@ from ._framework.services import services
 NewItems = Literal["all", "none", "onlyIdentities"]
 SchemasArg = Annotated[
     list[str | BulkSchemaSelection],
-    Field(description="Source schema ids ('Account'), or {'id', 'fields', 'filters', 'tracking_field'}.", min_length=1),
+    Field(description="Schema ids, or {'id', 'fields', 'filters', 'tracking_field'}.", min_length=1),
 ]
 DestinationConfigurationArg = Annotated[
-    dict[str, Any], Field(description="Destination settings, e.g. {'schema': 'SALESFORCE'} (list_target_objects(bulk=true) lists them).")
+    dict[str, Any], Field(description="e.g. {'schema': 'SALESFORCE'}.")
 ]
 
 
 @tool(title="Create a bulk sync", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_bulk_sync(
     ctx: Context,
-    name: Annotated[str, Field(description="Unique bulk sync name.", min_length=1, max_length=200)],
-    source_connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
-    destination_connection_id: Annotated[str, Field(description="Warehouse/lake/database connection id.", min_length=1)],
+    name: Annotated[str, Field(description="Unique name.", min_length=1, max_length=200)],
+    source_connection_id: Annotated[str, Field(min_length=1)],
+    destination_connection_id: Annotated[str, Field(min_length=1)],
     destination_configuration: DestinationConfigurationArg,
     schemas: SchemasArg,
     schedule: Annotated[BulkSchedule, Field(description=SCHEDULE)],
-    mode: Annotated[str | None, Field(description="'replicate' (default) or 'snapshot'.")] = None,
-    active: Annotated[bool | None, Field(description="Enable the schedule now.")] = None,
-    automatically_add_new_objects: Annotated[NewItems | None, Field(description="New source objects: all, none, onlyIdentities.")] = None,
-    automatically_add_new_fields: Annotated[NewItems | None, Field(description="New fields of synced objects.")] = None,
-    normalize_names: Annotated[Literal["enabled", "disabled", "legacy"] | None, Field(description="Normalize table/column names.")] = None,
+    mode: Annotated[str | None, Field(description="replicate (default) or snapshot.")] = None,
+    active: Annotated[bool | None, Field(description="Schedule on.")] = None,
+    automatically_add_new_objects: Annotated[NewItems | None, Field(description="Add new source objects.")] = None,
+    automatically_add_new_fields: Annotated[NewItems | None, Field(description="Add new fields.")] = None,
+    normalize_names: Annotated[Literal["enabled", "disabled", "legacy"] | None, Field(description="Normalize names.")] = None,
     dry_run: DryRunArg = False,
 ) -> BulkSyncResult:
     svc = services(ctx)

@@ -1,4 +1,4 @@
-"""Tools: list_connection_types, get_connection_type."""
+"""Tool: list_connection_types (with ``type``: one type's configuration fields)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from polytomic_mcp.client.models import ConnectionType
 from ._checks.lookups import resolve_type
 from ._framework.registry import tool
 from ._framework.results import ConnectionTypeBrief, ConnectionTypeDetail, ConnectionTypeList
-from ._framework.services import services
+from ._framework.services import Services, services
 from ._framework.views import example_configuration, field_spec
 
 MAX_TYPES = 60
@@ -29,14 +29,15 @@ def brief(kind: ConnectionType) -> ConnectionTypeBrief:
     )
 
 
-@tool(title="List connection types", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Connection types", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connection_types(
     ctx: Context,
-    search: Annotated[str | None, Field(description="Case-insensitive substring of the type id or name.")] = None,
-    capability: Annotated[
-        Literal["source", "destination"] | None, Field(description="Only types usable as this.")
-    ] = None,
-) -> ConnectionTypeList:
+    search: Annotated[str | None, Field(description="Substring of id or name.")] = None,
+    capability: Annotated[Literal["source", "destination"] | None, Field(description="Only types usable as this.")] = None,
+    type: Annotated[str | None, Field(description="Its configuration fields instead.")] = None,
+) -> ConnectionTypeList | ConnectionTypeDetail:
+    if type is not None:
+        return await describe_type(services(ctx), type)
     types = await services(ctx).connection_types()
     needle = (search or "").strip().lower()
     matches = [
@@ -49,16 +50,12 @@ async def list_connection_types(
     return ConnectionTypeList(
         types=[brief(t) for t in shown],
         total=len(matches),
-        next_step="Call get_connection_type(type) to see the configuration it needs." + more,
+        next_step="Call list_connection_types(type=...) to see the configuration it needs." + more,
     )
 
 
-@tool(title="Describe a connection type", read_only=True, destructive=False, idempotent=True, open_world=True)
-async def get_connection_type(
-    ctx: Context,
-    type: Annotated[str, Field(description="Connection type id, e.g. 'mongodb', 'salesforce'.", min_length=1)],
-) -> ConnectionTypeDetail:
-    svc = services(ctx)
+async def describe_type(svc: Services, type: str) -> ConnectionTypeDetail:
+    """The required and optional configuration fields of one type, which are secret, and an example configuration."""
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
     settable = [f for f in schema.top_level if f.settable]

@@ -30,15 +30,15 @@ from ._secrets.references import refuse_references_outside, resolve_env_referenc
 @tool(title="Create a connection", read_only=False, destructive=False, idempotent=False, open_world=True)
 async def create_connection(
     ctx: Context,
-    name: Annotated[str, Field(description="Unique display name.", min_length=1, max_length=200)],
+    name: Annotated[str, Field(description="Unique name.", min_length=1, max_length=200)],
     type: Annotated[str, Field(description="Type id, e.g. 'mongodb'.", min_length=1)],
     configuration: Annotated[
-        dict[str, Any], Field(description="Type-specific settings (see get_connection_type).")
+        dict[str, Any], Field(description="See list_connection_types(type=...).")
     ],
     redirect_url: Annotated[
-        str | None, Field(description="OAuth: where the browser returns afterwards.")
+        str | None, Field(description="OAuth return URL.")
     ] = None,
-    validate: Annotated[bool, Field(description="Probe the upstream system before saving.")] = True,
+    validate: Annotated[bool, Field(description="Test it before saving.")] = True,
 ) -> ConnectionDetail:
     svc = services(ctx)
     kind = await resolve_type(svc, type)
@@ -50,7 +50,7 @@ async def create_connection(
     if problems:
         raise fail(
             f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
-            f"Call get_connection_type('{kind.id}') to see every field."
+            f"Call list_connection_types(type='{kind.id}') to see every field."
         )
     async with svc.creates.one_at_a_time("connection", name):
         await refuse_duplicate("connection", name, svc.client.connections.list(), "get_connection")
@@ -65,7 +65,7 @@ async def create_connection(
         except (BadRequestError, UnprocessableEntityError) as error:
             raise fail(
                 f"Polytomic rejected connection '{name}': {quoted(error.message)}. Fix the configuration "
-                f"(get_connection_type('{kind.id}') lists the fields) or pass validate=false to save without probing."
+                f"(list_connection_types(type='{kind.id}') lists the fields) or pass validate=false to save without probing."
             ) from None
         except PolytomicError as error:
             raise fail(explain(
@@ -86,7 +86,7 @@ async def create_connection(
 @tool(title="List connections", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connections(
     ctx: Context,
-    search: Annotated[str | None, Field(description="Case-insensitive substring of the name or type.")] = None,
+    search: Annotated[str | None, Field(description="Substring of the name or type.")] = None,
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> ConnectionList:
@@ -105,7 +105,7 @@ async def list_connections(
 @tool(title="Get a connection", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_connection(
     ctx: Context,
-    connection_id: Annotated[str, Field(description="Connection id from list_connections.", min_length=1)],
+    connection_id: Annotated[str, Field(min_length=1)],
 ) -> ConnectionDetail:
     svc = services(ctx)
     connection = await fetch_connection(svc, connection_id)
@@ -115,12 +115,12 @@ async def get_connection(
 @tool(title="Change a connection", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def update_connection(
     ctx: Context,
-    connection_id: Annotated[str, Field(description="Connection id from list_connections.", min_length=1)],
+    connection_id: Annotated[str, Field(min_length=1)],
     name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
     configuration: Annotated[
-        dict[str, Any] | None, Field(description="Only the keys to change; the others are kept.")
+        dict[str, Any] | None, Field(description="Only the keys to change.")
     ] = None,
-    validate: Annotated[bool, Field(description="Probe the upstream system before saving.")] = True,
+    validate: Annotated[bool, Field(description="Test it before saving.")] = True,
     dry_run: DryRunArg = False,
 ) -> UpdateResult:
     svc = services(ctx)
@@ -160,7 +160,7 @@ async def update_connection(
     if problems:
         raise fail(
             f"Nothing was changed: the configuration of {label} would be invalid: " + "; ".join(problems) + ". "
-            f"Call get_connection_type('{current.type.id}') to see every field."
+            f"Call list_connection_types(type='{current.type.id}') to see every field."
         )
     async with svc.creates.one_at_a_time("connection", new_name):
         if new_name != current.name:

@@ -25,9 +25,9 @@ from ._framework.services import Services, services
 @tool(title="Delete a connection, model or sync", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def delete(
     ctx: Context,
-    kind: Annotated[Kind, Field(description="What to delete ('sync' also finds bulk syncs).")],
-    id: Annotated[str, Field(description="Its id.", min_length=1)],
-    force: Annotated[bool, Field(description="Also delete what uses it (models and syncs of a connection, syncs of a model).")] = False,
+    kind: Annotated[Kind, Field(description="sync: model or bulk.")],
+    id: Annotated[str, Field(min_length=1)],
+    force: Annotated[bool, Field(description="Also delete what uses it.")] = False,
     confirmation: Annotated[ElicitationResult[DeletionConfirmation], Resolve(confirm_delete)] = None,  # type: ignore[assignment]
 ) -> Deleted:
     svc = services(ctx)

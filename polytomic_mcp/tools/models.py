@@ -35,13 +35,13 @@ MAX_CHOICES = 100
 @tool(title="List source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_source_objects(
     ctx: Context,
-    connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
+    connection_id: Annotated[str, Field(min_length=1)],
     params: Annotated[
         dict[str, str] | None,
-        Field(description="Choices made so far, e.g. {'database': 'example'} to list its collections."),
+        Field(description="Choices so far, e.g. {'database': 'example'}."),
     ] = None,
-    bulk: Annotated[bool, Field(description="List the schemas a bulk sync can replicate instead.")] = False,
-    schema: Annotated[str | None, Field(description="Bulk: also list this schema's fields.")] = None,
+    bulk: Annotated[bool, Field(description="Schemas to replicate instead.")] = False,
+    schema: Annotated[str | None, Field(description="Bulk: this schema's fields.")] = None,
 ) -> SourceChoices:
     svc = services(ctx)
     await usable_connection(svc, connection_id, "source")
@@ -72,10 +72,10 @@ async def list_source_objects(
 async def create_model(
     ctx: Context,
     name: Annotated[str, Field(description="Unique model name.", min_length=1, max_length=200)],
-    connection_id: Annotated[str, Field(description="Source connection id.", min_length=1)],
+    connection_id: Annotated[str, Field(min_length=1)],
     configuration: Annotated[
         dict[str, Any],
-        Field(description="Source-specific, e.g. {'database', 'collection'} or {'table'}."),
+        Field(description="e.g. {'database', 'collection'}, {'table'} or {'query'}."),
     ],
     fields: Annotated[list[str] | None, Field(description="Source fields to include (default all).")] = None,
     identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
@@ -147,8 +147,8 @@ async def refuse_model_in_progress(svc: Services, name: str) -> None:
 @tool(title="List models", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_models(
     ctx: Context,
-    search: Annotated[str | None, Field(description="Case-insensitive substring of the model name.")] = None,
-    connection_id: Annotated[str | None, Field(description="Only models over this connection.")] = None,
+    search: Annotated[str | None, Field(description="Substring of the name.")] = None,
+    connection_id: Annotated[str | None, Field(description="Only over this connection.")] = None,
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> ModelList:
@@ -174,8 +174,8 @@ async def list_models(
 @tool(title="Get a model", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_model(
     ctx: Context,
-    model_id: Annotated[str, Field(description="Model id from list_models or create_model.", min_length=1)],
-    sample: Annotated[bool, Field(description="Include up to 5 sample records.")] = False,
+    model_id: Annotated[str, Field(min_length=1)],
+    sample: Annotated[bool, Field(description="Add sample records.")] = False,
 ) -> ModelDetail:
     client = services(ctx).client
     try:
@@ -189,9 +189,9 @@ async def get_model(
 @tool(title="Change a model", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def update_model(
     ctx: Context,
-    model_id: Annotated[str, Field(description="Model id from list_models.", min_length=1)],
+    model_id: Annotated[str, Field(min_length=1)],
     name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
-    configuration: Annotated[dict[str, Any] | None, Field(description="New source configuration (replaces it).")] = None,
+    configuration: Annotated[dict[str, Any] | None, Field(description="Replaces it.")] = None,
     fields: Annotated[list[str] | None, Field(description="Source fields to include.")] = None,
     identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
     labels: Annotated[list[str] | None, Field(description="Labels.")] = None,

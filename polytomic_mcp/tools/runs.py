@@ -41,10 +41,10 @@ async def require_consent(svc: Services, sync_id: str, confirmation: object, *, 
 async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
-    test: Annotated[bool, Field(description="Test run on a few records only.")] = False,
-    resync_mode: Annotated[str | None, Field(description="Bulk: 'resync', 'refetch' or 'rebuild' instead of an incremental run.")] = None,
+    test: Annotated[bool, Field(description="A few records only.")] = False,
+    resync_mode: Annotated[str | None, Field(description="Bulk: resync, refetch or rebuild.")] = None,
     schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
-    fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk: what to read from the source.")] = None,
+    fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk.")] = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = services(ctx)
@@ -110,7 +110,7 @@ async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
 async def cancel_sync_run(
     ctx: Context,
     sync_id: SyncIdArg,
-    execution_id: Annotated[str | None, Field(description="A run from get_sync_runs (default: the current one).")] = None,
+    execution_id: Annotated[str | None, Field(description="Default: the current run.")] = None,
 ) -> RunCanceled:
     svc = services(ctx)
     resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
@@ -136,7 +136,7 @@ async def cancel_sync_run(
 async def activate_sync(
     ctx: Context,
     sync_id: SyncIdArg,
-    active: Annotated[bool, Field(description="true: run on its schedule; false: pause it.")],
+    active: Annotated[bool, Field(description="true: on; false: pause.")],
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_activation)] = None,  # type: ignore[assignment]
 ) -> ActivationResult:
     svc = services(ctx)
@@ -168,9 +168,9 @@ FAILED = frozenset({"failed", "interrupted"})
 async def get_sync_runs(
     ctx: Context,
     sync_id: SyncIdArg,
-    limit: Annotated[int, Field(description="Runs to show, newest first.", ge=1, le=50)] = 10,
-    only_failed: Annotated[bool, Field(description="Only runs that failed or rejected records.")] = False,
-    execution_id: Annotated[str | None, Field(description="One run in detail: errors, rejected records, console log.")] = None,
+    limit: Annotated[int, Field(ge=1, le=50)] = 10,
+    only_failed: Annotated[bool, Field(description="Only failed runs.")] = False,
+    execution_id: Annotated[str | None, Field(description="One run in detail.")] = None,
 ) -> SyncRuns:
     svc = services(ctx)
     bulk = await sync_kind(svc, sync_id) == "bulk"

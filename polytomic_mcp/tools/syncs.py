@@ -139,9 +139,9 @@ def _created(sync: Sync) -> SyncResult:
 @tool(title="List syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_syncs(
     ctx: Context,
-    search: Annotated[str | None, Field(description="Case-insensitive substring of the sync name.")] = None,
-    active: Annotated[bool | None, Field(description="Only active (true) or inactive (false) syncs.")] = None,
-    failing: Annotated[bool, Field(description="Only syncs whose last run failed or that have problems.")] = False,
+    search: Annotated[str | None, Field(description="Substring of the name.")] = None,
+    active: Annotated[bool | None, Field(description="Only active or inactive.")] = None,
+    failing: Annotated[bool, Field(description="Only failing syncs.")] = False,
     cursor: CursorArg = None,
     limit: LimitArg = None,
 ) -> SyncList:
@@ -244,15 +244,15 @@ async def update_sync(
     name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
     mode: Annotated[str | None, Field(description=MODE)] = None,
     target: Annotated[SyncTarget | None, Field(description=TARGET)] = None,
-    fields: Annotated[list[SyncField] | None, Field(description=FIELDS + " Replaces all mappings.")] = None,
+    fields: Annotated[list[SyncField] | None, Field(description=FIELDS)] = None,
     schedule: Annotated[Schedule | None, Field(description=SCHEDULE)] = None,
     identity: IdentityArg = None,
     identities: IdentitiesArg = None,
     active: ActiveArg = None,
-    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk: destination settings.")] = None,
+    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk.")] = None,
     schemas: Annotated[
         list[str | BulkSchemaSelection] | None,
-        Field(description="Bulk: schemas to add or change (others stay); {'id', 'enabled': false} drops one."),
+        Field(description="Bulk: schemas to add/change; {'id', 'enabled': false} drops one."),
     ] = None,
     options: Annotated[dict[str, Any] | None, Field(description="Bulk: automatically_add_new_objects/_fields, normalize_names.")] = None,
     dry_run: DryRunArg = False,

@@ -1,4 +1,4 @@
-"""Tools: list_target_objects, get_target_fields."""
+"""Tool: list_target_objects (with ``target_object``: its fields; with ``bulk``: what a bulk sync needs)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,20 @@ from ._framework.views import example_configuration, field_spec
 @tool(title="List target objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_target_objects(
     ctx: Context,
-    connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
-    search: Annotated[str | None, Field(description="Case-insensitive substring of the object id or name.")] = None,
+    connection_id: Annotated[str, Field(min_length=1)],
+    search: Annotated[str | None, Field(description="Substring of the id or name.")] = None,
     limit: LimitArg = None,
     cursor: CursorArg = None,
-    bulk: Annotated[bool, Field(description="Show what a bulk sync into it needs instead (modes, configuration).")] = False,
-) -> TargetObjectPage:
+    target_object: Annotated[str | None, Field(description="Its fields instead, e.g. Contact.")] = None,
+    bulk: Annotated[bool, Field(description="Bulk sync needs instead.")] = False,
+) -> TargetObjectPage | TargetFieldList:
     offset = decode_cursor(cursor)
     svc = services(ctx)
     await usable_connection(svc, connection_id, "destination")
     if bulk:
         return await _bulk_target(svc, connection_id)
+    if target_object is not None:
+        return await describe_target(svc, connection_id, target_object)
     objects = await target_objects(svc, connection_id)
     needle = (search or "").lower()
     matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
@@ -51,18 +54,12 @@ async def list_target_objects(
         ],
         total=len(matches),
         next_cursor=next_cursor,
-        next_step="Call get_target_fields(connection_id, target_object) to see the fields to map.",
+        next_step="Call list_target_objects(connection_id, target_object=...) to see the fields to map.",
     )
 
 
-@tool(title="Get target fields", read_only=True, destructive=False, idempotent=True, open_world=True)
-async def get_target_fields(
-    ctx: Context,
-    connection_id: Annotated[str, Field(description="Destination connection id.", min_length=1)],
-    target_object: Annotated[str, Field(description="Object id from list_target_objects, e.g. 'Contact'.", min_length=1)],
-) -> TargetFieldList:
-    svc = services(ctx)
-    await usable_connection(svc, connection_id, "destination")
+async def describe_target(svc: Services, connection_id: str, target_object: str) -> TargetFieldList:
+    """Fields and modes of one target object."""
     obj = await find_target_object(svc, connection_id, target_object)
     described = await target_fields(svc, connection_id, obj.id)
     return TargetFieldList(

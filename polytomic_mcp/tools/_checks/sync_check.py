@@ -111,7 +111,7 @@ def _check_targets(request: SyncRequest, target_fields: TargetFields) -> list[Pr
                 problems.append(Problem(
                     path=path,
                     message=f"'{target_fields.id}' has no field '{target}'{did_you_mean(target, ids)}; "
-                    "call get_target_fields to see them",
+                    "call list_target_objects(connection_id, target_object=...) to see them",
                 ))
             continue
         if request.mode in CREATING_MODES - UPDATING_MODES and not field.createable:

@@ -19,11 +19,26 @@ def compact_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
     more context on every conversation than the results ever do.
     """
     compact = compact_schema(schema)
+    variants = [_resolve(v, compact.get("$defs", {})) for v in compact.get("anyOf", [])] or [compact]
+    properties: dict[str, Any] = {}
+    for variant in variants:
+        for name, prop in variant.get("properties", {}).items():
+            properties.setdefault(name, _shallow(prop))
+    required = set.intersection(*(set(v.get("required", [])) for v in variants))
     return {
         "type": "object",
-        "properties": {name: _shallow(prop) for name, prop in compact.get("properties", {}).items()},
-        **({"required": compact["required"]} if compact.get("required") else {}),
+        "properties": properties,
+        **({"required": [r for r in variants[0].get("required", []) if r in required]} if required else {}),
     }
+
+
+def _resolve(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A ``$ref`` to a local definition replaced by the definition (one result model of a union)."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        found: dict[str, Any] = definitions.get(ref.removeprefix("#/$defs/"), {})
+        return found
+    return node
 
 
 def _shallow(prop: dict[str, Any]) -> dict[str, Any]:
@@ -38,13 +53,34 @@ def _shallow(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """An input schema without the Python docstrings of nested models (each parameter has its own description)."""
+    """An input schema whose nested models are plain ``object``s: each parameter's description shows the shape.
+
+    The nested definitions (a sync's field mapping, identity, target, schedule) cost most of
+    tools/list; the agent reads the shape from the description, and the server still
+    validates every call against the full pydantic models and names what is wrong.
+    """
     compact: dict[str, Any] = compact_schema(schema)
-    for definition in compact.get("$defs", {}).values():
-        definition.pop("description", None)
-        if definition.get("additionalProperties") is False:
-            definition.pop("additionalProperties")
+    compact.pop("$defs", None)
+    compact["properties"] = {name: _flat(prop) for name, prop in compact.get("properties", {}).items()}
     return compact
+
+
+_KEPT = frozenset({"type", "description", "enum", "items", "minimum", "maximum", "const"})
+
+
+def _flat(prop: dict[str, Any]) -> dict[str, Any]:
+    """A parameter schema with references to nested models replaced by their JSON type."""
+    if "$ref" in prop:
+        return {"type": "object", **({"description": prop["description"]} if "description" in prop else {})}
+    if "anyOf" in prop:
+        variants = [_flat(v) for v in prop["anyOf"] if v != {"type": "null"}]
+        types = sorted({v.get("type") for v in variants if isinstance(v.get("type"), str)})
+        out: dict[str, Any] = {"type": types if len(types) > 1 else types[0]} if types else {}
+        return {**out, **({"description": prop["description"]} if "description" in prop else {})}
+    out = {k: v for k, v in prop.items() if k in _KEPT}
+    if isinstance(out.get("items"), dict):
+        out["items"] = _flat(out["items"])
+    return out
 
 
 def compact_schema(schema: Any) -> Any:
