@@ -1,4 +1,4 @@
-"""Tool-call overhead: get_connection through MCP against the same API request made directly with the client.
+"""Tool-call overhead: list_connections(connection_id) through MCP against the same API request made directly with the client.
 
 The sandbox runs as an HTTP server; the MCP server talks to it like to the real API, and
 the baseline is the client making the same GET to the same sandbox. For reference it also
@@ -40,12 +40,12 @@ async def run(sandbox_url: str, rounds: int = 200) -> dict[str, float]:
         arguments = {"connection_id": connection.id}
 
         async with Client(build_server(settings, client=api)) as client:
-            memory = median(await _timed(lambda: client.call_tool("get_connection", arguments), rounds))
+            memory = median(await _timed(lambda: client.call_tool("list_connections", arguments), rounds))
 
     env = clean_env(POLYTOMIC_API_KEY=DEMO_KEY, POLYTOMIC_BASE_URL=sandbox_url)
     params = StdioServerParameters(command=PYTHON, args=["-m", "polytomic_mcp"], env=env)
     async with Client(params) as client:
-        stdio = median(await _timed(lambda: client.call_tool("get_connection", arguments), rounds))
+        stdio = median(await _timed(lambda: client.call_tool("list_connections", arguments), rounds))
 
     bare = StdioServerParameters(command=PYTHON, args=[str(REPO / "bench" / "bare_server.py")], env=clean_env())
     async with Client(bare) as client:
@@ -55,7 +55,7 @@ async def run(sandbox_url: str, rounds: int = 200) -> dict[str, float]:
     args = [PYTHON, "-m", "polytomic_mcp", "--transport", "http", "--port", str(port), "--stateless"]
     with background(args, port, POLYTOMIC_API_KEY=DEMO_KEY, POLYTOMIC_BASE_URL=sandbox_url):
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
-            http = median(await _timed(lambda: client.call_tool("get_connection", arguments), rounds))
+            http = median(await _timed(lambda: client.call_tool("list_connections", arguments), rounds))
 
     ms = 1000.0
     return {

@@ -53,19 +53,19 @@ def calls(ids: dict[str, str], sync_id: str) -> list[tuple[str, dict[str, Any]]]
     """Each tool with the arguments that give its largest result (list tools at their default limit)."""
     return [
         ("list_connection_types", {}),
-        ("get_connection_type", {"type": "postgresql"}),
-        ("get_connection_type", {"type": "s3"}),
+        ("list_connection_types", {"type": "postgresql"}),
+        ("list_connection_types", {"type": "s3"}),
         ("list_connections", {}),
-        ("get_connection", {"connection_id": ids["connection"]}),
+        ("list_connections", {"connection_id": ids["connection"]}),
         ("list_source_objects", {"connection_id": ids["connection"], "params": {"database": "example", "collection": "users"}}),
         ("list_models", {}),
         ("list_models", {"search": "Model 3"}),
-        ("get_model", {"model_id": ids["model"], "sample": True}),
+        ("list_models", {"model_id": ids["model"], "sample": True}),
         ("list_target_objects", {"connection_id": ids["target"]}),
-        ("get_target_fields", {"connection_id": ids["target"], "target_object": ids["object"]}),
+        ("list_target_objects", {"connection_id": ids["target"], "target_object": ids["object"]}),
         ("list_syncs", {}),
         ("list_syncs", {"search": "Sync 0"}),
-        ("get_sync", {"sync_id": sync_id}),
+        ("list_syncs", {"sync_id": sync_id}),
         ("get_sync_status", {"sync_id": sync_id}),
     ]
 

@@ -37,6 +37,8 @@ class Settings:
     sandbox: bool = False
     read_only: bool = False
     tools: frozenset[str] | None = None
+    toolsets: frozenset[str] = frozenset({"pipelines", "api"})
+    allow_credential_minting: bool = False
     transport: str = "stdio"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -184,6 +186,19 @@ def parse_list(name: str, raw: str) -> tuple[str, ...]:
     return items
 
 
+TOOLSETS = ("pipelines", "api")
+"""Groups of tools: the typed pipeline tools, and the generic path to every API operation (search_api, call_api)."""
+
+
+def parse_toolsets(name: str, raw: str) -> frozenset[str]:
+    """A comma-separated list of known toolset names."""
+    names = frozenset(n.strip() for n in raw.split(",") if n.strip())
+    unknown = sorted(names - set(TOOLSETS))
+    if unknown or not names:
+        raise SettingsError(f"{name} must list toolsets from {', '.join(TOOLSETS)}, got {raw!r}")
+    return names
+
+
 def parse_retries(name: str, raw: str) -> int:
     """A whole number of retries, 0 to 10."""
     try:
@@ -235,6 +250,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("sandbox", "POLYTOMIC_SANDBOX", "--sandbox", parse_bool, "use an in-process sandbox instead of the real API", switch=True),
     Option("read_only", "POLYTOMIC_READ_ONLY", "--read-only", parse_bool, "expose only tools that do not write", switch=True),
     Option("tools", "POLYTOMIC_TOOLS", "--tools", parse_text, "comma-separated tool names to expose (default: all)"),
+    Option("toolsets", "POLYTOMIC_TOOLSETS", "--toolsets", parse_toolsets,
+           "comma-separated tool groups: pipelines (typed tools), api (search_api, call_api); default both"),
+    Option("allow_credential_minting", "POLYTOMIC_ALLOW_CREDENTIAL_MINTING", None, parse_bool,
+           "let call_api run operations that create API keys or temporary credentials (default false)"),
     Option("secret_prefix", "POLYTOMIC_SECRET_PREFIX", None, parse_secret_prefix, "prefix of variables {\"$env\"} may read"),
     Option("request_timeout", "POLYTOMIC_REQUEST_TIMEOUT", None, parse_positive_number, "seconds one request to Polytomic may take"),
     Option("max_retries", "POLYTOMIC_MAX_RETRIES", None, parse_retries, "retries after a failed request (0-10)"),

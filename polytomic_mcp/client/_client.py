@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 import httpx2
 
-from ._http import HTTPCore
+from ._exceptions import InvalidRequestError
+from ._http import HTTPCore, QueryParams
 from ._versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 from .resources.bulk_syncs import BulkSyncsResource
 from .resources.connection_types import ConnectionTypesResource
@@ -104,6 +106,17 @@ class PolytomicClient:
     def secrets_for_scrubbing(self) -> tuple[str, ...]:
         """The key and the Authorization value built from it, only so callers can register them for redaction."""
         return self._core.secrets
+
+    async def call(
+        self, method: str, path: str, *, params: QueryParams = None, json: Any = None, idempotency_key: str | None = None,
+    ) -> Any:
+        """Send one request to any API path through the same pipeline (auth, version, retries, idempotency, errors).
+
+        For operations the typed resources do not cover; returns the decoded JSON body as is.
+        """
+        if not path.startswith("/api/"):
+            raise InvalidRequestError(f"{method} {path} not sent: API paths start with /api/")
+        return await self._core.request(method.upper(), path, params=params, json=json, idempotency_key=idempotency_key)
 
     async def aclose(self) -> None:
         """Close the underlying connection pool."""

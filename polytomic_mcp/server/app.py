@@ -31,10 +31,11 @@ ClientFactory = Callable[[str], PolytomicClient]
 
 
 def selected_tools(settings: Settings) -> list[str]:
-    """Tool names to expose, in ``ToolName`` order (the workflow's): the filter if given, then read-only wins over it."""
-    names = [t.value for t in ToolName if settings.tools is None or t.value in settings.tools]
+    """Tool names to expose, in ``ToolName`` order (the workflow's): toolsets, the name filter if given, then read-only wins."""
+    names = [t.value for t in ToolName if SPECS[t.value].toolset in settings.toolsets]
+    names = [n for n in names if settings.tools is None or n in settings.tools]
     if settings.read_only:
-        names = [n for n in names if SPECS[n].read_only]
+        names = [n for n in names if SPECS[n].kept_in_read_only_mode]
     return names
 
 
@@ -142,8 +143,10 @@ def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..
     async def middleware(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
         name = ctx.params.get("name") if ctx.method == "tools/call" and isinstance(ctx.params, dict) else None
         if name in hidden:
-            if settings.read_only and not SPECS[name].read_only:
+            if settings.read_only and not SPECS[name].kept_in_read_only_mode:
                 why = "this server runs in read-only mode (--read-only / POLYTOMIC_READ_ONLY), so it cannot create or change anything"
+            elif SPECS[name].toolset not in settings.toolsets:
+                why = f"its toolset '{SPECS[name].toolset}' is not in this server's toolsets (--toolsets / POLYTOMIC_TOOLSETS)"
             else:
                 why = "it is not in this server's tool list (--tools / POLYTOMIC_TOOLS)"
             text = f"Tool '{name}' is disabled: {why}. Tell the user; available tools are in tools/list."

@@ -82,7 +82,7 @@ async def create_bulk_sync(
         listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
         raise fail(f"Bulk sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
     async with svc.creates.one_at_a_time("bulk sync", name):
-        await refuse_duplicate("bulk sync", name, svc.client.bulk_syncs.list(), "get_sync", change_tool="update_sync")
+        await refuse_duplicate("bulk sync", name, svc.client.bulk_syncs.list(), "list_syncs(sync_id='{id}')", change_tool="update_sync")
         try:
             created = await svc.client.bulk_syncs.create(request)
         except (BadRequestError, UnprocessableEntityError) as error:

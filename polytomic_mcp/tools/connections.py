@@ -1,4 +1,4 @@
-"""Tools: create_connection, update_connection, list_connections, get_connection."""
+"""Tools: create_connection, update_connection, list_connections (with ``connection_id``: one in full)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ async def create_connection(
             f"Call list_connection_types(type='{kind.id}') to see every field."
         )
     async with svc.creates.one_at_a_time("connection", name):
-        await refuse_duplicate("connection", name, svc.client.connections.list(), "get_connection")
+        await refuse_duplicate("connection", name, svc.client.connections.list(), "list_connections(connection_id='{id}')")
         try:
             connection = await svc.client.connections.create(
                 name=name,
@@ -77,19 +77,23 @@ async def create_connection(
     await resources_changed(ctx)
     if connection.needs_authorization:
         await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
-        step = "After the person has authorized, call get_connection(id) to confirm status 'healthy'."
+        step = "After the person has authorized, call list_connections(connection_id=...) to confirm status 'healthy'."
     else:
         step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
     return await connection_detail(svc, connection, step)
 
 
-@tool(title="List connections", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Connections", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connections(
     ctx: Context,
     search: Annotated[str | None, Field(description="Substring of the name or type.")] = None,
     cursor: CursorArg = None,
     limit: LimitArg = None,
-) -> ConnectionList:
+    connection_id: Annotated[str | None, Field(min_length=1, description="One connection in full instead.")] = None,
+) -> ConnectionList | ConnectionDetail:
+    if connection_id is not None:
+        svc = services(ctx)
+        return await connection_detail(svc, await fetch_connection(svc, connection_id))
     offset = decode_cursor(cursor)
     connections = await services(ctx).client.connections.list()
     needle = (search or "").lower()
@@ -100,16 +104,6 @@ async def list_connections(
         total=len(matches),
         next_cursor=next_cursor,
     )
-
-
-@tool(title="Get a connection", read_only=True, destructive=False, idempotent=True, open_world=True)
-async def get_connection(
-    ctx: Context,
-    connection_id: Annotated[str, Field(min_length=1)],
-) -> ConnectionDetail:
-    svc = services(ctx)
-    connection = await fetch_connection(svc, connection_id)
-    return await connection_detail(svc, connection)
 
 
 @tool(title="Change a connection", read_only=False, destructive=True, idempotent=True, open_world=True)
@@ -164,7 +158,7 @@ async def update_connection(
         )
     async with svc.creates.one_at_a_time("connection", new_name):
         if new_name != current.name:
-            await refuse_duplicate("connection", new_name, svc.client.connections.list(), "get_connection", except_id=connection_id)
+            await refuse_duplicate("connection", new_name, svc.client.connections.list(), "list_connections(connection_id='{id}')", except_id=connection_id)
         try:
             saved = await svc.client.connections.update(
                 connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
@@ -177,7 +171,7 @@ async def update_connection(
         except PolytomicError as error:
             raise fail(explain(
                 error, action=f"change {label}", not_found="Call list_connections to see valid ids.",
-                check=f"call get_connection('{connection_id}') to see what it holds now",
+                check=f"call list_connections(connection_id='{connection_id}') to see what it holds now",
             )) from None
     svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
     await resources_changed(ctx)

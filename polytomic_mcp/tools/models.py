@@ -1,4 +1,4 @@
-"""Tools: list_source_objects, create_model, update_model, list_models, get_model."""
+"""Tools: list_source_objects, create_model, update_model, list_models (with ``model_id``: one in full)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ async def create_model(
 
     async with svc.creates.one_at_a_time("model", name):
         await refuse_model_in_progress(svc, name)
-        await refuse_duplicate("model", name, svc.client.models.list(), "get_model")
+        await refuse_duplicate("model", name, svc.client.models.list(), "list_models(model_id='{id}')")
         await ctx.report_progress(0, None, "creating model")
         try:
             model = await svc.client.models.create(
@@ -144,14 +144,18 @@ async def refuse_model_in_progress(svc: Services, name: str) -> None:
     )
 
 
-@tool(title="List models", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Models", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_models(
     ctx: Context,
     search: Annotated[str | None, Field(description="Substring of the name.")] = None,
-    connection_id: Annotated[str | None, Field(description="Only over this connection.")] = None,
+    connection_id: Annotated[str | None, Field(min_length=1, description="Only over this connection.")] = None,
     cursor: CursorArg = None,
     limit: LimitArg = None,
-) -> ModelList:
+    model_id: Annotated[str | None, Field(min_length=1, description="One model in full instead.")] = None,
+    sample: Annotated[bool, Field(description="With model_id: add sample records.")] = False,
+) -> ModelList | ModelDetail:
+    if model_id is not None:
+        return await one_model(services(ctx), model_id, sample)
     offset = decode_cursor(cursor)
     try:
         listing = await read_all(services(ctx).client.models.list(limit=API_PAGE_SIZE))
@@ -171,16 +175,11 @@ async def list_models(
     )
 
 
-@tool(title="Get a model", read_only=True, destructive=False, idempotent=True, open_world=True)
-async def get_model(
-    ctx: Context,
-    model_id: Annotated[str, Field(min_length=1)],
-    sample: Annotated[bool, Field(description="Add sample records.")] = False,
-) -> ModelDetail:
-    client = services(ctx).client
+async def one_model(svc: Services, model_id: str, sample: bool) -> ModelDetail:
+    """One model with its fields, and up to 5 sample records when asked."""
     try:
-        model = await client.models.get(model_id)
-        rows = (await client.models.sample(model_id)).rows(model_id)[:5] if sample else None
+        model = await svc.client.models.get(model_id)
+        rows = (await svc.client.models.sample(model_id)).rows(model_id)[:5] if sample else None
     except PolytomicError as error:
         raise fail(explain(error, action=f"get model '{model_id}'", not_found="Call list_models to see valid ids.")) from None
     return model_detail(model, sample=rows)
@@ -191,7 +190,7 @@ async def update_model(
     ctx: Context,
     model_id: Annotated[str, Field(min_length=1)],
     name: Annotated[str | None, Field(description="New name.", min_length=1, max_length=200)] = None,
-    configuration: Annotated[dict[str, Any] | None, Field(description="Replaces it.")] = None,
+    configuration: Annotated[dict[str, Any] | None, Field(description="Replaces it, as in create_model: {'collection': ...}.")] = None,
     fields: Annotated[list[str] | None, Field(description="Source fields to include.")] = None,
     identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
     labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
@@ -220,7 +219,7 @@ async def update_model(
         raise fail(f"Nothing was changed: {'; '.join(problems)}.")
     async with svc.creates.one_at_a_time("model", request.name):
         if request.name != current.name:
-            await refuse_duplicate("model", request.name, svc.client.models.list(), "get_model", except_id=model_id)
+            await refuse_duplicate("model", request.name, svc.client.models.list(), "list_models(model_id='{id}')", except_id=model_id)
         try:
             saved = await svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT)
         except (BadRequestError, UnprocessableEntityError) as error:
@@ -228,10 +227,10 @@ async def update_model(
         except PolytomicError as error:
             raise fail(explain(
                 error, action=f"change {label}", not_found="Call list_models to see valid ids.",
-                check=f"call get_model('{model_id}') to see what it holds now",
+                check=f"call list_models(model_id='{model_id}') to see what it holds now",
             )) from None
     if not isinstance(saved, Model):
-        raise fail(f"The change to {label} is still being applied; call get_model('{model_id}') in a minute.")
+        raise fail(f"The change to {label} is still being applied; call list_models(model_id='{model_id}') in a minute.")
     await resources_changed(ctx)
     return UpdateResult(
         updated=True, kind="model", id=model_id, name=saved.name, changes=changed,

@@ -64,7 +64,7 @@ async def start_sync(
             f"call get_sync_status('{sync_id}')."
         ) from None
     except BadRequestError as error:
-        raise fail(f"Sync '{sync_id}' could not start: {quoted(error.message)}. Call get_sync('{sync_id}') to check it.") from None
+        raise fail(f"Sync '{sync_id}' could not start: {quoted(error.message)}. Call list_syncs(sync_id='{sync_id}') to check it.") from None
     except PolytomicError as error:
         raise fail(explain(
             error, action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
@@ -110,7 +110,7 @@ async def get_sync_status(ctx: Context, sync_id: SyncIdArg) -> RunStatus:
 async def cancel_sync_run(
     ctx: Context,
     sync_id: SyncIdArg,
-    execution_id: Annotated[str | None, Field(description="Default: the current run.")] = None,
+    execution_id: Annotated[str | None, Field(min_length=1, description="Default: the current run.")] = None,
 ) -> RunCanceled:
     svc = services(ctx)
     resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
@@ -148,7 +148,7 @@ async def activate_sync(
         raise fail(explain(
             error, action=f"{'activate' if active else 'pause'} sync '{sync_id}'",
             not_found="Call list_syncs to see valid ids.",
-            check=f"call get_sync('{sync_id}') to see its active state",
+            check=f"call list_syncs(sync_id='{sync_id}') to see its active state",
         )) from None
     note = None if done.active else (
         "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling "
@@ -170,7 +170,7 @@ async def get_sync_runs(
     sync_id: SyncIdArg,
     limit: Annotated[int, Field(ge=1, le=50)] = 10,
     only_failed: Annotated[bool, Field(description="Only failed runs.")] = False,
-    execution_id: Annotated[str | None, Field(description="One run in detail.")] = None,
+    execution_id: Annotated[str | None, Field(min_length=1, description="One run in detail.")] = None,
 ) -> SyncRuns:
     svc = services(ctx)
     bulk = await sync_kind(svc, sync_id) == "bulk"
@@ -215,7 +215,7 @@ async def _run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRun
         entries = (await client.syncs.console_log(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
         console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
     failed = run.status in FAILED or bool((run.records or {}).get("errored"))
-    step = ("Fix what the errors name (often a mapping: get_sync, then update_sync), then start_sync to run it again."
+    step = ("Fix what the errors name (often a mapping: list_syncs(sync_id=...), then update_sync), then start_sync to run it again."
             if failed else f"Call get_sync_status('{sync_id}') for the current state.")
     return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, console_tail=console, next_step=step)
 

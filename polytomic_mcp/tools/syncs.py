@@ -1,4 +1,4 @@
-"""Tools: create_sync, update_sync, list_syncs, get_sync."""
+"""Tools: create_sync, update_sync, list_syncs (with ``sync_id``: one in full)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ async def create_sync(
     held_inactive = outcome.kind == "cannot_ask" and active is not False
     request = request.model_copy(update={"active": False}) if held_inactive else request
     async with svc.creates.one_at_a_time("sync", name):
-        await refuse_duplicate("sync", name, svc.client.syncs.list(), "get_sync")
+        await refuse_duplicate("sync", name, svc.client.syncs.list(), "list_syncs(sync_id='{id}')")
         try:
             sync = await svc.client.syncs.create(request)
         except (BadRequestError, UnprocessableEntityError) as error:
@@ -122,7 +122,7 @@ async def create_sync(
 def _created(sync: Sync) -> SyncResult:
     """The compact result of a created sync."""
     if sync.problems:
-        step = f"The sync has problems and will not run until they are fixed; see get_sync('{sync.id}')."
+        step = f"The sync has problems and will not run until they are fixed; see list_syncs(sync_id='{sync.id}')."
     elif sync.active:
         step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now."
     elif (frequency := (sync.schedule or {}).get("frequency")) not in (None, "", "manual"):
@@ -136,7 +136,7 @@ def _created(sync: Sync) -> SyncResult:
     )
 
 
-@tool(title="List syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_syncs(
     ctx: Context,
     search: Annotated[str | None, Field(description="Substring of the name.")] = None,
@@ -144,7 +144,10 @@ async def list_syncs(
     failing: Annotated[bool, Field(description="Only failing syncs.")] = False,
     cursor: CursorArg = None,
     limit: LimitArg = None,
-) -> SyncList:
+    sync_id: Annotated[str | None, Field(min_length=1, description="One sync in full instead.")] = None,
+) -> SyncList | SyncDetail:
+    if sync_id is not None:
+        return await one_sync(services(ctx), sync_id)
     svc = services(ctx)
     offset = decode_cursor(cursor)
     try:
@@ -218,12 +221,8 @@ async def _bulk_failing(svc: Services, sync_id: str) -> str | None:
     return None
 
 
-@tool(title="Get a sync", read_only=True, destructive=False, idempotent=True, open_world=True)
-async def get_sync(
-    ctx: Context,
-    sync_id: Annotated[str, Field(description="Sync id from list_syncs or create_sync.", min_length=1)],
-) -> SyncDetail:
-    svc = services(ctx)
+async def one_sync(svc: Services, sync_id: str) -> SyncDetail:
+    """One sync of either kind: a model sync's mapping, or a bulk sync's schemas."""
     found = await find_sync(svc, sync_id)
     if found.model is not None:
         return sync_detail(found.model)
@@ -249,12 +248,12 @@ async def update_sync(
     identity: IdentityArg = None,
     identities: IdentitiesArg = None,
     active: ActiveArg = None,
-    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk.")] = None,
+    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk: keys to change, e.g. {'schema': 'SF'}.")] = None,
     schemas: Annotated[
         list[str | BulkSchemaSelection] | None,
         Field(description="Bulk: schemas to add/change; {'id', 'enabled': false} drops one."),
     ] = None,
-    options: Annotated[dict[str, Any] | None, Field(description="Bulk: automatically_add_new_objects/_fields, normalize_names.")] = None,
+    options: Annotated[dict[str, Any] | None, Field(description="Bulk, e.g. {'automatically_add_new_fields': 'all'}.")] = None,
     dry_run: DryRunArg = False,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_update)] = None,  # type: ignore[assignment]
 ) -> UpdateResult:
@@ -312,7 +311,7 @@ async def update_sync(
     except PolytomicError as error:
         raise fail(explain(
             error, action=f"change {label}", not_found="Call list_syncs to see valid ids.",
-            check=f"call get_sync('{sync_id}') to see what it holds now",
+            check=f"call list_syncs(sync_id='{sync_id}') to see what it holds now",
         )) from None
     return UpdateResult(
         updated=True, kind="sync", id=sync_id, name=saved.name, changes=changed,

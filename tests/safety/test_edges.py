@@ -148,7 +148,7 @@ STDIO_PROTOCOL_ERRORS = {
     "tools-call-name-missing": (rpc(22, "tools/call", {}), {"code": -32602, "message": "Invalid request parameters", "data": ""}),
     "tools-call-name-not-string": (rpc(23, "tools/call", {"name": 5}), {"code": -32602, "message": "Invalid request parameters", "data": ""}),
     "tools-call-arguments-list": (
-        rpc(24, "tools/call", {"name": "get_connection", "arguments": [1, 2]}),
+        rpc(24, "tools/call", {"name": "list_connections", "arguments": [1, 2]}),
         {"code": -32602, "message": "Invalid request parameters", "data": ""},
     ),
     "tools-call-arguments-string": (
@@ -368,7 +368,7 @@ LEGACY_BAD_BODIES = {
     "unknown-method": (json.dumps(rpc(5, "no/such")).encode(), 200, -32601, "Method not found", 5),
     "tools-call-name-missing": (json.dumps(rpc(6, "tools/call", {})).encode(), 200, -32602, "Invalid request parameters", 6),
     "tools-call-arguments-list": (
-        json.dumps(rpc(7, "tools/call", {"name": "get_connection", "arguments": [1]})).encode(), 200, -32602, "Invalid request parameters", 7,
+        json.dumps(rpc(7, "tools/call", {"name": "list_connections", "arguments": [1]})).encode(), 200, -32602, "Invalid request parameters", 7,
     ),
     "resources-read-unknown": (
         json.dumps(rpc(8, "resources/read", {"uri": "polytomic://nope"})).encode(), 200, -32602, "Unknown resource: polytomic://nope", 8,

@@ -43,16 +43,16 @@ OVERLONG = "x" * 70_000  # percent-encoded into the request URL, it passes httpx
 def overlong_cases(seeded: Any) -> dict[str, tuple[str, dict[str, Any]]]:
     target = {"connection_id": seeded.salesforce, "object": "Contact"}
     return {
-        "get_connection": ("get_connection", {"connection_id": OVERLONG}),
-        "get_model": ("get_model", {"model_id": OVERLONG}),
-        "get_sync": ("get_sync", {"sync_id": OVERLONG}),
+        "list_connections": ("list_connections", {"connection_id": OVERLONG}),
+        "list_models": ("list_models", {"model_id": OVERLONG}),
+        "list_syncs": ("list_syncs", {"sync_id": OVERLONG}),
         "get_sync_status": ("get_sync_status", {"sync_id": OVERLONG}),
         "start_sync": ("start_sync", {"sync_id": OVERLONG}),
         "activate_sync": ("activate_sync", {"sync_id": OVERLONG, "active": False}),
         "list_source_objects-id": ("list_source_objects", {"connection_id": OVERLONG}),
         "list_source_objects-params": ("list_source_objects", {"connection_id": seeded.mongo, "params": {"database": OVERLONG}}),
         "list_target_objects": ("list_target_objects", {"connection_id": OVERLONG}),
-        "get_target_fields": ("get_target_fields", {"connection_id": OVERLONG, "target_object": "Contact"}),
+        "list_target_objects-fields": ("list_target_objects", {"connection_id": OVERLONG, "target_object": "Contact"}),
         "create_model": ("create_model", {"name": "m", "connection_id": OVERLONG, "configuration": {}}),
         "create_sync-target": ("create_sync", {"name": "s", "mode": "create", "target": {**target, "connection_id": OVERLONG},
                                                "fields": [], "schedule": {"frequency": "manual"}}),
@@ -88,7 +88,7 @@ async def test_overlong_id_is_an_error_result_not_a_crash(case: str) -> None:
     assert text.startswith(f"Error executing tool {tool}: ")
 
 
-@pytest.mark.parametrize("tool,argument", [("get_connection", "connection_id"), ("get_model", "model_id"), ("get_sync", "sync_id")])
+@pytest.mark.parametrize("tool,argument", [("list_connections", "connection_id"), ("list_models", "model_id"), ("list_syncs", "sync_id")])
 async def test_long_id_under_the_url_limit_is_not_found(tool: str, argument: str) -> None:
     """60,000 URL-safe characters still fit in a URL: a normal 'not found' error result."""
     sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)

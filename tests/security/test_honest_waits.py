@@ -130,7 +130,7 @@ async def test_huge_and_unencodable_upstream_values_come_back_bounded_and_clean(
     api, client = session(sandbox, Rewriting(sandbox, {r"GET /api/connections/[^/]+": poisoned}))
     async with api, client:
         mongo = await call_ok(client, "create_connection", MONGO)
-        result = await client.call_tool("get_connection", {"connection_id": mongo["id"]})
+        result = await client.call_tool("list_connections", {"connection_id": mongo["id"]})
     text = result.content[0].text
     assert not result.is_error and len(text) < 16_000
     assert result.structured_content["name"] == "bad\ufffdname"
@@ -152,7 +152,7 @@ async def test_injected_sample_records_are_marked_as_workspace_data(sandbox: San
         mongo = await call_ok(client, "create_connection", MONGO)
         model = await call_ok(client, "create_model", {
             "name": "Users", "connection_id": mongo["id"], "configuration": {"database": "example", "collection": "users"}})
-        result = await client.call_tool("get_model", {"model_id": model["id"], "sample": True})
+        result = await client.call_tool("list_models", {"model_id": model["id"], "sample": True})
         instructions = client.instructions or ""
     text = result.content[0].text
     head, marked = text.split('\n<workspace-data field="sample">\n', 1)

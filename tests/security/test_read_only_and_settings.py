@@ -37,7 +37,7 @@ async def test_tool_filter_and_read_only_wins(sandbox: Sandbox, mode: str) -> No
     chosen = frozenset({"create_connection", "list_target_objects", "list_connections"})
     async with mcp_session(sandbox, mode=mode, settings=Settings(sandbox=True, tools=chosen)) as client:
         assert {t.name for t in (await client.list_tools()).tools} == chosen
-        refused = await client.call_tool("get_model", {"model_id": "m"})
+        refused = await client.call_tool("list_models", {"model_id": "m"})
         assert refused.is_error and "not in this server's tool list" in refused.content[0].text
     both = Settings(sandbox=True, tools=chosen, read_only=True)
     async with mcp_session(sandbox, mode=mode, settings=both) as client:

@@ -105,7 +105,7 @@ async def test_url_credentials_stay_masked_in_a_process_that_never_saw_them(
     stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]]["configuration"]
     assert stored["hosts"] == hosts, "the API got the real connection string"
     async with mcp_session(sandbox) as fresh:
-        seen = [json.dumps(await call_ok(fresh, "get_connection", {"connection_id": created["id"]}))]
+        seen = [json.dumps(await call_ok(fresh, "list_connections", {"connection_id": created["id"]}))]
         seen.append((await fresh.read_resource(f"polytomic://connections/{created['id']}")).contents[0].text)
     with scope(SecretRegistry()), caplog.at_level(logging.INFO):
         logging.getLogger("polytomic_mcp.test").info("connecting to %s", hosts)

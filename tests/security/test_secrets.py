@@ -110,10 +110,10 @@ async def test_canaries_never_appear_anywhere(
             model = (await seen.call(client, "create_model", model_args(mongo["id"]))).structured_content
             await seen.call(client, "create_sync", sync_args(model["id"], sf["id"]))
             for name, arguments in [
-                ("get_connection", {"connection_id": mongo["id"]}),
+                ("list_connections", {"connection_id": mongo["id"]}),
                 ("list_connections", {}),
-                ("get_model", {"model_id": model["id"], "sample": True}),
-                ("get_connection", {"connection_id": "missing"}),
+                ("list_models", {"model_id": model["id"], "sample": True}),
+                ("list_connections", {"connection_id": "missing"}),
                 ("create_model", model_args("missing")),
                 ("create_connection", {"name": "Q", "type": "mongodb", "configuration": {"hosts": "h", "password": {"$env": "POLYTOMIC_API_KEY"}}}),
                 ("create_connection", {"name": "R", "type": "mongodb", "configuration": {"hosts": "h", "password": {"$env": "POLYTOMIC_SECRET_UNSET"}}}),

@@ -57,7 +57,7 @@ async def test_one_tenants_key_and_secrets_never_mask_another_tenants_output() -
         for attacker_key in ("healthy", "mongodb", "alpha-mongo"):
             await call_as(running.url, attacker_key, "list_connections", {})
         alpha_view = await call_as(running.url, ALPHA, "list_connections", {})
-        guess = await call_as(running.url, BRAVO, "get_connection", {"connection_id": "alpha-guessable-pw"})
+        guess = await call_as(running.url, BRAVO, "list_connections", {"connection_id": "alpha-guessable-pw"})
     assert '"name":"alpha-mongo","type":"mongodb","status":"healthy"' in alpha_view
     assert "alpha-guessable-pw" in guess and "******" not in guess, "bravo's output must not be scrubbed with alpha's secrets"
 

@@ -81,7 +81,7 @@ async def test_the_sync_tools_take_a_bulk_sync_by_id(sandbox: Sandbox) -> None:
         done = await run_bulk_workflow(client, sandbox)
         bulk = done["bulk"]
         listed = await call_ok(client, "list_syncs", {"search": "Snowflake"})
-        detail = await call_ok(client, "get_sync", {"sync_id": bulk})
+        detail = await call_ok(client, "list_syncs", {"sync_id": bulk})
         runs = await call_ok(client, "get_sync_runs", {"sync_id": bulk})
         one = await call_ok(client, "get_sync_runs", {"sync_id": bulk, "execution_id": runs["runs"][0]["id"]})
         changed = await call_ok(client, "update_sync", {"sync_id": bulk, "schemas": ["Lead"], "schedule": {"frequency": "hourly", "minute": "15"}})

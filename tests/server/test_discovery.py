@@ -29,15 +29,15 @@ async def test_connection_types(sandbox: Sandbox, mode: str) -> None:
         mongo = await call_ok(client, "list_connection_types", {"search": "MONGO"})
         assert [t["id"] for t in mongo["types"]] == ["mongodb"]
 
-        salesforce = await call_ok(client, "get_connection_type", {"type": "salesforce"})
+        salesforce = await call_ok(client, "list_connection_types", {"type": "salesforce"})
         assert salesforce["oauth"] is True
         assert [f["name"] for f in salesforce["required"]] == ["domain", "connect_mode"]
         secrets = {f["name"] for f in salesforce["optional"] if f.get("secret")}
         assert {"client_id", "client_secret"} <= secrets
         assert "username" not in {f["name"] for f in salesforce["optional"]}, "read-only fields are not offered"
-        postgres = await call_ok(client, "get_connection_type", {"type": "postgresql"})
+        postgres = await call_ok(client, "list_connection_types", {"type": "postgresql"})
         assert postgres["oauth"] is False and postgres["example_configuration"]["port"] == 5432
-        text = await call_error(client, "get_connection_type", {"type": "salesforc"})
+        text = await call_error(client, "list_connection_types", {"type": "salesforc"})
         assert "did you mean 'salesforce'" in text
 
 
@@ -90,7 +90,7 @@ async def test_target_objects_page_and_filter(sandbox: Sandbox, mode: str) -> No
         filtered = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "search": first.upper()})
         assert first in [o["id"] for o in filtered["objects"]]
         assert all(first.lower() in o["id"].lower() for o in filtered["objects"])
-        fields = await call_ok(client, "get_target_fields", {"connection_id": target["id"], "target_object": first})
+        fields = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "target_object": first})
         assert len(fields["fields"]) == 50
 
 
@@ -102,16 +102,16 @@ async def test_list_and_get_syncs_connections_models(sandbox: Sandbox, mode: str
         assert connections["total"] == 2 and len(connections["connections"]) == 1 and connections["next_cursor"]
         second = await call_ok(client, "list_connections", {"limit": 1, "cursor": connections["next_cursor"]})
         assert second["connections"][0]["id"] != connections["connections"][0]["id"] and "next_cursor" not in second
-        salesforce = await call_ok(client, "get_connection", {"connection_id": ids["salesforce"]})
+        salesforce = await call_ok(client, "list_connections", {"connection_id": ids["salesforce"]})
         assert salesforce["status"] == "healthy" and "auth_url" not in salesforce
 
         models = await call_ok(client, "list_models", {"search": "mongodb"})
         assert [m["id"] for m in models["models"]] == [ids["model"]]
         syncs = await call_ok(client, "list_syncs", {"search": "mongo to"})
         assert [s["id"] for s in syncs["syncs"]] == [ids["sync"]]
-        detail = await call_ok(client, "get_sync", {"sync_id": ids["sync"]})
+        detail = await call_ok(client, "list_syncs", {"sync_id": ids["sync"]})
         assert detail["target"]["object"] == "Contact" and detail["schedule"] == {"frequency": "continuous"}
-        assert "not found" in await call_error(client, "get_sync", {"sync_id": "nope"})
+        assert "not found" in await call_error(client, "list_syncs", {"sync_id": "nope"})
 
 
 async def test_pending_oauth_connection_is_refused_with_the_link(sandbox: Sandbox) -> None:
@@ -119,7 +119,7 @@ async def test_pending_oauth_connection_is_refused_with_the_link(sandbox: Sandbo
         salesforce = await call_ok(client, "create_connection", SALESFORCE)
         assert salesforce["action_required"] and salesforce["auth_url"]
         text = await call_error(client, "list_target_objects", {"connection_id": salesforce["id"]})
-        assert "not authorized yet" in text and "auth_url" in text and "get_connection" in text
+        assert "not authorized yet" in text and "auth_url" in text and "list_connections(connection_id=" in text
         await authorize(sandbox, salesforce["auth_url"])
         assert (await call_ok(client, "list_target_objects", {"connection_id": salesforce["id"]}))["total"] >= 8
 

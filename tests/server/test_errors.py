@@ -29,12 +29,12 @@ async def test_connection_mistakes(sandbox: Sandbox, mode: str) -> None:
         assert "Unknown connection type 'mongo'" in text and "'mongodb'" in text and "list_connection_types" in text
 
         text = await call_error(client, "create_connection", {**MONGO, "configuration": {"username": "u"}})
-        assert "missing required field 'hosts'" in text and "get_connection_type('mongodb')" in text
+        assert "missing required field 'hosts'" in text and "list_connection_types(type='mongodb')" in text
 
         text = await call_error(client, "create_connection", {**MONGO, "configuration": {"hosts": "h", "hostz": "x"}})
         assert "unknown field 'hostz'" in text
 
-        text = await call_error(client, "get_connection", {"connection_id": "does-not-exist"})
+        text = await call_error(client, "list_connections", {"connection_id": "does-not-exist"})
         assert "not found" in text and "list_connections" in text
 
         text = await call_error(client, "create_model", model_args("does-not-exist"))
@@ -129,7 +129,7 @@ async def test_dry_run_reports_every_problem_and_creates_nothing(sandbox: Sandbo
         ("create_sync", {"name": "s", "mode": "create", "target": [], "fields": {}, "schedule": 1}),
         ("list_target_objects", {"connection_id": "c", "limit": "many"}),
         ("list_connections", {"cursor": "not-a-cursor"}),
-        ("get_model", {"model_id": None}),
+        ("list_models", {"model_id": ""}),
     ],
 )
 async def test_malformed_arguments_are_error_results(sandbox: Sandbox, mode: str, tool: str, arguments: dict) -> None:

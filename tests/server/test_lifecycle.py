@@ -28,7 +28,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
         ids = await run_workflow(client, sandbox)
         model = ids["model"]
         added = {"source": {"model_id": model, "field": "phone"}, "target": "Phone"}
-        current = await call_ok(client, "get_sync", {"sync_id": ids["sync"]})
+        current = await call_ok(client, "list_syncs", {"sync_id": ids["sync"]})
         updated = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "fields": [*current["fields"], added]})
         assert updated["updated"] and updated["changes"] == ["fields"]
         body = puts(sandbox, "/api/syncs/")[-1]

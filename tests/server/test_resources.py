@@ -118,14 +118,25 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
         assert tool.title and hints is not None, tool.name
         assert None not in (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint, hints.open_world_hint)
         assert tool.output_schema, tool.name
-        assert tool.description and "{" in tool.description, tool.name
+        assert tool.description, tool.name
         for name, prop in tool.input_schema.get("properties", {}).items():
-            assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{tool.name}.{name}"
+            self_explaining = name == "id" or name.endswith("_id") or name == "limit"
+            assert prop.get("description") or self_explaining, f"{tool.name}.{name} needs a description"
+            if _free_form(prop):
+                shown = "{" in tool.description or "{" in prop.get("description", "") or "list_connection_types" in prop.get("description", "")
+                assert shown, f"{tool.name}.{name} is advertised as a bare object: its shape must be shown in a description"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
     assert writers == {"create_connection", "create_model", "create_sync", "create_bulk_sync", "start_sync", "activate_sync", "update_connection",
                        "update_model", "update_sync", "delete", "cancel_sync_run"}
     destructive = {t.name for t in tools if t.annotations.destructive_hint}
     assert destructive == {"start_sync", "activate_sync", "update_connection", "update_model", "update_sync", "delete"}
+
+
+def _free_form(prop: dict) -> bool:
+    """An object (or list of objects) advertised without its properties: the agent learns its shape from text."""
+    types = prop.get("type") if isinstance(prop.get("type"), list) else [prop.get("type")]
+    items = prop.get("items") or {}
+    return ("object" in types and "properties" not in prop) or (items.get("type") == "object" and "properties" not in items)
 
 
 async def test_resource_lists_are_bounded(sandbox: Sandbox) -> None:

@@ -33,7 +33,7 @@ async def test_list_connection_types(ws: Workspace) -> None:
         {
             "types": [{"id": "mongodb", "name": "MongoDB", "oauth": False, "source": True, "destination": False}],
             "total": 1,
-            "next_step": "Call get_connection_type(type) to see the configuration it needs.",
+            "next_step": "Call list_connection_types(type=...) to see the configuration it needs.",
         }
     )
     assert await ws.call("list_connection_types", {"capability": "both"}) == snapshot(
@@ -48,8 +48,8 @@ capability
     )
 
 
-async def test_get_connection_type(ws: Workspace) -> None:
-    assert await ws.call("get_connection_type", {"type": "mongodb"}) == snapshot(
+async def test_list_connection_types_one(ws: Workspace) -> None:
+    assert await ws.call("list_connection_types", {"type": "mongodb"}) == snapshot(
         {
             "id": "mongodb",
             "name": "MongoDB",
@@ -70,9 +70,9 @@ async def test_get_connection_type(ws: Workspace) -> None:
             "next_step": "Call create_connection(name, type='mongodb', configuration).",
         }
     )
-    assert await ws.call("get_connection_type", {"type": "mongo"}) == snapshot(
+    assert await ws.call("list_connection_types", {"type": "mongo"}) == snapshot(
         {
-            "error": "Error executing tool get_connection_type: Unknown connection type 'mongo' (did you mean 'mongodb'?). Call list_connection_types(search=...) to find the right id."
+            "error": "Error executing tool list_connection_types: Unknown connection type 'mongo' (did you mean 'mongodb'?). Call list_connection_types(search=...) to find the right id."
         }
     )
 
@@ -102,7 +102,7 @@ async def test_create_connection(ws: Workspace) -> None:
     )
     assert await ws.call("create_connection", {"name": "Broken", "type": "postgresql", "configuration": {"hostname": "h"}}) == snapshot(
         {
-            "error": "Error executing tool create_connection: Configuration for type 'postgresql' is invalid: missing required field 'username' (Username); missing required field 'password' (Password); missing required field 'database' (Database). Call get_connection_type('postgresql') to see every field."
+            "error": "Error executing tool create_connection: Configuration for type 'postgresql' is invalid: missing required field 'username' (Username); missing required field 'password' (Password); missing required field 'database' (Database). Call list_connection_types(type='postgresql') to see every field."
         }
     )
 
@@ -122,8 +122,8 @@ async def test_list_connections(ws: Workspace) -> None:
     )
 
 
-async def test_get_connection(ws: Workspace) -> None:
-    assert await ws.call("get_connection", {"connection_id": ws.ids["mongo"]}) == snapshot(
+async def test_list_connections_one(ws: Workspace) -> None:
+    assert await ws.call("list_connections", {"connection_id": ws.ids["mongo"]}) == snapshot(
         {
             "id": "<mongo>",
             "name": "MongoDB Connection",
@@ -132,9 +132,9 @@ async def test_get_connection(ws: Workspace) -> None:
             "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
         }
     )
-    assert await ws.call("get_connection", {"connection_id": "missing"}) == snapshot(
+    assert await ws.call("list_connections", {"connection_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_connection: Could not get connection 'missing': not found <workspace-data>connection \"missing\" not found</workspace-data>. Call list_connections to see valid connection ids."
+            "error": "Error executing tool list_connections: Could not get connection 'missing': not found <workspace-data>connection \"missing\" not found</workspace-data>. Call list_connections to see valid connection ids."
         }
     )
 
@@ -198,8 +198,8 @@ async def test_list_models(ws: Workspace) -> None:
     )
 
 
-async def test_get_model(ws: Workspace) -> None:
-    assert await ws.call("get_model", {"model_id": ws.ids["model"], "sample": True}) == snapshot(
+async def test_list_models_one(ws: Workspace) -> None:
+    assert await ws.call("list_models", {"model_id": ws.ids["model"], "sample": True}) == snapshot(
         {
             "id": "<model>",
             "name": "MongoDB Model",
@@ -300,9 +300,9 @@ async def test_get_model(ws: Workspace) -> None:
             "<marked as workspace data>": ["sample"],
         }
     )
-    assert await ws.call("get_model", {"model_id": "missing"}) == snapshot(
+    assert await ws.call("list_models", {"model_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_model: Could not get model 'missing': not found <workspace-data>model \"missing\" not found</workspace-data>. Call list_models to see valid ids."
+            "error": "Error executing tool list_models: Could not get model 'missing': not found <workspace-data>model \"missing\" not found</workspace-data>. Call list_models to see valid ids."
         }
     )
 
@@ -323,7 +323,7 @@ async def test_list_target_objects(ws: Workspace) -> None:
                 }
             ],
             "total": 1,
-            "next_step": "Call get_target_fields(connection_id, target_object) to see the fields to map.",
+            "next_step": "Call list_target_objects(connection_id, target_object=...) to see the fields to map.",
         }
     )
     assert await ws.call("list_target_objects", {"connection_id": ws.ids["mongo"]}) == snapshot(
@@ -333,8 +333,8 @@ async def test_list_target_objects(ws: Workspace) -> None:
     )
 
 
-async def test_get_target_fields(ws: Workspace) -> None:
-    assert await ws.call("get_target_fields", {"connection_id": ws.ids["salesforce"], "target_object": "Lead"}) == snapshot(
+async def test_list_target_objects_fields(ws: Workspace) -> None:
+    assert await ws.call("list_target_objects", {"connection_id": ws.ids["salesforce"], "target_object": "Lead"}) == snapshot(
         {
             "connection_id": "<salesforce>",
             "object": "Lead",
@@ -354,9 +354,9 @@ async def test_get_target_fields(ws: Workspace) -> None:
             "next_step": "Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
         }
     )
-    assert await ws.call("get_target_fields", {"connection_id": ws.ids["salesforce"], "target_object": "Contac"}) == snapshot(
+    assert await ws.call("list_target_objects", {"connection_id": ws.ids["salesforce"], "target_object": "Contac"}) == snapshot(
         {
-            "error": "Error executing tool get_target_fields: Target object 'Contac' does not exist on connection <salesforce> (did you mean 'Contact'?). Call list_target_objects('<salesforce>', search=...) to find it."
+            "error": "Error executing tool list_target_objects: Target object 'Contac' does not exist on connection <salesforce> (did you mean 'Contact'?). Call list_target_objects('<salesforce>', search=...) to find it."
         }
     )
 
@@ -419,8 +419,8 @@ async def test_list_syncs(ws: Workspace) -> None:
     )
 
 
-async def test_get_sync(ws: Workspace) -> None:
-    assert await ws.call("get_sync", {"sync_id": ws.ids["sync"]}) == snapshot(
+async def test_list_syncs_one(ws: Workspace) -> None:
+    assert await ws.call("list_syncs", {"sync_id": ws.ids["sync"]}) == snapshot(
         {
             "id": "<sync>",
             "kind": "model",
@@ -437,9 +437,9 @@ async def test_get_sync(ws: Workspace) -> None:
             "model_ids": ["<model>"],
         }
     )
-    assert await ws.call("get_sync", {"sync_id": "missing"}) == snapshot(
+    assert await ws.call("list_syncs", {"sync_id": "missing"}) == snapshot(
         {
-            "error": "Error executing tool get_sync: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
+            "error": "Error executing tool list_syncs: Could not get sync 'missing': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids."
         }
     )
 

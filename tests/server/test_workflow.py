@@ -46,7 +46,7 @@ async def test_workflow_on_2025_sends_identities(sandbox: Sandbox, mode: str) ->
 async def test_created_model_fields_and_run(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
         ids = await run_workflow(client, sandbox)
-        model = await client.call_tool("get_model", {"model_id": ids["model"], "sample": True})
+        model = await client.call_tool("list_models", {"model_id": ids["model"], "sample": True})
         names = [f["name"] for f in model.structured_content["fields"]]
         assert {"email", "first_name", "last_name"} <= set(names)
         assert model.structured_content["sample"][0]["email"]

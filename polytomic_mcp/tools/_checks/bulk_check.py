@@ -119,7 +119,7 @@ async def _source_problems(svc: Services, request: BulkSyncRequest, progress: Pr
     if source.status not in (None, "", "healthy"):
         detail = f": {quoted(source.status_error)}" if source.status_error else ""
         return [Problem(path="source_connection_id", message=f"source '{source.name}' is {source.status}{detail}; fix it "
-                        f"(get_connection('{source.id}'), update_connection) before replicating it")], {}
+                        f"(list_connections(connection_id='{source.id}'), update_connection) before replicating it")], {}
     operations = {op.lower() for op in source.type.operations or []}
     if operations and "bulksyncsource" not in operations:
         return [Problem(path="source_connection_id", message=f"connection '{source.name}' ({source.type.id}) cannot be a bulk "

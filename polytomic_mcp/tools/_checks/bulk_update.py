@@ -98,7 +98,7 @@ async def update_bulk(
     except (BadRequestError, UnprocessableEntityError) as error:
         raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Call update_sync with dry_run=true to check.") from None
     except PolytomicError as error:
-        raise fail(explain(error, action=f"change {label}", check=f"call get_sync('{current.id}') to see what it holds now")) from None
+        raise fail(explain(error, action=f"change {label}", check=f"call list_syncs(sync_id='{current.id}') to see what it holds now")) from None
     return UpdateResult(
         updated=True, kind="bulk sync", id=current.id, name=saved.name, changes=changed,
         result=bulk_sync_detail(saved, schema_list).model_dump(mode="json", exclude_none=True),

@@ -39,13 +39,16 @@ async def name_taken(kind: str, name: str, objects: Objects, *, except_id: str |
 
 
 async def refuse_duplicate(
-    kind: str, name: str, objects: Objects, get_tool: str, *, except_id: str | None = None, change_tool: str | None = None,
+    kind: str, name: str, objects: Objects, reuse_call: str, *, except_id: str | None = None, change_tool: str | None = None,
 ) -> None:
-    """Raise a ToolError naming the existing object when ``name`` is taken (by another than ``except_id``), or when that cannot be checked."""
+    """Raise a ToolError naming the existing object when ``name`` is taken (by another than ``except_id``), or when that cannot be checked.
+
+    ``reuse_call`` is the call that shows the existing object, with ``{id}`` for its id.
+    """
     existing = await name_taken(kind, name, objects, except_id=except_id)
     if existing is not None:
         raise fail(
-            f"A {kind} named '{name}' already exists (id {existing.id}). Reuse it ({get_tool}('{existing.id}')), "
+            f"A {kind} named '{name}' already exists (id {existing.id}). Reuse it ({reuse_call.format(id=existing.id)}), "
             f"change it with {change_tool or 'update_' + kind}('{existing.id}', ...), or choose another name."
         )
 
@@ -60,7 +63,7 @@ async def usable_connection(svc: Services, connection_id: str, role: Role) -> Co
         link = f" ({connection.auth_url})" if connection.auth_url else " (returned by create_connection)"
         raise fail(
             f"Connection '{connection.name}' is not authorized yet: a person must open its auth_url{link} "
-            f"and approve access. Then call get_connection('{connection.id}') to confirm status 'healthy'."
+            f"and approve access. Then call list_connections(connection_id='{connection.id}') to confirm status 'healthy'."
         )
     return connection
 

@@ -45,11 +45,20 @@ class ToolSpec:
     declared: Callable[..., Awaitable[Any]]
     """The function as written (its return annotation gives the output schema)."""
     annotations: ToolAnnotations
+    toolset: str = "pipelines"
+    """The group the tool belongs to (``POLYTOMIC_TOOLSETS``): typed ``pipelines`` tools or the generic ``api``."""
+    guards_writes: bool = False
+    """The tool checks read-only mode itself (reads pass, writes are refused unsent), so read-only mode keeps it."""
 
     @property
     def read_only(self) -> bool:
         """Whether the tool only reads (kept in read-only mode)."""
         return bool(self.annotations.read_only_hint)
+
+    @property
+    def kept_in_read_only_mode(self) -> bool:
+        """Whether read-only mode still exposes the tool."""
+        return self.read_only or self.guards_writes
 
     @property
     def description(self) -> str:
@@ -61,7 +70,14 @@ SPECS: dict[str, ToolSpec] = {}
 
 
 def tool(
-    *, title: str, read_only: bool, destructive: bool, idempotent: bool, open_world: bool
+    *,
+    title: str,
+    read_only: bool,
+    destructive: bool,
+    idempotent: bool,
+    open_world: bool,
+    toolset: str = "pipelines",
+    guards_writes: bool = False,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
     """Declare a tool; every hint must be chosen, there are no defaults."""
 
@@ -94,6 +110,8 @@ def tool(
                 idempotent_hint=idempotent,
                 open_world_hint=open_world,
             ),
+            toolset=toolset,
+            guards_writes=guards_writes,
         )
         return run
 

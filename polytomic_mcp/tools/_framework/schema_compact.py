@@ -13,10 +13,11 @@ _MAP_KEYWORDS = frozenset({"properties", "$defs", "definitions", "patternPropert
 
 
 def compact_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The top level of an output schema: each property's type and description, nested objects as plain objects.
+    """What a client validates a result against: the properties every result has, with their JSON types.
 
-    The agent sees nested shapes in the result itself; publishing them in full would cost
-    more context on every conversation than the results ever do.
+    Optional properties and nested shapes are left out (other properties are allowed): the
+    agent sees them in the result itself, and publishing them would cost context in every
+    conversation, every time tools/list is read.
     """
     compact = compact_schema(schema)
     variants = [_resolve(v, compact.get("$defs", {})) for v in compact.get("anyOf", [])] or [compact]
@@ -24,11 +25,11 @@ def compact_output_schema(schema: dict[str, Any]) -> dict[str, Any]:
     for variant in variants:
         for name, prop in variant.get("properties", {}).items():
             properties.setdefault(name, _shallow(prop))
-    required = set.intersection(*(set(v.get("required", [])) for v in variants))
+    required = [r for r in variants[0].get("required", []) if all(r in v.get("required", []) for v in variants)]
     return {
         "type": "object",
-        "properties": properties,
-        **({"required": [r for r in variants[0].get("required", []) if r in required]} if required else {}),
+        "properties": {name: properties[name] for name in required},
+        **({"required": required} if required else {}),
     }
 
 
@@ -42,15 +43,15 @@ def _resolve(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any
 
 
 def _shallow(prop: dict[str, Any]) -> dict[str, Any]:
-    """A property schema whose referenced or nested objects are reduced to ``{"type": "object"}``."""
-    out = {k: v for k, v in prop.items() if k in {"type", "description", "enum"}}
+    """A property's JSON type only (objects and arrays of objects as such): what a client checks a result against."""
+    out = {k: v for k, v in prop.items() if k in {"type", "enum"}}
     if "$ref" in prop or prop.get("type") == "object":
         out["type"] = "object"
     elif prop.get("type") == "array":
         items = prop.get("items", {})
-        out["items"] = {"type": "object"} if "$ref" in items or items.get("type") == "object" else _shallow(items)
+        if isinstance(items.get("type"), str) and items["type"] not in {"object", "array"} and "$ref" not in items:
+            out["items"] = {"type": items["type"]}
     return out
-
 
 def compact_input_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """An input schema whose nested models are plain ``object``s: each parameter's description shows the shape.
@@ -74,7 +75,7 @@ def _flat(prop: dict[str, Any]) -> dict[str, Any]:
         return {"type": "object", **({"description": prop["description"]} if "description" in prop else {})}
     if "anyOf" in prop:
         variants = [_flat(v) for v in prop["anyOf"] if v != {"type": "null"}]
-        types = sorted({v.get("type") for v in variants if isinstance(v.get("type"), str)})
+        types = sorted({str(v["type"]) for v in variants if isinstance(v.get("type"), str)})
         out: dict[str, Any] = {"type": types if len(types) > 1 else types[0]} if types else {}
         return {**out, **({"description": prop["description"]} if "description" in prop else {})}
     out = {k: v for k, v in prop.items() if k in _KEPT}
