@@ -218,7 +218,7 @@ def summary(function: Callable[..., Any], method: str, path: str) -> str:
     if not first or first.startswith("Parameters"):
         return f"{method} {path}"[:MAX_SUMMARY]
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", " ".join(first.split())).replace("`", "")
-    sentence = re.split(r"(?<=[a-z0-9)])\.\s", text + " ", maxsplit=1)[0].strip().rstrip(".")
+    sentence = re.split(r"(?<!e\.g)(?<!i\.e)\.\s+", text + " ", maxsplit=1)[0].strip().rstrip(".")
     if len(sentence) <= MAX_SUMMARY:
         return sentence
     return sentence[: MAX_SUMMARY - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
