@@ -39,25 +39,28 @@ STOP_WORDS = frozenset({
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "member": ("user",), "people": ("user",), "person": ("user",), "account": ("user",),
     "organisation": ("organization",), "workspace": ("organization",),
-    "apikey": ("api", "key"), "credential": ("key", "credential"), "token": ("key", "credential"),
+    "apikey": ("api", "key"), "credential": ("key",), "token": ("key", "credential"),
     "remove": ("delete",), "destroy": ("delete",), "drop": ("delete",), "archive": ("delete",),
-    "add": ("create",), "new": ("create",), "make": ("create",), "invite": ("create", "invite"),
-    "edit": ("update",), "change": ("update",), "modify": ("update",), "set": ("update", "set"),
+    "add": ("create",), "new": ("create",), "make": ("create",), "invite": ("create",),
+    "edit": ("update",), "change": ("update",), "modify": ("update",), "set": ("update",),
     "replace": ("update",), "fetch": ("get",), "show": ("get", "list"), "read": ("get",), "view": ("get",),
-    "describe": ("get", "describe"), "find": ("search", "list"),
+    "describe": ("get",), "find": ("search", "list"),
     "run": ("start", "execution", "execute"), "trigger": ("start",), "execute": ("start",),
     "stop": ("cancel",), "abort": ("cancel",), "kill": ("cancel",), "pause": ("activate",), "resume": ("activate",),
-    "enable": ("enable", "activate"), "disable": ("disable", "activate"),
-    "history": ("execution",), "job": ("job", "execution"),
-    "log": ("log", "consolelog"), "consolelog": ("consolelog", "log"), "failure": ("error",),
-    "alert": ("notification", "error"), "notify": ("notification",), "subscriber": ("subscriber", "notification"),
+    "enable": ("activate",), "disable": ("activate",),
+    "history": ("execution",), "job": ("execution",),
+    "log": ("consolelog",), "consolelog": ("log",), "failure": ("error",),
+    "alert": ("notification", "error"), "notify": ("notification",), "subscriber": ("notification",),
     "table": ("schema",), "object": ("schema", "target"), "column": ("field",), "destination": ("target",),
     "who": ("identity", "me"), "whoami": ("identity", "me"), "identity": ("me",), "me": ("identity",),
-    "sql": ("query",), "permission": ("permission", "role", "policy"), "access": ("permission", "policy"),
-    "hook": ("webhook",), "audit": ("event",), "activity": ("activity", "event"),
+    "sql": ("query",), "permission": ("role", "policy"), "access": ("permission", "policy"),
+    "hook": ("webhook",), "audit": ("event",), "activity": ("event",),
     "elt": ("bulk",), "replication": ("bulk",), "etl": ("bulk",), "reverse": ("model",),
 }
 """Everyday words and the API words they stand for (keys and values are folded forms)."""
+
+ABBREVIATIONS = {"org": "organization", "exec": "execution"}
+"""Short forms in ids and paths (``current_org_users``, ``exec_id``) and the words they stand for."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,6 @@ class _Document:
     path_words: frozenset[str]
     joined: frozenset[str]
     summary_words: frozenset[str]
-
-
-ABBREVIATIONS = {"org": "organization", "exec": "execution"}
-"""Short forms in ids and paths (``current_org_users``, ``exec_id``) and the words they stand for."""
 
 
 def fold(word: str) -> str:
