@@ -8,6 +8,7 @@ kept for lazy loading only, each listed here with its reason.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "polytomic_mcp"
@@ -122,3 +123,20 @@ def test_no_runtime_import_cycles() -> None:
         if name not in state:
             walk(name, [name])
     assert not cycles, f"runtime import cycles: {cycles[:5]}"
+
+
+def test_the_catalog_imports_only_the_standard_library_and_pydantic() -> None:
+    """Catalog lookups stay plain data: no mcp, no HTTP stack, no client, tools, server or sandbox, no SDK."""
+    allowed = set(sys.stdlib_module_names) | {"__future__", "pydantic"}
+    for name, (top, nested) in GRAPH.items():
+        if name.startswith("polytomic_mcp.catalog") and name != "polytomic_mcp.catalog.generate":
+            bad = {t for t in top | nested if not t.startswith("polytomic_mcp.catalog") and t.split(".")[0] not in allowed}
+            assert not bad, f"{name} imports {bad}"
+
+
+def test_only_the_catalog_generator_imports_the_sdk_and_nothing_imports_the_generator() -> None:
+    """The official SDK is a test/dev dependency: ``catalog.generate`` (a script) is its one importer."""
+    importers = {name for name, (top, nested) in GRAPH.items() if any(t.split(".")[0] == "polytomic" for t in top | nested)}
+    assert importers == {"polytomic_mcp.catalog.generate"}
+    users = {name for name, (top, nested) in GRAPH.items() if "polytomic_mcp.catalog.generate" in top | nested}
+    assert users == set(), f"{users} import the generator (and with it the SDK)"

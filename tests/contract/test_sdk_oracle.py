@@ -474,10 +474,11 @@ def test_the_model_comparison_catches_a_field_the_sdk_lacks() -> None:
 
 @pytest.mark.slow
 def test_runtime_never_imports_httpx_or_the_sdk() -> None:
-    """httpx and polytomic are test-only: importing the server, CLI, client and sandbox loads neither."""
+    """httpx and polytomic are test-only: importing the server, CLI, client, sandbox and catalog (and searching it) loads neither."""
     code = (
         "import json, sys\n"
         "import polytomic_mcp.cli, polytomic_mcp.server, polytomic_mcp.client, polytomic_mcp.sandbox, polytomic_mcp.tools\n"
+        "import polytomic_mcp.catalog; polytomic_mcp.catalog.search('list webhooks')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore', 'polytomic'))))\n"
     )
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)

@@ -1,0 +1,30 @@
+"""A catalog of every Polytomic API operation, for a guarded generic path to the whole API.
+
+Generated from the official ``polytomic`` SDK by ``python -m polytomic_mcp.catalog.generate --write`` and
+committed as ``operations.json``; nothing here imports the SDK, mcp, httpx2 or the client, and importing the
+package does not read the file (``load`` does, once).
+"""
+
+from __future__ import annotations
+
+from .operation import ANY_FIELD, REQUIRED_MARK, CatalogError, Method, Operation, ResolvedRequest, Risk, field_name, is_required
+from .request import build_request
+from .search import search
+from .store import find, load, lookup
+
+__all__ = [
+    "ANY_FIELD",
+    "REQUIRED_MARK",
+    "CatalogError",
+    "Method",
+    "Operation",
+    "ResolvedRequest",
+    "Risk",
+    "build_request",
+    "field_name",
+    "find",
+    "is_required",
+    "load",
+    "lookup",
+    "search",
+]

@@ -1,0 +1,33 @@
+"""The catalog is data read on first use: importing the package reads nothing and loads no SDK, mcp or HTTP stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from polytomic_mcp.catalog import load
+
+
+@pytest.mark.slow
+def test_importing_the_catalog_reads_no_file_and_loads_neither_the_sdk_nor_mcp_nor_http() -> None:
+    code = (
+        "import json, sys\n"
+        "import polytomic_mcp.catalog as catalog\n"
+        "before = catalog.load.cache_info().misses\n"
+        "catalog.search('list webhooks'); catalog.build_request('GET /api/webhooks')\n"
+        "after = catalog.load.cache_info()\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('polytomic', 'mcp', 'httpx', 'httpx2', 'httpcore'))\n"
+        "print(json.dumps([before, after.misses, after.hits > 0, heavy]))\n"
+    )
+    before, misses, hit, heavy = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+    assert before == 0, "importing the package read operations.json"
+    assert misses == 1, "the file is read once"
+    assert hit
+    assert heavy == []
+
+
+def test_load_returns_the_same_operations_every_time() -> None:
+    assert load() is load()
