@@ -84,7 +84,7 @@ def test_typed_tools_name_real_tools_and_cover_the_typed_operations() -> None:
         "PUT /api/connections/{id}": "update_connection",
         "DELETE /api/connections/{id}": "delete",
         "GET /api/connection_types": "list_connection_types",
-        "GET /api/connection_types/{id}": "get_connection_type",
+        "GET /api/connection_types/{id}": "list_connection_types",
         "POST /api/syncs": "create_sync",
         "GET /api/syncs/{id}/status": "get_sync_status",
         "POST /api/syncs/{sync_id}/executions/{id}/cancel": "cancel_sync_run",
