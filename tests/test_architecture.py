@@ -21,6 +21,9 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.cli", "polytomic_mcp.sandbox"): "only for `polytomic-mcp sandbox`",
     ("polytomic_mcp.server.app", "polytomic_mcp.server.sandbox_backend"): "the sandbox loads only with --sandbox",
     ("polytomic_mcp.server.sandbox_backend", "polytomic_mcp.sandbox"): "built on the first API call (start-up time)",
+    ("polytomic_mcp.tools.api", "polytomic_mcp.catalog"): "the API catalog loads on the first search_api or call_api",
+    ("polytomic_mcp.tools.api", "polytomic_mcp.tools._checks.api_guard"): "it imports the catalog: loaded on first use",
+    ("polytomic_mcp.tools._confirm.request_question", "polytomic_mcp.tools._checks.api_guard"): "as above, for call_api's question",
 }
 
 

@@ -1,6 +1,6 @@
 """Find operations by words or by ``METHOD /path``: deterministic, local, no quota.
 
-An exact ``METHOD /path`` (or id) comes first, then the operations of a bare path. Words are then scored
+An exact ``METHOD /path`` (or id) is the only answer; a bare path gives its operations first. Words are then scored
 against each operation's id, the literal segments of its path and its summary: lower-cased, split at
 punctuation and camelCase, stop words dropped, plurals folded (``webhooks`` = ``webhook``), and adjacent
 words also joined (``console log`` = ``consolelog``). A small synonym table maps everyday words onto the API's
@@ -28,6 +28,9 @@ RESOURCE_BONUS = 0.5
 """For an operation of the resource the query names (``list users`` -> ``users.*`` before ``harbors.list_users``)."""
 UNMENTIONED_PENALTY = 0.1
 """Per id or path word the query did not mention: ``list webhooks`` prefers ``webhooks.list`` to ``list_deliveries``."""
+PATH_PARAM_PENALTY = 0.15
+"""Per id the operation needs in its path: ``users of this organization`` prefers the caller's organization's users
+to those of an ``{org_id}`` the agent would first have to look up."""
 METHOD_ORDER = {"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
 
 STOP_WORDS = frozenset({
@@ -148,7 +151,8 @@ def _score(document: _Document, query_words: list[str]) -> float:
     if document.resource in joined_pairs or document.resource in mentioned:
         score += RESOURCE_BONUS
     unmentioned = (document.id_words | document.path_words) - mentioned
-    return score - UNMENTIONED_PENALTY * len(unmentioned)
+    needed = PATH_PARAM_PENALTY * len(document.operation.path_params)
+    return score - UNMENTIONED_PENALTY * len(unmentioned) - needed
 
 
 def _exact(query: str) -> list[Operation]:
@@ -166,6 +170,8 @@ def search(query: str, limit: int = 5) -> list[Operation]:
     """Up to ``limit`` operations for a query, best first; exact names first, then by word matches."""
     limit = max(1, limit)
     exact = _exact(query)
+    if len(exact) == 1 and lookup(query) is not None:
+        return exact
     query_words = words(query)
     scored = [(_score(document, query_words), document.operation) for document in _documents()] if query_words else []
     ranked = sorted(

@@ -87,7 +87,10 @@ def build_server(
     otherwise the lifespan makes and owns one client from ``settings``.
     """
     install_log_scrubbing()
-    state = ServerState(secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout)
+    state = ServerState(
+        secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout,
+        read_only=settings.read_only, allow_credential_minting=settings.allow_credential_minting,
+    )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
 

@@ -37,6 +37,8 @@ class ServerState:
 
     secret_prefix: str = "POLYTOMIC_SECRET_"
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT
+    read_only: bool = False
+    allow_credential_minting: bool = False
     log_level: str = "info"
     factory: Callable[[str], PolytomicClient] | None = None
     shared_transport: SharedTransport | None = None
@@ -60,7 +62,10 @@ class ServerState:
 
     def make_services(self, client: PolytomicClient) -> Services:
         """Services around a client with this server's options."""
-        return Services(client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout)
+        return Services(
+            client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
+            read_only=self.read_only, allow_credential_minting=self.allow_credential_minting,
+        )
 
     def start_single(self, client: PolytomicClient) -> Services:
         """Serve every request with ``client`` (single-key mode); its key is also masked in every log line."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from . import bulk, connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
+from . import api, bulk, connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
 from ._framework.registry import SPECS, ToolSpec, register
 from ._framework.render import clip
 from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
@@ -37,6 +37,8 @@ class ToolName(StrEnum):
     CANCEL_SYNC_RUN = "cancel_sync_run"
     ACTIVATE_SYNC = "activate_sync"
     DELETE = "delete"
+    SEARCH_API = "search_api"
+    CALL_API = "call_api"
 
 
 if set(SPECS) != {t.value for t in ToolName}:

@@ -31,3 +31,16 @@ def test_importing_the_catalog_reads_no_file_and_loads_neither_the_sdk_nor_mcp_n
 
 def test_load_returns_the_same_operations_every_time() -> None:
     assert load() is load()
+
+
+@pytest.mark.slow
+def test_starting_the_server_loads_neither_the_catalog_nor_jsonschema_until_first_use() -> None:
+    code = (
+        "import json, sys\n"
+        "from polytomic_mcp.server import build_server\n"
+        "from polytomic_mcp.settings import Settings\n"
+        "build_server(Settings(sandbox=True))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('polytomic_mcp.catalog', 'jsonschema')))))\n"
+    )
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+    assert loaded == [], "cold start pays for the catalog or jsonschema before any tool needs them"

@@ -35,6 +35,12 @@ class DeletionConfirmation(Confirmation):
     confirm: bool = Field(description="Delete? This cannot be undone.")
 
 
+class RequestConfirmation(Confirmation):
+    """The form the user answers before call_api sends a request that changes or removes data or access."""
+
+    confirm: bool = Field(description="Send this request to Polytomic?")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How the confirmation step ended.

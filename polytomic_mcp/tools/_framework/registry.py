@@ -79,7 +79,11 @@ def tool(
     toolset: str = "pipelines",
     guards_writes: bool = False,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
-    """Declare a tool; every hint must be chosen, there are no defaults."""
+    """Declare a tool; every hint must be chosen, there are no defaults.
+
+    A read-only tool advertises only readOnlyHint and openWorldHint: the spec gives destructiveHint and
+    idempotentHint meaning only when readOnlyHint is false, and every tools/list pays for what is sent.
+    """
 
     def declare(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         name = fn.__name__
@@ -106,8 +110,8 @@ def tool(
             declared=fn,
             annotations=ToolAnnotations(
                 read_only_hint=read_only,
-                destructive_hint=destructive,
-                idempotent_hint=idempotent,
+                destructive_hint=None if read_only else destructive,
+                idempotent_hint=None if read_only else idempotent,
                 open_world_hint=open_world,
             ),
             toolset=toolset,

@@ -56,6 +56,10 @@ class Services:
     secret_prefix: str = DEFAULT_SECRET_PREFIX
     ttl: float = CATALOG_TTL
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT
+    read_only: bool = False
+    """Read-only mode: tools that guard their own writes (call_api) refuse them."""
+    allow_credential_minting: bool = False
+    """Whether call_api may run operations that create API keys or temporary credentials."""
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
     creates: CreateGuard = field(default_factory=CreateGuard)
     written: WrittenSecrets = field(default_factory=WrittenSecrets)
