@@ -28,7 +28,9 @@ from common import REPO, sandbox_http  # noqa: E402
 BUDGETS = {
     "cold start ratio vs bare mcp server": ("<= 1.15", lambda r: r["cold_start"]["ratio"] <= 1.15),
     "stdio tool-call overhead (median)": ("<= 1.5 ms", lambda r: r["overhead"]["stdio_added_ms"] <= 1.5),
-    "tools/list context cost": ("<= 5,000 tokens", lambda r: r["context"]["total_tokens"] <= 5000),
+    "tools in the default configuration": ("<= 25", lambda r: r["context"]["tools"] <= 25),
+    "tools/list model-facing (no output schemas)": ("<= 4,000 tokens", lambda r: r["context"]["model_facing_tokens"] <= 4000),
+    "tools/list whole": ("<= 6,000 tokens", lambda r: r["context"]["total_tokens"] <= 6000),
     "largest list/get result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest"] <= 4000),
     "every list result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest_list"] <= 4000),
     "HTTP p99 / p50 (50 x 20, stateless)": ("<= 3", lambda r: r["http"]["p99_over_p50"] <= 3),
@@ -58,7 +60,11 @@ def table(results: dict[str, dict]) -> str:
         ("no-op tool of a bare mcp server over stdio (transport floor)", f"{o['bare_stdio_ping_ms']:.2f} ms", "reference"),
         ("list_connections(connection_id) in memory", f"{o['memory_ms']:.2f} ms (+{o['memory_added_ms']:.2f})", ""),
         ("list_connections(connection_id) over Streamable HTTP", f"{o['http_ms']:.2f} ms (+{o['http_added_ms']:.2f})", ""),
-        ("tools/list size", f"{x['total_chars']:,} chars, ~{x['total_tokens']:,.0f} tokens", "budget <= 5,000 tokens"),
+        ("tools in the default configuration", f"{x['tools']}", "budget <= 25"),
+        ("tools/list model-facing (no output schemas)", f"~{x['model_facing_tokens']:,.0f} tokens", "budget <= 4,000 tokens"),
+        ("tools/list whole", f"{x['total_chars']:,} chars, ~{x['total_tokens']:,.0f} tokens", "budget <= 6,000 tokens"),
+        *((f"toolset {name} alone", f"{t['tools']} tools, ~{t['model_facing_tokens']:,.0f} tokens model-facing", "")
+          for name, t in x["toolsets"].items()),
         ("most expensive tools", ", ".join(f"{t['tool']} {t['tokens']:.0f}" for t in x["top5"]), "tokens"),
         *result_size.rows(s),
         ("HTTP 50 clients x 20 calls, stateless", f"{h['throughput_per_s']:.0f} calls/s, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms", ""),

@@ -46,9 +46,9 @@ async def create_bulk_sync(
     schedule: Annotated[BulkSchedule, Field(description=SCHEDULE)],
     mode: Annotated[str | None, Field(description="replicate (default) or snapshot.")] = None,
     active: Annotated[bool | None, Field(description="Schedule on.")] = None,
-    automatically_add_new_objects: Annotated[NewItems | None, Field(description="Add new source objects.")] = None,
-    automatically_add_new_fields: Annotated[NewItems | None, Field(description="Add new fields.")] = None,
-    normalize_names: Annotated[Literal["enabled", "disabled", "legacy"] | None, Field(description="Normalize names.")] = None,
+    automatically_add_new_objects: NewItems | None = None,
+    automatically_add_new_fields: NewItems | None = None,
+    normalize_names: Literal["enabled", "disabled", "legacy"] | None = None,
     dry_run: DryRunArg = False,
 ) -> BulkSyncResult:
     svc = services(ctx)

@@ -69,8 +69,12 @@ async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
     except PolytomicError as error:
         raise fail(explain(
             error, action=f"delete {target}",
-            check=f"call get_{target.kind}('{target.id}') to see whether it still exists",
+            check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists",
         )) from None
+
+
+_LOOK_UP = {"connection": "list_connections(connection_id=", "model": "list_models(model_id="}
+"""The call that shows one object of a kind (syncs of both kinds: list_syncs(sync_id=...))."""
 
 
 def _used_by(error: UnprocessableEntityError) -> list[Dependent]:

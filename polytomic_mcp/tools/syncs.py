@@ -206,7 +206,7 @@ async def _model_failing(svc: Services, sync_id: str) -> str | None:
     last = status.last_execution
     rejected = last.counts.error if last is not None and last.counts else None
     if last is not None and (last.status in {"failed", "interrupted"} or rejected):
-        reasons.append(f"last run {last.status}" + (f" with {rejected} rejected records" if rejected else ""))
+        reasons.append(f"last run {last.status}" + (f" with {rejected} rejected records" if rejected else "") + _run_id(last.id))
     return "; ".join(reasons) or None
 
 
@@ -217,8 +217,13 @@ async def _bulk_failing(svc: Services, sync_id: str) -> str | None:
         return None
     failed = [s.schema_id for s in last.schemas if s.status == "failed"]
     if last.status in {"failed", "interrupted"} or failed or last.error_count:
-        return f"last run {last.status}" + (f"; schemas failed: {', '.join(failed)}" if failed else "")
+        return f"last run {last.status}" + (f"; schemas failed: {', '.join(failed)}" if failed else "") + _run_id(last.id)
     return None
+
+
+def _run_id(execution_id: str | None) -> str:
+    """Where the run's errors and console log are: its id for get_sync_runs."""
+    return f" (execution_id {execution_id})" if execution_id else ""
 
 
 async def one_sync(svc: Services, sync_id: str) -> SyncDetail:

@@ -15,7 +15,8 @@ from polytomic_mcp.settings import Settings, SettingsError, parse_bool
 from polytomic_mcp.tools import SPECS
 
 pytestmark = pytest.mark.anyio
-READ_ONLY = {name for name, spec in SPECS.items() if spec.read_only}
+READ_ONLY = {name for name, spec in SPECS.items() if spec.kept_in_read_only_mode}
+"""The reading tools, and call_api, which runs only reads in read-only mode (tests/server/test_api_tools.py)."""
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -23,6 +24,7 @@ async def test_read_only_lists_only_read_tools_and_refuses_writes(sandbox: Sandb
     async with mcp_session(sandbox, mode=mode, settings=Settings(sandbox=True, read_only=True)) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == READ_ONLY and "create_connection" not in names
+        assert names - {n for n, spec in SPECS.items() if spec.read_only} == {"call_api"}
         for tool in ("create_connection", "create_sync", "activate_sync", "start_sync"):
             result = await client.call_tool(tool, MONGO if tool == "create_connection" else {"sync_id": "x"})
             assert result.is_error

@@ -148,3 +148,14 @@ async def test_deletes_and_record_changing_updates_ask_first(sandbox: Sandbox, m
         gone = await call_ok(client, "delete", {"kind": "connection", "id": ids["mongo"], "force": True})
     assert gone["also_deleted"] and len(asked) == 1
     assert list(stored(sandbox).models) == [] and list(stored(sandbox).syncs) == []
+
+
+async def test_a_delete_whose_answer_is_lost_names_the_call_that_shows_whether_it_went(sandbox: Sandbox) -> None:
+    from polytomic_mcp.sandbox import FaultConfig
+
+    async with mcp_session(sandbox) as client:
+        ids = await run_workflow(client, sandbox)
+        await call_ok(client, "delete", {"kind": "sync", "id": ids["sync"]})
+        sandbox.faults = FaultConfig(rate=1.0, kinds=("drop",), only=r"DELETE /api/models/.*", limit=20)
+        text = await call_error(client, "delete", {"kind": "model", "id": ids["model"]})
+    assert f"list_models(model_id='{ids['model']}')" in text and "get_model" not in text

@@ -116,20 +116,22 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
     for tool in tools:
         hints = tool.annotations
         assert tool.title and hints is not None, tool.name
-        assert None not in (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint, hints.open_world_hint)
+        assert None not in (hints.read_only_hint, hints.open_world_hint), tool.name
+        meaningful = (hints.destructive_hint, hints.idempotent_hint)  # the spec reads these only when readOnlyHint is false
+        assert (None in meaningful) if hints.read_only_hint else (None not in meaningful), tool.name
         assert tool.output_schema, tool.name
         assert tool.description, tool.name
         for name, prop in tool.input_schema.get("properties", {}).items():
-            self_explaining = name == "id" or name.endswith("_id") or name == "limit"
+            self_explaining = name in {"id", "limit", "dry_run"} or name.endswith("_id") or "enum" in prop
             assert prop.get("description") or self_explaining, f"{tool.name}.{name} needs a description"
             if _free_form(prop):
-                shown = "{" in tool.description or "{" in prop.get("description", "") or "list_connection_types" in prop.get("description", "")
+                shown = "{" in tool.description or "{" in prop.get("description", "") or any(source in prop.get("description", "") for source in ("list_connection_types", "search_api"))
                 assert shown, f"{tool.name}.{name} is advertised as a bare object: its shape must be shown in a description"
     writers = {t.name for t in tools if not t.annotations.read_only_hint}
     assert writers == {"create_connection", "create_model", "create_sync", "create_bulk_sync", "start_sync", "activate_sync", "update_connection",
-                       "update_model", "update_sync", "delete", "cancel_sync_run"}
+                       "update_model", "update_sync", "delete", "cancel_sync_run", "call_api"}
     destructive = {t.name for t in tools if t.annotations.destructive_hint}
-    assert destructive == {"start_sync", "activate_sync", "update_connection", "update_model", "update_sync", "delete"}
+    assert destructive == {"start_sync", "activate_sync", "update_connection", "update_model", "update_sync", "delete", "call_api"}
 
 
 def _free_form(prop: dict) -> bool:

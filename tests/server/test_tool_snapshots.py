@@ -647,3 +647,96 @@ async def test_create_bulk_sync(ws: Workspace) -> None:
             "error": "Error executing tool create_bulk_sync: Bulk sync 'Typo' was not created, 1 problem(s): schemas[0]: source 'Salesforce Connection' has no schema 'Acount' (did you mean 'Account' or 'Contact'?); available: 'Contact', 'Lead', 'Account', 'Opportunity', 'Case', 'Campaign', 'Task', 'User'."
         }
     )
+
+
+async def test_search_api(ws: Workspace) -> None:
+    assert await ws.call("search_api", {"query": "list webhooks", "limit": 2}) == snapshot(
+        {
+            "operations": [
+                {
+                    "operation": "webhooks.list",
+                    "method": "GET",
+                    "path": "/api/webhooks",
+                    "summary": "Lists the webhooks for the caller's organization",
+                    "reads": True,
+                },
+                {
+                    "operation": "webhooks.list_deliveries",
+                    "method": "GET",
+                    "path": "/api/webhooks/{id}/deliveries",
+                    "summary": "Lists delivery attempts for a webhook, newest first",
+                    "path_params": ["id"],
+                    "query": {"end": "datetime", "event_id": "string", "page_token": "string", "start": "datetime", "success": "boolean"},
+                    "reads": True,
+                },
+            ],
+            "next_step": "Call call_api(operation, path_params, query, body); dry_run=true shows the request without sending it.",
+        }
+    )
+    assert await ws.call("search_api", {"query": "GET /api/syncs/{id}/status"}) == snapshot(
+        {
+            "operations": [
+                {
+                    "operation": "model_sync.get_status",
+                    "method": "GET",
+                    "path": "/api/syncs/{id}/status",
+                    "summary": "Returns the current status of a model sync",
+                    "path_params": ["id"],
+                    "reads": True,
+                    "use_instead": "get_sync_status",
+                }
+            ],
+            "next_step": "Use get_sync_status for this; other operations go through call_api(operation, ...).",
+        }
+    )
+
+
+async def test_call_api(ws: Workspace) -> None:
+    assert await ws.call("call_api", {"operation": "GET /api/connections/{id}", "path_params": {"id": ws.ids["mongo"]}}) == snapshot(
+        {
+            "operation": "connections.get",
+            "request": "GET /api/connections/<mongo>",
+            "sent": True,
+            "response": {
+                "data": {
+                    "id": "<mongo>",
+                    "name": "MongoDB Connection",
+                    "organization_id": "<id5>",
+                    "type": {
+                        "id": "mongodb",
+                        "name": "MongoDB",
+                        "logo_url": "https://connect-assets.polytomic.com/logos/mongodb.svg",
+                        "operations": ["FIELDSETQUERY", "BulkSyncSource"],
+                    },
+                    "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
+                    "status": "healthy",
+                    "status_error": "",
+                    "saved": True,
+                    "policies": [],
+                    "created_at": "<time>",
+                    "created_by": {"id": "<id6>", "name": "Sandbox User", "type": "user"},
+                    "updated_at": "<time>",
+                    "updated_by": {"id": "<id6>", "name": "Sandbox User", "type": "user"},
+                    "rate_limit": {"currently_limited": False},
+                }
+            },
+            "next_step": "Done.",
+            "<marked as workspace data>": ["response"],
+        }
+    )
+    assert await ws.call(
+        "call_api", {"operation": "webhooks.create", "body": {"endpoint": "https://h.example.com", "secret": "whsec-1"}, "dry_run": True}
+    ) == snapshot(
+        {
+            "operation": "webhooks.create",
+            "request": "POST /api/webhooks",
+            "sent": False,
+            "body": {"endpoint": "https://h.example.com", "secret": "******"},
+            "next_step": "Call again without dry_run to send it.",
+        }
+    )
+    assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(
+        {
+            "error": "Error executing tool call_api: POST /api/syncs/{id}/executions is what start_sync does, with its checks and the user's confirmation where records change; call start_sync instead. Nothing was sent."
+        }
+    )

@@ -8,14 +8,15 @@ valid options and "did you mean" suggestions.
 
 from __future__ import annotations
 
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from polytomic_mcp.client.models import ConfigurationSchema
 
 from .schema_adapter import join_path, prepare, settable, validator_for
 from .suggest import did_you_mean, listing
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 def check_configuration(configuration: dict[str, Any], schema: ConfigurationSchema) -> list[str]:

@@ -8,14 +8,15 @@ from pydantic import Field
 
 from polytomic_mcp.client.models import Schedule, SyncField, SyncIdentities, SyncIdentity, SyncTarget
 
-CursorArg = Annotated[str | None, Field(description="next_cursor of the last page.")]
-LimitArg = Annotated[int | None, Field(description="Page size.", ge=1, le=50)]
-SyncIdArg = Annotated[str, Field(description="Model or bulk sync id.", min_length=1)]
-DryRunArg = Annotated[bool, Field(description="Only check; change nothing.")]
+CursorArg = Annotated[str | None, Field(description="From next_cursor.")]
+LimitArg = Annotated[int | None, Field(ge=1, le=50)]
+SyncIdArg = Annotated[str, Field(min_length=1)]
+"""A model or bulk sync id: every run and change tool takes both kinds."""
+DryRunArg = bool
 
 SCHEDULE = (
-    "{'frequency': manual|continuous|hourly|daily|weekly|custom, 'hour', 'minute'} (UTC strings); custom is cron: "
-    "minute, hour, day_of_month, month, day_of_week ('*/5')."
+    "{'frequency': manual|continuous|hourly|daily|weekly|custom, 'hour': '5', 'minute': '0'} UTC; "
+    "custom: cron fields (day_of_week...)."
 )
 MODE = "A mode of the target object, e.g. create, updateOrCreate."
 TARGET = "{'connection_id', 'object'}."

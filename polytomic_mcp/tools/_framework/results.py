@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from polytomic_mcp.client.models import SyncProblem
 
 from .._checks.sync_check import Problem
 
 
-class FieldSpec(BaseModel):
+class View(BaseModel):
+    """A tool result; its validator is built on first use, not at import (every result type costs cold start otherwise)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class FieldSpec(View):
     """A configuration field of a connection type."""
 
     name: str
@@ -26,7 +32,7 @@ class FieldSpec(BaseModel):
     description: str | None = None
 
 
-class ConnectionTypeBrief(BaseModel):
+class ConnectionTypeBrief(View):
     """A connection type in a list."""
 
     id: str
@@ -36,7 +42,7 @@ class ConnectionTypeBrief(BaseModel):
     destination: bool
 
 
-class ConnectionTypeList(BaseModel):
+class ConnectionTypeList(View):
     """Connection types matching the filters."""
 
     types: list[ConnectionTypeBrief]
@@ -53,7 +59,7 @@ class ConnectionTypeDetail(ConnectionTypeBrief):
     next_step: str
 
 
-class ConnectionBrief(BaseModel):
+class ConnectionBrief(View):
     """A connection in a list."""
 
     id: str
@@ -62,7 +68,7 @@ class ConnectionBrief(BaseModel):
     status: str | None = None
 
 
-class ConnectionList(BaseModel):
+class ConnectionList(View):
     """One page of connections."""
 
     connections: list[ConnectionBrief]
@@ -70,7 +76,7 @@ class ConnectionList(BaseModel):
     next_cursor: str | None = None
 
 
-class ConnectionDetail(BaseModel):
+class ConnectionDetail(View):
     """A connection with its configuration (secrets masked)."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("status_error",)
@@ -86,7 +92,7 @@ class ConnectionDetail(BaseModel):
     next_step: str | None = None
 
 
-class ModelFieldBrief(BaseModel):
+class ModelFieldBrief(View):
     """A model field usable as ``source.field`` in a sync (or, for a bulk source, a schema's field)."""
 
     name: str
@@ -94,7 +100,7 @@ class ModelFieldBrief(BaseModel):
     primary_key: bool | None = None
 
 
-class SourceChoices(BaseModel):
+class SourceChoices(View):
     """What a source connection offers: choices for a model's configuration, or (bulk) the schemas it can replicate."""
 
     connection_id: str
@@ -106,7 +112,7 @@ class SourceChoices(BaseModel):
     next_step: str
 
 
-class ModelBrief(BaseModel):
+class ModelBrief(View):
     """A model in a list."""
 
     id: str
@@ -114,7 +120,7 @@ class ModelBrief(BaseModel):
     connection_id: str | None = None
 
 
-class ModelList(BaseModel):
+class ModelList(View):
     """One page of models."""
 
     models: list[ModelBrief]
@@ -123,7 +129,7 @@ class ModelList(BaseModel):
     cut: str | None = None
 
 
-class ModelDetail(BaseModel):
+class ModelDetail(View):
     """A model with its fields."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("sample",)
@@ -138,14 +144,14 @@ class ModelDetail(BaseModel):
     next_step: str | None = None
 
 
-class ModeBrief(BaseModel):
+class ModeBrief(View):
     """A sync mode of a target object."""
 
     mode: str
     requires_identity: bool
 
 
-class TargetObjectBrief(BaseModel):
+class TargetObjectBrief(View):
     """A target object with its modes."""
 
     id: str
@@ -153,7 +159,7 @@ class TargetObjectBrief(BaseModel):
     modes: list[ModeBrief]
 
 
-class TargetObjectPage(BaseModel):
+class TargetObjectPage(View):
     """One page of target objects, or (bulk) what the destination accepts for bulk syncs."""
 
     connection_id: str
@@ -168,7 +174,7 @@ class TargetObjectPage(BaseModel):
     next_step: str
 
 
-class TargetFieldBrief(BaseModel):
+class TargetFieldBrief(View):
     """A target field and what a sync may do with it."""
 
     id: str
@@ -179,7 +185,7 @@ class TargetFieldBrief(BaseModel):
     identity_functions: list[str] | None = Field(default=None, description="Set when usable as an identity.")
 
 
-class TargetFieldList(BaseModel):
+class TargetFieldList(View):
     """Fields and modes of one target object."""
 
     connection_id: str
@@ -189,7 +195,7 @@ class TargetFieldList(BaseModel):
     next_step: str
 
 
-class SyncResult(BaseModel):
+class SyncResult(View):
     """Outcome of create_sync (or of its dry run)."""
 
     created: bool
@@ -204,7 +210,7 @@ class SyncResult(BaseModel):
     next_step: str
 
 
-class UpdateResult(BaseModel):
+class UpdateResult(View):
     """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
 
     updated: bool
@@ -218,7 +224,7 @@ class UpdateResult(BaseModel):
     next_step: str
 
 
-class Deleted(BaseModel):
+class Deleted(View):
     """Outcome of delete."""
 
     deleted: bool
@@ -230,7 +236,7 @@ class Deleted(BaseModel):
     next_step: str
 
 
-class BulkSyncResult(BaseModel):
+class BulkSyncResult(View):
     """Outcome of create_bulk_sync (or of its dry run)."""
 
     created: bool
@@ -244,7 +250,7 @@ class BulkSyncResult(BaseModel):
     next_step: str
 
 
-class SyncBrief(BaseModel):
+class SyncBrief(View):
     """A sync in a list."""
 
     id: str
@@ -257,7 +263,7 @@ class SyncBrief(BaseModel):
     failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
 
 
-class SyncList(BaseModel):
+class SyncList(View):
     """One page of syncs."""
 
     syncs: list[SyncBrief]
@@ -266,7 +272,7 @@ class SyncList(BaseModel):
     cut: str | None = None
 
 
-class SyncDetail(BaseModel):
+class SyncDetail(View):
     """A sync's configuration and problems (model sync: target and mappings; bulk sync: source, destination, schemas)."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("problems",)
@@ -290,7 +296,7 @@ class SyncDetail(BaseModel):
     problems: list[SyncProblem] | None = None
 
 
-class RunStarted(BaseModel):
+class RunStarted(View):
     """An execution that was just started."""
 
     sync_id: str
@@ -299,7 +305,7 @@ class RunStarted(BaseModel):
     next_step: str
 
 
-class RunBrief(BaseModel):
+class RunBrief(View):
     """One run of a sync: status, times, record counts and its first errors."""
 
     id: str
@@ -311,7 +317,7 @@ class RunBrief(BaseModel):
     schemas: list[dict[str, Any]] | None = Field(default=None, description="Bulk: per schema status, records, errors.")
 
 
-class RunStatus(BaseModel):
+class RunStatus(View):
     """Whether a sync runs, how its last run went, and when it runs next."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("current_run", "last_run")
@@ -326,7 +332,7 @@ class RunStatus(BaseModel):
     next_step: str
 
 
-class SyncRuns(BaseModel):
+class SyncRuns(View):
     """Recent runs of a sync (newest first), or one run with the record errors Polytomic logged and the end of its console log."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("runs", "run", "record_errors", "console_tail")
@@ -340,7 +346,7 @@ class SyncRuns(BaseModel):
     next_step: str
 
 
-class ActivationResult(BaseModel):
+class ActivationResult(View):
     """A sync turned on or paused."""
 
     id: str
@@ -348,10 +354,48 @@ class ActivationResult(BaseModel):
     note: str | None = None
 
 
-class RunCanceled(BaseModel):
+class RunCanceled(View):
     """A request to stop a running execution."""
 
     sync_id: str
     execution_id: str | None = None
     message: str | None = None
+    next_step: str
+
+
+class ApiOperationHit(View):
+    """One API operation found by search_api: enough to call it with call_api."""
+
+    operation: str
+    method: str
+    path: str
+    summary: str
+    path_params: list[str] | None = None
+    query: dict[str, str] | None = Field(default=None, description="Name to type; * marks required.")
+    body: dict[str, Any] | None = Field(default=None, description="Field to type; * marks required.")
+    reads: bool
+    asks_user: bool | None = Field(default=None, description="call_api asks the user before sending it.")
+    use_instead: str | None = Field(default=None, description="The typed tool that does this job better.")
+    unavailable: str | None = Field(default=None, description="Why call_api will refuse it here.")
+
+
+class ApiSearchResult(View):
+    """Operations matching a search_api query, best first."""
+
+    operations: list[ApiOperationHit]
+    next_step: str
+
+
+class ApiCallResult(View):
+    """What call_api sent (or, with dry_run, would send) and Polytomic's answer, secrets masked."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("response",)
+
+    operation: str
+    request: str = Field(description="METHOD /path as sent.")
+    sent: bool
+    query: dict[str, Any] | None = None
+    body: Any = None
+    response: Any = None
+    next_page_token: str | None = None
     next_step: str
