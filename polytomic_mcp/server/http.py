@@ -1,6 +1,8 @@
 """The Streamable HTTP app and its uvicorn server, safe to expose.
 
-Outermost first: Host/Origin allow-lists (421/403), the Bearer key in multi-tenant mode (401; the
+Outermost first: the JSON access log (one line per request, ``X-Request-Id``), the probes
+``/healthz`` and ``/readyz`` (answered before the checks below, which a load balancer's probe
+cannot pass), Host/Origin allow-lists (421/403), the Bearer key in multi-tenant mode (401; the
 session is bound to the key's hash), the body timeout (408), then the SDK's Streamable HTTP
 transport with a session manager that expires idle sessions and evicts the oldest idle one at the
 limit. uvicorn runs it with a header timeout.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import httpx2
 import uvicorn
 from mcp.server import MCPServer
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
@@ -23,7 +26,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from polytomic_mcp.settings import Settings
 
+from .access_log import AccessLog, configure_access_log
 from .host_origin import CheckHostAndOrigin
+from .probes import Probes
 from .sessions import EvictingSessionManager
 from .state import bearer_key
 from .timeouts import BodyTimeout, h11_with_header_timeout
@@ -86,14 +91,17 @@ def mcp_app(server: MCPServer, settings: Settings) -> Starlette:
     return Starlette(routes=[Route(MCP_PATH, endpoint=StreamableHTTPASGIApp(manager))], lifespan=lambda _app: manager.run())
 
 
-def http_app(server: MCPServer, settings: Settings) -> ASGIApp:
-    """The ASGI app serving MCP at /mcp with this server's security settings."""
+def http_app(server: MCPServer, settings: Settings, probe_transport: httpx2.AsyncBaseTransport | None = None) -> ASGIApp:
+    """The ASGI app serving MCP at /mcp with this server's security settings, plus probes and access logs.
+
+    ``probe_transport`` replaces the network for the readiness request (tests).
+    """
     app: ASGIApp = BodyTimeout(mcp_app(server, settings), settings.http_body_timeout)
     if settings.key_from_request:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:
         app = CheckHostAndOrigin(app, settings.allowed_hosts, settings.allowed_origins)
-    return app
+    return AccessLog(Probes(app, settings.base_url, settings.sandbox, probe_transport))
 
 
 def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
@@ -109,5 +117,6 @@ def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
 
 
 def serve_http(server: MCPServer, settings: Settings) -> None:
-    """Run the HTTP app under uvicorn until stopped."""
+    """Run the HTTP app under uvicorn until stopped, with access lines on stderr."""
+    configure_access_log()
     uvicorn.Server(uvicorn_config(http_app(server, settings), settings)).run()
