@@ -54,7 +54,7 @@ class Probes:
 
 async def _send_json(send: Send, status: int, payload: dict[str, str], with_body: bool) -> None:
     """One complete JSON response (HEAD gets the headers only)."""
-    body = json.dumps(payload).encode()
+    body = json.dumps(payload, separators=(",", ":")).encode()
     await send({
         "type": "http.response.start",
         "status": status,
