@@ -1,4 +1,4 @@
-"""A checkout runs with one command: ``uvx --from <checkout> polytomic-mcp`` and ``pipx run --spec <checkout> polytomic-mcp``.
+"""A checkout or a built wheel runs with one command: ``uvx --from <checkout> polytomic-mcp``, ``pipx run --spec <checkout> polytomic-mcp``.
 
 Each run builds the package in a fresh cache under tmp_path and fetches its dependencies from PyPI."""
 
@@ -48,3 +48,12 @@ async def test_uvx_serves_the_sandbox_over_stdio(tmp_path: Path) -> None:
         assert {"create_connection", "create_sync", "call_api"} <= names
         result = await client.call_tool("list_connection_types", {})
         assert not result.is_error, result.content[0].text
+
+
+def test_uvx_and_pipx_run_a_built_wheel(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(tmp_path / "dist")], check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("polytomic_mcp-*.whl")
+    for command in ([str(BIN / "uvx"), "--from", str(wheel)], [str(BIN / "pipx"), "run", "--no-cache", "--spec", str(wheel)]):
+        run = subprocess.run([*command, "polytomic-mcp", "--version"], capture_output=True, text=True, env=_env(tmp_path), timeout=600)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert run.stdout.strip().splitlines()[-1] == f"polytomic-mcp {__version__}", command[0]
