@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Mapping
 
+from polytomic_mcp import __version__
 from polytomic_mcp.settings import OPTIONS, Settings, SettingsError, load, parse_port
 
 USAGE_EXAMPLES = """commands:
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
             parser.add_argument(option.flag, dest=option.field, action="store_true", help=option.help)
         else:
             parser.add_argument(option.flag, dest=option.field, help=option.help)
+    parser.add_argument("--version", action="version", version=f"polytomic-mcp {__version__}")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
 
@@ -70,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return demo_main(argv[1:])
     if argv[:1] == ["sandbox"]:
         return _sandbox(argv[1:])
-    args = parse_args(argv)
+    try:
+        args = parse_args(argv)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 2
     logging.basicConfig(level=args.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(args)
