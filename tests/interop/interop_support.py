@@ -1,6 +1,6 @@
 """Helpers for the interop tests: Node >= 22, the pinned official MCP clients from npm, and servers to point them at.
 
-The npm packages (MCP Inspector CLI, TypeScript SDK, conformance suite) are pinned in
+The npm packages (MCP Inspector CLI, TypeScript SDK, conformance suite, MCP Bundle CLI) are pinned in
 ``tests/interop/node/package.json`` and ``package-lock.json``; :func:`ensure_toolchain` installs them
 once with ``npm ci`` into ``~/.cache/polytomic-mcp-interop/<hash of those two files>`` (override the root
 with ``POLYTOMIC_MCP_INTEROP_CACHE``), under a lock file so that concurrent runs do not install twice.
@@ -145,6 +145,11 @@ class Toolchain:
     def conformance_cli(self) -> Path:
         return self.package_dir("@modelcontextprotocol/conformance") / "dist" / "index.js"
 
+    @property
+    def mcpb_cli(self) -> Path:
+        """The official MCP Bundle CLI (``mcpb validate``, ``mcpb pack``)."""
+        return self.package_dir("@anthropic-ai/mcpb") / "dist" / "cli" / "cli.js"
+
     def sdk_workflow_script(self) -> Path:
         """sdk_workflow.mjs copied beside node_modules, so its imports resolve to the pinned SDK."""
         target = self.workdir / SDK_WORKFLOW_SCRIPT.name
@@ -249,7 +254,7 @@ def ensure_toolchain() -> Toolchain:
                         shutil.rmtree(partial, ignore_errors=True)
     toolchain = Toolchain(node=node, root=final, packages=packages)
     toolchain.workdir.mkdir(exist_ok=True)
-    for path in (toolchain.inspector_cli, toolchain.conformance_cli):
+    for path in (toolchain.inspector_cli, toolchain.conformance_cli, toolchain.mcpb_cli):
         if not path.exists():
             raise InteropSetupError(f"{path} is missing from the npm install at {final}; delete that folder and rerun")
     return toolchain

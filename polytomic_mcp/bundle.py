@@ -1,0 +1,224 @@
+"""Build the MCP Bundle (.mcpb) for Claude Desktop: ``bundle/manifest.json``, its icon, and a directory ready to pack.
+
+The manifest is generated from the package (version, tool names and descriptions, settings' environment
+variables) so it cannot drift from the server. Nothing in the server imports this module.
+
+    python -m polytomic_mcp.bundle                      # rewrite bundle/manifest.json and bundle/icon.png
+    python -m polytomic_mcp.bundle --check              # exit 1 if the committed files are stale
+    python -m polytomic_mcp.bundle --stage build/mcpb   # also assemble the directory ``mcpb pack`` takes
+
+The bundle uses the manifest's ``uv`` server type: Claude Desktop runs ``uv`` in the unpacked bundle,
+which installs the dependencies the bundle's ``pyproject.toml`` declares (pydantic-core and other
+compiled wheels for the user's own platform) and runs ``python -m polytomic_mcp`` from the bundled source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import struct
+import sys
+import tomllib
+import zlib
+from pathlib import Path
+from typing import Any
+
+import polytomic_mcp
+from polytomic_mcp.client import DEFAULT_API_VERSION, DEFAULT_BASE_URL, SUPPORTED_API_VERSIONS
+from polytomic_mcp.settings import OPTIONS
+from polytomic_mcp.tools import SPECS, ToolName
+
+MANIFEST_VERSION = "0.4"
+PACKAGE_DIR = Path(polytomic_mcp.__file__).resolve().parent
+REPO = PACKAGE_DIR.parent
+BUNDLE_DIR = REPO / "bundle"
+ICON_NAME = "icon.png"
+ICON_SIZE = 512
+ENTRY_POINT = "polytomic_mcp/__main__.py"
+SERVER_ARGS = ("python", "-m", "polytomic_mcp")
+"""The command uv runs inside the bundle's environment (the working directory is the unpacked bundle)."""
+
+USER_CONFIG: dict[str, dict[str, Any]] = {
+    "api_key": {
+        "type": "string",
+        "title": "Polytomic API key",
+        "description": "Organization API key from Polytomic settings. Leave empty only with the sandbox switched on.",
+        "sensitive": True,
+        "required": False,
+        "default": "",
+    },
+    "read_only": {
+        "type": "boolean",
+        "title": "Read-only",
+        "description": "Expose only tools that do not write to Polytomic. Switch off to let Claude create and change syncs.",
+        "required": False,
+        "default": True,
+    },
+    "sandbox": {
+        "type": "boolean",
+        "title": "Sandbox (no API key needed)",
+        "description": "Use a simulated in-memory Polytomic workspace instead of the real API, to try the server safely.",
+        "required": False,
+        "default": False,
+    },
+    "base_url": {
+        "type": "string",
+        "title": "Polytomic API URL",
+        "description": f"Change only for a self-hosted or regional Polytomic (default {DEFAULT_BASE_URL}).",
+        "required": False,
+        "default": DEFAULT_BASE_URL,
+    },
+    "api_version": {
+        "type": "string",
+        "title": "Polytomic API version",
+        "description": f"One of {', '.join(SUPPORTED_API_VERSIONS)}.",
+        "required": False,
+        "default": DEFAULT_API_VERSION,
+    },
+}
+"""Install-time settings. Every field has a default so that ``${user_config.x}`` always expands to a value the
+settings parser accepts (an empty key means "no key"; the server then refuses to start unless the sandbox is on)."""
+
+
+def env_var(field: str) -> str:
+    """The environment variable the server reads for a setting field (from ``settings.OPTIONS``)."""
+    for option in OPTIONS:
+        if option.field == field and option.env:
+            return option.env
+    raise KeyError(f"no environment variable for setting {field!r}")
+
+
+def tool_entries() -> list[dict[str, str]]:
+    """Every tool the server can expose, in the server's order, with its model-facing description."""
+    return [{"name": name.value, "description": SPECS[name.value].description} for name in ToolName]
+
+
+def project_metadata() -> dict[str, Any]:
+    """The ``[project]`` table of the repository's pyproject.toml."""
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        project: dict[str, Any] = tomllib.load(handle)["project"]
+    return project
+
+
+def manifest() -> dict[str, Any]:
+    """The bundle's manifest.json content."""
+    project = project_metadata()
+    return {
+        "$schema": f"https://raw.githubusercontent.com/anthropics/mcpb/main/schemas/mcpb-manifest-v{MANIFEST_VERSION}.schema.json",
+        "manifest_version": MANIFEST_VERSION,
+        "name": "polytomic-mcp",
+        "display_name": "Polytomic",
+        "version": polytomic_mcp.__version__,
+        "description": project["description"],
+        "author": {"name": "polytomic-mcp contributors"},
+        "license": project["license"],
+        "icon": ICON_NAME,
+        "keywords": ["polytomic", "etl", "reverse-etl", "data-pipelines"],
+        "server": {
+            "type": "uv",
+            "entry_point": ENTRY_POINT,
+            "mcp_config": {
+                "command": "uv",
+                "args": ["run", "--quiet", "--directory", "${__dirname}", *SERVER_ARGS],
+                "env": {env_var(field): f"${{user_config.{field}}}" for field in USER_CONFIG},
+            },
+        },
+        "tools": tool_entries(),
+        "user_config": USER_CONFIG,
+        "compatibility": {"platforms": ["darwin", "win32", "linux"], "runtimes": {"python": project["requires-python"]}},
+    }
+
+
+def bundle_pyproject() -> str:
+    """The pyproject.toml uv reads in the bundle: the package's dependencies, nothing to build (``package = false``)."""
+    project = project_metadata()
+    dependencies = "".join(f"    {json.dumps(dep)},\n" for dep in project["dependencies"])
+    return (
+        "[project]\n"
+        f'name = "{project["name"]}-bundle"\n'
+        f'version = "{polytomic_mcp.__version__}"\n'
+        f'requires-python = "{project["requires-python"]}"\n'
+        f"dependencies = [\n{dependencies}]\n\n"
+        "[tool.uv]\npackage = false\n"
+    )
+
+
+def icon_png(size: int = ICON_SIZE) -> bytes:
+    """A small PNG drawn with the standard library: three white pipeline bars on a teal rounded square."""
+    radius = size // 6
+    rows = []
+    for y in range(size):
+        row = bytearray([0])  # filter type: none
+        for x in range(size):
+            dx = max(radius - x, x - (size - 1 - radius), 0)
+            dy = max(radius - y, y - (size - 1 - radius), 0)
+            inside = dx * dx + dy * dy <= radius * radius
+            bar = any(abs(y - centre) <= size // 20 for centre in (size * 3 // 10, size // 2, size * 7 // 10))
+            bar = bar and size // 5 <= x < size - size // 5
+            if not inside:
+                row += bytes((0, 0, 0, 0))
+            elif bar:
+                row += bytes((255, 255, 255, 255))
+            else:
+                row += bytes((15, 118, 110, 255))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
+
+
+def render_manifest() -> str:
+    """manifest.json as committed: stable, indented JSON."""
+    return json.dumps(manifest(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(bundle_dir: Path = BUNDLE_DIR) -> None:
+    """Write manifest.json and icon.png into ``bundle_dir``."""
+    bundle_dir.mkdir(parents=True, exist_ok=True)
+    (bundle_dir / "manifest.json").write_text(render_manifest())
+    (bundle_dir / ICON_NAME).write_bytes(icon_png())
+
+
+def stale(bundle_dir: Path = BUNDLE_DIR) -> list[str]:
+    """The committed bundle files that differ from what this module generates."""
+    expected = {"manifest.json": render_manifest().encode(), ICON_NAME: icon_png()}
+    return [name for name, content in expected.items() if not (bundle_dir / name).exists() or (bundle_dir / name).read_bytes() != content]
+
+
+def stage(target: Path) -> Path:
+    """Assemble the directory ``mcpb pack`` packs: manifest, icon, bundle pyproject and the package source."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    (target / "manifest.json").write_text(render_manifest())
+    (target / ICON_NAME).write_bytes(icon_png())
+    (target / "pyproject.toml").write_text(bundle_pyproject())
+    shutil.copy2(REPO / "README.md", target / "README.md")
+    shutil.copytree(PACKAGE_DIR, target / PACKAGE_DIR.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: write (default), ``--check`` or ``--stage DIR``."""
+    parser = argparse.ArgumentParser(prog="python -m polytomic_mcp.bundle", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if bundle/manifest.json or bundle/icon.png is stale")
+    parser.add_argument("--stage", type=Path, metavar="DIR", help="also assemble DIR for `mcpb pack DIR`")
+    args = parser.parse_args(argv)
+    if args.check:
+        outdated = stale()
+        if outdated:
+            print(f"stale: {', '.join(outdated)}; run python -m polytomic_mcp.bundle", file=sys.stderr)
+            return 1
+        return 0
+    write()
+    if args.stage:
+        print(stage(args.stage))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
