@@ -111,3 +111,23 @@ def test_bundle_validates_packs_and_its_server_command_lists_the_tools(toolchain
     first_run = list_tools_over_stdio(command, unpacked, server_env(manifest, sandbox=True))
     assert first_run == [name for name in every_tool if SPECS[name].kept_in_read_only_mode]
     assert len(first_run) < len(every_tool)
+
+
+def test_the_bundle_runs_under_real_uv_with_the_dependencies_it_declares(toolchain: Toolchain, tmp_path: Path) -> None:
+    """Claude Desktop's own command, ``uv run --directory <bundle>``: uv installs the declared dependencies from PyPI
+    into an environment of its own (this machine's Python, no interpreter download) and the server lists its tools."""
+    uv = Path(sys.executable).with_name("uv")
+    assert uv.exists(), "uv comes with the test extra"
+    staged = bundle.stage(tmp_path / "stage")
+    packed = tmp_path / "polytomic-mcp.mcpb"
+    mcpb(toolchain, "pack", staged, packed, cwd=tmp_path)
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(packed) as archive:
+        archive.extractall(unpacked)
+    manifest = json.loads((unpacked / "manifest.json").read_text())
+    config = manifest["server"]["mcp_config"]
+    command = [str(uv), *(arg.replace("${__dirname}", str(unpacked)) for arg in config["args"])]
+    env = server_env(manifest, sandbox=True, read_only=False)
+    env.update(UV_CACHE_DIR=str(tmp_path / "uv-cache"), UV_PYTHON=sys.executable, UV_PYTHON_DOWNLOADS="never",
+               VIRTUAL_ENV="", UV_PROJECT_ENVIRONMENT=str(tmp_path / "bundle-env"))
+    assert list_tools_over_stdio(command, tmp_path, env) == [tool["name"] for tool in manifest["tools"]]
