@@ -206,6 +206,10 @@ class SealedTokenProvider:
             api_key=str(claims["key"]), organization_id=claims.get("org"), grant_id=grant_id,
         )
 
+    async def verify_token(self, token: str) -> TenantAccessToken | None:
+        """``TokenVerifier`` for the SDK's bearer check: the same as ``load_access_token``."""
+        return await self.load_access_token(token)
+
     async def revoke_token(self, token: TenantAccessToken | TenantRefreshToken) -> None:
         """Revoke the whole grant: the access and refresh tokens issued together, and their rotations."""
         self.revoked_grants.add(token.grant_id, self._clock() + REFRESH_TTL)
