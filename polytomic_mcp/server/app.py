@@ -20,6 +20,7 @@ from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import SPECS, ToolName, register
 
 from .prompts import register_prompts
+from .read_only_grants import enforce_read_only_tenant
 from .resources import register_resources
 from .state import ServerState
 from .tenants import SharedTransport
@@ -110,7 +111,7 @@ def build_server(
             await state.aclose()
 
     names = selected_tools(settings)
-    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names)]
+    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names), enforce_read_only_tenant]
     server = MCPServer(
         SERVER_NAME,
         title="Polytomic",
