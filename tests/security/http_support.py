@@ -31,7 +31,7 @@ class Running:
         settings = dataclasses.replace(settings, host="127.0.0.1", port=self.port)
         factory = None
         if sandbox is not None:
-            factory = lambda key: PolytomicClient(key, base_url=BASE_URL, transport=sandbox.transport())  # noqa: E731
+            factory = lambda key, _org: PolytomicClient(key, base_url=BASE_URL, transport=sandbox.transport())  # noqa: E731
         server = build_server(settings, client_factory=factory)
         self.server = uvicorn.Server(uvicorn_config(http_app(server, settings), settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
