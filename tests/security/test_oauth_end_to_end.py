@@ -16,6 +16,7 @@ import pytest
 from http_support import INITIALIZE, MCP_HEADERS, Running
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp_types import TextContent
 from server_support import BASE_URL
 
 from polytomic_mcp.sandbox import Sandbox
@@ -86,7 +87,9 @@ async def call(url: str, bearer: str, name: str, arguments: dict[str, object]) -
     async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {bearer}"}, timeout=30) as http:
         async with Client(streamable_http_client(url, http_client=http), mode="auto") as client:
             result = await client.call_tool(name, arguments)
-    return bool(result.is_error), str(result.content[0].text)
+    first = result.content[0]
+    assert isinstance(first, TextContent)
+    return bool(result.is_error), first.text
 
 
 @pytest.mark.slow
