@@ -82,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"polytomic-mcp: {error}", file=sys.stderr)
         return 2
-    serve(settings)
+    try:
+        serve(settings)
+    except SettingsError as error:
+        print(f"polytomic-mcp: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -20,6 +20,8 @@ from polytomic_mcp.origins import parse_host_pattern, parse_origin_pattern
 
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
+MIN_SECRET_CHARS = 43
+"""32 bytes take 43 characters in base64 and 64 in hex; anything shorter cannot be a 32-byte secret."""
 
 
 class SettingsError(ValueError):
@@ -55,6 +57,9 @@ class Settings:
     http_header_timeout: float = 10.0
     http_body_timeout: float = 10.0
     tool_timeout: float = 45.0
+    auth: str = "none"
+    public_url: str | None = None
+    oauth_secret: str | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"
@@ -265,6 +270,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("stateless", None, "--stateless", parse_bool, "HTTP: keep no per-session state", switch=True),
     Option("key_from_request", "POLYTOMIC_KEY_FROM_REQUEST", "--key-from-request", parse_bool,
            "HTTP: use each request's Bearer key (multi-tenant)", switch=True),
+    Option("auth", "POLYTOMIC_AUTH", "--auth", parse_choice(("none", "oauth")),
+           "HTTP: none (default) or oauth (remote connector: MCP authorization, per-request tenants)"),
+    Option("public_url", "POLYTOMIC_PUBLIC_URL", "--public-url", parse_url,
+           "HTTP with --auth oauth: the https URL clients reach (issuer and resource)"),
+    Option("oauth_secret", "POLYTOMIC_OAUTH_SECRET", None, parse_text,
+           "with --auth oauth: 32 random bytes (hex or base64) that seal tokens; the same on every replica"),
     Option("dns_rebinding_protection", "POLYTOMIC_DNS_REBINDING_PROTECTION", None, parse_bool,
            "false turns the Host/Origin checks off"),
     Option("allowed_hosts", "POLYTOMIC_ALLOWED_HOSTS", "--allowed-hosts", parse_allowed_hosts,
@@ -301,6 +312,8 @@ def load(flags: Mapping[str, object], env: Mapping[str, str] | None, known_tools
     if "tools" in values:
         source = "--tools" if flags.get("tools") is not None else "POLYTOMIC_TOOLS"
         values["tools"] = parse_tools(source, str(values["tools"]), known_tools)
+    if values.get("auth") == "oauth":
+        values["key_from_request"] = True
     settings = Settings(**values)  # type: ignore[arg-type]
     _check_together(settings)
     return settings
@@ -316,9 +329,24 @@ def _flag_value(flag: str, given: object) -> str:
 
 def _check_together(settings: Settings) -> None:
     """Rules that join several settings."""
+    if settings.auth == "oauth":
+        _check_oauth(settings)
     if settings.key_from_request and settings.transport != "http":
         raise SettingsError("--key-from-request needs --transport http (keys come from each HTTP request)")
     if settings.key_from_request and settings.api_key:
         raise SettingsError("--key-from-request takes keys from requests only; unset POLYTOMIC_API_KEY")
     if not settings.sandbox and not settings.api_key and not settings.key_from_request:
         raise SettingsError("no API key: set POLYTOMIC_API_KEY, or pass --sandbox to try the server on a simulated workspace")
+
+
+def _check_oauth(settings: Settings) -> None:
+    """``--auth oauth``: HTTP only, keys come from tokens, a public URL to name as issuer, a secret to seal with."""
+    if settings.transport != "http":
+        raise SettingsError("--auth oauth needs --transport http (clients authorize over HTTP)")
+    if settings.api_key:
+        raise SettingsError("--auth oauth takes keys from each user's authorization; unset POLYTOMIC_API_KEY")
+    if settings.public_url is None:
+        raise SettingsError("--auth oauth needs POLYTOMIC_PUBLIC_URL, the https URL clients reach (e.g. https://mcp.example.com)")
+    if not settings.oauth_secret or len(settings.oauth_secret.strip()) < MIN_SECRET_CHARS:
+        raise SettingsError("--auth oauth needs POLYTOMIC_OAUTH_SECRET: 32 random bytes as hex "
+                            "(python -c 'import secrets; print(secrets.token_hex(32))')")

@@ -20,14 +20,14 @@ from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import SPECS, ToolName, register
 
 from .prompts import register_prompts
+from .read_only_grants import enforce_read_only_tenant
 from .resources import register_resources
 from .state import ServerState
-from .tenants import SharedTransport
+from .tenants import ClientFactory, SharedTransport
 
 SERVER_NAME = "polytomic"
 INSTRUCTIONS = resources.files(__package__).joinpath("instructions.md").read_text().strip()
 
-ClientFactory = Callable[[str], PolytomicClient]
 
 
 def selected_tools(settings: Settings) -> list[str]:
@@ -40,9 +40,11 @@ def selected_tools(settings: Settings) -> list[str]:
 
 
 def make_client(
-    settings: Settings, api_key: str | None = None, *, transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings, api_key: str | None = None, *, transport: httpx2.AsyncBaseTransport | None = None,
+    organization_id: str | None = None,
 ) -> PolytomicClient:
-    """A client for the configured API (``api_key`` overrides the settings' key, ``transport`` the connection pool), or the sandbox."""
+    """A client for the configured API (``api_key`` and ``organization_id`` override the settings', ``transport`` the
+    connection pool), or the sandbox."""
     if settings.sandbox:
         from .sandbox_backend import sandbox_client
 
@@ -54,7 +56,7 @@ def make_client(
         key,
         base_url=settings.base_url,
         api_version=settings.api_version,
-        organization_id=settings.organization_id,
+        organization_id=organization_id or settings.organization_id,
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
         transport=transport,
@@ -67,12 +69,12 @@ def default_factory(settings: Settings, state: ServerState) -> ClientFactory:
         from .sandbox_backend import new_sandbox, sandbox_client
 
         shared = new_sandbox()
-        return lambda key: sandbox_client(settings, shared, api_key=key)
+        return lambda key, _organization_id: sandbox_client(settings, shared, api_key=key)
 
-    def real(key: str) -> PolytomicClient:
+    def real(key: str, organization_id: str | None) -> PolytomicClient:
         if state.shared_transport is None:
             state.shared_transport = SharedTransport(httpx2.AsyncHTTPTransport(limits=httpx2.Limits(max_connections=100)))
-        return make_client(settings, api_key=key, transport=state.shared_transport)
+        return make_client(settings, api_key=key, transport=state.shared_transport, organization_id=organization_id)
 
     return real
 
@@ -93,6 +95,7 @@ def build_server(
     )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
+        state.oauth = settings.auth == "oauth"
 
     @asynccontextmanager
     async def lifespan(server: MCPServer) -> AsyncIterator[ServerState]:
@@ -110,7 +113,7 @@ def build_server(
             await state.aclose()
 
     names = selected_tools(settings)
-    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names)]
+    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names), enforce_read_only_tenant]
     server = MCPServer(
         SERVER_NAME,
         title="Polytomic",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import urlparse
 
 import httpx2
 import uvicorn
@@ -21,13 +22,18 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from polytomic_mcp.settings import Settings
+from polytomic_mcp.settings import Settings, SettingsError
 
 from .access_log import AccessLog, configure_access_log
+from .app import make_client
 from .host_origin import CheckHostAndOrigin
+from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
+from .oauth.provider import SealedTokenProvider
+from .oauth.routes import oauth_routes, require_token
+from .oauth.sealing import Sealer, SecretError, decode_secret
 from .probes import Probes
 from .sessions import EvictingSessionManager
 from .state import bearer_key
@@ -74,12 +80,12 @@ class RequireBearer:
         await self.app(scope, receive, send)
 
 
-def mcp_app(server: MCPServer, settings: Settings) -> Starlette:
+def mcp_app(server: MCPServer, settings: Settings, oauth: OAuthParts | None = None) -> Starlette:
     """Starlette serving the SDK's Streamable HTTP transport at /mcp, with the evicting session manager.
 
-    Built here rather than by ``server.streamable_http_app`` (which hard-codes the SDK's manager class);
-    the server has no auth provider or custom routes, so nothing else of that builder is needed.
+    Built here rather than by ``server.streamable_http_app`` (which hard-codes the SDK's manager class).
     Host/Origin checks are ours (``CheckHostAndOrigin``): the SDK's are turned off, its Content-Type check stays.
+    With ``oauth``, the OAuth routes are served too and /mcp needs one of its access tokens.
     """
     manager = EvictingSessionManager(
         app=server._lowlevel_server,  # noqa: SLF001 - mcp 2.3 has no public handle on the low-level server
@@ -88,19 +94,56 @@ def mcp_app(server: MCPServer, settings: Settings) -> Starlette:
         session_idle_timeout=settings.session_idle_timeout,
         max_sessions=settings.max_sessions,
     )
-    return Starlette(routes=[Route(MCP_PATH, endpoint=StreamableHTTPASGIApp(manager))], lifespan=lambda _app: manager.run())
+    transport: ASGIApp = StreamableHTTPASGIApp(manager)
+    routes: list[BaseRoute] = []
+    if oauth is not None:
+        transport = require_token(transport, oauth.provider, oauth.resource_url)
+        routes = oauth_routes(oauth.provider, oauth.issuer_url, oauth.resource_url, oauth.client_for_key)
+    return Starlette(routes=[*routes, Route(MCP_PATH, endpoint=transport)], lifespan=lambda _app: manager.run())
 
 
-def http_app(server: MCPServer, settings: Settings, probe_transport: httpx2.AsyncBaseTransport | None = None) -> ASGIApp:
+class OAuthParts:
+    """What ``--auth oauth`` adds to the app: the provider sealing tokens, the public URLs, and key checking."""
+
+    def __init__(self, settings: Settings, client_for_key: ClientForKey) -> None:
+        if settings.public_url is None:
+            raise SettingsError("--auth oauth needs POLYTOMIC_PUBLIC_URL")
+        try:
+            sealer = Sealer(decode_secret(settings.oauth_secret or ""))
+        except SecretError as error:
+            raise SettingsError(str(error)) from None
+        self.issuer_url = settings.public_url
+        self.resource_url = settings.public_url + MCP_PATH
+        self.provider = SealedTokenProvider(sealer, settings.public_url + KEY_PAGE_PATH)
+        self.client_for_key = client_for_key
+
+
+def public_host_and_origin(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Allowed Host and Origin values: the configured ones plus, with --auth oauth, the public URL's (the key page form)."""
+    if settings.auth != "oauth" or settings.public_url is None:
+        return settings.allowed_hosts, settings.allowed_origins
+    public = urlparse(settings.public_url)
+    origin = f"{public.scheme}://{public.netloc}"
+    return (*settings.allowed_hosts, public.netloc), (*settings.allowed_origins, origin)
+
+
+def http_app(
+    server: MCPServer, settings: Settings, probe_transport: httpx2.AsyncBaseTransport | None = None,
+    client_for_key: ClientForKey | None = None,
+) -> ASGIApp:
     """The ASGI app serving MCP at /mcp with this server's security settings, plus probes and access logs.
 
-    ``probe_transport`` replaces the network for the readiness request (tests).
+    ``probe_transport`` replaces the network for the readiness request (tests); ``client_for_key`` makes the
+    client the key page checks a pasted key with (default: the configured API or sandbox).
     """
-    app: ASGIApp = BodyTimeout(mcp_app(server, settings), settings.http_body_timeout)
-    if settings.key_from_request:
+    oauth = None
+    if settings.auth == "oauth":
+        oauth = OAuthParts(settings, client_for_key or (lambda key, org: make_client(settings, api_key=key, organization_id=org)))
+    app: ASGIApp = BodyTimeout(mcp_app(server, settings, oauth), settings.http_body_timeout)
+    if settings.key_from_request and oauth is None:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:
-        app = CheckHostAndOrigin(app, settings.allowed_hosts, settings.allowed_origins)
+        app = CheckHostAndOrigin(app, *public_host_and_origin(settings))
     return AccessLog(Probes(app, settings.base_url, settings.sandbox, probe_transport))
 
 

@@ -2,13 +2,13 @@
 
 ``ServerState.middleware`` runs around every MCP request: it picks the request's Services
 (the server's own, or the tenant of the request's ``Authorization: Bearer`` key in
-multi-tenant mode) and serves the request with them, so tools, resources and log lines of
+multi-tenant mode, or of the tenant sealed in the request's OAuth access token with ``--auth oauth``)
+and serves the request with them, so tools, resources and log lines of
 that request see that tenant's client and are scrubbed with that tenant's secrets only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,8 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
 from polytomic_mcp.tools import DEFAULT_TOOL_TIMEOUT, Services, serving
 
-from .tenants import MAX_TENANTS, SharedTransport, TenantPool
+from .oauth.provider import WRITE_SCOPE, TenantAccessToken
+from .tenants import MAX_TENANTS, ClientFactory, Grant, SharedTransport, TenantPool
 
 
 def bearer_key(headers: Any) -> str | None:
@@ -40,7 +41,9 @@ class ServerState:
     read_only: bool = False
     allow_credential_minting: bool = False
     log_level: str = "info"
-    factory: Callable[[str], PolytomicClient] | None = None
+    factory: ClientFactory | None = None
+    oauth: bool = False
+    """Tenants come from the request's verified OAuth access token, never from a raw Authorization header."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
     services: Services | None = None
@@ -60,11 +63,11 @@ class ServerState:
             self._pool = TenantPool(self.factory, self.make_services, self.max_tenants)
         return self._pool
 
-    def make_services(self, client: PolytomicClient) -> Services:
-        """Services around a client with this server's options."""
+    def make_services(self, client: PolytomicClient, read_only: bool = False) -> Services:
+        """Services around a client with this server's options (``read_only``: also for this tenant alone)."""
         return Services(
             client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
-            read_only=self.read_only, allow_credential_minting=self.allow_credential_minting,
+            read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
         )
 
     def start_single(self, client: PolytomicClient) -> Services:
@@ -80,15 +83,27 @@ class ServerState:
                 return await call_next(ctx)
             with serving(self.services):
                 return await call_next(ctx)
-        key = bearer_key(getattr(ctx.request, "headers", None))
-        if key is None:
+        grant = self.request_grant(ctx.request)
+        if grant is None:
             return await call_next(ctx)
-        tenant = await self.tenants.acquire(key)
+        tenant = await self.tenants.acquire(grant)
         try:
             with serving(tenant.services):
                 return await call_next(ctx)
         finally:
             await self.tenants.release(tenant)
+
+    def request_grant(self, request: Any) -> Grant | None:
+        """The tenant a request acts as: its OAuth token's (key, organization, read-only scope), or its Bearer key."""
+        if not self.oauth:
+            key = bearer_key(getattr(request, "headers", None))
+            return None if key is None else Grant(key)
+        scope = getattr(request, "scope", None)
+        user = scope.get("user") if isinstance(scope, dict) else None
+        token = getattr(user, "access_token", None)
+        if not isinstance(token, TenantAccessToken):
+            return None
+        return Grant(token.api_key, token.organization_id, read_only=WRITE_SCOPE not in token.scopes)
 
     async def aclose(self) -> None:
         """Close every tenant client and the shared connection pool."""

@@ -45,6 +45,23 @@ def key_digest(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Grant:
+    """What a request is allowed to act as: a key, the organization (partner keys) and whether writes are refused."""
+
+    api_key: str
+    organization_id: str | None = None
+    read_only: bool = False
+
+    def digest(self) -> str:
+        """The pool's identifier for this grant, revealing no key."""
+        return key_digest(f"{self.api_key}\0{self.organization_id or ''}\0{int(self.read_only)}")
+
+
+ClientFactory = Callable[[str, "str | None"], PolytomicClient]
+"""A client for (API key, organization id)."""
+
+
 @dataclass(eq=False)
 class Tenant:
     """One key's Services and how many requests are using them right now."""
@@ -55,10 +72,10 @@ class Tenant:
 
 
 class TenantPool:
-    """Tenants by key digest, least recently used first."""
+    """Tenants by grant digest (key, organization, read-only), least recently used first."""
 
     def __init__(
-        self, factory: Callable[[str], PolytomicClient], make_services: Callable[[PolytomicClient], Services],
+        self, factory: ClientFactory, make_services: Callable[..., Services],
         limit: int = MAX_TENANTS,
     ) -> None:
         self._factory = factory
@@ -69,12 +86,16 @@ class TenantPool:
     def __len__(self) -> int:
         return len(self._tenants)
 
-    async def acquire(self, api_key: str) -> Tenant:
-        """The tenant for ``api_key`` (made on first use), counted as in use until ``release``."""
-        digest = key_digest(api_key)
+    async def acquire(self, grant: Grant | str) -> Tenant:
+        """The tenant for ``grant`` (a bare key: that key, no organization, read-write), made on first use,
+        counted as in use until ``release``; a read-only grant's Services refuse writes."""
+        grant = Grant(grant) if isinstance(grant, str) else grant
+        digest = grant.digest()
         tenant = self._tenants.get(digest)
         if tenant is None:
-            tenant = self._tenants[digest] = Tenant(self._make_services(self._factory(api_key)))
+            client = self._factory(grant.api_key, grant.organization_id)
+            services = self._make_services(client, read_only=True) if grant.read_only else self._make_services(client)
+            tenant = self._tenants[digest] = Tenant(services)
         self._tenants.move_to_end(digest)
         tenant.in_flight += 1
         while len(self._tenants) > self._limit:

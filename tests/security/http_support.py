@@ -29,11 +29,14 @@ class Running:
     def __init__(self, settings: Settings, sandbox: Sandbox | None = None) -> None:
         self.port = free_port()
         settings = dataclasses.replace(settings, host="127.0.0.1", port=self.port)
+        if settings.auth == "oauth":
+            settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{self.port}")
         factory = None
         if sandbox is not None:
-            factory = lambda key: PolytomicClient(key, base_url=BASE_URL, transport=sandbox.transport())  # noqa: E731
+            factory = lambda key, org: PolytomicClient(  # noqa: E731
+                key, organization_id=org, base_url=BASE_URL, transport=sandbox.transport())
         server = build_server(settings, client_factory=factory)
-        self.server = uvicorn.Server(uvicorn_config(http_app(server, settings), settings))
+        self.server = uvicorn.Server(uvicorn_config(http_app(server, settings, client_for_key=factory), settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

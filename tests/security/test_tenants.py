@@ -69,7 +69,7 @@ class Clients:
         self.made: list[PolytomicClient] = []
         self.transport = SharedTransport(httpx2.MockTransport(lambda request: httpx2.Response(200, json={"data": []})))
 
-    def __call__(self, key: str) -> PolytomicClient:
+    def __call__(self, key: str, organization_id: str | None = None) -> PolytomicClient:
         client = PolytomicClient(key, base_url=BASE_URL, transport=self.transport)
         self.made.append(client)
         return client

@@ -1,0 +1,175 @@
+"""The key page: the user pastes a Polytomic API key, the server checks it with GET /api/me, then issues a code.
+
+Two steps, both POSTed to the same path: "verify" checks the key and shows the organization it acts in;
+"confirm" issues the code and redirects to the client. The key travels only in the first POST body and
+is kept server-side between the steps; it never appears in a URL, a page or an error. Every POST needs
+the CSRF token of its request (in the form and in a cookie, both equal to the one stored) and, when the
+browser says where it comes from, the same origin.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mcp.server.auth.provider import AuthorizeError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
+
+from .provider import MAX_ENTRIES, SealedTokenProvider
+
+KEY_PAGE_PATH = "/oauth/key"
+CSRF_COOKIE = "pmcp_csrf"
+ClientForKey = Callable[[str, "str | None"], PolytomicClient]
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
+
+STYLE = ("body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}"
+         "label{display:block;margin:1rem 0 .3rem}input[type=password],input[type=text]{width:100%;padding:.5rem}"
+         "button{margin-top:1.5rem;padding:.6rem 1.2rem}.error{color:#a00;border:1px solid #a00;padding:.6rem}"
+         "fieldset{margin-top:1rem}small{color:#555}")
+
+
+@dataclass
+class Verified:
+    """A key that passed GET /api/me, waiting for the user's confirmation."""
+
+    api_key: str
+    organization_id: str | None
+    organization_name: str
+    read_write: bool
+
+
+def page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    """A self-contained HTML page (no external assets) with strict security headers."""
+    text = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
+            f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head>"
+            f"<body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
+
+
+class KeyPage:
+    """GET shows the key form for a pending authorization; POST verifies the key, then confirms."""
+
+    def __init__(self, provider: SealedTokenProvider, client_for_key: ClientForKey, issuer_origin: str) -> None:
+        self._provider = provider
+        self._client_for_key = client_for_key
+        self._origin = issuer_origin.rstrip("/")
+        self._csrf: dict[str, str] = {}
+        self._verified: dict[str, Verified] = {}
+
+    def routes(self) -> list[Route]:
+        """The page's one route."""
+        return [Route(KEY_PAGE_PATH, self.endpoint, methods=["GET", "POST"])]
+
+    async def endpoint(self, request: Request) -> Response:
+        """Dispatch GET (show the form) and POST (verify or confirm)."""
+        if request.method == "GET":
+            return self.show_form(request.query_params.get("request", ""), None)
+        return await self.submit(request)
+
+    def show_form(self, request_id: str, error: str | None, status: int = 200) -> Response:
+        """The key form for ``request_id`` with a fresh CSRF token (also set as a cookie)."""
+        if self._provider.pending(request_id) is None:
+            return page("Authorization expired", "<p>This authorization request is unknown or expired. "
+                        "Start again from your MCP client.</p>", 400)
+        token = self._csrf[request_id] = secrets.token_urlsafe(32)
+        self._forget_finished()
+        notice = f"<p class=error role=alert>{html.escape(error)}</p>" if error else ""
+        body = (
+            f"{notice}<p>An MCP client asks to use Polytomic on your behalf. Paste a Polytomic API key; "
+            "it is checked with Polytomic and never shown again.</p>"
+            f"<form method=post action='{KEY_PAGE_PATH}'>"
+            f"<input type=hidden name=request value='{html.escape(request_id, quote=True)}'>"
+            f"<input type=hidden name=csrf value='{token}'><input type=hidden name=step value=verify>"
+            "<label for=api_key>Polytomic API key</label>"
+            "<input type=password id=api_key name=api_key required autocomplete=off>"
+            "<label for=organization_id>Organization id <small>(partner keys only)</small></label>"
+            "<input type=text id=organization_id name=organization_id autocomplete=off>"
+            "<fieldset><legend>Access</legend>"
+            "<label><input type=radio name=access value=read checked> Read-only: only read tools are "
+            "listed and accepted; nothing in Polytomic can be changed.</label>"
+            "<label><input type=radio name=access value=read-write> Read and write: the client may also "
+            "create, change and run syncs and other objects.</label></fieldset>"
+            "<button type=submit>Check key</button></form>"
+        )
+        response = page("Connect Polytomic", body, status)
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path=KEY_PAGE_PATH,
+                            secure=self._origin.startswith("https://"))
+        return response
+
+    def _forget_finished(self) -> None:
+        """Past the limit, drop the page state of authorizations no longer pending (keeps memory bounded)."""
+        if len(self._csrf) > MAX_ENTRIES:
+            for request_id in [r for r in self._csrf if self._provider.pending(r) is None]:
+                self._csrf.pop(request_id, None)
+                self._verified.pop(request_id, None)
+
+    def _same_origin(self, request: Request) -> bool:
+        """Refuse a POST the browser marks as cross-site; browsers that send nothing rely on the CSRF token."""
+        origin = request.headers.get("origin")
+        if origin is not None and origin.rstrip("/") != self._origin:
+            return False
+        return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+    async def submit(self, request: Request) -> Response:
+        """Check CSRF and origin, then run the posted step."""
+        form = await request.form()
+        request_id = str(form.get("request", ""))
+        expected = self._csrf.get(request_id)
+        sent, cookie = str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE, "")
+        if (not self._same_origin(request) or expected is None
+                or not (secrets.compare_digest(sent, expected) and secrets.compare_digest(cookie, expected))):
+            return page("Request refused", "<p>The form was not submitted from this page (missing or stale "
+                        "security token). Reload the page from your MCP client and try again.</p>", 403)
+        if str(form.get("step", "")) == "confirm":
+            return self.confirm(request_id)
+        api_key = str(form.get("api_key", "")).strip()
+        organization_id = str(form.get("organization_id", "")).strip() or None
+        if not api_key:
+            return self.show_form(request_id, "Paste a Polytomic API key.", 400)
+        try:
+            async with self._client_for_key(api_key, organization_id) as client:
+                me = await client.identity.get()
+        except (AuthenticationError, PermissionDeniedError):
+            return self.show_form(request_id, "Polytomic refused this key (check the key, and the organization "
+                                  "id for a partner key). Nothing was authorized.", 400)
+        except PolytomicError:
+            return self.show_form(request_id, "Could not reach Polytomic to check the key. Try again in a "
+                                  "moment. Nothing was authorized.", 502)
+        name = me.organization_name or me.organization_id or "your organization"
+        read_write = str(form.get("access", "read")) == "read-write"
+        self._verified[request_id] = Verified(api_key, organization_id, name, read_write)
+        access = ("read and write" if read_write
+                  else "read-only (only read tools are listed and accepted)")
+        body = (f"<p>The key is valid for the organization <strong>{html.escape(name)}</strong>.</p>"
+                f"<p>Access: <strong>{access}</strong>.</p>"
+                f"<form method=post action='{KEY_PAGE_PATH}'>"
+                f"<input type=hidden name=request value='{html.escape(request_id, quote=True)}'>"
+                f"<input type=hidden name=csrf value='{expected}'><input type=hidden name=step value=confirm>"
+                f"<button type=submit>Allow access to {html.escape(name)}</button></form>")
+        return page("Confirm access", body)
+
+    def confirm(self, request_id: str) -> Response:
+        """Issue the code for the verified key and redirect to the client (303, so the browser GETs it)."""
+        verified = self._verified.pop(request_id, None)
+        self._csrf.pop(request_id, None)
+        if verified is None:
+            return page("Nothing to confirm", "<p>Check a key first. Start again from your MCP client.</p>", 400)
+        try:
+            location = self._provider.issue_code(request_id, verified.api_key, verified.organization_id,
+                                                 verified.read_write)
+        except AuthorizeError:
+            return page("Authorization expired", "<p>Start again from your MCP client.</p>", 400)
+        return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})

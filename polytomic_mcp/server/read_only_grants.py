@@ -1,0 +1,39 @@
+"""Read-only per request: a tenant whose Services are read-only (an OAuth read-only grant) sees and may call
+only the tools ``--read-only`` keeps, whatever the server-wide setting; ``call_api`` itself refuses writes
+for such Services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.server.context import CallNext, ServerRequestContext
+from mcp_types import CallToolResult, ListToolsResult, TextContent
+
+from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools._framework.services import serving_now
+
+
+def writes_hidden(name: str) -> bool:
+    """Whether a read-only tenant may not see or call tool ``name``."""
+    spec = SPECS.get(name)
+    return spec is not None and not spec.kept_in_read_only_mode
+
+
+async def enforce_read_only_tenant(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+    """Middleware (after the one that picks the request's Services): hide and refuse write tools for read-only Services."""
+    svc = serving_now()
+    if svc is None or not svc.read_only:
+        return await call_next(ctx)
+    if ctx.method == "tools/call" and isinstance(ctx.params, dict) and writes_hidden(str(ctx.params.get("name"))):
+        text = (f"Tool '{ctx.params.get('name')}' is disabled: this connection was authorized read-only, so it "
+                "cannot create or change anything. Tell the user; reconnect with read-write access to make changes.")
+        return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+    result = await call_next(ctx)
+    if ctx.method != "tools/list":
+        return result
+    if isinstance(result, ListToolsResult):
+        return result.model_copy(update={"tools": [t for t in result.tools if not writes_hidden(t.name)]})
+    if isinstance(result, dict) and isinstance(result.get("tools"), list):
+        kept = [t for t in result["tools"] if not (isinstance(t, dict) and writes_hidden(str(t.get("name"))))]
+        return {**result, "tools": kept}
+    return result

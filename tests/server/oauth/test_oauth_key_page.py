@@ -1,0 +1,136 @@
+"""The key page: the key is checked with GET /api/me, the organization shown, and only then a code issued."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, urlparse
+
+import httpx2
+import pytest
+from oauth_support import ISSUER, KEY, REDIRECT, auth_routes, pkce, register, token
+from starlette.applications import Starlette
+
+from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.server.oauth.key_page import CSRF_COOKIE, KEY_PAGE_PATH, KeyPage
+from polytomic_mcp.server.oauth.provider import READ_SCOPE, SealedTokenProvider
+from polytomic_mcp.server.oauth.sealing import Sealer
+
+pytestmark = pytest.mark.anyio
+
+WRONG_KEY = "pk_wrong_key_456"
+
+
+class FakeMe:
+    """GET /api/me answering for KEY only; counts the calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.calls += 1
+        assert request.url.path == "/api/me"
+        if request.headers.get("authorization") != f"Bearer {KEY}":
+            return httpx2.Response(401, json={"message": "invalid api key"})
+        return httpx2.Response(200, json={"data": {"organization_id": "org-1", "organization_name": "Acme Data"}})
+
+
+@pytest.fixture
+def provider() -> SealedTokenProvider:
+    return SealedTokenProvider(Sealer(secrets.token_bytes(32)), f"{ISSUER}{KEY_PAGE_PATH}")
+
+
+@pytest.fixture
+def me() -> FakeMe:
+    return FakeMe()
+
+
+@pytest.fixture
+async def http(provider: SealedTokenProvider, me: FakeMe) -> AsyncIterator[httpx2.AsyncClient]:
+    def client_for_key(api_key: str, organization_id: str | None) -> PolytomicClient:
+        return PolytomicClient(api_key, organization_id=organization_id, base_url="https://api.test",
+                               max_retries=0, transport=httpx2.MockTransport(me))
+
+    routes = [*auth_routes(provider), *KeyPage(provider, client_for_key, ISSUER).routes()]
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=Starlette(routes=routes)),
+                                  base_url=ISSUER) as client:
+        yield client
+
+
+async def open_page(http: httpx2.AsyncClient) -> tuple[str, str, str, str]:
+    """Register, authorize and load the key page: (client id, request id, csrf token, PKCE verifier)."""
+    client = await register(http)
+    verifier, challenge = pkce()
+    answer = await http.get("/authorize", params={
+        "response_type": "code", "client_id": client["client_id"], "redirect_uri": REDIRECT,
+        "code_challenge": challenge, "code_challenge_method": "S256", "state": "st-9",
+    })
+    form = await http.get(answer.headers["location"])
+    assert form.status_code == 200 and "Polytomic API key" in form.text
+    assert "Read-only" in form.text and "only read tools" in form.text
+    csrf = re.search(r"name=csrf value='([^']+)'", form.text)
+    assert csrf is not None and form.cookies.get(CSRF_COOKIE) == csrf.group(1)
+    request_id = parse_qs(urlparse(answer.headers["location"]).query)["request"][0]
+    return client["client_id"], request_id, csrf.group(1), verifier
+
+
+async def test_verified_key_shows_the_organization_then_issues_a_read_only_code(
+    http: httpx2.AsyncClient, provider: SealedTokenProvider,
+) -> None:
+    client_id, request_id, csrf, verifier = await open_page(http)
+    checked = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                   "api_key": KEY, "access": "read"})
+    assert checked.status_code == 200 and "Acme Data" in checked.text and "read-only" in checked.text
+    assert KEY not in checked.text
+    done = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "confirm"})
+    assert done.status_code == 303
+    location = done.headers["location"]
+    assert location.startswith(REDIRECT) and KEY not in location
+    query = parse_qs(urlparse(location).query)
+    assert query["state"] == ["st-9"]
+    tokens = await token(http, grant_type="authorization_code", code=query["code"][0], redirect_uri=REDIRECT,
+                         code_verifier=verifier, client_id=client_id)
+    assert tokens.status_code == 200, tokens.text
+    access = await provider.load_access_token(tokens.json()["access_token"])
+    assert access is not None and access.api_key == KEY and access.scopes == [READ_SCOPE]
+
+
+async def test_wrong_key_shows_an_error_and_issues_nothing(http: httpx2.AsyncClient) -> None:
+    _, request_id, csrf, _ = await open_page(http)
+    refused = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                   "api_key": WRONG_KEY, "access": "read-write"})
+    assert refused.status_code == 400 and "Polytomic refused this key" in refused.text
+    assert WRONG_KEY not in refused.text
+    new_csrf = re.search(r"name=csrf value='([^']+)'", refused.text)
+    assert new_csrf is not None
+    confirm = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": new_csrf.group(1),
+                                                   "step": "confirm"})
+    assert confirm.status_code == 400 and "location" not in confirm.headers
+
+
+@pytest.mark.parametrize("tamper", ["no-form-token", "no-cookie", "cross-origin", "cross-site-fetch"])
+async def test_forged_posts_are_refused_before_the_key_is_checked(
+    http: httpx2.AsyncClient, me: FakeMe, tamper: str,
+) -> None:
+    _, request_id, csrf, _ = await open_page(http)
+    data = {"request": request_id, "csrf": csrf, "step": "verify", "api_key": KEY}
+    headers: dict[str, str] = {}
+    if tamper == "no-form-token":
+        del data["csrf"]
+    elif tamper == "no-cookie":
+        http.cookies.clear()
+    elif tamper == "cross-origin":
+        headers["origin"] = "https://evil.example"
+    else:
+        headers["sec-fetch-site"] = "cross-site"
+    answer = await http.post(KEY_PAGE_PATH, data=data, headers=headers)
+    assert answer.status_code == 403 and KEY not in answer.text
+    assert me.calls == 0
+
+
+async def test_unknown_request_gets_no_form(http: httpx2.AsyncClient) -> None:
+    answer = await http.get(KEY_PAGE_PATH, params={"request": "made-up"})
+    assert answer.status_code == 400 and "expired" in answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
