@@ -30,7 +30,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPager, Page
-from ._secrets import MASK, looks_secret, mask_configuration
+from ._secrets import MASK, is_set, looks_secret, mask_configuration
 from ._versions import API_2024_02_08, API_2025_09_18, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "TransportError",
     "UnprocessableEntityError",
     "deadline",
+    "is_set",
     "looks_secret",
     "mask_configuration",
     "models",

@@ -40,7 +40,7 @@ def mask_configuration(value: Any, secret_paths: Iterable[str] = (), _prefix: st
         masked: dict[str, Any] = {}
         for key, item in value.items():
             path = f"{_prefix}{key}"
-            if (path in secrets or looks_secret(str(key))) and _is_set(item):
+            if (path in secrets or looks_secret(str(key))) and is_set(item):
                 masked[key] = MASK
             else:
                 masked[key] = mask_configuration(item, secrets, f"{path}.")
@@ -51,7 +51,7 @@ def mask_configuration(value: Any, secret_paths: Iterable[str] = (), _prefix: st
     return value
 
 
-def _is_set(value: Any) -> bool:
+def is_set(value: Any) -> bool:
     """Whether a value carries content worth hiding (non-empty, non-null, not a bool)."""
     if value is None or isinstance(value, bool):
         return False

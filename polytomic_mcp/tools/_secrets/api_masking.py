@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from polytomic_mcp.client import MASK, looks_secret
+from polytomic_mcp.client import MASK, is_set, looks_secret
 
 from .._framework.services import Services
 from .masking import masked_configuration, masked_free_text
@@ -56,7 +56,7 @@ def masked_body(body: Any, secret_fields: Iterable[str], _prefix: str = "") -> A
             path = f"{_prefix}{key}"
             if is_env_reference(item):
                 shown[key] = dict(item)
-            elif is_secret_field(path, str(key), fields) and _is_set(item):
+            elif is_secret_field(path, str(key), fields) and is_set(item):
                 shown[key] = MASK
             else:
                 shown[key] = masked_body(item, fields, f"{path}.")
@@ -82,7 +82,7 @@ async def masked_answer(svc: Services, value: Any) -> Any:
             continue
         if key == "configuration" and type_id is not None and isinstance(item, dict):
             shown[key] = await masked_configuration(svc, type_id, item)
-        elif looks_secret(str(key)) and key not in PAGING_KEYS and _is_set(item):
+        elif looks_secret(str(key)) and key not in PAGING_KEYS and is_set(item):
             shown[key] = MASK
         else:
             shown[key] = await masked_answer(svc, item)
@@ -95,10 +95,3 @@ def _connection_type(value: Mapping[str, Any]) -> str | None:
     if isinstance(kind, Mapping) and isinstance(kind.get("id"), str):
         return str(kind["id"])
     return kind if isinstance(kind, str) and "configuration" in value else None
-
-
-def _is_set(value: Any) -> bool:
-    """Whether a value carries content worth hiding (non-empty, non-null, not a bool)."""
-    if value is None or isinstance(value, bool):
-        return False
-    return not (isinstance(value, (str, list, dict)) and len(value) == 0)
