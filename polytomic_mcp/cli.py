@@ -52,15 +52,14 @@ def load_settings(args: argparse.Namespace, env: Mapping[str, str] | None = None
 
 def serve(settings: Settings) -> None:
     """Run the MCP server on the chosen transport until it is stopped."""
-    from polytomic_mcp.server import build_server
-
-    server = build_server(settings)
     if settings.transport == "stdio":
-        server.run("stdio")
+        from polytomic_mcp.server import build_server
+
+        build_server(settings).run("stdio")
     else:
         from polytomic_mcp.server.http import serve_http
 
-        serve_http(server, settings)
+        serve_http(settings)
 
 
 def main(argv: list[str] | None = None) -> int:

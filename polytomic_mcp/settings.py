@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from polytomic_mcp.client import DEFAULT_API_VERSION, DEFAULT_BASE_URL, SUPPORTED_API_VERSIONS
+from polytomic_mcp.oauth_secret import SecretError, decode_secret
 from polytomic_mcp.origins import parse_host_pattern, parse_origin_pattern
 
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
-MIN_SECRET_CHARS = 43
-"""32 bytes take 43 characters in base64 and 64 in hex; anything shorter cannot be a 32-byte secret."""
 
 
 class SettingsError(ValueError):
@@ -347,6 +346,10 @@ def _check_oauth(settings: Settings) -> None:
         raise SettingsError("--auth oauth takes keys from each user's authorization; unset POLYTOMIC_API_KEY")
     if settings.public_url is None:
         raise SettingsError("--auth oauth needs POLYTOMIC_PUBLIC_URL, the https URL clients reach (e.g. https://mcp.example.com)")
-    if not settings.oauth_secret or len(settings.oauth_secret.strip()) < MIN_SECRET_CHARS:
+    if not settings.oauth_secret:
         raise SettingsError("--auth oauth needs POLYTOMIC_OAUTH_SECRET: 32 random bytes as hex "
                             "(python -c 'import secrets; print(secrets.token_hex(32))')")
+    try:
+        decode_secret(settings.oauth_secret)
+    except SecretError as error:
+        raise SettingsError(str(error)) from None

@@ -66,10 +66,9 @@ def make_client(
 def default_factory(settings: Settings, state: ServerState) -> ClientFactory:
     """Per-tenant clients: the real API over one shared connection pool, or workspaces of one in-process sandbox."""
     if settings.sandbox:
-        from .sandbox_backend import new_sandbox, sandbox_client
+        from .sandbox_backend import sandbox_tenants
 
-        shared = new_sandbox()
-        return lambda key, _organization_id: sandbox_client(settings, shared, api_key=key)
+        return sandbox_tenants(settings)
 
     def real(key: str, organization_id: str | None) -> PolytomicClient:
         if state.shared_transport is None:

@@ -25,16 +25,18 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from polytomic_mcp.oauth_secret import SecretError, decode_secret
 from polytomic_mcp.settings import Settings, SettingsError
 
 from .access_log import AccessLog, configure_access_log
-from .app import make_client
+from .app import build_server, make_client
 from .host_origin import CheckHostAndOrigin
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
 from .oauth.routes import oauth_routes, require_token
-from .oauth.sealing import Sealer, SecretError, decode_secret
+from .oauth.sealing import Sealer
 from .probes import Probes
+from .sandbox_backend import sandbox_tenants
 from .sessions import EvictingSessionManager
 from .state import bearer_key
 from .timeouts import BodyTimeout, h11_with_header_timeout
@@ -159,7 +161,14 @@ def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
     )
 
 
-def serve_http(server: MCPServer, settings: Settings) -> None:
+def serving_app(settings: Settings) -> ASGIApp:
+    """The app ``serve_http`` runs: with ``--sandbox`` and per-request keys, one sandbox serves both the tools and
+    the key page's check, so a key is accepted on the page exactly when the tools accept it."""
+    factory = sandbox_tenants(settings) if settings.sandbox and settings.key_from_request else None
+    return http_app(build_server(settings, client_factory=factory), settings, client_for_key=factory)
+
+
+def serve_http(settings: Settings) -> None:
     """Run the HTTP app under uvicorn until stopped, with access lines on stderr."""
     configure_access_log()
-    uvicorn.Server(uvicorn_config(http_app(server, settings), settings)).run()
+    uvicorn.Server(uvicorn_config(serving_app(settings), settings)).run()

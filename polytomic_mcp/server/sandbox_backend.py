@@ -14,6 +14,8 @@ import httpx2
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.settings import Settings
 
+from .tenants import ClientFactory
+
 if TYPE_CHECKING:
     from polytomic_mcp.sandbox import Sandbox
 
@@ -49,6 +51,13 @@ def sandbox_client(settings: Settings, sandbox: Sandbox | None = None, *, api_ke
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
     )
+
+
+def sandbox_tenants(settings: Settings) -> ClientFactory:
+    """Clients for workspaces of one new sandbox, by key: the tools and the OAuth key page must check keys in the
+    same sandbox, or a key the page accepts would fail at every tool call."""
+    shared = new_sandbox()
+    return lambda key, _organization_id: sandbox_client(settings, shared, api_key=key)
 
 
 def new_sandbox() -> Sandbox:

@@ -14,7 +14,7 @@ from server_support import BASE_URL
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.server import build_server
-from polytomic_mcp.server.http import http_app, uvicorn_config
+from polytomic_mcp.server.http import http_app, serving_app, uvicorn_config
 from polytomic_mcp.settings import Settings
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
@@ -26,7 +26,8 @@ MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": 
 class Running:
     """A uvicorn server in a thread with the same app and uvicorn config as ``serve_http``."""
 
-    def __init__(self, settings: Settings, sandbox: Sandbox | None = None) -> None:
+    def __init__(self, settings: Settings, sandbox: Sandbox | None = None, *, as_served: bool = False) -> None:
+        """With ``sandbox`` its workspaces serve tools and key checks; with ``as_served`` the app is ``serve_http``'s own."""
         self.port = free_port()
         settings = dataclasses.replace(settings, host="127.0.0.1", port=self.port)
         if settings.auth == "oauth":
@@ -35,8 +36,9 @@ class Running:
         if sandbox is not None:
             factory = lambda key, org: PolytomicClient(  # noqa: E731
                 key, organization_id=org, base_url=BASE_URL, transport=sandbox.transport())
-        server = build_server(settings, client_factory=factory)
-        self.server = uvicorn.Server(uvicorn_config(http_app(server, settings, client_for_key=factory), settings))
+        app = serving_app(settings) if as_served else http_app(
+            build_server(settings, client_factory=factory), settings, client_for_key=factory)
+        self.server = uvicorn.Server(uvicorn_config(app, settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

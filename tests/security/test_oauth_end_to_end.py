@@ -20,6 +20,7 @@ from mcp_types import TextContent
 from server_support import BASE_URL
 
 from polytomic_mcp.sandbox import Sandbox
+from polytomic_mcp.server.sandbox_backend import DEMO_API_KEY
 from polytomic_mcp.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -52,8 +53,8 @@ async def discover(http: httpx2.AsyncClient, mcp_url: str) -> dict[str, Any]:
     return dict((await http.get(f"{issuer}/.well-known/oauth-authorization-server")).json())
 
 
-async def grant_through_key_page(http: httpx2.AsyncClient, metadata: dict[str, Any], access: str) -> tuple[str, dict[str, Any]]:
-    """Register, authorize, paste the key on the page, confirm, exchange the code with PKCE: (client id, tokens)."""
+async def open_key_page(http: httpx2.AsyncClient, metadata: dict[str, Any]) -> tuple[str, str, str, dict[str, str]]:
+    """Register and authorize up to the key page: (client id, PKCE verifier, page URL, the form's hidden fields)."""
     registered = await http.post(metadata["registration_endpoint"], json={
         "redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none",
         "grant_types": ["authorization_code", "refresh_token"], "scope": "polytomic:read polytomic:write"})
@@ -69,10 +70,17 @@ async def grant_through_key_page(http: httpx2.AsyncClient, metadata: dict[str, A
     csrf = re.search(r"name=csrf value='([^']+)'", page.text)
     assert page.status_code == 200 and csrf is not None
     request_id = parse_qs(urlparse(page_url).query)["request"][0]
-    form = {"request": request_id, "csrf": csrf.group(1)}
-    checked = await http.post(page_url.split("?")[0], data={**form, "step": "verify", "api_key": KEY, "access": access})
-    assert checked.status_code == 200 and "Acme Data" in checked.text and KEY not in checked.text
-    done = await http.post(page_url.split("?")[0], data={**form, "step": "confirm"})
+    return client_id, verifier, page_url.split("?")[0], {"request": request_id, "csrf": csrf.group(1)}
+
+
+async def grant_through_key_page(
+    http: httpx2.AsyncClient, metadata: dict[str, Any], access: str, key: str = KEY, organization: str = "Acme Data",
+) -> tuple[str, dict[str, Any]]:
+    """Register, authorize, paste the key on the page, confirm, exchange the code with PKCE: (client id, tokens)."""
+    client_id, verifier, page_url, form = await open_key_page(http, metadata)
+    checked = await http.post(page_url, data={**form, "step": "verify", "api_key": key, "access": access})
+    assert checked.status_code == 200 and organization in checked.text and key not in checked.text
+    done = await http.post(page_url, data={**form, "step": "confirm"})
     assert done.status_code == 303 and done.headers["location"].startswith(REDIRECT)
     code = parse_qs(urlparse(done.headers["location"]).query)["code"][0]
     tokens = await http.post(metadata["token_endpoint"], data={
@@ -131,3 +139,21 @@ async def test_read_write_grant_may_write() -> None:
             created = await call(running.url, tokens["access_token"], "create_connection", {
                 "name": "m", "type": "mongodb", "configuration": {"hosts": "example.mongodb.net", "password": "pw"}})
     assert created[0] is False, created[1]
+
+
+@pytest.mark.slow
+async def test_served_sandbox_checks_keys_on_the_page_in_the_workspace_the_tools_use() -> None:
+    """``polytomic-mcp --sandbox --transport http --auth oauth``: a key the sandbox does not know is refused on the
+    page (it used to pass against a second, private sandbox), and the demo key's grant works in the tools."""
+    settings = Settings(sandbox=True, transport="http", auth="oauth", key_from_request=True,
+                        oauth_secret=SECRET, public_url="http://127.0.0.1")
+    with Running(settings, as_served=True) as running:
+        async with httpx2.AsyncClient(timeout=30) as http:
+            metadata = await discover(http, running.url)
+            _, _, page_url, form = await open_key_page(http, metadata)
+            wrong = await http.post(page_url, data={**form, "step": "verify", "api_key": "pk_unknown", "access": "read"})
+            _, tokens = await grant_through_key_page(http, metadata, access="read", key=DEMO_API_KEY,
+                                                     organization="Sandbox Org")
+            listed = await call(running.url, tokens["access_token"], "list_connections", {})
+    assert wrong.status_code == 400 and "refused this key" in wrong.text
+    assert listed[0] is False, listed[1]

@@ -17,38 +17,12 @@ from typing import Any, Literal
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-SECRET_ENV = "POLYTOMIC_OAUTH_SECRET"
-SECRET_BYTES = 32
+from polytomic_mcp.oauth_secret import SECRET_BYTES, SECRET_ENV, SecretError, decode_secret
+
 TOKEN_PREFIX = "pmcp_"
 NONCE_BYTES = 12
 
 TokenKind = Literal["access", "refresh"]
-
-
-class SecretError(ValueError):
-    """The OAuth server secret is missing or not 32 bytes."""
-
-
-def decode_secret(text: str) -> bytes:
-    """32 bytes from hex (64 characters) or base64/base64url; anything else is refused."""
-    text = text.strip()
-    raw: bytes | None = None
-    if len(text) == 2 * SECRET_BYTES:
-        try:
-            raw = bytes.fromhex(text)
-        except ValueError:
-            raw = None
-    if raw is None:
-        try:
-            raw = base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
-        except (binascii.Error, ValueError):
-            raw = b""
-    if len(raw) != SECRET_BYTES:
-        raise SecretError(
-            f"{SECRET_ENV} must be {SECRET_BYTES} random bytes as hex or base64 "
-            f"(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
-    return raw
 
 
 def secret_from_env(env: Mapping[str, str] | None = None) -> bytes:

@@ -23,8 +23,9 @@ from oauth_support import (
 )
 from starlette.applications import Starlette
 
+from polytomic_mcp.oauth_secret import SecretError
 from polytomic_mcp.server.oauth.provider import READ_SCOPE, WRITE_SCOPE, SealedTokenProvider
-from polytomic_mcp.server.oauth.sealing import Sealer, SecretError, secret_from_env
+from polytomic_mcp.server.oauth.sealing import Sealer, secret_from_env
 
 pytestmark = pytest.mark.anyio
 
