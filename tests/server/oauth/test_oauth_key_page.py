@@ -68,6 +68,8 @@ async def open_page(http: httpx2.AsyncClient) -> tuple[str, str, str, str]:
     })
     form = await http.get(answer.headers["location"])
     assert form.status_code == 200 and "Polytomic API key" in form.text
+    # Under "no-referrer" a browser posts the form with "Origin: null", which the origin check refuses.
+    assert form.headers["referrer-policy"] == "same-origin"
     assert "Read-only" in form.text and "only read tools" in form.text
     csrf = re.search(r"name=csrf value='([^']+)'", form.text)
     assert csrf is not None and form.cookies.get(CSRF_COOKIE) == csrf.group(1)
@@ -109,7 +111,7 @@ async def test_wrong_key_shows_an_error_and_issues_nothing(http: httpx2.AsyncCli
     assert confirm.status_code == 400 and "location" not in confirm.headers
 
 
-@pytest.mark.parametrize("tamper", ["no-form-token", "no-cookie", "cross-origin", "cross-site-fetch"])
+@pytest.mark.parametrize("tamper", ["no-form-token", "no-cookie", "cross-origin", "null-origin", "cross-site-fetch"])
 async def test_forged_posts_are_refused_before_the_key_is_checked(
     http: httpx2.AsyncClient, me: FakeMe, tamper: str,
 ) -> None:
@@ -122,6 +124,8 @@ async def test_forged_posts_are_refused_before_the_key_is_checked(
         http.cookies.clear()
     elif tamper == "cross-origin":
         headers["origin"] = "https://evil.example"
+    elif tamper == "null-origin":
+        headers["origin"] = "null"
     else:
         headers["sec-fetch-site"] = "cross-site"
     answer = await http.post(KEY_PAGE_PATH, data=data, headers=headers)
