@@ -13,6 +13,7 @@ import html
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from mcp.server.auth.provider import AuthorizeError
 from starlette.requests import Request
@@ -21,6 +22,7 @@ from starlette.routing import Route
 
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
 
+from .client_documents import is_document_url
 from .provider import MAX_ENTRIES, SealedTokenProvider
 
 KEY_PAGE_PATH = "/oauth/key"
@@ -61,6 +63,12 @@ def page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
 
 
+def who_asks(client_id: str) -> str:
+    """The client's verified web host when its id is a metadata document URL (a registered client's name is only
+    what it claimed, so it is not shown)."""
+    return f" from <strong>{html.escape(urlparse(client_id).netloc)}</strong>" if is_document_url(client_id) else ""
+
+
 class KeyPage:
     """GET shows the key form for a pending authorization; POST verifies the key, then confirms."""
 
@@ -83,15 +91,17 @@ class KeyPage:
 
     def show_form(self, request_id: str, error: str | None, status: int = 200) -> Response:
         """The key form for ``request_id`` with a fresh CSRF token (also set as a cookie)."""
-        if self._provider.pending(request_id) is None:
+        pending = self._provider.pending(request_id)
+        if pending is None:
             return page("Authorization expired", "<p>This authorization request is unknown or expired. "
                         "Start again from your MCP client.</p>", 400)
         token = self._csrf[request_id] = secrets.token_urlsafe(32)
         self._forget_finished()
         notice = f"<p class=error role=alert>{html.escape(error)}</p>" if error else ""
         body = (
-            f"{notice}<p>An MCP client asks to use Polytomic on your behalf. Paste a Polytomic API key; "
-            "it is checked with Polytomic and never shown again.</p>"
+            f"{notice}<p>An MCP client{who_asks(pending.client_id)} asks to use Polytomic on your behalf; once "
+            f"allowed you return to <strong>{html.escape(urlparse(str(pending.params.redirect_uri)).netloc)}</strong>. "
+            "Paste a Polytomic API key; it is checked with Polytomic and never shown again.</p>"
             f"<form method=post action='{KEY_PAGE_PATH}'>"
             f"<input type=hidden name=request value='{html.escape(request_id, quote=True)}'>"
             f"<input type=hidden name=csrf value='{token}'><input type=hidden name=step value=verify>"

@@ -31,6 +31,7 @@ from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
 from polytomic_mcp.server.tenants import key_digest
 
+from .client_documents import ClientDocuments, is_document_url
 from .expiring import ExpiringSet
 from .sealing import Sealer
 
@@ -92,8 +93,10 @@ def is_read_only(scopes: list[str]) -> bool:
 class SealedTokenProvider:
     """``OAuthAuthorizationServerProvider`` issuing sealed tokens for tenants verified on the key page."""
 
-    def __init__(self, sealer: Sealer, key_page_url: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, sealer: Sealer, key_page_url: str, clock: Callable[[], float] = time.time,
+                 documents: ClientDocuments | None = None) -> None:
         self._sealer = sealer
+        self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES))
         self._key_page_url = key_page_url
         self._clock = clock
         self._clients: OrderedDict[str, OAuthClientInformationFull] = OrderedDict()
@@ -103,7 +106,12 @@ class SealedTokenProvider:
         self.revoked_grants = ExpiringSet(MAX_ENTRIES, clock)
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
-        return self._clients.get(client_id)
+        """A registered client, or the client an https client id's metadata document describes."""
+        if client_id in self._clients:
+            return self._clients[client_id]
+        if is_document_url(client_id):
+            return await self._documents.client(client_id)
+        return None
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
         if not client_info.redirect_uris or client_info.client_id is None:

@@ -3,16 +3,40 @@ page, and the SDK's bearer check in front of /mcp (401 with ``WWW-Authenticate``
 
 from __future__ import annotations
 
+from mcp.server.auth.handlers.metadata import MetadataHandler
 from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAuthMiddleware
-from mcp.server.auth.routes import build_resource_metadata_url, create_auth_routes, create_protected_resource_routes
+from mcp.server.auth.routes import (
+    build_metadata,
+    build_resource_metadata_url,
+    cors_middleware,
+    create_auth_routes,
+    create_protected_resource_routes,
+)
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
 from pydantic import AnyHttpUrl
 from starlette.middleware.authentication import AuthenticationMiddleware
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from .key_page import ClientForKey, KeyPage
 from .provider import READ_SCOPE, SCOPES, SealedTokenProvider
+
+METADATA_PATH = "/.well-known/oauth-authorization-server"
+
+
+def authorization_server_routes(provider: SealedTokenProvider, issuer_url: str) -> list[BaseRoute]:
+    """The SDK's authorization server routes, with metadata that also says what the provider accepts beyond the
+    SDK's defaults: client ID metadata documents (https client ids) and public clients (auth method none)."""
+    registration = ClientRegistrationOptions(enabled=True, valid_scopes=list(SCOPES), default_scopes=[READ_SCOPE])
+    revocation = RevocationOptions(enabled=True)
+    metadata = build_metadata(AnyHttpUrl(issuer_url), None, registration, revocation)
+    metadata.client_id_metadata_document_supported = True
+    metadata.token_endpoint_auth_methods_supported = [*(metadata.token_endpoint_auth_methods_supported or []), "none"]
+    advertised = Route(METADATA_PATH, endpoint=cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"]),
+                       methods=["GET", "OPTIONS"])
+    routes: list[BaseRoute] = list(create_auth_routes(
+        provider, AnyHttpUrl(issuer_url), client_registration_options=registration, revocation_options=revocation))
+    return [advertised if isinstance(route, Route) and route.path == METADATA_PATH else route for route in routes]
 
 
 def oauth_routes(
@@ -20,12 +44,7 @@ def oauth_routes(
 ) -> list[BaseRoute]:
     """Authorization server metadata, registration, authorize, token, revoke, protected resource metadata, key page."""
     return [
-        *create_auth_routes(
-            provider, AnyHttpUrl(issuer_url),
-            client_registration_options=ClientRegistrationOptions(
-                enabled=True, valid_scopes=list(SCOPES), default_scopes=[READ_SCOPE]),
-            revocation_options=RevocationOptions(enabled=True),
-        ),
+        *authorization_server_routes(provider, issuer_url),
         *create_protected_resource_routes(
             AnyHttpUrl(resource_url), [AnyHttpUrl(issuer_url)], scopes_supported=list(SCOPES),
             resource_name="Polytomic MCP",

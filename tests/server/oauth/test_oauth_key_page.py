@@ -71,6 +71,7 @@ async def open_page(http: httpx2.AsyncClient) -> tuple[str, str, str, str]:
     # Under "no-referrer" a browser posts the form with "Origin: null", which the origin check refuses.
     assert form.headers["referrer-policy"] == "same-origin"
     assert "Read-only" in form.text and "only read tools" in form.text
+    assert "you return to <strong>127.0.0.1:33418</strong>" in form.text
     csrf = re.search(r"name=csrf value='([^']+)'", form.text)
     assert csrf is not None and form.cookies.get(CSRF_COOKIE) == csrf.group(1)
     request_id = parse_qs(urlparse(answer.headers["location"]).query)["request"][0]

@@ -1,0 +1,128 @@
+"""Client ID metadata documents (MCP authorization 2025-11-25): a client whose id is an https URL is described by the
+JSON document at that URL, fetched by this server instead of registered.
+
+The fetch is an outbound request chosen by whoever calls /authorize, so it is fenced: https only, the host must
+resolve to public addresses only (and the connected peer is checked again, against DNS rebinding), no redirects,
+5 seconds, 64 KB. The document must name itself as ``client_id``, list its redirect URIs (matched exactly by the
+SDK) and be a public client (no secret). Good documents are kept for five minutes; failures are not kept.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import socket
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlparse
+
+import anyio
+import httpx2
+from mcp.shared.auth import OAuthClientInformationFull
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 64 * 1024
+FETCH_TIMEOUT = 5.0
+CACHE_TTL = 300.0
+MAX_CACHED = 1_000
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+def is_document_url(client_id: str) -> bool:
+    """Whether a client id names a metadata document: an https URL with a path (as the clients' SDK requires)."""
+    parsed = urlparse(client_id)
+    return parsed.scheme == "https" and bool(parsed.hostname) and parsed.path not in ("", "/")
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is globally routable (not loopback, private, link-local, reserved or multicast)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+async def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to."""
+    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+class ClientDocuments:
+    """Fetches, checks and caches client ID metadata documents."""
+
+    def __init__(self, transport: httpx2.AsyncBaseTransport | None = None, resolver: Resolver = resolve_host,
+                 clock: Callable[[], float] = time.monotonic, default_scope: str | None = None) -> None:
+        """``default_scope``: what a document that names no ``scope`` may ask for (the grant is decided on the key page)."""
+        self._default_scope = default_scope
+        self._transport = transport
+        self._resolver = resolver
+        self._clock = clock
+        self._cache: OrderedDict[str, tuple[float, OAuthClientInformationFull]] = OrderedDict()
+
+    async def client(self, client_id: str) -> OAuthClientInformationFull | None:
+        """The client the document at ``client_id`` describes, or None when it cannot be fetched or is not valid."""
+        cached = self._cache.get(client_id)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        try:
+            document = await self._fetch(client_id)
+        except (OSError, httpx2.HTTPError, ValueError) as error:
+            log.warning("client metadata document %s refused: %s", client_id, error)
+            return None
+        client = self._check(client_id, document, self._default_scope)
+        if client is not None:
+            self._cache[client_id] = (self._clock() + CACHE_TTL, client)
+            while len(self._cache) > MAX_CACHED:
+                self._cache.popitem(last=False)
+        return client
+
+    async def _fetch(self, url: str) -> object:
+        parsed = urlparse(url)
+        if not is_document_url(url) or parsed.hostname is None:
+            raise ValueError("not an https URL with a path")
+        addresses = await self._resolver(parsed.hostname, parsed.port or 443)
+        if not addresses or not all(is_public_address(a) for a in addresses):
+            raise ValueError("the host does not resolve to public addresses only")
+        async with httpx2.AsyncClient(transport=self._transport, timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
+            async with http.stream("GET", url, headers={"Accept": "application/json"}) as response:
+                self._check_peer(response)
+                if response.status_code != 200:
+                    raise ValueError(f"HTTP {response.status_code}")
+                body = b""
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_BYTES:
+                        raise ValueError(f"larger than {MAX_BYTES} bytes")
+        return json.loads(body)
+
+    @staticmethod
+    def _check_peer(response: httpx2.Response) -> None:
+        """Refuse a response from a non-public peer (DNS changed between the check and the connect)."""
+        stream = response.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if peer is not None and not is_public_address(str(peer[0])):
+            raise ValueError("connected to a non-public address")
+
+    @staticmethod
+    def _check(client_id: str, document: object, default_scope: str | None) -> OAuthClientInformationFull | None:
+        if not isinstance(document, dict) or document.get("client_id") != client_id:
+            log.warning("client metadata document %s refused: its client_id is not its own URL", client_id)
+            return None
+        if "client_secret" in document or document.get("token_endpoint_auth_method", "none") != "none":
+            log.warning("client metadata document %s refused: only public clients (auth method none)", client_id)
+            return None
+        try:
+            client = OAuthClientInformationFull.model_validate(
+                {"scope": default_scope, **document, "token_endpoint_auth_method": "none", "client_secret": None})
+        except ValidationError:
+            log.warning("client metadata document %s refused: not valid client metadata", client_id)
+            return None
+        return client if client.redirect_uris else None
