@@ -20,6 +20,7 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.cli", "polytomic_mcp.server.demo"): "only for `polytomic-mcp demo`",
     ("polytomic_mcp.cli", "polytomic_mcp.sandbox"): "only for `polytomic-mcp sandbox`",
     ("polytomic_mcp.server.app", "polytomic_mcp.server.sandbox_backend"): "the sandbox loads only with --sandbox",
+    ("polytomic_mcp.server.app", "polytomic_mcp.server.oauth.provider"): "OAuth loads only with --auth oauth",
     ("polytomic_mcp.server.sandbox_backend", "polytomic_mcp.sandbox"): "built on the first API call (start-up time)",
     ("polytomic_mcp.tools.api", "polytomic_mcp.catalog"): "the API catalog loads on the first search_api or call_api",
     ("polytomic_mcp.tools.api", "polytomic_mcp.tools._checks.api_guard"): "it imports the catalog: loaded on first use",

@@ -94,7 +94,10 @@ def build_server(
     )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
-        state.oauth = settings.auth == "oauth"
+        if settings.auth == "oauth":
+            from .oauth.provider import grant_of
+
+            state.oauth = grant_of
 
     @asynccontextmanager
     async def lifespan(server: MCPServer) -> AsyncIterator[ServerState]:

@@ -4,7 +4,7 @@ Regenerate the committed snapshot and the precomputed output schemas after a del
 to the tool surface or a result model::
 
     python -m polytomic_mcp.server.contract --write tests/server/contract.json
-    python -m polytomic_mcp.server.contract --write-output-schemas
+    python -m polytomic_mcp.server.contract --write-schemas
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from mcp import Client
 
 from polytomic_mcp.settings import Settings
 from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools._framework import input_schemas as input_schemas_module
 from polytomic_mcp.tools._framework import output_schemas as output_schemas_module
 
 from .app import build_server
@@ -56,14 +57,21 @@ def output_schemas() -> dict[str, dict[str, Any]]:
     return output_schemas_module.generate({name: spec.declared for name, spec in SPECS.items()})
 
 
+def input_schemas() -> dict[str, dict[str, Any]]:
+    """The context parameter and compact input schema of every declared tool, generated from its signature."""
+    return input_schemas_module.generate({name: spec.fn for name, spec in SPECS.items()})
+
+
 def main() -> None:
-    """Print the contract, or write it to a file (``--write PATH``); ``--write-output-schemas`` refreshes the package's file."""
+    """Print the contract, or write it to a file (``--write PATH``); ``--write-schemas`` refreshes the package's
+    precomputed input and output schemas."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="write the snapshot to this file")
-    parser.add_argument("--write-output-schemas", action="store_true", help="regenerate the precomputed output schemas")
+    parser.add_argument("--write-schemas", action="store_true", help="regenerate the precomputed tool schemas")
     args = parser.parse_args()
-    if args.write_output_schemas:
+    if args.write_schemas:
         output_schemas_module.PATH.write_text(output_schemas_module.render(output_schemas()))
+        input_schemas_module.PATH.write_text(input_schemas_module.render(input_schemas()))
         return
     text = render(anyio.run(collect))
     if args.write:

@@ -9,6 +9,7 @@ that request see that tenant's client and are scrubbed with that tenant's secret
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,6 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
 from polytomic_mcp.tools import DEFAULT_TOOL_TIMEOUT, Services, serving
 
-from .oauth.provider import WRITE_SCOPE, TenantAccessToken
 from .tenants import MAX_TENANTS, ClientFactory, Grant, SharedTransport, TenantPool
 
 
@@ -42,7 +42,8 @@ class ServerState:
     allow_credential_minting: bool = False
     log_level: str = "info"
     factory: ClientFactory | None = None
-    oauth: bool = False
+    oauth: Callable[[object], Grant | None] | None = None
+    """With ``--auth oauth``: the tenant an access token of this server carries (the OAuth code loads only then)."""
     """Tenants come from the request's verified OAuth access token, never from a raw Authorization header."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
@@ -100,10 +101,7 @@ class ServerState:
             return None if key is None else Grant(key)
         scope = getattr(request, "scope", None)
         user = scope.get("user") if isinstance(scope, dict) else None
-        token = getattr(user, "access_token", None)
-        if not isinstance(token, TenantAccessToken):
-            return None
-        return Grant(token.api_key, token.organization_id, read_only=WRITE_SCOPE not in token.scopes)
+        return self.oauth(getattr(user, "access_token", None))
 
     async def aclose(self) -> None:
         """Close every tenant client and the shared connection pool."""

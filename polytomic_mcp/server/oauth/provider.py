@@ -29,7 +29,7 @@ from mcp.server.auth.provider import (
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
-from polytomic_mcp.server.tenants import key_digest
+from polytomic_mcp.server.tenants import Grant, key_digest
 
 from .client_documents import ClientDocuments, is_document_url
 from .expiring import ExpiringSet
@@ -83,6 +83,13 @@ class PendingAuthorization:
 def granted_scopes(read_write: bool) -> list[str]:
     """The scopes of a read-only or read-write grant."""
     return list(SCOPES) if read_write else [READ_SCOPE]
+
+
+def grant_of(token: object) -> Grant | None:
+    """The tenant an access token of this server acts as (key, organization, read-only when it lacks the write scope)."""
+    if not isinstance(token, TenantAccessToken):
+        return None
+    return Grant(token.api_key, token.organization_id, read_only=WRITE_SCOPE not in token.scopes)
 
 
 def is_read_only(scopes: list[str]) -> bool:

@@ -4,7 +4,7 @@ Generating JSON Schemas for the result models was about a third of the server's 
 work. They are generated once into ``output_schemas.json`` (shipped in the package) and a
 test fails when that file no longer matches the result models. Regenerate with::
 
-    python -m polytomic_mcp.server.contract --write-output-schemas
+    python -m polytomic_mcp.server.contract --write-schemas
 """
 
 from __future__ import annotations
