@@ -27,7 +27,8 @@ from typing import Any
 import polytomic_mcp
 from polytomic_mcp.client import DEFAULT_API_VERSION, DEFAULT_BASE_URL, SUPPORTED_API_VERSIONS
 from polytomic_mcp.settings import OPTIONS
-from polytomic_mcp.tools import SPECS, ToolName
+from polytomic_mcp.tools import ToolName
+from polytomic_mcp.tools._framework.deferred import description
 
 MANIFEST_VERSION = "0.4"
 PACKAGE_DIR = Path(polytomic_mcp.__file__).resolve().parent
@@ -91,7 +92,7 @@ def env_var(field: str) -> str:
 
 def tool_entries() -> list[dict[str, str]]:
     """Every tool the server can expose, in the server's order, with its model-facing description."""
-    return [{"name": name.value, "description": SPECS[name.value].description} for name in ToolName]
+    return [{"name": name.value, "description": description(name.value)} for name in ToolName]
 
 
 def project_metadata() -> dict[str, Any]:

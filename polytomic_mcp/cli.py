@@ -45,9 +45,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def load_settings(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment and these flags (see ``settings.load``); raises SettingsError when invalid."""
-    from polytomic_mcp.tools import SPECS
+    from polytomic_mcp.tools import ToolName
 
-    return load(vars(args), env, frozenset(SPECS))
+    return load(vars(args), env, frozenset(t.value for t in ToolName))
 
 
 def serve(settings: Settings) -> None:

@@ -17,7 +17,9 @@ from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
-from polytomic_mcp.tools import SPECS, ToolName, register
+from polytomic_mcp.tools import ToolName, load_tools
+from polytomic_mcp.tools._framework.deferred import Loader, register
+from polytomic_mcp.tools._framework.manifest import entries
 
 from .prompts import register_prompts
 from .read_only_grants import enforce_read_only_tenant
@@ -32,10 +34,11 @@ INSTRUCTIONS = resources.files(__package__).joinpath("instructions.md").read_tex
 
 def selected_tools(settings: Settings) -> list[str]:
     """Tool names to expose, in ``ToolName`` order (the workflow's): toolsets, the name filter if given, then read-only wins."""
-    names = [t.value for t in ToolName if SPECS[t.value].toolset in settings.toolsets]
+    manifest = entries()
+    names = [t.value for t in ToolName if manifest[t.value].toolset in settings.toolsets]
     names = [n for n in names if settings.tools is None or n in settings.tools]
     if settings.read_only:
-        names = [n for n in names if SPECS[n].kept_in_read_only_mode]
+        names = [n for n in names if manifest[n].kept_in_read_only_mode]
     return names
 
 
@@ -126,7 +129,7 @@ def build_server(
         log_level="WARNING",
         middleware=middleware,
     )
-    register(server, names)
+    register(server, names, tool_loader)
     register_resources(server)
     register_prompts(server)
     _advertise_list_changed(server)
@@ -144,17 +147,23 @@ def _accept_log_level(server: MCPServer, state: ServerState) -> None:
     server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)  # noqa: SLF001
 
 
+def tool_loader(name: str) -> Loader:
+    """What a tool registered from the manifest calls on its first call: its declared function (all tools load)."""
+    return lambda: load_tools()[name].fn
+
+
 def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..., Any]:
     """Middleware: a call to a tool this server hides gets an error result that says why."""
-    hidden = set(SPECS) - set(exposed)
+    manifest = entries()
+    hidden = set(manifest) - set(exposed)
 
     async def middleware(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
         name = ctx.params.get("name") if ctx.method == "tools/call" and isinstance(ctx.params, dict) else None
         if name in hidden:
-            if settings.read_only and not SPECS[name].kept_in_read_only_mode:
+            if settings.read_only and not manifest[name].kept_in_read_only_mode:
                 why = "this server runs in read-only mode (--read-only / POLYTOMIC_READ_ONLY), so it cannot create or change anything"
-            elif SPECS[name].toolset not in settings.toolsets:
-                why = f"its toolset '{SPECS[name].toolset}' is not in this server's toolsets (--toolsets / POLYTOMIC_TOOLSETS)"
+            elif manifest[name].toolset not in settings.toolsets:
+                why = f"its toolset '{manifest[name].toolset}' is not in this server's toolsets (--toolsets / POLYTOMIC_TOOLSETS)"
             else:
                 why = "it is not in this server's tool list (--tools / POLYTOMIC_TOOLS)"
             text = f"Tool '{name}' is disabled: {why}. Tell the user; available tools are in tools/list."

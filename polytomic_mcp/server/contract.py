@@ -1,6 +1,7 @@
-"""The server's public contract (tools/list, resources, templates, prompts, instructions) as JSON, and the output schemas.
+"""The server's public contract (tools/list, resources, templates, prompts, instructions) as JSON, the tool manifest and
+the output schemas.
 
-Regenerate the committed snapshot and the precomputed output schemas after a deliberate change
+Regenerate the committed snapshot, the manifest and the output schemas after a deliberate change
 to the tool surface or a result model::
 
     python -m polytomic_mcp.server.contract --write tests/server/contract.json
@@ -18,8 +19,8 @@ import anyio
 from mcp import Client
 
 from polytomic_mcp.settings import Settings
-from polytomic_mcp.tools import SPECS
-from polytomic_mcp.tools._framework import input_schemas as input_schemas_module
+from polytomic_mcp.tools import load_tools
+from polytomic_mcp.tools._framework import manifest as manifest_module
 from polytomic_mcp.tools._framework import output_schemas as output_schemas_module
 
 from .app import build_server
@@ -54,24 +55,24 @@ def render(contract: dict[str, Any]) -> str:
 
 def output_schemas() -> dict[str, dict[str, Any]]:
     """The output schema of every declared tool, generated from its result model."""
-    return output_schemas_module.generate({name: spec.declared for name, spec in SPECS.items()})
+    return output_schemas_module.generate({name: spec.declared for name, spec in load_tools().items()})
 
 
-def input_schemas() -> dict[str, dict[str, Any]]:
-    """The context parameter and compact input schema of every declared tool, generated from its signature."""
-    return input_schemas_module.generate({name: spec.fn for name, spec in SPECS.items()})
+def manifest() -> dict[str, dict[str, Any]]:
+    """The tool manifest (what tools/list says of each tool), generated from the declared tools."""
+    return manifest_module.generate(load_tools())
 
 
 def main() -> None:
     """Print the contract, or write it to a file (``--write PATH``); ``--write-schemas`` refreshes the package's
-    precomputed input and output schemas."""
+    tool manifest and precomputed output schemas."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="write the snapshot to this file")
     parser.add_argument("--write-schemas", action="store_true", help="regenerate the precomputed tool schemas")
     args = parser.parse_args()
     if args.write_schemas:
         output_schemas_module.PATH.write_text(output_schemas_module.render(output_schemas()))
-        input_schemas_module.PATH.write_text(input_schemas_module.render(input_schemas()))
+        manifest_module.PATH.write_text(manifest_module.render(manifest()))
         return
     text = render(anyio.run(collect))
     if args.write:

@@ -9,14 +9,14 @@ from typing import Any
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp_types import CallToolResult, ListToolsResult, TextContent
 
-from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools._framework.manifest import entries
 from polytomic_mcp.tools._framework.services import serving_now
 
 
 def writes_hidden(name: str) -> bool:
     """Whether a read-only tenant may not see or call tool ``name``."""
-    spec = SPECS.get(name)
-    return spec is not None and not spec.kept_in_read_only_mode
+    entry = entries().get(name)
+    return entry is not None and not entry.kept_in_read_only_mode
 
 
 async def enforce_read_only_tenant(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:

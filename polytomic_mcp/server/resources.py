@@ -10,9 +10,11 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 
+from polytomic_mcp import tools
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.redaction import scrub, scrub_value
-from polytomic_mcp.tools import clip, connection_detail, current_services, model_detail
+from polytomic_mcp.tools._framework.render import clip
+from polytomic_mcp.tools._framework.services import current_services
 
 MAX_COMPLETIONS = 100
 MAX_LISTED = 100
@@ -73,7 +75,7 @@ def register_resources(server: MCPServer) -> None:
         svc = current_services()
         with _translated("read connection", missing=f"no connection {clip(connection_id)}; read polytomic://connections"):
             found = await svc.client.connections.get(connection_id)
-        detail = await connection_detail(svc, found)
+        detail = await tools.connection_detail(svc, found)
         return _json(detail.model_dump(mode="json", exclude_none=True))
 
     @server.resource(
@@ -99,7 +101,7 @@ def register_resources(server: MCPServer) -> None:
     async def model(model_id: str) -> str:
         with _translated("read model", missing=f"no model {clip(model_id)}; read polytomic://models"):
             found = await current_services().client.models.get(model_id)
-        return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
+        return _json(tools.model_detail(found).model_dump(mode="json", exclude_none=True))
 
     @server.resource(
         "polytomic://syncs",

@@ -1,18 +1,21 @@
 """MCP tools over the Polytomic client, one module per family, each declared with ``@tool``.
 
-``ToolName`` lists every tool; importing this package registers them all in
-``registry.SPECS`` and checks that the two agree.
+``ToolName`` lists every tool. The families load on first use of a name below (``SPECS``, ``register``...):
+start-up registers tools from the manifest (``_framework.manifest``) and imports them on the first call.
+Loading checks that the declared tools and ``ToolName`` agree.
 """
 
 from __future__ import annotations
 
+import importlib
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from . import api, bulk, connection_types, connections, deletion, models, runs, syncs, targets  # noqa: F401 - registers tools
-from ._framework.registry import SPECS, ToolSpec, register
-from ._framework.render import clip
-from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
-from ._framework.views import connection_detail, model_detail
+if TYPE_CHECKING:
+    from ._framework.registry import SPECS, ToolSpec
+    from ._framework.render import clip
+    from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
+    from ._framework.views import connection_detail, model_detail
 
 
 class ToolName(StrEnum):
@@ -41,8 +44,39 @@ class ToolName(StrEnum):
     CALL_API = "call_api"
 
 
-if set(SPECS) != {t.value for t in ToolName}:
-    raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(SPECS) ^ {t.value for t in ToolName})}")
+FAMILIES = ("api", "bulk", "connection_types", "connections", "deletion", "models", "runs", "syncs", "targets")
+LAZY = {
+    "SPECS": "._framework.registry",
+    "ToolSpec": "._framework.registry",
+    "clip": "._framework.render",
+    "DEFAULT_TOOL_TIMEOUT": "._framework.services",
+    "Services": "._framework.services",
+    "current_services": "._framework.services",
+    "serving": "._framework.services",
+    "connection_detail": "._framework.views",
+    "model_detail": "._framework.views",
+}
+
+
+def load_tools() -> dict[str, ToolSpec]:
+    """Import every tool family (declaring its tools) and return the registry; checks it against ``ToolName``."""
+    for family in FAMILIES:
+        importlib.import_module(f".{family}", __name__)
+    specs: dict[str, ToolSpec] = importlib.import_module("._framework.registry", __name__).SPECS
+    if set(specs) != {t.value for t in ToolName}:
+        raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(specs) ^ {t.value for t in ToolName})}")
+    return specs
+
+
+def __getattr__(name: str) -> Any:
+    """The names in ``LAZY``, loading the tool families first (PEP 562)."""
+    if name not in LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    load_tools()
+    value = getattr(importlib.import_module(LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_TOOL_TIMEOUT",
@@ -53,7 +87,7 @@ __all__ = [
     "clip",
     "connection_detail",
     "current_services",
+    "load_tools",
     "model_detail",
-    "register",
     "serving",
 ]

@@ -44,3 +44,27 @@ def test_starting_the_server_loads_neither_the_catalog_nor_jsonschema_until_firs
     )
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
     assert loaded == [], "cold start pays for the catalog or jsonschema before any tool needs them"
+
+
+@pytest.mark.slow
+def test_starting_the_server_and_listing_tools_imports_no_tool_family_until_a_call() -> None:
+    """Tools are served from the manifest: listing them loads no family or result view; the first call loads them."""
+    code = (
+        "import anyio, json, sys\n"
+        "from mcp import Client\n"
+        "from polytomic_mcp.server import build_server\n"
+        "from polytomic_mcp.settings import Settings\n"
+        "families = ('polytomic_mcp.tools.syncs', 'polytomic_mcp.tools.api', 'polytomic_mcp.tools._framework.results')\n"
+        "async def main():\n"
+        "    async with Client(build_server(Settings(sandbox=True))) as client:\n"
+        "        listed = len((await client.list_tools()).tools)\n"
+        "        before = sorted(m for m in families if m in sys.modules)\n"
+        "        await client.call_tool('list_connections', {})\n"
+        "        after = sorted(m for m in families if m in sys.modules)\n"
+        "    print(json.dumps([listed, before, after]))\n"
+        "anyio.run(main)\n"
+    )
+    listed, before, after = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+    assert listed == 21
+    assert before == [], "listing tools imported tool modules (cold start pays for them)"
+    assert len(after) == 3

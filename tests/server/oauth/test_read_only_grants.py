@@ -12,8 +12,10 @@ from mcp.server.context import CallNext, ServerRequestContext
 from server_support import api_client
 
 from polytomic_mcp.sandbox import Sandbox
+from polytomic_mcp.server.app import tool_loader
 from polytomic_mcp.server.read_only_grants import enforce_read_only_tenant
-from polytomic_mcp.tools import SPECS, Services, ToolName, register, serving
+from polytomic_mcp.tools import SPECS, Services, ToolName, serving
+from polytomic_mcp.tools._framework.deferred import register
 
 pytestmark = pytest.mark.anyio
 
@@ -28,7 +30,7 @@ async def test_read_only_tenant_sees_and_may_call_only_read_tools(sandbox: Sandb
                 return await call_next(ctx)
 
         server = MCPServer("t", middleware=[serve_read_only, enforce_read_only_tenant])
-        register(server, [t.value for t in ToolName])
+        register(server, [t.value for t in ToolName], tool_loader)
         async with Client(server, mode=mode) as client:
             listed = {t.name for t in (await client.list_tools()).tools}
             assert "list_connections" in listed and "call_api" in listed
