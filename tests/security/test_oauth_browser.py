@@ -64,12 +64,14 @@ def consent_in_browser(driver: webdriver.Chrome, url: str, callback: Callback) -
     seen["form"] = screenshot(driver, "oauth-key-page")
     seen["urls"].append(driver.current_url)
     driver.find_element(By.ID, "api_key").send_keys(WRONG_KEY)
+    driver.find_element(By.CSS_SELECTOR, "input[name=access][value=read-write]").click()
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     seen["error"] = wait.until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, ".error"))).text
     seen["wrong_key_shot"] = screenshot(driver, "oauth-key-page-wrong-key")
     seen["urls"].append(driver.current_url)
+    seen["kept_access"] = driver.find_element(By.CSS_SELECTOR, "input[name=access][value=read-write]").is_selected()
+    seen["key_field_after_error"] = driver.find_element(By.ID, "api_key").get_attribute("value")
     driver.find_element(By.ID, "api_key").send_keys(KEY)
-    driver.find_element(By.CSS_SELECTOR, "input[name=access][value=read-write]").click()
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait.until(expected_conditions.title_is("Confirm access"))
     seen["confirm_text"] = driver.find_element(By.TAG_NAME, "body").text
@@ -114,6 +116,7 @@ async def test_mcp_client_oauth_through_the_key_page_in_chromium() -> None:
                     "configuration": {"hosts": "example.mongodb.net", "password": "pw"}})
 
     assert "refused this key" in seen["error"] and WRONG_KEY not in seen["error"]
+    assert seen["kept_access"] is True and seen["key_field_after_error"] == ""
     assert ORGANIZATION in seen["confirm_text"] and "read and write" in seen["confirm_text"]
     assert KEY not in seen["confirm_source"]
     assert all(KEY not in url and WRONG_KEY not in url for url in seen["urls"])

@@ -9,6 +9,7 @@ browser says where it comes from, the same origin.
 
 from __future__ import annotations
 
+import functools
 import html
 import secrets
 from collections.abc import Callable
@@ -89,8 +90,10 @@ class KeyPage:
             return self.show_form(request.query_params.get("request", ""), None)
         return await self.submit(request)
 
-    def show_form(self, request_id: str, error: str | None, status: int = 200) -> Response:
-        """The key form for ``request_id`` with a fresh CSRF token (also set as a cookie)."""
+    def show_form(self, request_id: str, error: str | None, status: int = 200, *, organization_id: str | None = None,
+                  read_write: bool = False) -> Response:
+        """The key form for ``request_id`` with a fresh CSRF token (also set as a cookie); after an error it keeps
+        the organization id and access the user chose (never the key)."""
         pending = self._provider.pending(request_id)
         if pending is None:
             return page("Authorization expired", "<p>This authorization request is unknown or expired. "
@@ -108,12 +111,13 @@ class KeyPage:
             "<label for=api_key>Polytomic API key</label>"
             "<input type=password id=api_key name=api_key required autocomplete=off>"
             "<label for=organization_id>Organization id <small>(partner keys only)</small></label>"
-            "<input type=text id=organization_id name=organization_id autocomplete=off>"
+            f"<input type=text id=organization_id name=organization_id autocomplete=off "
+            f"value='{html.escape(organization_id or '', quote=True)}'>"
             "<fieldset><legend>Access</legend>"
-            "<label><input type=radio name=access value=read checked> Read-only: only read tools are "
-            "listed and accepted; nothing in Polytomic can be changed.</label>"
-            "<label><input type=radio name=access value=read-write> Read and write: the client may also "
-            "create, change and run syncs and other objects.</label></fieldset>"
+            f"<label><input type=radio name=access value=read{'' if read_write else ' checked'}> Read-only: only "
+            "read tools are listed and accepted; nothing in Polytomic can be changed.</label>"
+            f"<label><input type=radio name=access value=read-write{' checked' if read_write else ''}> Read and "
+            "write: the client may also create, change and run syncs and other objects.</label></fieldset>"
             "<button type=submit>Check key</button></form>"
         )
         response = page("Connect Polytomic", body, status)
@@ -149,19 +153,20 @@ class KeyPage:
             return self.confirm(request_id)
         api_key = str(form.get("api_key", "")).strip()
         organization_id = str(form.get("organization_id", "")).strip() or None
+        read_write = str(form.get("access", "read")) == "read-write"
+        again = functools.partial(self.show_form, request_id, organization_id=organization_id, read_write=read_write)
         if not api_key:
-            return self.show_form(request_id, "Paste a Polytomic API key.", 400)
+            return again("Paste a Polytomic API key.", 400)
         try:
             async with self._client_for_key(api_key, organization_id) as client:
                 me = await client.identity.get()
         except (AuthenticationError, PermissionDeniedError):
-            return self.show_form(request_id, "Polytomic refused this key (check the key, and the organization "
-                                  "id for a partner key). Nothing was authorized.", 400)
+            return again("Polytomic refused this key (check the key, and the organization id for a partner key). "
+                         "Nothing was authorized.", 400)
         except PolytomicError:
-            return self.show_form(request_id, "Could not reach Polytomic to check the key. Try again in a "
-                                  "moment. Nothing was authorized.", 502)
+            return again("Could not reach Polytomic to check the key. Try again in a moment. Nothing was authorized.",
+                         502)
         name = me.organization_name or me.organization_id or "your organization"
-        read_write = str(form.get("access", "read")) == "read-write"
         self._verified[request_id] = Verified(api_key, organization_id, name, read_write)
         access = ("read and write" if read_write
                   else "read-only (only read tools are listed and accepted)")

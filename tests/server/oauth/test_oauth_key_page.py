@@ -105,6 +105,7 @@ async def test_wrong_key_shows_an_error_and_issues_nothing(http: httpx2.AsyncCli
                                                    "api_key": WRONG_KEY, "access": "read-write"})
     assert refused.status_code == 400 and "Polytomic refused this key" in refused.text
     assert WRONG_KEY not in refused.text
+    assert "value=read-write checked" in refused.text and "value=read checked" not in refused.text
     new_csrf = re.search(r"name=csrf value='([^']+)'", refused.text)
     assert new_csrf is not None
     confirm = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": new_csrf.group(1),
