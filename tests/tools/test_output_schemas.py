@@ -35,7 +35,7 @@ def raw(entry: Entry) -> dict[str, Any]:
     """A manifest entry as written in the file."""
     return {"title": entry.title, "annotations": entry.annotations.model_dump(mode="json", by_alias=True, exclude_none=True),
             "toolset": entry.toolset, "guards_writes": entry.guards_writes, "context": entry.context,
-            "resolved": entry.resolved, "input_schema": entry.input_schema}
+            "input_schema": entry.input_schema}
 
 
 @pytest.mark.anyio

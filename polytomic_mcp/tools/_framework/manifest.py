@@ -1,10 +1,11 @@
 """The tool manifest: what tools/list says of every tool, precomputed, so start-up imports no tool module.
 
-Building the server used to import every tool family, its result views and the client models, and have the
-SDK make a pydantic argument model and a JSON Schema per tool; that was most of our start-up time. Each
-tool's title, hints, toolset, read-only behaviour, context and resolver parameters and compact input schema
-are generated once into ``manifest.json`` (shipped in the package); tools are registered from it (``deferred``)
-and load their module on the first call. A test fails when the file no longer matches the tools. Regenerate::
+Building the server used to import every tool family and its result views, and have the SDK make a pydantic
+argument model and a JSON Schema per tool; that was most of our start-up time. Each tool's title, hints,
+toolset, read-only behaviour, context parameter and compact input schema (without the parameters resolvers
+fill) are generated once into ``manifest.json`` (shipped in the package); tools are registered from it
+(``deferred``) and load their module on the first call. A test fails when the file no longer matches the
+tools. Regenerate::
 
     python -m polytomic_mcp.server.contract --write-schemas
 """
@@ -44,8 +45,6 @@ class Entry:
     guards_writes: bool
     context: str | None
     """The parameter the SDK fills with the request context."""
-    resolved: bool
-    """Whether some parameters are filled by resolvers (elicitation), found again from the function on first call."""
     input_schema: dict[str, Any]
 
     @property
@@ -68,7 +67,6 @@ def generate(specs: Mapping[str, ToolSpec]) -> dict[str, dict[str, Any]]:
             "toolset": spec.toolset,
             "guards_writes": spec.guards_writes,
             "context": context,
-            "resolved": bool(resolved),
             "input_schema": compact_input_schema(arguments.model_json_schema(by_alias=True)),
         }
     return manifest
@@ -80,7 +78,7 @@ def entries() -> dict[str, Entry]:
     raw: dict[str, dict[str, Any]] = json.loads(resources.files(__package__).joinpath(FILE).read_text())
     return {
         name: Entry(name, item["title"], ToolAnnotations.model_validate(item["annotations"]), item["toolset"],
-                    item["guards_writes"], item["context"], item["resolved"], item["input_schema"])
+                    item["guards_writes"], item["context"], item["input_schema"])
         for name, item in raw.items()
     }
 
