@@ -17,13 +17,14 @@ from http_support import Running
 from mcp import Client
 from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+from mcp.shared.auth import OAuthClientMetadata
 from pydantic import AnyUrl
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from server_support import BASE_URL
+from token_storage import MemoryTokenStorage
 
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.settings import Settings
@@ -33,26 +34,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 KEY = "pk_browser_tenant_key"
 WRONG_KEY = "pk_not_a_real_key"
 ORGANIZATION = "Acme Browser Org"
-
-
-class MemoryStorage:
-    """``TokenStorage`` kept in memory, as a desktop client's keychain would keep it."""
-
-    def __init__(self) -> None:
-        self.tokens: OAuthToken | None = None
-        self.client: OAuthClientInformationFull | None = None
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client = client_info
 
 
 def consent_in_browser(driver: webdriver.Chrome, url: str, callback: Callback) -> dict[str, Any]:
@@ -101,7 +82,7 @@ async def test_mcp_client_oauth_through_the_key_page_in_chromium() -> None:
             query = callback.queries[-1]
             return AuthorizationCodeResult(code=query["code"][0], state=query["state"][0])
 
-        storage = MemoryStorage()
+        storage = MemoryTokenStorage()
         auth = OAuthClientProvider(
             running.url,
             OAuthClientMetadata(

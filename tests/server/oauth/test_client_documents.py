@@ -12,11 +12,15 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx2
 import pytest
+from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
+from mcp.shared.auth import OAuthClientMetadata
 from oauth_support import ISSUER, KEY, REDIRECT, pkce, token
+from pydantic import AnyUrl
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
+from token_storage import MemoryTokenStorage
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.server.oauth.client_documents import MAX_BYTES, ClientDocuments, is_public_address
@@ -185,26 +189,6 @@ async def test_a_redirect_uri_the_document_does_not_list_is_refused(http: httpx2
 
 
 async def test_mcp_client_oauth_uses_the_document_instead_of_registering(http: httpx2.AsyncClient, host: Host) -> None:
-    from mcp.client.auth import AuthorizationCodeResult, OAuthClientProvider
-    from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
-    from pydantic import AnyUrl
-
-    class Storage:
-        tokens: OAuthToken | None = None
-        client: OAuthClientInformationFull | None = None
-
-        async def get_tokens(self) -> OAuthToken | None:
-            return self.tokens
-
-        async def set_tokens(self, tokens: OAuthToken) -> None:
-            self.tokens = tokens
-
-        async def get_client_info(self) -> OAuthClientInformationFull | None:
-            return self.client
-
-        async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-            self.client = client_info
-
     redirects: list[str] = []
 
     async def open_page(url: str) -> None:
@@ -222,7 +206,7 @@ async def test_mcp_client_oauth_uses_the_document_instead_of_registering(http: h
         if request.url.path == "/register":
             registrations.append(str(request.url))
 
-    storage = Storage()
+    storage = MemoryTokenStorage()
     auth = OAuthClientProvider(
         f"{ISSUER}/mcp/", OAuthClientMetadata(redirect_uris=[AnyUrl(REDIRECT)], token_endpoint_auth_method="none"),
         storage, redirect_handler=open_page, callback_handler=callback, client_metadata_url=CLIENT_URL)
