@@ -43,8 +43,8 @@ class ServerState:
     log_level: str = "info"
     factory: ClientFactory | None = None
     oauth: Callable[[object], Grant | None] | None = None
-    """With ``--auth oauth``: the tenant an access token of this server carries (the OAuth code loads only then)."""
-    """Tenants come from the request's verified OAuth access token, never from a raw Authorization header."""
+    """With ``--auth oauth``: the tenant a verified access token of this server carries, never a raw Authorization
+    header (the OAuth code loads only then)."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
     services: Services | None = None
