@@ -1,8 +1,10 @@
 """The layers stay apart and the package has no runtime import cycles (read from the source, not by importing it).
 
 server -> tools -> client; the sandbox is built from the API reference and imports neither the
-client nor the tools; tool families do not import each other; imports inside functions are
-kept for lazy loading only, each listed here with its reason.
+client nor the tools. Under ``tools/`` every package except ``core`` is a family: a family imports
+``core`` and never another family, and ``core`` imports no family. Imports inside functions are kept
+for lazy loading only, each listed here with its reason. ``dev/`` (generators run from a checkout)
+is never imported by the package.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "polytomic_mcp"
-FAMILIES = {"bulk", "connection_types", "connections", "deletion", "models", "targets", "syncs", "runs"}
+DEV = PACKAGE.parent / "dev"
+TOOLS = PACKAGE / "tools"
+FAMILIES = {p.name for p in TOOLS.iterdir() if p.is_dir() and (p / "__init__.py").exists()} - {"core"}
 LAZY_IMPORTS = {
     ("polytomic_mcp.cli", "polytomic_mcp.tools"): "the tool list is read only when settings are loaded",
     ("polytomic_mcp.cli", "polytomic_mcp.server"): "`polytomic-mcp sandbox` and `demo` need no MCP server",
@@ -22,9 +26,11 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.server.app", "polytomic_mcp.server.sandbox_backend"): "the sandbox loads only with --sandbox",
     ("polytomic_mcp.server.app", "polytomic_mcp.server.oauth.provider"): "OAuth loads only with --auth oauth",
     ("polytomic_mcp.server.sandbox_backend", "polytomic_mcp.sandbox"): "built on the first API call (start-up time)",
-    ("polytomic_mcp.tools.api", "polytomic_mcp.catalog"): "the API catalog loads on the first search_api or call_api",
-    ("polytomic_mcp.tools.api", "polytomic_mcp.tools._checks.api_guard"): "it imports the catalog: loaded on first use",
-    ("polytomic_mcp.tools._confirm.request_question", "polytomic_mcp.tools._checks.api_guard"): "as above, for call_api's question",
+    ("polytomic_mcp.tools.api.tools", "polytomic_mcp.catalog"): "the API catalog loads on the first search_api or call_api",
+    ("polytomic_mcp.tools.api.tools", "polytomic_mcp.tools.api.guard"): "it imports the catalog: loaded on first use",
+    ("polytomic_mcp.tools.api.confirm", "polytomic_mcp.tools.api.guard"): "as above, for call_api's question",
+    ("polytomic_mcp.server.resources", "polytomic_mcp.tools.connections.views"): "a resource read loads the family's views",
+    ("polytomic_mcp.server.resources", "polytomic_mcp.tools.models.views"): "as above",
 }
 
 
@@ -69,6 +75,7 @@ def imports(path: Path) -> tuple[set[str], set[str]]:
 
 MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
 GRAPH = {name: imports(path) for name, path in MODULES.items()}
+DEV_GRAPH = {module_name(p): imports(p) for p in DEV.rglob("*.py")}
 
 
 def internal(targets: set[str]) -> set[str]:
@@ -96,11 +103,42 @@ def test_the_sandbox_imports_neither_the_client_nor_the_tools() -> None:
             assert not bad, f"{name} imports {bad}"
 
 
+def family_of(module: str) -> str | None:
+    """The tool family a module belongs to (``syncs`` for ``polytomic_mcp.tools.syncs.runs``), or None."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[:2] == ["polytomic_mcp", "tools"] and parts[2] in FAMILIES else None
+
+
+def test_the_tool_families_are_the_resource_packages() -> None:
+    assert FAMILIES == {"api", "connections", "deletion", "models", "syncs"}
+    loose = {p.name for p in TOOLS.glob("*.py")} - {"__init__.py"}
+    assert not loose, f"modules directly under tools/ ({loose}): put each in its family or in core"
+
+
 def test_tool_families_do_not_import_each_other() -> None:
-    for family in FAMILIES:
-        top, nested = GRAPH[f"polytomic_mcp.tools.{family}"]
-        others = {t for t in internal(top | nested) if t.startswith("polytomic_mcp.tools.") and t.rsplit(".", 1)[-1] in FAMILIES - {family}}
-        assert not others, f"tools.{family} imports the families {others}; share through tools/_framework or _checks"
+    for name, (top, nested) in GRAPH.items():
+        family = family_of(name)
+        if family is None:
+            continue
+        others = {t for t in internal(top | nested) if family_of(t) not in (None, family)}
+        assert not others, f"{name} imports the families {others}; share through tools/core"
+
+
+def test_core_imports_no_family_and_the_tools_package_imports_none_at_start() -> None:
+    for name, (top, nested) in GRAPH.items():
+        if name.startswith("polytomic_mcp.tools.core"):
+            found = {t for t in internal(top | nested) if family_of(t) is not None}
+            assert not found, f"{name} imports the families {found}; core must not depend on a family"
+    top, _ = GRAPH["polytomic_mcp.tools"]
+    assert not {t for t in internal(top) if t.startswith("polytomic_mcp.tools.")}, "importing polytomic_mcp.tools must load nothing else"
+
+
+def test_the_server_uses_the_tools_package_core_and_family_views_only() -> None:
+    for name, (top, nested) in GRAPH.items():
+        if name.startswith("polytomic_mcp.server"):
+            used = {t for t in internal(top | nested) if t.startswith("polytomic_mcp.tools.")}
+            bad = {t for t in used if not (t.startswith("polytomic_mcp.tools.core") or t.endswith(".views"))}
+            assert not bad, f"{name} imports {bad}"
 
 
 def test_imports_inside_functions_are_only_the_listed_lazy_ones() -> None:
@@ -133,14 +171,15 @@ def test_the_catalog_imports_only_the_standard_library_and_pydantic() -> None:
     """Catalog lookups stay plain data: no mcp, no HTTP stack, no client, tools, server or sandbox, no SDK."""
     allowed = set(sys.stdlib_module_names) | {"__future__", "pydantic"}
     for name, (top, nested) in GRAPH.items():
-        if name.startswith("polytomic_mcp.catalog") and name != "polytomic_mcp.catalog.generate":
+        if name.startswith("polytomic_mcp.catalog"):
             bad = {t for t in top | nested if not t.startswith("polytomic_mcp.catalog") and t.split(".")[0] not in allowed}
             assert not bad, f"{name} imports {bad}"
 
 
-def test_only_the_catalog_generator_imports_the_sdk_and_nothing_imports_the_generator() -> None:
-    """The official SDK is a test/dev dependency: ``catalog.generate`` (a script) is its one importer."""
-    importers = {name for name, (top, nested) in GRAPH.items() if any(t.split(".")[0] == "polytomic" for t in top | nested)}
-    assert importers == {"polytomic_mcp.catalog.generate"}
-    users = {name for name, (top, nested) in GRAPH.items() if "polytomic_mcp.catalog.generate" in top | nested}
-    assert users == set(), f"{users} import the generator (and with it the SDK)"
+def test_only_the_catalog_generator_imports_the_sdk_and_the_package_never_imports_dev() -> None:
+    """The official SDK is a test/dev dependency: ``dev.catalog_generate`` is its one importer, and ``dev/`` is not shipped."""
+    everything = {**GRAPH, **DEV_GRAPH}
+    importers = {name for name, (top, nested) in everything.items() if any(t.split(".")[0] == "polytomic" for t in top | nested)}
+    assert importers == {"dev.catalog_generate"}
+    users = {name for name, (top, nested) in GRAPH.items() if any(t.split(".")[0] == "dev" for t in top | nested)}
+    assert users == set(), f"{users} import dev/, which is not shipped"

@@ -8,9 +8,9 @@ package does not read the file (``load`` does, once).
 from __future__ import annotations
 
 from .operation import ANY_FIELD, REQUIRED_MARK, CatalogError, Method, Operation, ResolvedRequest, Risk, field_name, is_required
+from .operations_file import find, load, lookup
 from .request import build_request
 from .search import search
-from .store import find, load, lookup
 
 __all__ = [
     "ANY_FIELD",

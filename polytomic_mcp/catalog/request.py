@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .operation import CatalogError, Operation, ResolvedRequest
-from .store import find
+from .operations_file import find
 
 DOT_SEGMENTS = frozenset({".", ".."})
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .operation import Operation
-from .store import load, lookup, normalize
+from .operations_file import load, lookup, normalize
 
 ID_WEIGHT = 3.0
 PATH_WEIGHT = 3.0

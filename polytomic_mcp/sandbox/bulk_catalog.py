@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import SCHEMA_DRAFT, ConnectionType
+from .type_schemas import SCHEMA_DRAFT, ConnectionType
 
 BULK_SOURCE_OPERATION = "BulkSyncSource"
 RESYNC_MODES = ("refetch", "resync", "rebuild")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from .catalog import get_type
 from .domain.sync_problems import problems
+from .type_schemas import get_type
 from .validation import masked_for_answer
 from .versions import is_legacy
 

@@ -18,18 +18,18 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import ToolName, load_tools
-from polytomic_mcp.tools._framework.deferred import Loader, register
-from polytomic_mcp.tools._framework.manifest import entries
+from polytomic_mcp.tools.core.manifest import entries
+from polytomic_mcp.tools.core.registry import ToolSpec
 
 from .prompts import register_prompts
 from .read_only_grants import enforce_read_only_tenant
 from .resources import register_resources
 from .state import ServerState
 from .tenants import ClientFactory, SharedTransport
+from .tool_listing import ManifestToolServer
 
 SERVER_NAME = "polytomic"
 INSTRUCTIONS = resources.files(__package__).joinpath("instructions.md").read_text().strip()
-
 
 
 def selected_tools(settings: Settings) -> list[str]:
@@ -119,7 +119,7 @@ def build_server(
 
     names = selected_tools(settings)
     middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names), enforce_read_only_tenant]
-    server = MCPServer(
+    server = ManifestToolServer(
         SERVER_NAME,
         title="Polytomic",
         instructions=INSTRUCTIONS,
@@ -128,8 +128,9 @@ def build_server(
         lifespan=lifespan,
         log_level="WARNING",
         middleware=middleware,
+        tool_names=names,
+        load_tool=declared_tool,
     )
-    register(server, names, tool_loader)
     register_resources(server)
     register_prompts(server)
     _advertise_list_changed(server)
@@ -147,9 +148,9 @@ def _accept_log_level(server: MCPServer, state: ServerState) -> None:
     server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)  # noqa: SLF001
 
 
-def tool_loader(name: str) -> Loader:
-    """What a tool registered from the manifest calls on its first call: its declared function (all tools load)."""
-    return lambda: load_tools()[name].fn
+def declared_tool(name: str) -> ToolSpec:
+    """The declared tool ``name`` (the first call imports every tool family)."""
+    return load_tools()[name]
 
 
 def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..., Any]:

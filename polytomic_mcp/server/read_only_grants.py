@@ -9,8 +9,8 @@ from typing import Any
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp_types import CallToolResult, ListToolsResult, TextContent
 
-from polytomic_mcp.tools._framework.manifest import entries
-from polytomic_mcp.tools._framework.services import serving_now
+from polytomic_mcp.tools.core.manifest import entries
+from polytomic_mcp.tools.core.services import serving_now
 
 
 def writes_hidden(name: str) -> bool:

@@ -10,11 +10,10 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp_types import Completion, CompletionArgument, CompletionContext, PromptReference, ResourceTemplateReference
 
-from polytomic_mcp import tools
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.redaction import scrub, scrub_value
-from polytomic_mcp.tools._framework.render import clip
-from polytomic_mcp.tools._framework.services import current_services
+from polytomic_mcp.tools.core.result_text import clip
+from polytomic_mcp.tools.core.services import current_services
 
 MAX_COMPLETIONS = 100
 MAX_LISTED = 100
@@ -75,7 +74,9 @@ def register_resources(server: MCPServer) -> None:
         svc = current_services()
         with _translated("read connection", missing=f"no connection {clip(connection_id)}; read polytomic://connections"):
             found = await svc.client.connections.get(connection_id)
-        detail = await tools.connection_detail(svc, found)
+        from polytomic_mcp.tools.connections.views import connection_detail  # loads the family's views on first read
+
+        detail = await connection_detail(svc, found)
         return _json(detail.model_dump(mode="json", exclude_none=True))
 
     @server.resource(
@@ -101,7 +102,9 @@ def register_resources(server: MCPServer) -> None:
     async def model(model_id: str) -> str:
         with _translated("read model", missing=f"no model {clip(model_id)}; read polytomic://models"):
             found = await current_services().client.models.get(model_id)
-        return _json(tools.model_detail(found).model_dump(mode="json", exclude_none=True))
+        from polytomic_mcp.tools.models.views import model_detail  # loads the family's views on first read
+
+        return _json(model_detail(found).model_dump(mode="json", exclude_none=True))
 
     @server.resource(
         "polytomic://syncs",

@@ -17,7 +17,7 @@ from mcp.server.context import CallNext, ServerRequestContext
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
-from polytomic_mcp.tools._framework.services import DEFAULT_TOOL_TIMEOUT, Services, serving
+from polytomic_mcp.tools.core.services import DEFAULT_TOOL_TIMEOUT, Services, serving
 
 from .tenants import MAX_TENANTS, ClientFactory, Grant, SharedTransport, TenantPool
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx2
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.tools._framework.services import Services
+from polytomic_mcp.tools.core.services import Services
 
 MAX_TENANTS = 256
 """Tenants kept at once; the least recently used is closed to make room."""

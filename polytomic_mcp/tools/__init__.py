@@ -1,25 +1,22 @@
-"""MCP tools over the Polytomic client, one module per family, each declared with ``@tool``.
+"""MCP tools over the Polytomic client: one package per resource family, each tool declared with ``@tool``.
 
-``ToolName`` lists every tool. The families load on first use of a name below (``SPECS``, ``register``...):
-start-up registers tools from the manifest (``_framework.manifest``) and imports them on the first call.
-Loading checks that the declared tools and ``ToolName`` agree.
+``ToolName`` lists every tool and ``Toolset`` the groups ``POLYTOMIC_TOOLSETS`` chooses from. Importing this
+package loads no family: the server lists tools from ``core.manifest`` and ``load_tools`` imports the families
+on the first tool call (it also checks that the declared tools and ``ToolName`` agree).
 """
 
 from __future__ import annotations
 
 import importlib
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._framework.registry import SPECS, ToolSpec
-    from ._framework.render import clip
-    from ._framework.services import DEFAULT_TOOL_TIMEOUT, Services, current_services, serving
-    from ._framework.views import connection_detail, model_detail
+    from .core.registry import ToolSpec
 
 
 class ToolName(StrEnum):
-    """Every tool this server can expose."""
+    """Every tool this server can expose, in the order of the workflow (tools/list keeps it)."""
 
     LIST_CONNECTION_TYPES = "list_connection_types"
     CREATE_CONNECTION = "create_connection"
@@ -44,50 +41,26 @@ class ToolName(StrEnum):
     CALL_API = "call_api"
 
 
-FAMILIES = ("api", "bulk", "connection_types", "connections", "deletion", "models", "runs", "syncs", "targets")
-LAZY = {
-    "SPECS": "._framework.registry",
-    "ToolSpec": "._framework.registry",
-    "clip": "._framework.render",
-    "DEFAULT_TOOL_TIMEOUT": "._framework.services",
-    "Services": "._framework.services",
-    "current_services": "._framework.services",
-    "serving": "._framework.services",
-    "connection_detail": "._framework.views",
-    "model_detail": "._framework.views",
-}
+class Toolset(StrEnum):
+    """Tool groups: the typed pipeline tools, and the generic path to every API operation."""
+
+    PIPELINES = "pipelines"
+    API = "api"
+
+
+TOOL_MODULES = ("connections.tools", "models.tools", "syncs.targets", "syncs.tools", "syncs.bulk", "syncs.runs",
+                "deletion.tools", "api.tools")
+"""The modules that declare tools (importing one registers its tools)."""
 
 
 def load_tools() -> dict[str, ToolSpec]:
-    """Import every tool family (declaring its tools) and return the registry; checks it against ``ToolName``."""
-    for family in FAMILIES:
-        importlib.import_module(f".{family}", __name__)
-    specs: dict[str, ToolSpec] = importlib.import_module("._framework.registry", __name__).SPECS
+    """Import every tool module (declaring its tools) and return the registry; checks it against ``ToolName``."""
+    for module in TOOL_MODULES:
+        importlib.import_module(f".{module}", __name__)
+    specs: dict[str, ToolSpec] = importlib.import_module(".core.registry", __name__).SPECS
     if set(specs) != {t.value for t in ToolName}:
         raise RuntimeError(f"ToolName and registered tools disagree: {sorted(set(specs) ^ {t.value for t in ToolName})}")
     return specs
 
 
-def __getattr__(name: str) -> Any:
-    """The names in ``LAZY``, loading the tool families first (PEP 562)."""
-    if name not in LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    load_tools()
-    value = getattr(importlib.import_module(LAZY[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-__all__ = [
-    "DEFAULT_TOOL_TIMEOUT",
-    "SPECS",
-    "Services",
-    "ToolName",
-    "ToolSpec",
-    "clip",
-    "connection_detail",
-    "current_services",
-    "load_tools",
-    "model_detail",
-    "serving",
-]
+__all__ = ["TOOL_MODULES", "ToolName", "Toolset", "load_tools"]

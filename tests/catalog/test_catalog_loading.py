@@ -54,7 +54,7 @@ def test_starting_the_server_and_listing_tools_imports_no_tool_family_until_a_ca
         "from mcp import Client\n"
         "from polytomic_mcp.server import build_server\n"
         "from polytomic_mcp.settings import Settings\n"
-        "families = ('polytomic_mcp.tools.syncs', 'polytomic_mcp.tools.api', 'polytomic_mcp.tools._framework.results')\n"
+        "families = ('polytomic_mcp.tools.syncs.tools', 'polytomic_mcp.tools.api.tools', 'polytomic_mcp.tools.connections.views')\n"
         "async def main():\n"
         "    async with Client(build_server(Settings(sandbox=True))) as client:\n"
         "        listed = len((await client.list_tools()).tools)\n"

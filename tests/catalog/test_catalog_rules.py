@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from polytomic_mcp.catalog import find, load, rules
+from dev import catalog_rules as rules
+from polytomic_mcp.catalog import find, load
 
 
 def test_only_gets_read() -> None:

@@ -13,7 +13,7 @@ from config_cases import CASES, NOT_SETTABLE, Case
 from polytomic_mcp.client.models import ConfigurationSchema
 from polytomic_mcp.sandbox.errors import ApiError
 from polytomic_mcp.sandbox.validation import clean_configuration
-from polytomic_mcp.tools._checks.config_check import check_configuration
+from polytomic_mcp.tools.core.config_check import check_configuration
 
 Verdict = frozenset[tuple[str, str]]
 

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from interop_support import Toolchain, run_process
 
-from polytomic_mcp import bundle
-from polytomic_mcp.tools import SPECS
+from dev import bundle
+from polytomic_mcp.tools import load_tools
+
+SPECS = load_tools()
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +93,7 @@ def test_bundle_validates_packs_and_its_server_command_lists_the_tools(toolchain
     with zipfile.ZipFile(packed) as archive:
         names = set(archive.namelist())
         assert {"manifest.json", "icon.png", "pyproject.toml", "polytomic_mcp/__main__.py", "polytomic_mcp/server/app.py"} <= names
-        assert {f"polytomic_mcp/tools/descriptions/{name}.md" for name in SPECS} <= names
+        assert {f"polytomic_mcp/tools/{spec.family.rsplit('.', 1)[-1]}/descriptions/{name}.md" for name, spec in SPECS.items()} <= names
         assert not any("__pycache__" in name for name in names)
         manifest = json.loads(archive.read("manifest.json"))
         assert manifest == json.loads(manifest_path.read_text())

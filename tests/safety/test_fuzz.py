@@ -35,7 +35,9 @@ from safety_support import (
     string_pool,
 )
 
-from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools import load_tools
+
+SPECS = load_tools()
 
 EXAMPLES_PER_TOOL = int(os.environ.get("POLYTOMIC_FUZZ_EXAMPLES", "100"))
 EXAMPLES_PER_MODE = max(1, -(-EXAMPLES_PER_TOOL // len(MODES)))

@@ -101,7 +101,9 @@ async def test_invalid_request_is_reported_without_asking(sandbox: Sandbox) -> N
 
 
 async def test_activate_sync_hints() -> None:
-    from polytomic_mcp.tools import SPECS
+    from polytomic_mcp.tools import load_tools
+
+    SPECS = load_tools()
 
     hints = SPECS["activate_sync"].annotations
     assert (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint) == (False, True, True)

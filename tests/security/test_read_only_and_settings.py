@@ -12,7 +12,9 @@ from polytomic_mcp import cli
 from polytomic_mcp.cli import load_settings, main, parse_args
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.settings import Settings, SettingsError, parse_bool
-from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools import load_tools
+
+SPECS = load_tools()
 
 pytestmark = pytest.mark.anyio
 READ_ONLY = {name for name, spec in SPECS.items() if spec.kept_in_read_only_mode}

@@ -18,8 +18,8 @@ from polytomic_mcp.redaction import SecretRegistry, scope, scrub
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
-from polytomic_mcp.tools._framework.views import model_detail
-from polytomic_mcp.tools._secrets.masking import masked_mappings
+from polytomic_mcp.tools.core.masking import masked_mappings
+from polytomic_mcp.tools.models.views import model_detail
 
 pytestmark = pytest.mark.anyio
 

@@ -21,7 +21,7 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.server.tenants import SharedTransport, TenantPool
 from polytomic_mcp.settings import Settings
-from polytomic_mcp.tools import Services
+from polytomic_mcp.tools.core.services import Services
 
 pytestmark = pytest.mark.anyio
 

@@ -15,7 +15,7 @@ from server_support import call_error, call_ok, mcp_session
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
 from polytomic_mcp.sandbox.store import Workspace
-from polytomic_mcp.tools._framework import paging
+from polytomic_mcp.tools.core import list_pages as paging
 
 pytestmark = pytest.mark.anyio
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..bulk_catalog import BULK_DESTINATIONS, BulkDestination, bulk_destination, is_bulk_source
 from ..bulk_schemas import BulkSourceSchema, source_schemas
-from ..catalog import CONNECTION_TYPES, get_type
 from ..errors import ApiError, listing
 from ..ids import now_iso
+from ..type_schemas import CONNECTION_TYPES, get_type
 from ..upstream import System
 from ..world import system_for
 from .connections import describe, usable_system

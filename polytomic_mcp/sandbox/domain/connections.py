@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import CONNECTION_TYPES, ConnectionType, get_type
 from ..credentials import login_problem
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
 from ..schema_adapter import is_read_only
 from ..type_rules import check_rules
+from ..type_schemas import CONNECTION_TYPES, ConnectionType, get_type
 from ..upstream import System
 from ..validation import clean_configuration
 from ..world import system_for

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import get_type
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
+from ..type_schemas import get_type
 from ..upstream import SourceObject
 from .body import optional, require_object, require_str
 from .connections import describe, referenced_connection, usable_system

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import get_type
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
+from ..type_schemas import get_type
 from ..upstream import IDENTITY_FUNCTIONS, Mode, System, TargetObject
 from . import sync_filters
 from .body import optional, require_object, require_str

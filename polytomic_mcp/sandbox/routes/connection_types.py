@@ -6,8 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..catalog import CONNECTION_TYPES, get_type
 from ..errors import not_found
+from ..type_schemas import CONNECTION_TYPES, get_type
 from ..web import context, ok
 
 

@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..catalog import get_type
 from ..domain.connections import describe, get_connection, usable_system
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import now_iso
+from ..type_schemas import get_type
 from ..upstream import System, TargetObject
 from ..web import context, deep_object, ok, query_bool
 

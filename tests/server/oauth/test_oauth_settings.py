@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from polytomic_mcp.settings import SettingsError, load
-from polytomic_mcp.tools import SPECS
+from polytomic_mcp.tools import load_tools
+
+SPECS = load_tools()
 
 SECRET = "ab" * 32
 URL = "https://mcp.example.com"

@@ -7,15 +7,17 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.server import MCPServer
 from mcp.server.context import CallNext, ServerRequestContext
 from server_support import api_client
 
 from polytomic_mcp.sandbox import Sandbox
-from polytomic_mcp.server.app import tool_loader
+from polytomic_mcp.server.app import declared_tool
 from polytomic_mcp.server.read_only_grants import enforce_read_only_tenant
-from polytomic_mcp.tools import SPECS, Services, ToolName, serving
-from polytomic_mcp.tools._framework.deferred import register
+from polytomic_mcp.server.tool_listing import ManifestToolServer
+from polytomic_mcp.tools import ToolName, load_tools
+from polytomic_mcp.tools.core.services import Services, serving
+
+SPECS = load_tools()
 
 pytestmark = pytest.mark.anyio
 
@@ -29,8 +31,8 @@ async def test_read_only_tenant_sees_and_may_call_only_read_tools(sandbox: Sandb
             with serving(svc):
                 return await call_next(ctx)
 
-        server = MCPServer("t", middleware=[serve_read_only, enforce_read_only_tenant])
-        register(server, [t.value for t in ToolName], tool_loader)
+        server = ManifestToolServer("t", middleware=[serve_read_only, enforce_read_only_tenant],
+                                    tool_names=[t.value for t in ToolName], load_tool=declared_tool)
         async with Client(server, mode=mode) as client:
             listed = {t.name for t in (await client.list_tools()).tools}
             assert "list_connections" in listed and "call_api" in listed

@@ -1,0 +1,178 @@
+"""How the generator classifies an operation: whether it reads, its risk tags, its secret fields, its typed tool.
+
+The rules read only the method, the path, the SDK id and the body's field names, so they are checked here
+without the SDK. They lean to caution: only GET reads, and every PUT is a full replacement unless the SDK's
+documentation says it only sets one flag or one assignment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from polytomic_mcp.catalog.operation import ANY_FIELD, Risk, field_name
+
+READING_METHODS = frozenset({"GET"})
+"""POSTs that only look (search, preview, test, lookups, query runs) still count as writes: a query runner or
+preview runs caller-supplied SQL, and a test sends credentials outward. Read-only mode refuses them."""
+
+PARTIAL_PUTS = frozenset({
+    "harbors.assign_user",
+    "connections.proxy.update_proxy_settings",
+})
+"""PUTs the SDK documents as an idempotent assignment or a single on/off switch; every other PUT replaces
+the stored object (the SDK says "full replacement", "replaces" or "omitted fields are cleared" for most)."""
+
+DESTRUCTIVE_PARAMS = frozenset({"force", "resync", "resync_mode"})
+"""Top-level query or body fields that make a call destructive when set: ``force`` deletes dependants,
+``resync``/``resync_mode`` re-run a sync from scratch (the SDK: "destructive or full-refresh style reruns")."""
+
+ADMIN_SEGMENTS = frozenset({
+    "users", "keys", "roles", "policies", "permissions", "organization", "organizations",
+    "harbor", "harbors", "harbor-activity", "temporary-credentials",
+})
+"""Path segments of operations on people, credentials, access rules, organizations and Harbor."""
+
+MINTING = frozenset({
+    "users.create_api_key",
+    "harbors.create_key",
+    "harbors.create",
+    "harbors.register_session",
+    "temporary_credentials.create",
+})
+"""Operations whose answer holds a new secret: API keys, Harbor credentials (``harbors.create`` generates one
+unless ``generate_api_key`` is false), Harbor session tokens and temporary credentials."""
+
+SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "secrets", "token", "tokens", "credential", "credentials", "apikey"})
+SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"), ("signing", "key"), ("client", "secret")})
+NOT_SECRET_PAIRS = frozenset({("page", "token"), ("token", "url"), ("token", "endpoint")})
+
+TYPE_DEPENDENT_SECRETS = frozenset({"configuration", "parameters"})
+"""Connection body members whose fields depend on the connection type, any of which may be a secret
+(``parameters`` of ``POST /api/connection_types/{type}/parameter_values`` is a configuration in the making)."""
+NOT_SECRET_TYPES = frozenset({"boolean", "integer", "number", "datetime", "date"})
+"""Leaf types that cannot hold a secret (``generate_api_key`` is a switch, not a key)."""
+
+TYPED_TOOLS: dict[str, str] = {
+    "connections.get_types": "list_connection_types",
+    "connections.get_connection_type_schema": "list_connection_types",
+    "connections.list": "list_connections",
+    "connections.get": "list_connections",
+    "connections.create": "create_connection",
+    "connections.update": "update_connection",
+    "connections.delete": "delete",
+    "models.list": "list_models",
+    "models.get": "list_models",
+    "models.sample": "list_models",
+    "models.create": "create_model",
+    "models.update": "update_model",
+    "models.delete": "delete",
+    "model_sync.get_source": "list_source_objects",
+    "model_sync.get_source_fields": "list_source_objects",
+    "model_sync.targets.list": "list_target_objects",
+    "model_sync.targets.get_target_fields": "list_target_objects",
+    "model_sync.list": "list_syncs",
+    "model_sync.get": "list_syncs",
+    "model_sync.create": "create_sync",
+    "model_sync.update": "update_sync",
+    "model_sync.delete": "delete",
+    "model_sync.activate": "activate_sync",
+    "model_sync.start": "start_sync",
+    "model_sync.get_status": "get_sync_status",
+    "model_sync.cancel": "cancel_sync_run",
+    "model_sync.executions.list": "get_sync_runs",
+    "model_sync.executions.get": "get_sync_runs",
+    "model_sync.executions.get_console_logs": "get_sync_runs",
+    "model_sync.executions.get_logs_index": "get_sync_runs",
+    "model_sync.executions.get_log_urls": "get_sync_runs",
+    "model_sync.executions.get_logs": "get_sync_runs",
+    "model_sync.executions.cancel": "cancel_sync_run",
+    "bulk_sync.list": "list_syncs",
+    "bulk_sync.get": "list_syncs",
+    "bulk_sync.create": "create_bulk_sync",
+    "bulk_sync.update": "update_sync",
+    "bulk_sync.delete": "delete",
+    "bulk_sync.activate": "activate_sync",
+    "bulk_sync.start": "start_sync",
+    "bulk_sync.get_status": "get_sync_status",
+    "bulk_sync.cancel": "cancel_sync_run",
+    "bulk_sync.get_source": "list_source_objects",
+    "bulk_sync.get_destination": "list_target_objects",
+    "bulk_sync.schemas.list": "list_syncs",
+    "bulk_sync.schemas.patch": "update_sync",
+    "bulk_sync.executions.list": "get_sync_runs",
+    "bulk_sync.executions.get": "get_sync_runs",
+    "bulk_sync.executions.get_console_logs": "get_sync_runs",
+    "bulk_sync.executions.cancel": "cancel_sync_run",
+    "schemas.refresh": "list_source_objects",
+    "schemas.get_status": "list_source_objects",
+}
+"""The MCP tool that does an operation's job better (checks first, pages, masks secrets, explains failures)."""
+
+
+def reads(method: str) -> bool:
+    """Whether an operation only reads: GET, and nothing else."""
+    return method in READING_METHODS
+
+
+def risks(operation_id: str, method: str, path: str) -> tuple[Risk, ...]:
+    """The risk tags of an operation, sorted."""
+    tags: set[Risk] = set()
+    segments = [segment for segment in path.split("/") if segment and not segment.startswith("{")]
+    if method == "DELETE" or segments[-1] == "cancel" or (method == "PUT" and operation_id not in PARTIAL_PUTS):
+        tags.add("destructive")
+    if ADMIN_SEGMENTS.intersection(segments):
+        tags.add("admin")
+    if operation_id in MINTING:
+        tags.update(("mints_credentials", "admin"))
+    return tuple(sorted(tags))
+
+
+def destructive_params(query: Mapping[str, str], body: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Top-level query or body fields that make a call destructive when set."""
+    names = {field_name(key) for key in [*query, *(body or {})]}
+    return tuple(sorted(names & DESTRUCTIVE_PARAMS))
+
+
+def words(name: str) -> list[str]:
+    """``clientSecret`` / ``client_secret`` / ``client-secret`` -> ``["client", "secret"]``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [word for word in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if word]
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a field's name says it holds a secret (password, token, api key, client secret, ...)."""
+    parts = words(name)
+    pairs = set(zip(parts, parts[1:], strict=False))
+    if pairs & NOT_SECRET_PAIRS:
+        return False
+    return bool(SECRET_WORDS.intersection(parts) or pairs & SECRET_PAIRS)
+
+
+def secret_fields(path: str, body: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Dotted body paths that carry secrets; a connection's ``configuration`` is ``configuration.*``."""
+    connection = path.startswith(("/api/connections", "/api/connection_types"))
+    found: set[str] = set()
+    for dotted, name, picture in _body_paths(body or {}, ""):
+        if connection and dotted in TYPE_DEPENDENT_SECRETS:
+            found.add(f"{dotted}.{ANY_FIELD}")
+        elif is_secret_name(name) and picture not in NOT_SECRET_TYPES:
+            found.add(dotted)
+    return tuple(sorted(found))
+
+
+def _body_paths(schema: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, str, Any]]:
+    """(dotted path, name, compact type) of every field of a body schema, nested objects and lists of them included."""
+    for key, value in schema.items():
+        name = field_name(key)
+        dotted = f"{prefix}{name}"
+        yield dotted, name, value
+        inner = value[0] if isinstance(value, list) and value else value
+        if isinstance(inner, dict):
+            yield from _body_paths(inner, f"{dotted}.")
+
+
+def typed_tool(operation_id: str) -> str | None:
+    """The MCP tool that does this operation's job better, if one does."""
+    return TYPED_TOOLS.get(operation_id)

@@ -1,0 +1,54 @@
+"""An MCPServer that lists its tools from the generated manifest and adds each one on its first call.
+
+Start-up then imports no tool module, result view or argument model (most of our cold start used to go
+there). Only public SDK API is used: ``list_tools`` and ``call_tool`` are MCPServer's own public methods,
+overridden here, and a tool is added with ``add_tool`` (the SDK's ``Tool.from_function``) just before its
+first call, so what runs is exactly what the SDK builds. tools/list keeps the manifest's compact schemas;
+the SDK still validates every call against the full pydantic argument model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp_types import CallToolResult, InputRequiredResult
+from mcp_types import Tool as ListedTool
+
+from polytomic_mcp.tools.core.manifest import entries
+from polytomic_mcp.tools.core.registry import ToolSpec
+
+Loader = Callable[[str], ToolSpec]
+"""Gives the declared tool of a name (importing the tool families on the first call)."""
+
+
+class ManifestToolServer(MCPServer):
+    """An MCPServer whose tools are listed from the manifest and added on their first call (see the module docstring)."""
+
+    def __init__(self, *args: Any, tool_names: Iterable[str], load_tool: Loader, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manifest = entries()
+        self.listed_tools: list[ListedTool] = [manifest[name].listed() for name in tool_names]
+        self.tools_to_add = {tool.name for tool in self.listed_tools}
+        self.load_tool = load_tool
+
+    async def list_tools(self) -> list[ListedTool]:
+        """The exposed tools, as the manifest describes them (no tool module is imported)."""
+        return list(self.listed_tools)
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        """Call tool ``name``, adding it first if this is its first call; unknown or hidden names are the SDK's error."""
+        if name in self.tools_to_add:
+            self.add_declared(name)
+        return await super().call_tool(name, arguments, context)
+
+    def add_declared(self, name: str) -> None:
+        """Add the declared tool ``name`` the way ``@server.tool`` would (its result is rendered by the tool itself)."""
+        spec = self.load_tool(name)
+        self.add_tool(spec.fn, name=name, title=spec.title, description=spec.description, annotations=spec.annotations,
+                      structured_output=False)
+        self.tools_to_add.discard(name)

@@ -1,1 +1,0 @@
-"""Checks made before an API call: configuration and sync mappings, unique names, usable connections, lookups."""

@@ -1,0 +1,102 @@
+"""What call_api checks before anything is sent: the operation, what this server refuses, what needs the user's yes.
+
+Refused outright, with nothing sent: unknown operations, writes in read-only mode, writes a
+typed tool does (that tool checks first and asks the user where it matters, so call_api must
+not become the way around it), operations that mint credentials unless the setting allows them,
+and ``{"$env": ...}`` references outside secret fields. Asked first: deletes, cancels,
+full-replacement PUTs, anything on users, keys, roles, policies, organizations or Harbor, and
+calls whose ``force``/``resync`` flag is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from polytomic_mcp.catalog import CatalogError, Operation, ResolvedRequest, build_request, find
+
+from ..core.errors import fail
+from ..core.secrets import is_env_reference, resolve_env_references
+from ..core.services import Services
+from .call_masking import is_secret_field, leaves, masked_body, secret_literals
+
+SAFE_RESYNC_MODES = frozenset({"normal"})
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked request: what is sent (secrets resolved) and what may be shown (secrets masked)."""
+
+    request: ResolvedRequest
+    shown_body: Any
+
+    @property
+    def operation(self) -> Operation:
+        return self.request.operation
+
+
+def operation_named(name: str) -> Operation:
+    """The catalog operation ``name`` (an id or ``METHOD /path``), or a ToolError naming near matches."""
+    try:
+        return find(name)
+    except CatalogError as error:
+        raise fail(f"{error} Call search_api(query=...) to find the operation.") from None
+
+
+def refusal(svc: Services, operation: Operation) -> str | None:
+    """Why this server will not run ``operation`` at all, or None."""
+    if operation.reads:
+        return None
+    if svc.read_only:
+        return (f"{operation.key} writes and this server runs in read-only mode (POLYTOMIC_READ_ONLY), "
+                "so call_api runs only operations that read. Nothing was sent.")
+    if operation.typed_tool is not None:
+        return (f"{operation.key} is what {operation.typed_tool} does, with its checks and the user's confirmation "
+                f"where records change; call {operation.typed_tool} instead. Nothing was sent.")
+    if "mints_credentials" in operation.risk and not svc.allow_credential_minting:
+        return (f"{operation.key} creates an API key or credentials, which this server does not do unless the user "
+                "sets POLYTOMIC_ALLOW_CREDENTIAL_MINTING=true. Nothing was sent; tell the user.")
+    return None
+
+
+def needs_consent(operation: Operation, query: dict[str, Any], body: Any) -> bool:
+    """Whether the user must agree first: a destructive or admin write, or a set force/resync flag."""
+    if operation.reads:
+        return False
+    if {"destructive", "admin"} & set(operation.risk):
+        return True
+    given = {**query, **(body if isinstance(body, dict) else {})}
+    return any(_flag_set(name, given.get(name)) for name in operation.destructive_params)
+
+
+def _flag_set(name: str, value: Any) -> bool:
+    if name == "resync_mode":
+        return value is not None and value not in SAFE_RESYNC_MODES
+    return value is not None and str(value).strip().lower() not in {"", "false", "0", "no"}
+
+
+def prepare(
+    svc: Services, operation: Operation, path_params: dict[str, Any] | None, query: dict[str, Any] | None, body: Any,
+) -> Prepared:
+    """The request, checked against the operation, with ``$env`` references resolved and secret values registered."""
+    refuse_misplaced_references(operation, body)
+    for value in secret_literals(body, operation.secret_fields):
+        svc.secrets.add(value)
+    resolved = resolve_env_references(body, registry=svc.secrets, prefix=svc.secret_prefix)
+    try:
+        request = build_request(operation, path_params, query, resolved)
+    except CatalogError as error:
+        raise fail(f"{error} Nothing was sent.") from None
+    return Prepared(request, masked_body(body, operation.secret_fields) if request.body is not None else None)
+
+
+def refuse_misplaced_references(operation: Operation, body: Any) -> None:
+    """A ToolError when ``{"$env": ...}`` sits in a field that is not secret (it would be shown back in plain text)."""
+    misplaced = [path for path, key, value in leaves(body)
+                 if is_env_reference(value) and not is_secret_field(path, key, operation.secret_fields)]
+    if misplaced:
+        fields = ", ".join(repr(f) for f in operation.secret_fields) or "none"
+        raise fail(
+            f"Credential reference at {', '.join(repr(p) for p in misplaced)} refused: {{\"$env\": ...}} is accepted only in "
+            f"secret fields of {operation.key} ({fields}), because other fields are shown back in plain text. Nothing was sent."
+        )

@@ -1,0 +1,47 @@
+"""Results of search_api and call_api."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from ..core.views import View
+
+
+class ApiOperationHit(View):
+    """One API operation found by search_api: enough to call it with call_api."""
+
+    operation: str
+    method: str
+    path: str
+    summary: str
+    path_params: list[str] | None = None
+    query: dict[str, str] | None = Field(default=None, description="Name to type; * marks required.")
+    body: dict[str, Any] | None = Field(default=None, description="Field to type; * marks required.")
+    reads: bool
+    asks_user: bool | None = Field(default=None, description="call_api asks the user before sending it.")
+    use_instead: str | None = Field(default=None, description="The typed tool that does this job better.")
+    unavailable: str | None = Field(default=None, description="Why call_api will refuse it here.")
+
+
+class ApiSearchResult(View):
+    """Operations matching a search_api query, best first."""
+
+    operations: list[ApiOperationHit]
+    next_step: str
+
+
+class ApiCallResult(View):
+    """What call_api sent (or, with dry_run, would send) and Polytomic's answer, secrets masked."""
+
+    workspace_data: ClassVar[tuple[str, ...]] = ("response",)
+
+    operation: str
+    request: str = Field(description="METHOD /path as sent.")
+    sent: bool
+    query: dict[str, Any] | None = None
+    body: Any = None
+    response: Any = None
+    next_page_token: str | None = None
+    next_step: str

@@ -1,0 +1,251 @@
+"""Tools: list_connection_types (with ``type``: one type's fields), create_connection, update_connection, list_connections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import ConnectionType
+
+from ..core.config_check import check_configuration
+from ..core.diff import changes
+from ..core.errors import explain, fail
+from ..core.guards import refuse_duplicate
+from ..core.list_pages import decode_cursor, page
+from ..core.lookups import fetch_connection, resolve_type
+from ..core.masking import masked_configuration
+from ..core.notify import resources_changed, tell
+from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.registry import tool
+from ..core.result_text import quoted
+from ..core.secrets import refuse_references_outside, resolve_env_references, secret_values
+from ..core.services import Services, current_services
+from ..core.views import UpdateResult, example_configuration, field_spec
+from .secret_merge import merge_configuration
+from .views import (
+    ConnectionBrief,
+    ConnectionDetail,
+    ConnectionList,
+    ConnectionTypeBrief,
+    ConnectionTypeDetail,
+    ConnectionTypeList,
+    connection_detail,
+)
+
+MAX_TYPES = 60
+
+
+def brief(kind: ConnectionType) -> ConnectionTypeBrief:
+    """A connection type as a list item."""
+    return ConnectionTypeBrief(
+        id=kind.id,
+        name=kind.name,
+        oauth=kind.use_oauth,
+        source=kind.capabilities.source,
+        destination=kind.capabilities.destination,
+    )
+
+
+@tool(title="Connection types", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def list_connection_types(
+    search: Annotated[str | None, Field(description="Substring of id or name.")] = None,
+    capability: Annotated[Literal["source", "destination"] | None, Field(description="Only types usable as this.")] = None,
+    type: Annotated[str | None, Field(description="Its configuration fields instead.")] = None,
+) -> ConnectionTypeList | ConnectionTypeDetail:
+    if type is not None:
+        return await describe_type(current_services(), type)
+    types = await current_services().connection_types()
+    needle = (search or "").strip().lower()
+    matches = [
+        t for t in types
+        if (not needle or needle in t.id.lower() or needle in t.name.lower())
+        and (capability is None or getattr(t.capabilities, capability))
+    ]
+    shown = matches[:MAX_TYPES]
+    more = f" Showing {len(shown)} of {len(matches)}; narrow with `search`." if len(matches) > len(shown) else ""
+    return ConnectionTypeList(
+        types=[brief(t) for t in shown],
+        total=len(matches),
+        next_step="Call list_connection_types(type=...) to see the configuration it needs." + more,
+    )
+
+
+async def describe_type(svc: Services, type: str) -> ConnectionTypeDetail:
+    """The required and optional configuration fields of one type, which are secret, and an example configuration."""
+    kind = await resolve_type(svc, type)
+    schema = await svc.type_schema(kind.id)
+    settable = [f for f in schema.top_level if f.settable]
+    required = [field_spec(f) for f in settable if f.required]
+    optional = [field_spec(f) for f in settable if not f.required]
+    oauth = " A person must open the auth_url that create_connection returns." if kind.use_oauth else ""
+    return ConnectionTypeDetail(
+        **brief(kind).model_dump(),
+        required=required,
+        optional=optional,
+        example_configuration=example_configuration(schema),
+        next_step=f"Call create_connection(name, type='{kind.id}', configuration).{oauth}",
+    )
+
+
+@tool(title="Create a connection", read_only=False, destructive=False, idempotent=False, open_world=True)
+async def create_connection(
+    ctx: Context,
+    name: Annotated[str, Field(description="Unique name.", min_length=1, max_length=200)],
+    type: Annotated[str, Field(description="Type id, e.g. 'mongodb'.", min_length=1)],
+    configuration: Annotated[
+        dict[str, Any], Field(description="See list_connection_types(type=...).")
+    ],
+    redirect_url: Annotated[
+        str | None, Field(description="OAuth return URL.")
+    ] = None,
+    validate: Annotated[bool, Field(description="Test it before saving.")] = True,
+) -> ConnectionDetail:
+    svc = current_services()
+    kind = await resolve_type(svc, type)
+    schema = await svc.type_schema(kind.id)
+    svc.secrets.add(*secret_values(configuration, schema.secret_paths))
+    refuse_references_outside(configuration, schema.secret_paths, kind.id)
+    configuration = resolve_env_references(configuration, registry=svc.secrets, prefix=svc.secret_prefix)
+    problems = check_configuration(configuration, schema)
+    if problems:
+        raise fail(
+            f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
+            f"Call list_connection_types(type='{kind.id}') to see every field."
+        )
+    async with svc.creates.one_at_a_time("connection", name):
+        await refuse_duplicate("connection", name, svc.client.connections.list(), "list_connections(connection_id='{id}')")
+        try:
+            connection = await svc.client.connections.create(
+                name=name,
+                type=kind.id,
+                configuration=configuration,
+                validate=None if validate else False,
+                redirect_url=redirect_url,
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected connection '{name}': {quoted(error.message)}. Fix the configuration "
+                f"(list_connection_types(type='{kind.id}') lists the fields) or pass validate=false to save without probing."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error,
+                action=f"create connection '{name}'",
+                check=f"call list_connections(search='{name}') to see whether it exists",
+            )) from None
+    svc.written.remember(connection.id, configuration, schema.secret_paths)
+    await resources_changed(ctx)
+    if connection.needs_authorization:
+        await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
+        step = "After the person has authorized, call list_connections(connection_id=...) to confirm status 'healthy'."
+    else:
+        step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
+    return await connection_detail(svc, connection, step)
+
+
+@tool(title="Connections", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def list_connections(
+    search: Annotated[str | None, Field(description="Substring of the name or type.")] = None,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+    connection_id: Annotated[str | None, Field(min_length=1, description="One connection in full instead.")] = None,
+) -> ConnectionList | ConnectionDetail:
+    if connection_id is not None:
+        svc = current_services()
+        return await connection_detail(svc, await fetch_connection(svc, connection_id))
+    offset = decode_cursor(cursor)
+    connections = await current_services().client.connections.list()
+    needle = (search or "").lower()
+    matches = [c for c in connections if needle in c.name.lower() or needle in c.type.id.lower()]
+    chunk, next_cursor = page(matches, offset, limit)
+    return ConnectionList(
+        connections=[ConnectionBrief(id=c.id, name=c.name, type=c.type.id, status=c.status or None) for c in chunk],
+        total=len(matches),
+        next_cursor=next_cursor,
+    )
+
+
+@tool(title="Change a connection", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_connection(
+    ctx: Context,
+    connection_id: Annotated[str, Field(min_length=1)],
+    name: NewNameArg = None,
+    configuration: Annotated[
+        dict[str, Any] | None, Field(description="Only the keys to change.")
+    ] = None,
+    validate: Annotated[bool, Field(description="Test it before saving.")] = True,
+    dry_run: DryRunArg = False,
+) -> UpdateResult:
+    svc = current_services()
+    current = await fetch_connection(svc, connection_id)
+    schema = await svc.type_schema(current.type.id)
+    given = configuration or {}
+    svc.secrets.add(*secret_values(given, schema.secret_paths))
+    refuse_references_outside(given, schema.secret_paths, current.type.id)
+    given = resolve_env_references(given, registry=svc.secrets, prefix=svc.secret_prefix)
+    merged = merge_configuration(current.configuration, given, schema.secret_paths, connection_id, svc.written)
+    label = f"connection '{current.name}' ({connection_id})"
+    if merged.masks_given:
+        raise fail(
+            f"Nothing was changed: {_listed(merged.masks_given)} of {label} was given as the mask '******' copied from a "
+            "result; Polytomic would store the mask itself. Give the real value or {\"$env\": \"POLYTOMIC_SECRET_...\"}, "
+            "or leave the field out to keep it."
+        )
+    if merged.secrets_missing:
+        raise fail(
+            f"Nothing was changed: Polytomic replaces the whole configuration of {label} on every change and never returns "
+            f"its secrets, and this server does not know {_listed(merged.secrets_missing)}. Call update_connection again "
+            f"with configuration including {_listed(merged.secrets_missing)} (the value, or "
+            "{\"$env\": \"POLYTOMIC_SECRET_...\"} if the user set one on the server)."
+        )
+    new_name = name or current.name
+    problems = check_configuration(merged.configuration, schema)
+    before = {"name": current.name, "configuration": current.configuration}
+    after = {"name": new_name, "configuration": {**current.configuration, **given}}
+    changed = changes(before, after)
+    if dry_run:
+        request = {"name": new_name, "configuration": await masked_configuration(svc, current.type.id, merged.configuration)}
+        return UpdateResult(
+            updated=False, kind="connection", id=connection_id, name=new_name, changes=changed, checks=problems or None,
+            request=request, next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_connection again without dry_run to save it.",
+        )
+    if problems:
+        raise fail(
+            f"Nothing was changed: the configuration of {label} would be invalid: " + "; ".join(problems) + ". "
+            f"Call list_connection_types(type='{current.type.id}') to see every field."
+        )
+    async with svc.creates.one_at_a_time("connection", new_name):
+        if new_name != current.name:
+            await refuse_duplicate("connection", new_name, svc.client.connections.list(), "list_connections(connection_id='{id}')", except_id=connection_id)
+        try:
+            saved = await svc.client.connections.update(
+                connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed; fix the "
+                "configuration or pass validate=false to save without probing."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"change {label}", not_found="Call list_connections to see valid ids.",
+                check=f"call list_connections(connection_id='{connection_id}') to see what it holds now",
+            )) from None
+    svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
+    await resources_changed(ctx)
+    detail = await connection_detail(svc, saved)
+    return UpdateResult(
+        updated=True, kind="connection", id=connection_id, name=saved.name, changes=changed,
+        result=detail.model_dump(mode="json", exclude_none=True),
+        next_step="Check status: a connection whose new settings do not work shows it in status_error."
+        if saved.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.",
+    )
+
+
+def _listed(paths: list[str]) -> str:
+    """Field paths as a short quoted list."""
+    return ", ".join(f"'{p}'" for p in paths)

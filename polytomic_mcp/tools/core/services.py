@@ -1,0 +1,124 @@
+"""What every tool needs at call time: the Polytomic client and the per-server caches."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from polytomic_mcp.client import PolytomicClient
+from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
+from polytomic_mcp.redaction import SecretRegistry, scope
+
+from .creates import CreateGuard
+from .errors import fail
+from .secrets import DEFAULT_SECRET_PREFIX, WrittenSecrets
+
+T = TypeVar("T")
+CATALOG_TTL = 300.0
+"""Seconds the connection-type list, type schemas and schedule options stay cached."""
+DEFAULT_TOOL_TIMEOUT = 45.0
+"""Seconds a tool call may take in all, below the timeouts MCP clients commonly use (60 s and more)."""
+
+
+class BoundedMap(OrderedDict[str, str]):
+    """A dict that forgets its oldest entries beyond ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
+@dataclass
+class _Cached:
+    value: Any
+    at: float
+
+
+@dataclass
+class Services:
+    """One key's client, its secret registry and small caches of data that rarely changes (connection types, schemas)."""
+
+    client: PolytomicClient
+    secret_prefix: str = DEFAULT_SECRET_PREFIX
+    ttl: float = CATALOG_TTL
+    tool_timeout: float = DEFAULT_TOOL_TIMEOUT
+    read_only: bool = False
+    """Read-only mode: tools that guard their own writes (call_api) refuse them."""
+    allow_credential_minting: bool = False
+    """Whether call_api may run operations that create API keys or temporary credentials."""
+    secrets: SecretRegistry = field(default_factory=SecretRegistry)
+    creates: CreateGuard = field(default_factory=CreateGuard)
+    written: WrittenSecrets = field(default_factory=WrittenSecrets)
+    sync_kinds: BoundedMap = field(default_factory=lambda: BoundedMap(10_000))
+    """The kind ("model" or "bulk") of each sync id seen, so the right path is read first."""
+    _cache: dict[str, _Cached] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.secrets.add(*self.client.secrets_for_scrubbing())
+
+    async def _cached(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value for ``key`` if fresh, else ``load()``'s result, cached."""
+        hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit.at < self.ttl:
+            return cast(T, hit.value)
+        value = await load()
+        self._cache[key] = _Cached(value, time.monotonic())
+        return value
+
+    async def connection_types(self) -> list[ConnectionType]:
+        """GET /api/connection_types, cached."""
+        return await self._cached("types", self.client.connection_types.list)
+
+    async def connection_type(self, type_id: str) -> ConnectionType | None:
+        """One listed type by id (exact, then case-insensitive)."""
+        types = await self.connection_types()
+        return next((t for t in types if t.id == type_id), None) or next(
+            (t for t in types if t.id.lower() == type_id.lower()), None
+        )
+
+    async def type_schema(self, type_id: str) -> ConfigurationSchema:
+        """GET /api/connection_types/{id}, cached per type."""
+        return await self._cached(f"schema:{type_id}", lambda: self.client.connection_types.get_schema(type_id))
+
+    async def schedule_options(self) -> list[ScheduleOption]:
+        """GET /api/syncs/schedules, cached."""
+        return await self._cached("schedules", self.client.syncs.schedule_options)
+
+
+_serving: ContextVar[Services | None] = ContextVar("polytomic_services", default=None)
+MISSING_KEY = "This server takes the Polytomic API key from each request: send 'Authorization: Bearer <key>'."
+
+
+@contextmanager
+def serving(svc: Services) -> Iterator[Services]:
+    """Serve the request handled inside this block with ``svc``; its output is scrubbed with ``svc.secrets``."""
+    token = _serving.set(svc)
+    try:
+        with scope(svc.secrets):
+            yield svc
+    finally:
+        _serving.reset(token)
+
+
+def current_services() -> Services:
+    """The Services of the request being handled (set by the server for each request)."""
+    svc = _serving.get()
+    if svc is None:
+        raise fail(MISSING_KEY)
+    return svc
+
+
+def serving_now() -> Services | None:
+    """The Services of the request being handled, or None outside a request."""
+    return _serving.get()

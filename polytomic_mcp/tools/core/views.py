@@ -1,0 +1,71 @@
+"""Result views shared by several families: the base class, a configuration field, and the outcome of an update.
+
+API objects stay defined once in the client; views select and mask fields from them. Each family's own
+results live in its ``views`` module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from polytomic_mcp.client.models import ConfigField, ConfigurationSchema
+
+
+class View(BaseModel):
+    """A tool result; its validator is built on first use, not at import (every result type costs cold start otherwise)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class FieldSpec(View):
+    """A configuration field of a connection type (or of a bulk destination)."""
+
+    name: str
+    type: str | None = None
+    secret: bool | None = Field(default=None, description="True: write-only, never shown back.")
+    default: Any = None
+    enum: list[Any] | None = None
+    description: str | None = None
+
+
+class UpdateResult(View):
+    """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
+
+    updated: bool
+    kind: str
+    id: str
+    name: str
+    changes: list[str] = Field(description="What differs from the stored object.")
+    checks: list[str] | None = Field(default=None, description="Problems found before calling the API.")
+    request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
+    result: dict[str, Any] | None = Field(default=None, description="The object as saved.")
+    next_step: str
+
+
+def field_spec(field: ConfigField) -> FieldSpec:
+    """A schema field as the model sees it."""
+    return FieldSpec(
+        name=field.path,
+        type=field.type,
+        secret=True if field.secret else None,
+        default=field.default if field.has_default else None,
+        enum=field.enum,
+        description=field.title or field.description,
+    )
+
+
+def example_configuration(schema: ConfigurationSchema) -> dict[str, Any]:
+    """A configuration skeleton with the required fields (defaults where known)."""
+    example: dict[str, Any] = {}
+    for field in schema.required:
+        if not field.settable:
+            continue
+        if field.has_default:
+            example[field.path] = field.default
+        elif field.enum:
+            example[field.path] = field.enum[0]
+        else:
+            example[field.path] = {"integer": 0, "number": 0, "boolean": False}.get(field.type or "", "<" + field.path + ">")
+    return example

@@ -1,0 +1,86 @@
+"""Tool: delete (a connection, model or sync; with force, what uses it too)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
+from pydantic import Field
+
+from polytomic_mcp.client import NotFoundError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import UsedBy
+
+from ..core.consent import consent, outcome_of
+from ..core.errors import explain, fail
+from ..core.notify import resources_changed
+from ..core.registry import tool
+from ..core.result_text import quoted
+from ..core.services import Services, current_services
+from ..core.usage import Dependent
+from .confirm import DeletionConfirmation, confirm_delete
+from .plan import DeletionPlan, Kind, in_use, plan_deletion
+from .views import Deleted
+
+
+@tool(title="Delete a connection, model or sync", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def delete(
+    ctx: Context,
+    kind: Annotated[Kind, Field(description="sync: model or bulk.")],
+    id: Annotated[str, Field(min_length=1)],
+    force: Annotated[bool, Field(description="Also delete what uses it.")] = False,
+    confirmation: Annotated[ElicitationResult[DeletionConfirmation], Resolve(confirm_delete)] = None,  # type: ignore[assignment]
+) -> Deleted:
+    svc = current_services()
+    plan = await plan_deletion(svc, kind, id, force)
+    consent(outcome_of(confirmation), not_done=f"{plan.target} was not deleted", asked="the delete")
+    await _remove(svc, plan, force)
+    if kind == "connection":
+        svc.written.forget(id)
+    await resources_changed(ctx)
+    note = "Its running execution was canceled first." if plan.running else None
+    svc.sync_kinds.pop(id, None)
+    return Deleted(
+        deleted=True, kind=kind, id=id, name=plan.target.name,
+        also_deleted=[str(d) for d in plan.also] or None, note=note,
+        next_step="Done. Nothing else refers to it." if not plan.also else "Done; list_models and list_syncs show what is left.",
+    )
+
+
+async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
+    """Send the DELETE (for a forced model delete, the syncs that use it go first)."""
+    target = plan.target
+    try:
+        if target.kind == "connection":
+            await svc.client.connections.delete(target.id, force=force)
+        elif target.kind == "model":
+            for user in plan.also:
+                await svc.client.syncs.delete(user.id)
+            await svc.client.models.delete(target.id)
+        elif target.kind == "bulk sync":
+            await svc.client.bulk_syncs.delete(target.id)
+        else:
+            await svc.client.syncs.delete(target.id)
+    except NotFoundError:
+        return  # gone already (an earlier attempt whose answer was lost): deleting is idempotent
+    except UnprocessableEntityError as error:
+        if users := _used_by(error):
+            raise fail(in_use(target, users)) from None
+        raise fail(f"Polytomic refused to delete {target}: {quoted(error.message)}.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"delete {target}",
+            check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists",
+        )) from None
+
+
+_LOOK_UP = {"connection": "list_connections(connection_id=", "model": "list_models(model_id="}
+"""The call that shows one object of a kind (syncs of both kinds: list_syncs(sync_id=...))."""
+
+
+def _used_by(error: UnprocessableEntityError) -> list[Dependent]:
+    """The users a 422 "connection in use" names in ``metadata.used_by``."""
+    listed = error.metadata.get("used_by") if isinstance(error.metadata, dict) else None
+    if not isinstance(listed, list):
+        return []
+    users = [UsedBy.model_validate(item) for item in listed if isinstance(item, dict) and "id" in item and "type" in item]
+    return [Dependent(u.type, u.id, u.name or u.id) for u in users]

@@ -1,0 +1,17 @@
+"""The result of delete."""
+
+from __future__ import annotations
+
+from ..core.views import View
+
+
+class Deleted(View):
+    """Outcome of delete."""
+
+    deleted: bool
+    kind: str
+    id: str
+    name: str
+    also_deleted: list[str] | None = None
+    note: str | None = None
+    next_step: str

@@ -1,0 +1,282 @@
+"""Tools: list_source_objects, create_model, update_model, list_models (with ``model_id``: one in full)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import Context
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
+
+from ..core.diff import changes
+from ..core.errors import explain, fail
+from ..core.guards import refuse_duplicate, usable_connection
+from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
+from ..core.lookups import fetch_model, fetch_sync
+from ..core.masking import masked_model_configuration
+from ..core.notify import resources_changed, tell
+from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.registry import tool
+from ..core.result_text import quoted
+from ..core.secrets import secret_values
+from ..core.services import Services, current_services
+from ..core.source_schemas import fresh_cache, read_source_schemas
+from ..core.suggest import did_you_mean
+from ..core.usage import fields_used, syncs_of_model
+from ..core.views import UpdateResult
+from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
+
+MODEL_JOB_TIMEOUT = 120.0
+MAX_CHOICES = 100
+
+
+@tool(title="List source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def list_source_objects(
+    ctx: Context,
+    connection_id: Annotated[str, Field(min_length=1)],
+    params: Annotated[
+        dict[str, str] | None,
+        Field(description="Choices so far, e.g. {'database': 'example'}."),
+    ] = None,
+    bulk: Annotated[bool, Field(description="Schemas to replicate instead.")] = False,
+    schema: Annotated[str | None, Field(description="Bulk: this schema's fields.")] = None,
+) -> SourceChoices:
+    svc = current_services()
+    await usable_connection(svc, connection_id, "source")
+    if bulk or schema is not None:
+        return await _bulk_source(ctx, svc, connection_id, schema)
+    try:
+        meta = await svc.client.sources.get(connection_id, params or None)
+    except PolytomicError as error:
+        raise fail(explain(error, action="list source objects", not_found="Check the connection id and params.")) from None
+    choices = {key: items.items[:MAX_CHOICES] for key, items in meta.items.items() if items.items}
+    fields = None
+    if params:
+        try:
+            found = await svc.client.sources.fields(connection_id, params)
+            fields = [ModelFieldBrief(name=f.name, type=f.type) for f in found] or None
+        except PolytomicError:
+            fields = None
+    return SourceChoices(
+        connection_id=connection_id,
+        requires_one_of=meta.requires_one_of,
+        choices=choices,
+        fields=fields,
+        next_step="Call again with params to drill down, or create_model(connection_id, configuration=params).",
+    )
+
+
+@tool(title="Create a model", read_only=False, destructive=False, idempotent=False, open_world=True)
+async def create_model(
+    ctx: Context,
+    name: Annotated[str, Field(description="Unique model name.", min_length=1, max_length=200)],
+    connection_id: Annotated[str, Field(min_length=1)],
+    configuration: Annotated[
+        dict[str, Any],
+        Field(description="e.g. {'database', 'collection'}, {'table'} or {'query'}."),
+    ],
+    fields: Annotated[list[str] | None, Field(description="Source fields to include (default all).")] = None,
+    identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
+    labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
+) -> ModelDetail:
+    svc = current_services()
+    svc.secrets.add(*secret_values(configuration))
+    await usable_connection(svc, connection_id, "source")
+    request = ModelCreateRequest(
+        name=name, connection_id=connection_id, configuration=configuration,
+        fields=fields, identifier=identifier, labels=labels,
+    )
+
+    async def progress(job: Job, polls: int) -> None:
+        await ctx.report_progress(polls, None, f"model job {job.status}")
+        await tell(ctx, "info", f"model '{name}': Polytomic job {job.status}")
+
+    async with svc.creates.one_at_a_time("model", name):
+        await refuse_model_in_progress(svc, name)
+        await refuse_duplicate("model", name, svc.client.models.list(), "list_models(model_id='{id}')")
+        await ctx.report_progress(0, None, "creating model")
+        try:
+            model = await svc.client.models.create(
+                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress,
+                on_started=lambda job: svc.creates.job_started(name, job),
+            )
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected model '{name}': {quoted(error.message)}. "
+                f"Call list_source_objects('{connection_id}') to see valid configuration values."
+            ) from None
+        except PolytomicError as error:
+            if not error.may_have_succeeded:
+                svc.creates.job_settled(name)
+            raise fail(explain(error, action=f"create model '{name}'", check=_still_creating(name))) from None
+        svc.creates.job_settled(name)
+    if not isinstance(model, Model):
+        raise fail(f"Model '{name}' is still being created; {_still_creating(name)}.")
+    await resources_changed(ctx)
+    return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
+
+
+def _still_creating(name: str) -> str:
+    """How to find out whether a model whose create has not been confirmed exists."""
+    return f"do not create it again; call list_models(search='{name}') in a minute to see whether it exists"
+
+
+async def refuse_model_in_progress(svc: Services, name: str) -> None:
+    """A ToolError while an earlier create of model ``name`` may still be running (its job is asked, not assumed)."""
+    job = svc.creates.running_job(name)
+    if job is None:
+        return
+    try:
+        job = await svc.client.jobs.get(job.type, job.job_id)
+    except PolytomicError as error:
+        raise fail(
+            f"An earlier create of model '{name}' (Polytomic job {job.job_id}) may still be running and its status could "
+            f"not be read ({explain(error, action='read the job')}). Nothing was created; {_still_creating(name)}."
+        ) from None
+    if job.finished:
+        svc.creates.job_settled(name)
+        return
+    raise fail(
+        f"Model '{name}' is still being created by an earlier call (Polytomic job {job.job_id}, {job.status}). "
+        f"Nothing new was created; {_still_creating(name)}."
+    )
+
+
+@tool(title="Models", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def list_models(
+    search: Annotated[str | None, Field(description="Substring of the name.")] = None,
+    connection_id: Annotated[str | None, Field(min_length=1, description="Only over this connection.")] = None,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+    model_id: Annotated[str | None, Field(min_length=1, description="One model in full instead.")] = None,
+    sample: Annotated[bool, Field(description="With model_id: add sample records.")] = False,
+) -> ModelList | ModelDetail:
+    if model_id is not None:
+        return await one_model(current_services(), model_id, sample)
+    offset = decode_cursor(cursor)
+    try:
+        listing = await read_all(current_services().client.models.list(limit=API_PAGE_SIZE))
+    except PolytomicError as error:
+        raise fail(explain(error, action="list models")) from None
+    needle = (search or "").lower()
+    matches = [
+        m for m in listing.items
+        if needle in m.name.lower() and (connection_id is None or m.connection_id == connection_id)
+    ]
+    chunk, next_cursor = page(matches, offset, limit)
+    return ModelList(
+        models=[ModelBrief(id=m.id, name=m.name, connection_id=m.connection_id) for m in chunk],
+        total=len(matches),
+        next_cursor=next_cursor,
+        cut=cut_note("models", len(listing.items)) if listing.cut else None,
+    )
+
+
+async def one_model(svc: Services, model_id: str, sample: bool) -> ModelDetail:
+    """One model with its fields, and up to 5 sample records when asked."""
+    try:
+        model = await svc.client.models.get(model_id)
+        rows = (await svc.client.models.sample(model_id)).rows(model_id)[:5] if sample else None
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get model '{model_id}'", not_found="Call list_models to see valid ids.")) from None
+    return model_detail(model, sample=rows)
+
+
+@tool(title="Change a model", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_model(
+    ctx: Context,
+    model_id: Annotated[str, Field(min_length=1)],
+    name: NewNameArg = None,
+    configuration: Annotated[dict[str, Any] | None, Field(description="Replaces it, as in create_model: {'collection': ...}.")] = None,
+    fields: Annotated[list[str] | None, Field(description="Source fields to include.")] = None,
+    identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
+    labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
+    dry_run: DryRunArg = False,
+) -> UpdateResult:
+    svc = current_services()
+    current = await fetch_model(svc, model_id)
+    base = current.to_update_request()
+    given = {"name": name, "configuration": configuration, "fields": fields, "identifier": identifier, "labels": labels}
+    updates: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if configuration is not None and fields is None:
+        updates["fields"] = None  # another source object: all of its fields unless chosen
+    request = base.model_copy(update=updates)
+    svc.secrets.add(*secret_values(request.configuration))
+    changed = changes(base.to_body(), request.to_body())
+    label = f"model '{current.name}' ({model_id})"
+    problems = await _broken_syncs(svc, model_id, request) if {"configuration", "fields", "identifier"} & set(changed) else []
+    if dry_run:
+        body = {**request.to_body(), "configuration": masked_model_configuration(request.configuration)}
+        return UpdateResult(
+            updated=False, kind="model", id=model_id, name=request.name, changes=changed, checks=problems or None,
+            request=body, next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_model again without dry_run to save it.",
+        )
+    if problems:
+        raise fail(f"Nothing was changed: {'; '.join(problems)}.")
+    async with svc.creates.one_at_a_time("model", request.name):
+        if request.name != current.name:
+            await refuse_duplicate("model", request.name, svc.client.models.list(), "list_models(model_id='{id}')", except_id=model_id)
+        try:
+            saved = await svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT)
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed.") from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"change {label}", not_found="Call list_models to see valid ids.",
+                check=f"call list_models(model_id='{model_id}') to see what it holds now",
+            )) from None
+    if not isinstance(saved, Model):
+        raise fail(f"The change to {label} is still being applied; call list_models(model_id='{model_id}') in a minute.")
+    await resources_changed(ctx)
+    return UpdateResult(
+        updated=True, kind="model", id=model_id, name=saved.name, changes=changed,
+        result=model_detail(saved).model_dump(mode="json", exclude_none=True),
+        next_step="Done; syncs that read this model use its new fields from their next run.",
+    )
+
+
+async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateRequest) -> list[str]:
+    """Why the change would break syncs: fields they use that the changed model would not have (read via a preview)."""
+    try:
+        preview = await svc.client.models.preview(ModelCreateRequest.model_validate(request.model_dump(exclude={"refresh"})))
+    except (BadRequestError, UnprocessableEntityError) as error:
+        return [f"Polytomic rejects the new configuration: {quoted(error.message)}"]
+    except PolytomicError as error:
+        raise fail(explain(error, action="preview the changed model"), api_error=error) from None
+    kept = set(preview.field_names)
+    problems = []
+    for summary in await syncs_of_model(svc, model_id):
+        lost = fields_used(await fetch_sync(svc, summary.id), model_id) - kept
+        if lost:
+            problems.append(
+                f"sync '{summary.name}' ({summary.id}) uses {', '.join(repr(f) for f in sorted(lost))}, which the changed "
+                "model would not have; change or delete that sync first"
+            )
+    return problems
+
+
+async def _bulk_source(ctx: Context, svc: Services, connection_id: str, schema: str | None) -> SourceChoices:
+    """The schemas a source can replicate (its schema cache refreshed first when stale) and one schema's fields."""
+
+    async def progress(message: str) -> None:
+        await ctx.report_progress(0, None, message)
+
+    try:
+        cache = await fresh_cache(svc, connection_id, progress)
+    except PolytomicError as error:
+        raise fail(explain(error, action="refresh the source's schema cache", not_found="Call list_connections for valid ids.")) from None
+    schemas = await read_source_schemas(svc, connection_id, fields=schema is not None)
+    fields = None
+    if schema is not None:
+        found = schemas.get(schema)
+        if found is None:
+            raise fail(f"The source has no schema '{schema}'{did_you_mean(schema, list(schemas))}. "
+                       f"Call list_source_objects('{connection_id}', bulk=true) to list them.")
+        fields = [ModelFieldBrief(name=f.id, type=f.type, primary_key=True if f.is_primary_key else None) for f in found.fields or []]
+    return SourceChoices(
+        connection_id=connection_id, schemas=list(schemas), cache_status=cache, fields=fields,
+        next_step="Pick schemas for create_bulk_sync; list_target_objects(destination_id, bulk=true) shows what the destination needs.",
+    )

@@ -1,0 +1,242 @@
+"""Tools: start_sync, get_sync_status, get_sync_runs, cancel_sync_run, activate_sync (each takes either kind's id)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable
+from contextlib import suppress
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import ElicitationResult, Resolve
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, ConflictError, PolytomicError, mask_configuration
+from polytomic_mcp.client.models import BulkExecution, Execution
+
+from ..core.consent import Confirmation, consent, outcome_of
+from ..core.errors import explain, fail
+from ..core.masking import masked_free_text
+from ..core.registry import tool
+from ..core.result_text import quoted
+from ..core.services import Services, current_services
+from ..core.sync_kind import find_sync, sync_kind
+from .bulk_checks import bulk_target
+from .confirm import confirm_activation, confirm_run
+from .params import SyncIdArg
+from .views import (
+    ActivationResult,
+    RunBrief,
+    RunCanceled,
+    RunStarted,
+    RunStatus,
+    SyncRuns,
+    bulk_run_brief,
+    bulk_run_status,
+    run_brief,
+    run_status,
+)
+
+
+async def require_consent(svc: Services, sync_id: str, confirmation: object, *, not_done: str) -> None:
+    """Raise unless the user confirmed, no confirmation is needed, or the client cannot ask.
+
+    When the resolver saw a problem (``invalid``), reading the sync reports it (e.g. not found).
+    """
+    outcome = outcome_of(confirmation)
+    if outcome.kind == "invalid":
+        await find_sync(svc, sync_id)
+    consent(outcome, not_done=not_done)
+
+
+@tool(title="Start a sync run", read_only=False, destructive=True, idempotent=False, open_world=True)
+async def start_sync(
+    sync_id: SyncIdArg,
+    test: Annotated[bool, Field(description="A few records only.")] = False,
+    resync_mode: Annotated[str | None, Field(description="Bulk: resync, refetch or rebuild.")] = None,
+    schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
+    fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk.")] = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
+) -> RunStarted:
+    svc = current_services()
+    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not started")
+    bulk = await sync_kind(svc, sync_id) == "bulk"
+    if not bulk and (resync_mode is not None or schemas is not None or fetch_mode is not None):
+        raise fail(f"Sync '{sync_id}' is a model sync: resync_mode, fetch_mode and schemas apply to bulk syncs only. Nothing was started.")
+    try:
+        if bulk:
+            execution_id, status = await _start_bulk(svc, sync_id, test, resync_mode, fetch_mode, schemas)
+        else:
+            started = await svc.client.syncs.start(sync_id, test=True if test else None)
+            execution_id, status = started.id, started.status
+    except ConflictError as error:
+        raise fail(
+            f"Sync '{sync_id}' could not start: {quoted(error.message)}. It is probably already running; "
+            f"call get_sync_status('{sync_id}')."
+        ) from None
+    except BadRequestError as error:
+        raise fail(f"Sync '{sync_id}' could not start: {quoted(error.message)}. Call list_syncs(sync_id='{sync_id}') to check it.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
+            check=f"call get_sync_status('{sync_id}') to see whether a run started",
+        )) from None
+    return RunStarted(
+        sync_id=sync_id, execution_id=execution_id, status=status,
+        next_step=f"Call get_sync_status('{sync_id}') to follow the run.",
+    )
+
+
+async def _start_bulk(
+    svc: Services, sync_id: str, test: bool, resync_mode: str | None, fetch_mode: str | None, schemas: list[str] | None,
+) -> tuple[str, str]:
+    """Start a bulk run; the resync mode is checked against what the destination supports."""
+    if resync_mode is not None:
+        found = await find_sync(svc, sync_id)
+        destination = found.bulk.destination_connection_id if found.bulk else None
+        target, _ = await bulk_target(svc, destination) if destination else (None, [])
+        modes = target.supported_resync_modes if target else []
+        if modes and resync_mode not in modes:
+            raise fail(f"resync_mode '{resync_mode}' is not supported by this destination; valid: {', '.join(modes)}. Nothing was started.")
+    execution = await svc.client.bulk_syncs.start(
+        sync_id, resync_mode=resync_mode, fetch_mode=fetch_mode, schemas=schemas, test=True if test else None,
+    )
+    return execution.id, execution.status
+
+
+@tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def get_sync_status(sync_id: SyncIdArg) -> RunStatus:
+    svc = current_services()
+    found = await find_sync(svc, sync_id)
+    try:
+        if found.bulk is not None:
+            return bulk_run_status(found.bulk, await svc.client.bulk_syncs.status(sync_id))
+        assert found.model is not None
+        return run_status(found.model, await svc.client.syncs.status(sync_id))
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get status of sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
+
+
+@tool(title="Stop a running sync", read_only=False, destructive=False, idempotent=True, open_world=True)
+async def cancel_sync_run(
+    sync_id: SyncIdArg,
+    execution_id: Annotated[str | None, Field(min_length=1, description="Default: the current run.")] = None,
+) -> RunCanceled:
+    svc = current_services()
+    resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
+    try:
+        if execution_id is None:
+            message = await resource.cancel(sync_id)
+        else:
+            message = await resource.cancel_execution(sync_id, execution_id)
+    except (ConflictError, BadRequestError) as error:
+        raise fail(f"Nothing to stop: {quoted(error.message)}. Call get_sync_status('{sync_id}') to see its runs.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"stop the run of sync '{sync_id}'", not_found="Call get_sync_runs to see its runs.",
+            check=f"call get_sync_status('{sync_id}') to see whether it stopped",
+        )) from None
+    return RunCanceled(
+        sync_id=sync_id, execution_id=execution_id, message=message or None,
+        next_step=f"Stopping takes a moment; call get_sync_status('{sync_id}') to see it end as canceled.",
+    )
+
+
+@tool(title="Activate or pause a sync", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def activate_sync(
+    sync_id: SyncIdArg,
+    active: Annotated[bool, Field(description="true: on; false: pause.")],
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_activation)] = None,  # type: ignore[assignment]
+) -> ActivationResult:
+    svc = current_services()
+    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not activated")
+    bulk = await sync_kind(svc, sync_id) == "bulk"
+    try:
+        done = await (svc.client.bulk_syncs if bulk else svc.client.syncs).activate(sync_id, active)
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"{'activate' if active else 'pause'} sync '{sync_id}'",
+            not_found="Call list_syncs to see valid ids.",
+            check=f"call list_syncs(sync_id='{sync_id}') to see its active state",
+        )) from None
+    note = None if done.active else (
+        "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling "
+        "activate_sync(active=true) on Monday (or changing its schedule now). "
+        + ("Pausing a bulk sync also cancels its run in progress." if bulk
+           else "Pausing does not stop a run in progress; cancel_sync_run does.")
+    )
+    return ActivationResult(id=done.id, active=done.active, note=note)
+
+
+MAX_RECORD_ERRORS = 20
+CONSOLE_TAIL = 20
+FAILED = frozenset({"failed", "interrupted"})
+
+
+@tool(title="Get a sync's runs", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def get_sync_runs(
+    sync_id: SyncIdArg,
+    limit: Annotated[int, Field(ge=1, le=50)] = 10,
+    only_failed: Annotated[bool, Field(description="Only failed runs.")] = False,
+    execution_id: Annotated[str | None, Field(min_length=1, description="One run in detail.")] = None,
+) -> SyncRuns:
+    svc = current_services()
+    bulk = await sync_kind(svc, sync_id) == "bulk"
+    if execution_id is not None:
+        return await (_bulk_run_detail(svc, sync_id, execution_id) if bulk else _run_detail(svc, sync_id, execution_id))
+    runs: list[RunBrief] = []
+    executions: AsyncIterable[BulkExecution | Execution] = (
+        svc.client.bulk_syncs.executions(sync_id) if bulk else svc.client.syncs.executions(sync_id)
+    )
+    try:
+        async for execution in executions:
+            brief = bulk_run_brief(execution) if isinstance(execution, BulkExecution) else run_brief(execution)
+            if not only_failed or brief.status in FAILED or (brief.records or {}).get("errored"):
+                runs.append(brief)
+            if len(runs) >= limit:
+                break
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"list the runs of sync '{sync_id}'", not_found="Call list_syncs to see valid ids.")) from None
+    step = (f"Call get_sync_runs('{sync_id}', execution_id=...) for a run's errors and log." if runs
+            else f"No {'failed ' if only_failed else ''}runs; start_sync('{sync_id}') runs it now.")
+    return SyncRuns(sync_id=sync_id, runs=runs, next_step=step)
+
+
+async def _run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRuns:
+    """One run with what it left behind (logs are read best effort: an API version without them just leaves them out)."""
+    client = svc.client
+    try:
+        run = run_brief(await client.syncs.get_execution(sync_id, execution_id))
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get run '{execution_id}'", not_found=f"Call get_sync_runs('{sync_id}') to see its runs.")) from None
+    counts: dict[str, int] | None = None
+    record_errors: list[dict[str, Any]] | None = None
+    console: list[str] | None = None
+    with suppress(PolytomicError):
+        counts = (await client.syncs.log_index(sync_id, execution_id)).counts() or None
+        if counts and counts.get("errors"):
+            files = (await client.syncs.log_urls(sync_id, execution_id, "errors")).filenames
+            if files:
+                rows = (await client.syncs.read_log(sync_id, execution_id, "errors", files[0], max_bytes=200_000)).lines()
+                record_errors = [masked_free_text(mask_configuration(row)) for row in rows[:MAX_RECORD_ERRORS]]
+    with suppress(PolytomicError):
+        entries = (await client.syncs.console_log(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
+        console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
+    failed = run.status in FAILED or bool((run.records or {}).get("errored"))
+    step = ("Fix what the errors name (often a mapping: list_syncs(sync_id=...), then update_sync), then start_sync to run it again."
+            if failed else f"Call get_sync_status('{sync_id}') for the current state.")
+    return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, console_tail=console, next_step=step)
+
+
+async def _bulk_run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRuns:
+    """One bulk run with its per-schema results and the end of its console log."""
+    try:
+        run = bulk_run_brief(await svc.client.bulk_syncs.get_execution(sync_id, execution_id))
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"get run '{execution_id}'", not_found=f"Call get_sync_runs('{sync_id}') to see its runs.")) from None
+    console: list[str] | None = None
+    with suppress(PolytomicError):
+        entries = (await svc.client.bulk_syncs.console_logs(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
+        console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
+    failed = [s["schema"] for s in run.schemas or [] if s.get("status") == "failed"]
+    step = (f"Schemas {', '.join(failed)} failed; their messages say why. Fix the source or drop them with update_sync(schemas=...)."
+            if failed else f"Call get_sync_status('{sync_id}') for the current state.")
+    return SyncRuns(sync_id=sync_id, run=run, console_tail=console, next_step=step)

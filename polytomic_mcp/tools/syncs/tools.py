@@ -1,0 +1,323 @@
+"""Tools: create_sync, update_sync (both kinds), list_syncs (with ``sync_id``: one in full)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
+from pydantic import Field
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError, looks_secret
+from polytomic_mcp.client.models import BulkSchemaSelection, Schedule, Sync, SyncField, SyncRequest, SyncTarget
+
+from ..core.consent import NOT_NEEDED, Confirmation, consent, outcome_of
+from ..core.diff import changes
+from ..core.errors import explain, fail
+from ..core.guards import name_taken, refuse_duplicate
+from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
+from ..core.notify import tell
+from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.registry import tool
+from ..core.result_text import quoted
+from ..core.services import Services, current_services
+from ..core.sync_kind import find_sync
+from ..core.views import UpdateResult
+from .bulk_update import bulk_only, model_only, update_bulk
+from .checks import CHANGING_MODES, Problem
+from .confirm import confirm_create, confirm_update
+from .merge import merge_sync, needs_consent
+from .params import (
+    FIELDS,
+    MODE,
+    SCHEDULE,
+    TARGET,
+    ActiveArg,
+    FieldsArg,
+    IdentitiesArg,
+    IdentityArg,
+    ModeArg,
+    ScheduleArg,
+    SyncIdArg,
+    SyncNameArg,
+    TargetArg,
+)
+from .precheck import precheck
+from .views import SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, sync_detail
+
+
+@tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
+async def create_sync(
+    ctx: Context,
+    name: SyncNameArg,
+    mode: ModeArg,
+    target: TargetArg,
+    fields: FieldsArg,
+    schedule: ScheduleArg,
+    identity: IdentityArg = None,
+    identities: IdentitiesArg = None,
+    active: ActiveArg = None,
+    dry_run: DryRunArg = False,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
+) -> SyncResult:
+    svc = current_services()
+    svc.secrets.add(*[f.override_value for f in fields if f.override_value and looks_secret(f.target)])
+    if identity is not None and identities is not None:
+        raise fail("Give either `identity` or `identities`, not both.")
+    request = SyncRequest(
+        name=name, mode=mode, target=target, fields=fields, schedule=schedule,
+        identity=identity, identities=identities, active=active,
+    )
+    try:
+        body = request.to_body(svc.client.api_version)
+    except PolytomicError as error:
+        raise fail(str(error)) from None
+    outcome = outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED
+    not_done = f"Sync '{name}' (mode '{mode}') was not created"
+    if outcome.kind != "invalid":
+        consent(outcome, not_done=not_done)  # a "no" or a failed check ends here, before any other request
+    problems = (await precheck(svc, request)).problems
+    if dry_run:
+        taken = await name_taken("sync", name, svc.client.syncs.list())
+        if taken is not None:
+            problems.append(Problem(
+                path="name",
+                message=f"a sync named '{name}' already exists (id {taken.id}); to change it call update_sync('{taken.id}', ...)",
+            ))
+        return SyncResult(
+            created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
+            next_step="Fix the checks, then call create_sync again without dry_run." if problems
+            else "No problems found; call create_sync again without dry_run to create it.",
+        )
+    if problems:
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
+        raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
+    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
+    held_inactive = outcome.kind == "cannot_ask" and active is not False
+    request = request.model_copy(update={"active": False}) if held_inactive else request
+    async with svc.creates.one_at_a_time("sync", name):
+        await refuse_duplicate("sync", name, svc.client.syncs.list(), "list_syncs(sync_id='{id}')")
+        try:
+            sync = await svc.client.syncs.create(request)
+        except (BadRequestError, UnprocessableEntityError) as error:
+            raise fail(
+                f"Polytomic rejected sync '{name}': {quoted(error.message)}. Call create_sync with dry_run=true to check."
+            ) from None
+        except PolytomicError as error:
+            raise fail(explain(
+                error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
+            )) from None
+    result = _created(sync)
+    if held_inactive:
+        await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")
+        result.next_step = (
+            f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
+            f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
+        )
+    return result
+
+
+def _created(sync: Sync) -> SyncResult:
+    """The compact result of a created sync."""
+    if sync.problems:
+        step = f"The sync has problems and will not run until they are fixed; see list_syncs(sync_id='{sync.id}')."
+    elif sync.active:
+        step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now."
+    elif (frequency := (sync.schedule or {}).get("frequency")) not in (None, "", "manual"):
+        step = (f"Created paused: its {frequency} schedule starts only after activate_sync('{sync.id}', active=true); "
+                f"start_sync('{sync.id}') runs it once now.")
+    else:
+        step = f"Call start_sync('{sync.id}') to run it now."
+    return SyncResult(
+        created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active,
+        target_object=sync.target_object, problems=sync.problems or None, next_step=step,
+    )
+
+
+@tool(title="Syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
+async def list_syncs(
+    search: Annotated[str | None, Field(description="Substring of the name.")] = None,
+    active: Annotated[bool | None, Field(description="Only active or inactive.")] = None,
+    failing: Annotated[bool, Field(description="Only failing syncs.")] = False,
+    cursor: CursorArg = None,
+    limit: LimitArg = None,
+    sync_id: Annotated[str | None, Field(min_length=1, description="One sync in full instead.")] = None,
+) -> SyncList | SyncDetail:
+    if sync_id is not None:
+        return await one_sync(current_services(), sync_id)
+    svc = current_services()
+    offset = decode_cursor(cursor)
+    try:
+        listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
+        bulk_listing = await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE, active=active))
+    except PolytomicError as error:
+        raise fail(explain(error, action="list syncs")) from None
+    needle = (search or "").lower()
+    matches = [
+        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
+                  target_object=s.target_object)
+        for s in listing.items if needle in s.name.lower()
+    ] + [
+        SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id)
+        for b in bulk_listing.items if needle in b.name.lower()
+    ]
+    for brief in matches:
+        svc.sync_kinds[brief.id] = brief.kind
+    note = cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
+    if failing:
+        checked = matches[:MAX_HEALTH_CHECKS]
+        await _mark_failing(svc, checked)
+        if len(checked) < len(matches):
+            note = (f"Only the {len(checked)} most recently changed syncs were checked for failures; narrow with "
+                    "`search` or `active` to check others.")
+        matches = [s for s in checked if s.failing]
+    chunk, next_cursor = page(matches, offset, limit)
+    return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note)
+
+
+MAX_HEALTH_CHECKS = 100
+HEALTH_CONCURRENCY = 8
+
+
+async def _mark_failing(svc: Services, syncs: list[SyncBrief]) -> None:
+    """Set ``failing`` on each sync whose last run failed or rejected records, or that has problems (reads run in parallel)."""
+    gate = anyio.Semaphore(HEALTH_CONCURRENCY)
+
+    async def check(brief: SyncBrief) -> None:
+        async with gate:
+            try:
+                brief.failing = await (_bulk_failing(svc, brief.id) if brief.kind == "bulk" else _model_failing(svc, brief.id))
+            except PolytomicError as error:
+                brief.failing = f"could not be checked ({explain(error, action='read it')})"
+
+    async with anyio.create_task_group() as group:
+        for brief in syncs:
+            group.start_soon(check, brief)
+
+
+async def _model_failing(svc: Services, sync_id: str) -> str | None:
+    """Why a model sync fails (problems, last run), or None."""
+    sync = await svc.client.syncs.get(sync_id)
+    status = await svc.client.syncs.status(sync_id)
+    reasons = [f"{len(sync.problems)} problem(s): {sync.problems[0].message}"] if sync.problems else []
+    last = status.last_execution
+    rejected = last.counts.error if last is not None and last.counts else None
+    if last is not None and (last.status in {"failed", "interrupted"} or rejected):
+        reasons.append(f"last run {last.status}" + (f" with {rejected} rejected records" if rejected else "") + _run_id(last.id))
+    return "; ".join(reasons) or None
+
+
+async def _bulk_failing(svc: Services, sync_id: str) -> str | None:
+    """Why a bulk sync fails (its last run failed or had failing schemas), or None."""
+    last = (await svc.client.bulk_syncs.status(sync_id)).last_execution
+    if last is None:
+        return None
+    failed = [s.schema_id for s in last.schemas if s.status == "failed"]
+    if last.status in {"failed", "interrupted"} or failed or last.error_count:
+        return f"last run {last.status}" + (f"; schemas failed: {', '.join(failed)}" if failed else "") + _run_id(last.id)
+    return None
+
+
+def _run_id(execution_id: str | None) -> str:
+    """Where the run's errors and console log are: its id for get_sync_runs."""
+    return f" (execution_id {execution_id})" if execution_id else ""
+
+
+async def one_sync(svc: Services, sync_id: str) -> SyncDetail:
+    """One sync of either kind: a model sync's mapping, or a bulk sync's schemas."""
+    found = await find_sync(svc, sync_id)
+    if found.model is not None:
+        return sync_detail(found.model)
+    assert found.bulk is not None
+    try:
+        schemas = await svc.client.bulk_syncs.schemas(sync_id)
+    except PolytomicError as error:
+        raise fail(explain(error, action=f"read the schemas of bulk sync '{sync_id}'")) from None
+    return bulk_sync_detail(found.bulk, schemas)
+
+
+
+
+@tool(title="Change a sync", read_only=False, destructive=True, idempotent=True, open_world=True)
+async def update_sync(
+    ctx: Context,
+    sync_id: SyncIdArg,
+    name: NewNameArg = None,
+    mode: Annotated[str | None, Field(description=MODE)] = None,
+    target: Annotated[SyncTarget | None, Field(description=TARGET)] = None,
+    fields: Annotated[list[SyncField] | None, Field(description=FIELDS)] = None,
+    schedule: Annotated[Schedule | None, Field(description=SCHEDULE)] = None,
+    identity: IdentityArg = None,
+    identities: IdentitiesArg = None,
+    active: ActiveArg = None,
+    destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk: keys to change, e.g. {'schema': 'SF'}.")] = None,
+    schemas: Annotated[
+        list[str | BulkSchemaSelection] | None,
+        Field(description="Bulk: schemas to add/change; {'id', 'enabled': false} drops one."),
+    ] = None,
+    options: Annotated[dict[str, Any] | None, Field(description="Bulk, e.g. {'automatically_add_new_fields': 'all'}.")] = None,
+    dry_run: DryRunArg = False,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_update)] = None,  # type: ignore[assignment]
+) -> UpdateResult:
+    svc = current_services()
+    if identity is not None and identities is not None:
+        raise fail("Give either `identity` or `identities`, not both.")
+    given = {"name": name, "mode": mode, "target": target, "fields": fields, "schedule": schedule,
+             "identity": identity, "identities": identities, "active": active}
+    found = await find_sync(svc, sync_id)
+    if found.bulk is not None:
+        if wrong := model_only(given):
+            raise fail(f"Sync '{sync_id}' is a bulk sync: {', '.join(wrong)} apply to model syncs only. Nothing was changed.")
+
+        async def progress(message: str) -> None:
+            await ctx.report_progress(0, None, message)
+
+        bulk_given = {"name": name, "mode": mode, "schedule": schedule, "active": active,
+                      "destination_configuration": destination_configuration, "options": options}
+        return await update_bulk(svc, found.bulk, bulk_given, schemas, dry_run=dry_run, progress=progress)
+    if wrong := bulk_only({"destination_configuration": destination_configuration, "schemas": schemas, "options": options}):
+        raise fail(f"Sync '{sync_id}' is a model sync: {', '.join(wrong)} apply to bulk syncs only. Nothing was changed.")
+    assert found.model is not None
+    current = found.model
+    request = merge_sync(current, given)
+    svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
+    try:
+        body = request.to_body(svc.client.api_version)
+        before = current.to_request().to_body(svc.client.api_version)
+    except PolytomicError as error:
+        raise fail(str(error)) from None
+    changed = changes(before, body)
+    label = f"sync '{current.name}' ({sync_id})"
+    not_done = f"Nothing was changed in {label}"
+    outcome = outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED
+    if outcome.kind != "invalid":
+        consent(outcome, not_done=not_done)
+    problems = (await precheck(svc, request)).problems
+    if request.name != current.name and (taken := await name_taken("sync", request.name, svc.client.syncs.list(), except_id=sync_id)):
+        problems.append(Problem(path="name", message=f"a sync named '{request.name}' already exists (id {taken.id})"))
+    if dry_run:
+        return UpdateResult(
+            updated=False, kind="sync", id=sync_id, name=request.name, changes=changed,
+            checks=[f"{p.path}: {p.message}" for p in problems] or None, request=body,
+            next_step="Fix the checks, then call again without dry_run." if problems
+            else "No problems found; call update_sync again without dry_run to save it.",
+        )
+    if problems:
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
+        raise fail(f"{not_done}, {len(problems)} problem(s): {listed}.")
+    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
+    try:
+        saved = await svc.client.syncs.update(sync_id, request)
+    except (BadRequestError, UnprocessableEntityError) as error:
+        raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Call update_sync with dry_run=true to check.") from None
+    except PolytomicError as error:
+        raise fail(explain(
+            error, action=f"change {label}", not_found="Call list_syncs to see valid ids.",
+            check=f"call list_syncs(sync_id='{sync_id}') to see what it holds now",
+        )) from None
+    return UpdateResult(
+        updated=True, kind="sync", id=sync_id, name=saved.name, changes=changed,
+        result=sync_detail(saved).model_dump(mode="json", exclude_none=True),
+        next_step=f"It runs on its schedule; call start_sync('{sync_id}') to run it now." if saved.active
+        else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, or start_sync to run it once.",
+    )
