@@ -183,3 +183,42 @@ def test_only_the_catalog_generator_imports_the_sdk_and_the_package_never_import
     assert importers == {"dev.catalog_generate"}
     users = {name for name, (top, nested) in GRAPH.items() if any(t.split(".")[0] == "dev" for t in top | nested)}
     assert users == set(), f"{users} import dev/, which is not shipped"
+
+
+MCP_ADAPTER = "polytomic_mcp.server.mcp_internals"
+MCP_INTERNAL_MODULES = (
+    "mcp.server.mcpserver.utilities", "mcp.server.mcpserver.resolve", "mcp.server.mcpserver.tools.base",
+    "mcp.server.mcpserver.tools.tool_manager", "mcp.server.lowlevel",
+)
+"""The SDK's machinery behind its public API (argument metadata, resolver plans, the tool manager, the low-level module)."""
+
+
+def private_mcp_uses(path: Path) -> list[str]:
+    """Where a file reaches into mcp's private parts: internal modules or names, ``x._attr`` on objects that are not
+    ``self``/``cls``, and private methods overridden in a subclass of an mcp class."""
+    tree = ast.parse(path.read_text())
+    found: list[str] = []
+    from_mcp: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in {"mcp", "mcp_types"}:
+            from_mcp.update(alias.asname or alias.name for alias in node.names)
+            if node.module.startswith(MCP_INTERNAL_MODULES) or any(part.startswith("_") for part in node.module.split(".")):
+                found.append(f"line {node.lineno}: from {node.module}")
+            found += [f"line {node.lineno}: imports {alias.name}" for alias in node.names if alias.name.startswith("_")]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}):
+                found.append(f"line {node.lineno}: .{node.attr}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and {b.id for b in node.bases if isinstance(b, ast.Name)} & from_mcp:
+            found += [f"line {item.lineno}: overrides {node.name}.{item.name}" for item in node.body
+                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("_")
+                      and not item.name.startswith("__")]
+    return found
+
+
+def test_private_parts_of_mcp_are_used_in_one_adapter_only() -> None:
+    """``server/mcp_internals.py`` is the one module allowed to use mcp internals (its test pins each one)."""
+    files = {**MODULES, **{module_name(p): p for p in DEV.rglob("*.py")}}
+    offenders = {name: uses for name, path in files.items() if name != MCP_ADAPTER and (uses := private_mcp_uses(path))}
+    assert offenders == {}, f"private mcp API outside {MCP_ADAPTER}: {offenders}"
+    assert private_mcp_uses(MODULES[MCP_ADAPTER]), "the adapter no longer uses any mcp internals: remove it"

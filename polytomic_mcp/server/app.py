@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
 import httpx2
-from mcp.server import MCPServer, NotificationOptions
+from mcp.server import MCPServer
 from mcp.server.context import CallNext, ServerRequestContext
 from mcp_types import CallToolResult, EmptyResult, SetLevelRequestParams, TextContent
 
@@ -21,6 +20,7 @@ from polytomic_mcp.tools import ToolName, load_tools
 from polytomic_mcp.tools.core.manifest import entries
 from polytomic_mcp.tools.core.registry import ToolSpec
 
+from .mcp_internals import accept_log_level, advertise_resources_list_changed
 from .prompts import register_prompts
 from .read_only_grants import enforce_read_only_tenant
 from .resources import register_resources
@@ -133,7 +133,7 @@ def build_server(
     )
     register_resources(server)
     register_prompts(server)
-    _advertise_list_changed(server)
+    advertise_resources_list_changed(server)
     _accept_log_level(server, state)
     return server
 
@@ -145,7 +145,7 @@ def _accept_log_level(server: MCPServer, state: ServerState) -> None:
         state.log_level = params.level
         return EmptyResult()
 
-    server._lowlevel_server.add_request_handler("logging/setLevel", SetLevelRequestParams, set_level)  # noqa: SLF001
+    accept_log_level(server, set_level)
 
 
 def declared_tool(name: str) -> ToolSpec:
@@ -172,11 +172,3 @@ def refuse_disabled_tools(settings: Settings, exposed: list[str]) -> Callable[..
         return await call_next(ctx)
 
     return middleware
-
-
-def _advertise_list_changed(server: MCPServer) -> None:
-    """Declare resources.listChanged on 2025-era sessions too (the SDK's default says False)."""
-    lowlevel = server._lowlevel_server  # noqa: SLF001 - no public switch in mcp 2.3
-    lowlevel.create_initialization_options = functools.partial(  # type: ignore[method-assign]
-        lowlevel.create_initialization_options, NotificationOptions(resources_changed=True)
-    )

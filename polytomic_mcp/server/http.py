@@ -31,13 +31,13 @@ from polytomic_mcp.settings import Settings, SettingsError
 from .access_log import AccessLog, configure_access_log
 from .app import build_server, make_client
 from .host_origin import CheckHostAndOrigin
+from .mcp_internals import EvictingSessionManager, low_level
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
 from .oauth.routes import oauth_routes, require_token
 from .oauth.sealing import Sealer
 from .probes import Probes
 from .sandbox_backend import sandbox_tenants
-from .sessions import EvictingSessionManager
 from .state import bearer_key
 from .timeouts import BodyTimeout, h11_with_header_timeout
 
@@ -90,7 +90,7 @@ def mcp_app(server: MCPServer, settings: Settings, oauth: OAuthParts | None = No
     With ``oauth``, the OAuth routes are served too and /mcp needs one of its access tokens.
     """
     manager = EvictingSessionManager(
-        app=server._lowlevel_server,  # noqa: SLF001 - mcp 2.3 has no public handle on the low-level server
+        app=low_level(server),
         stateless=settings.stateless,
         security_settings=TransportSecuritySettings(enable_dns_rebinding_protection=False),
         session_idle_timeout=settings.session_idle_timeout,
