@@ -91,26 +91,34 @@ def compact_schema(schema: Any) -> Any:
         return [compact_schema(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    node = dict(schema)
-    variants = node.get("anyOf")
-    if isinstance(variants, list):
-        real = [v for v in variants if v != {"type": "null"}]
-        if len(real) == 1 and len(real) < len(variants):
-            node.pop("anyOf")
-            merged = {**real[0], **{k: v for k, v in node.items()}}
-            node = merged
     out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "title" and isinstance(value, str):
-            continue
-        if key == "default" and value is None:
-            continue
-        if key == "minLength" and value == 1:
-            continue
-        if key == "additionalProperties" and value is True:
+    for key, value in _without_null_variant(schema).items():
+        if _says_nothing(key, value):
             continue
         if key in _MAP_KEYWORDS and isinstance(value, dict):
             out[key] = {name: compact_schema(sub) for name, sub in value.items()}
         else:
             out[key] = compact_schema(value)
     return out
+
+
+_NOTHING = {"default": None, "minLength": 1, "additionalProperties": True}
+"""Keywords whose value here is what a client assumes anyway."""
+
+
+def _says_nothing(key: str, value: Any) -> bool:
+    """A generated title, or a keyword holding its implied value."""
+    if key == "title":
+        return isinstance(value, str)
+    return key in _NOTHING and type(value) is type(_NOTHING[key]) and value == _NOTHING[key]
+
+
+def _without_null_variant(node: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, {"type": "null"}]`` (an optional value) as ``X`` merged with the node's other keywords."""
+    variants = node.get("anyOf")
+    if not isinstance(variants, list):
+        return node
+    real = [v for v in variants if v != {"type": "null"}]
+    if len(real) != 1 or len(real) == len(variants):
+        return node
+    return {**real[0], **{k: v for k, v in node.items() if k != "anyOf"}}

@@ -193,7 +193,7 @@ async def test_dry_run_resolves_the_request_without_sending_and_ids_cannot_leave
         concrete = await call_error(client, "call_api", {"operation": "GET /api/webhooks/wh_1"})
         unknown = await call_error(client, "call_api", {"operation": "GET /api/nothing"})
     assert dry == {"operation": "webhooks.list_deliveries", "request": "GET /api/webhooks/a%2F..%2Fb/deliveries", "sent": False,
-                   "query": {"success": False}, "next_step": "Call again without dry_run to send it."}
+                   "query": {"success": False}, "next_step": "No problems found; call call_api again without dry_run to send it."}
     assert "'.' or '..'" in dots and "missing 'id'" in wrong and "GET /api/webhooks/{id}" in concrete and "search_api" in unknown
     assert double.sent == []
 

@@ -46,7 +46,7 @@ async def test_upstream_rejection_is_explained(sandbox: Sandbox, mode: str) -> N
     async with mcp_session(sandbox, mode=mode) as client:
         unknown_host = {**MONGO, "configuration": {"hosts": "nowhere.invalid"}}
         text = await call_error(client, "create_connection", unknown_host)
-        assert "Polytomic rejected connection" in text and "nowhere.invalid" in text and "validate=false" in text
+        assert "was not created: Polytomic rejected it" in text and "nowhere.invalid" in text and "validate=false" in text
         saved = await call_ok(client, "create_connection", {**unknown_host, "validate": False})
         assert saved["id"]
 

@@ -102,7 +102,7 @@ async def test_create_connection(ws: Workspace) -> None:
     )
     assert await ws.call("create_connection", {"name": "Broken", "type": "postgresql", "configuration": {"hostname": "h"}}) == snapshot(
         {
-            "error": "Error executing tool create_connection: Configuration for type 'postgresql' is invalid: missing required field 'username' (Username); missing required field 'password' (Password); missing required field 'database' (Database). Call list_connection_types(type='postgresql') to see every field."
+            "error": "Error executing tool create_connection: Connection 'Broken' was not created, 3 problem(s): missing required field 'username' (Username); missing required field 'password' (Password); missing required field 'database' (Database). Call list_connection_types(type='postgresql') to see every field."
         }
     )
 
@@ -392,7 +392,7 @@ async def test_create_sync(ws: Workspace) -> None:
     )
     assert await ws.call("create_sync", {**arguments, "mode": "upsert"}) == snapshot(
         {
-            "error": "Error executing tool create_sync: Sync 'Emails to Leads' was not created, 1 problem(s): mode: object 'Lead' does not support mode 'upsert'; valid modes: 'create', 'updateOrCreate'."
+            "error": "Error executing tool create_sync: Sync 'Emails to Leads' (mode 'upsert') was not created, 1 problem(s): mode: object 'Lead' does not support mode 'upsert'; valid modes: 'create', 'updateOrCreate'."
         }
     )
 
@@ -551,7 +551,7 @@ async def test_update_model(ws: Workspace) -> None:
     )
     assert await ws.call("update_model", {"model_id": ws.ids["model"], "fields": ["_id", "email"]}) == snapshot(
         {
-            "error": "Error executing tool update_model: Nothing was changed: sync 'Mongo to Salesforce Sync' (<sync>) uses 'first_name', 'last_name', which the changed model would not have; change or delete that sync first."
+            "error": "Error executing tool update_model: Nothing was changed in model 'MongoDB Model' (<model>), 1 problem(s): sync 'Mongo to Salesforce Sync' (<sync>) uses 'first_name', 'last_name', which the changed model would not have; change or delete that sync first."
         }
     )
 
@@ -732,7 +732,7 @@ async def test_call_api(ws: Workspace) -> None:
             "request": "POST /api/webhooks",
             "sent": False,
             "body": {"endpoint": "https://h.example.com", "secret": "******"},
-            "next_step": "Call again without dry_run to send it.",
+            "next_step": "No problems found; call call_api again without dry_run to send it.",
         }
     )
     assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(

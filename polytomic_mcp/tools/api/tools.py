@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver import ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import PolytomicError
-
 from .. import Toolset
-from ..core.consent import consent, outcome_of
+from ..core.consent import NOT_NEEDED, Outcome, outcome_of
 from ..core.errors import explain, fail
 from ..core.registry import tool
 from ..core.services import Services, current_services
+from ..core.write import REJECTIONS, Change, Problem, apply
 from .call_masking import masked_answer
 from .confirm import RequestConfirmation, confirm_call
 from .views import ApiCallResult, ApiOperationHit, ApiSearchResult
@@ -75,6 +74,7 @@ def _hit(svc: Services, op: Operation) -> ApiOperationHit:
 @tool(title="Call the Polytomic API", read_only=False, destructive=True, idempotent=False, open_world=True,
       toolset=Toolset.API, guards_writes=True)
 async def call_api(
+    ctx: Context,
     operation: Annotated[str, Field(min_length=1, max_length=300, description="Id from search_api, or METHOD /path.")],
     path_params: Annotated[dict[str, Any] | None, Field(description="{'id': '...'} for {id} in the path.")] = None,
     query: Annotated[dict[str, Any] | None, Field(description="As search_api lists them.")] = None,
@@ -91,26 +91,24 @@ async def call_api(
     prepared = prepare(svc, op, path_params, query, body)
     request = prepared.request
     shown = f"{request.method} {request.path}"
-    if dry_run:
-        asks = " The user will be asked first." if needs_consent(op, request.query, request.body) else ""
-        return ApiCallResult(
-            operation=op.id, request=shown, sent=False, query=request.query or None, body=prepared.shown_body,
-            next_step=f"Call again without dry_run to send it.{asks}",
-        )
-    if needs_consent(op, request.query, request.body):
-        consent(outcome_of(confirmation), not_done=f"{shown} was not sent", asked="this request")
-    try:
-        answer = await svc.client.call(request.method, request.path, params=request.query or None, json=request.body)
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"call {shown}",
-            check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
-        ), api_error=error) from None
-    token = _next_page_token(answer)
-    return ApiCallResult(
-        operation=op.id, request=shown, sent=True, response=await masked_answer(svc, answer), next_page_token=token,
-        next_step=_after(op, token),
-    )
+    asks = needs_consent(op, request.query, request.body)
+
+    async def preview(_: list[Problem], step: str) -> ApiCallResult:
+        return ApiCallResult(operation=op.id, request=shown, sent=False, query=request.query or None, body=prepared.shown_body,
+                             next_step=step + (" The user will be asked first." if asks else ""))
+
+    async def answered(answer: Any, _: Outcome) -> ApiCallResult:
+        token = _next_page_token(answer)
+        return ApiCallResult(operation=op.id, request=shown, sent=True, response=await masked_answer(svc, answer),
+                             next_page_token=token, next_step=_after(op, token))
+
+    return await apply(ctx, Change(
+        tool="call_api", not_done=f"{shown} was not sent", result=answered, preview=preview, verb="send",
+        send=lambda: svc.client.call(request.method, request.path, params=request.query or None, json=request.body),
+        action=f"call {shown}", check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
+        consent=outcome_of(confirmation) if asks else NOT_NEEDED, asked="this request",
+        on_error=lambda error: explain(error, action=f"call {shown}") if isinstance(error, REJECTIONS) else None,
+    ), dry_run=dry_run)
 
 
 def _next_page_token(answer: Any) -> str | None:

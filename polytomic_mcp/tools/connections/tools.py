@@ -7,23 +7,22 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
-from polytomic_mcp.client.models import ConnectionType
+from polytomic_mcp.client.models import Connection, ConnectionType
 
 from ..core.config_check import check_configuration
+from ..core.consent import Outcome
 from ..core.diff import changes
-from ..core.errors import explain, fail
-from ..core.guards import refuse_duplicate
+from ..core.errors import fail
 from ..core.list_pages import decode_cursor, page
 from ..core.lookups import fetch_connection, resolve_type
 from ..core.masking import masked_configuration
-from ..core.notify import resources_changed, tell
+from ..core.notify import tell
 from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
-from ..core.result_text import quoted
 from ..core.secrets import refuse_references_outside, resolve_env_references, secret_values
 from ..core.services import Services, current_services
 from ..core.views import UpdateResult, example_configuration, field_spec
+from ..core.write import Change, Problem, UniqueName, apply
 from .secret_merge import merge_configuration
 from .views import (
     ConnectionBrief,
@@ -36,6 +35,7 @@ from .views import (
 )
 
 MAX_TYPES = 60
+CONNECTION_SHOWN_BY = "list_connections(connection_id='{id}')"
 
 
 def brief(kind: ConnectionType) -> ConnectionTypeBrief:
@@ -109,41 +109,29 @@ async def create_connection(
     svc.secrets.add(*secret_values(configuration, schema.secret_paths))
     refuse_references_outside(configuration, schema.secret_paths, kind.id)
     configuration = resolve_env_references(configuration, registry=svc.secrets, prefix=svc.secret_prefix)
-    problems = check_configuration(configuration, schema)
-    if problems:
-        raise fail(
-            f"Configuration for type '{kind.id}' is invalid: " + "; ".join(problems) + ". "
-            f"Call list_connection_types(type='{kind.id}') to see every field."
-        )
-    async with svc.creates.one_at_a_time("connection", name):
-        await refuse_duplicate("connection", name, svc.client.connections.list(), "list_connections(connection_id='{id}')")
-        try:
-            connection = await svc.client.connections.create(
-                name=name,
-                type=kind.id,
-                configuration=configuration,
-                validate=None if validate else False,
-                redirect_url=redirect_url,
-            )
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(
-                f"Polytomic rejected connection '{name}': {quoted(error.message)}. Fix the configuration "
-                f"(list_connection_types(type='{kind.id}') lists the fields) or pass validate=false to save without probing."
-            ) from None
-        except PolytomicError as error:
-            raise fail(explain(
-                error,
-                action=f"create connection '{name}'",
-                check=f"call list_connections(search='{name}') to see whether it exists",
-            )) from None
-    svc.written.remember(connection.id, configuration, schema.secret_paths)
-    await resources_changed(ctx)
-    if connection.needs_authorization:
-        await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
-        step = "After the person has authorized, call list_connections(connection_id=...) to confirm status 'healthy'."
-    else:
-        step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
-    return await connection_detail(svc, connection, step)
+
+    async def created(connection: Connection, _: Outcome) -> ConnectionDetail:
+        svc.written.remember(connection.id, configuration, schema.secret_paths)
+        if connection.needs_authorization:
+            await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
+            step = "After the person has authorized, call list_connections(connection_id=...) to confirm status 'healthy'."
+        else:
+            step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
+        return await connection_detail(svc, connection, step)
+
+    return await apply(ctx, Change(
+        tool="create_connection", not_done=f"Connection '{name}' was not created",
+        send=lambda: svc.client.connections.create(
+            name=name, type=kind.id, configuration=configuration, validate=None if validate else False, redirect_url=redirect_url,
+        ),
+        result=created, action=f"create connection '{name}'", check=f"call list_connections(search='{name}') to see whether it exists",
+        checks=Problem.at("", check_configuration(configuration, schema)),
+        fix=f"Call list_connection_types(type='{kind.id}') to see every field.",
+        unique=UniqueName("connection", name, svc.client.connections.list, CONNECTION_SHOWN_BY, "update_connection"),
+        rejected=f"Fix the configuration (list_connection_types(type='{kind.id}') lists the fields) or pass validate=false "
+                 "to save without probing.",
+        notify=True,
+    ))
 
 
 @tool(title="Connections", read_only=True, destructive=False, idempotent=True, open_world=True)
@@ -202,48 +190,38 @@ async def update_connection(
             "{\"$env\": \"POLYTOMIC_SECRET_...\"} if the user set one on the server)."
         )
     new_name = name or current.name
-    problems = check_configuration(merged.configuration, schema)
-    before = {"name": current.name, "configuration": current.configuration}
-    after = {"name": new_name, "configuration": {**current.configuration, **given}}
-    changed = changes(before, after)
-    if dry_run:
+    changed = changes({"name": current.name, "configuration": current.configuration},
+                      {"name": new_name, "configuration": {**current.configuration, **given}})
+
+    async def preview(problems: list[Problem], step: str) -> UpdateResult:
         request = {"name": new_name, "configuration": await masked_configuration(svc, current.type.id, merged.configuration)}
+        return UpdateResult(updated=False, kind="connection", id=connection_id, name=new_name, changes=changed,
+                            checks=[str(p) for p in problems] or None, request=request, next_step=step)
+
+    async def saved(connection: Connection, _: Outcome) -> UpdateResult:
+        svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
+        detail = await connection_detail(svc, connection)
         return UpdateResult(
-            updated=False, kind="connection", id=connection_id, name=new_name, changes=changed, checks=problems or None,
-            request=request, next_step="Fix the checks, then call again without dry_run." if problems
-            else "No problems found; call update_connection again without dry_run to save it.",
+            updated=True, kind="connection", id=connection_id, name=connection.name, changes=changed,
+            result=detail.model_dump(mode="json", exclude_none=True),
+            next_step="Check status: a connection whose new settings do not work shows it in status_error."
+            if connection.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.",
         )
-    if problems:
-        raise fail(
-            f"Nothing was changed: the configuration of {label} would be invalid: " + "; ".join(problems) + ". "
-            f"Call list_connection_types(type='{current.type.id}') to see every field."
-        )
-    async with svc.creates.one_at_a_time("connection", new_name):
-        if new_name != current.name:
-            await refuse_duplicate("connection", new_name, svc.client.connections.list(), "list_connections(connection_id='{id}')", except_id=connection_id)
-        try:
-            saved = await svc.client.connections.update(
-                connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
-            )
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(
-                f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed; fix the "
-                "configuration or pass validate=false to save without probing."
-            ) from None
-        except PolytomicError as error:
-            raise fail(explain(
-                error, action=f"change {label}", not_found="Call list_connections to see valid ids.",
-                check=f"call list_connections(connection_id='{connection_id}') to see what it holds now",
-            )) from None
-    svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
-    await resources_changed(ctx)
-    detail = await connection_detail(svc, saved)
-    return UpdateResult(
-        updated=True, kind="connection", id=connection_id, name=saved.name, changes=changed,
-        result=detail.model_dump(mode="json", exclude_none=True),
-        next_step="Check status: a connection whose new settings do not work shows it in status_error."
-        if saved.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.",
-    )
+
+    return await apply(ctx, Change(
+        tool="update_connection", not_done=f"Nothing was changed in {label}",
+        send=lambda: svc.client.connections.update(
+            connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
+        ),
+        result=saved, action=f"change {label}", not_found="Call list_connections to see valid ids.",
+        check=f"call list_connections(connection_id='{connection_id}') to see what it holds now",
+        checks=Problem.at("", check_configuration(merged.configuration, schema)),
+        fix=f"Call list_connection_types(type='{current.type.id}') to see every field.", preview=preview,
+        unique=UniqueName("connection", new_name, svc.client.connections.list, CONNECTION_SHOWN_BY, "update_connection",
+                          renaming=connection_id) if new_name != current.name else None,
+        rejected="Fix the configuration or pass validate=false to save without probing.",
+        notify=True,
+    ), dry_run=dry_run)
 
 
 def _listed(paths: list[str]) -> str:

@@ -44,22 +44,26 @@ def _describe(error: ValidationError) -> list[str]:
     """Turn one jsonschema error into messages that name the field and what it accepts."""
     path = _path(error)
     node: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    properties: dict[str, Any] = node.get("properties") or {}
     rule: Any = error.validator_value
     instance: Any = error.instance
-    properties: dict[str, Any] = node.get("properties") or {}
     if error.validator == "required":
         return [_missing(join_path(path, name), properties.get(name)) for name in rule if name not in instance]
     if error.validator == "additionalProperties":
         options = [name for name, prop in properties.items() if isinstance(prop, dict) and settable(prop)]
         return [f"unknown field '{join_path(path, name)}'{did_you_mean(name, options)}" for name in instance if name not in properties]
-    where = f"field '{path}'" if path else "the configuration"
-    if error.validator == "type":
+    return [_wrong_value(f"field '{path}'" if path else "the configuration", str(error.validator), rule, instance)]
+
+
+def _wrong_value(where: str, validator: str, rule: Any, instance: Any) -> str:
+    """A value that breaks a rule of its field: the wrong type, not one of the options, or another rule."""
+    if validator == "type":
         kinds = rule if isinstance(rule, list) else [rule]
-        return [f"{where} must be {' or '.join(k for k in kinds if k != 'null')}, got {json_type(instance)}"]
-    if error.validator == "enum":
-        return [f"{where} must be one of {listing(map(str, rule))}, got {instance!r}"]
-    shown = f" ({error.validator}: {rule!r})" if isinstance(rule, (str, int, float, bool)) else ""
-    return [f"{where} breaks the schema's '{error.validator}' rule{shown}"]
+        return f"{where} must be {' or '.join(k for k in kinds if k != 'null')}, got {json_type(instance)}"
+    if validator == "enum":
+        return f"{where} must be one of {listing(map(str, rule))}, got {instance!r}"
+    shown = f" ({validator}: {rule!r})" if isinstance(rule, (str, int, float, bool)) else ""
+    return f"{where} breaks the schema's '{validator}' rule{shown}"
 
 
 def _missing(path: str, prop: Any) -> str:

@@ -50,16 +50,7 @@ def standard_schema(node: Any) -> Any:
     """A copy of ``node`` in plain JSON Schema: scalar enums, defaults taken out of ``required``, objects closed."""
     if not isinstance(node, dict):
         return node
-    out = dict(node)
-    for key in _SUBSCHEMA:
-        if key in node:
-            out[key] = standard_schema(node[key])
-    for key in _SUBSCHEMA_LISTS:
-        if isinstance(node.get(key), list):
-            out[key] = [standard_schema(sub) for sub in node[key]]
-    for key in _SUBSCHEMA_MAPS:
-        if isinstance(node.get(key), dict):
-            out[key] = {name: standard_schema(sub) for name, sub in node[key].items()}
+    out = {**node, **_standard_subschemas(node)}
     if isinstance(node.get("enum"), list):
         out["enum"] = [item.get("value") if isinstance(item, dict) else item for item in node["enum"]]
     properties = node.get("properties")
@@ -67,6 +58,15 @@ def standard_schema(node: Any) -> Any:
         if isinstance(node.get("required"), list):
             out["required"] = [name for name in node["required"] if not _has_default(properties.get(name))]
         out.setdefault("additionalProperties", False)
+    return out
+
+
+def _standard_subschemas(node: dict[str, Any]) -> dict[str, Any]:
+    """Every subschema of ``node`` (single, in lists, in maps), each in its standard form."""
+    out: dict[str, Any] = {key: standard_schema(node[key]) for key in _SUBSCHEMA if key in node}
+    out |= {key: [standard_schema(sub) for sub in node[key]] for key in _SUBSCHEMA_LISTS if isinstance(node.get(key), list)}
+    out |= {key: {name: standard_schema(sub) for name, sub in node[key].items()}
+            for key in _SUBSCHEMA_MAPS if isinstance(node.get(key), dict)}
     return out
 
 

@@ -10,13 +10,11 @@ from pydantic import Field
 from polytomic_mcp.client import NotFoundError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import UsedBy
 
-from ..core.consent import consent, outcome_of
-from ..core.errors import explain, fail
-from ..core.notify import resources_changed
+from ..core.consent import Outcome, outcome_of
 from ..core.registry import tool
-from ..core.result_text import quoted
 from ..core.services import Services, current_services
 from ..core.usage import Dependent
+from ..core.write import Change, apply
 from .confirm import DeletionConfirmation, confirm_delete
 from .plan import DeletionPlan, Kind, in_use, plan_deletion
 from .views import Deleted
@@ -32,22 +30,31 @@ async def delete(
 ) -> Deleted:
     svc = current_services()
     plan = await plan_deletion(svc, kind, id, force)
-    consent(outcome_of(confirmation), not_done=f"{plan.target} was not deleted", asked="the delete")
-    await _remove(svc, plan, force)
-    if kind == "connection":
-        svc.written.forget(id)
-    await resources_changed(ctx)
-    note = "Its running execution was canceled first." if plan.running else None
-    svc.sync_kinds.pop(id, None)
-    return Deleted(
-        deleted=True, kind=kind, id=id, name=plan.target.name,
-        also_deleted=[str(d) for d in plan.also] or None, note=note,
-        next_step="Done. Nothing else refers to it." if not plan.also else "Done; list_models and list_syncs show what is left.",
-    )
+    target = plan.target
+
+    async def deleted(_: None, __: Outcome) -> Deleted:
+        if kind == "connection":
+            svc.written.forget(id)
+        svc.sync_kinds.pop(id, None)
+        return Deleted(
+            deleted=True, kind=kind, id=id, name=target.name, also_deleted=[str(d) for d in plan.also] or None,
+            note="Its running execution was canceled first." if plan.running else None,
+            next_step="Done. Nothing else refers to it." if not plan.also else "Done; list_models and list_syncs show what is left.",
+        )
+
+    def still_used(error: PolytomicError) -> str | None:
+        users = _used_by(error) if isinstance(error, UnprocessableEntityError) else []
+        return in_use(target, users) if users else None
+
+    return await apply(ctx, Change(
+        tool="delete", not_done=f"{target} was not deleted", send=lambda: _remove(svc, plan, force), result=deleted,
+        action=f"delete {target}", consent=outcome_of(confirmation), asked="the delete", on_error=still_used,
+        check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists", notify=True,
+    ))
 
 
 async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
-    """Send the DELETE (for a forced model delete, the syncs that use it go first)."""
+    """Send the DELETE (for a forced model delete, the syncs that use it go first); one already gone counts as deleted."""
     target = plan.target
     try:
         if target.kind == "connection":
@@ -62,15 +69,6 @@ async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
             await svc.client.syncs.delete(target.id)
     except NotFoundError:
         return  # gone already (an earlier attempt whose answer was lost): deleting is idempotent
-    except UnprocessableEntityError as error:
-        if users := _used_by(error):
-            raise fail(in_use(target, users)) from None
-        raise fail(f"Polytomic refused to delete {target}: {quoted(error.message)}.") from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"delete {target}",
-            check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists",
-        )) from None
 
 
 _LOOK_UP = {"connection": "list_connections(connection_id=", "model": "list_models(model_id="}

@@ -10,13 +10,14 @@ from pydantic import Field
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
 
+from ..core.consent import Outcome
 from ..core.diff import changes
 from ..core.errors import explain, fail
-from ..core.guards import refuse_duplicate, usable_connection
+from ..core.guards import usable_connection
 from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from ..core.lookups import fetch_model, fetch_sync
 from ..core.masking import masked_model_configuration
-from ..core.notify import resources_changed, tell
+from ..core.notify import tell
 from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.result_text import quoted
@@ -26,10 +27,12 @@ from ..core.source_schemas import fresh_cache, read_source_schemas
 from ..core.suggest import did_you_mean
 from ..core.usage import fields_used, syncs_of_model
 from ..core.views import UpdateResult
+from ..core.write import Change, Problem, UniqueName, apply
 from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
 
 MODEL_JOB_TIMEOUT = 120.0
 MAX_CHOICES = 100
+MODEL_SHOWN_BY = "list_models(model_id='{id}')"
 
 
 @tool(title="List source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
@@ -93,29 +96,30 @@ async def create_model(
         await ctx.report_progress(polls, None, f"model job {job.status}")
         await tell(ctx, "info", f"model '{name}': Polytomic job {job.status}")
 
-    async with svc.creates.one_at_a_time("model", name):
-        await refuse_model_in_progress(svc, name)
-        await refuse_duplicate("model", name, svc.client.models.list(), "list_models(model_id='{id}')")
+    async def send() -> Model | Job:
         await ctx.report_progress(0, None, "creating model")
         try:
-            model = await svc.client.models.create(
-                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress,
-                on_started=lambda job: svc.creates.job_started(name, job),
+            created = await svc.client.models.create(
+                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress, on_started=lambda job: svc.creates.job_started(name, job),
             )
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(
-                f"Polytomic rejected model '{name}': {quoted(error.message)}. "
-                f"Call list_source_objects('{connection_id}') to see valid configuration values."
-            ) from None
         except PolytomicError as error:
             if not error.may_have_succeeded:
                 svc.creates.job_settled(name)
-            raise fail(explain(error, action=f"create model '{name}'", check=_still_creating(name))) from None
+            raise
         svc.creates.job_settled(name)
-    if not isinstance(model, Model):
-        raise fail(f"Model '{name}' is still being created; {_still_creating(name)}.")
-    await resources_changed(ctx)
-    return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
+        return created
+
+    async def created(model: Model | Job, _: Outcome) -> ModelDetail:
+        if not isinstance(model, Model):
+            raise fail(f"Model '{name}' is still being created; {_still_creating(name)}.")
+        return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
+
+    return await apply(ctx, Change(
+        tool="create_model", not_done=f"Model '{name}' was not created", send=send, result=created,
+        action=f"create model '{name}'", check=_still_creating(name), guard=lambda: refuse_model_in_progress(svc, name),
+        unique=UniqueName("model", name, svc.client.models.list, MODEL_SHOWN_BY, "update_model"),
+        rejected=f"Call list_source_objects('{connection_id}') to see valid configuration values.", notify=True,
+    ))
 
 
 def _still_creating(name: str) -> str:
@@ -206,36 +210,35 @@ async def update_model(
     svc.secrets.add(*secret_values(request.configuration))
     changed = changes(base.to_body(), request.to_body())
     label = f"model '{current.name}' ({model_id})"
-    problems = await _broken_syncs(svc, model_id, request) if {"configuration", "fields", "identifier"} & set(changed) else []
-    if dry_run:
+
+    async def checks() -> list[Problem]:
+        if not {"configuration", "fields", "identifier"} & set(changed):
+            return []
+        return Problem.at("", await _broken_syncs(svc, model_id, request))
+
+    async def preview(problems: list[Problem], step: str) -> UpdateResult:
         body = {**request.to_body(), "configuration": masked_model_configuration(request.configuration)}
+        return UpdateResult(updated=False, kind="model", id=model_id, name=request.name, changes=changed,
+                            checks=[str(p) for p in problems] or None, request=body, next_step=step)
+
+    async def saved(model: Model | Job, _: Outcome) -> UpdateResult:
+        if not isinstance(model, Model):
+            raise fail(f"The change to {label} is still being applied; call list_models(model_id='{model_id}') in a minute.")
         return UpdateResult(
-            updated=False, kind="model", id=model_id, name=request.name, changes=changed, checks=problems or None,
-            request=body, next_step="Fix the checks, then call again without dry_run." if problems
-            else "No problems found; call update_model again without dry_run to save it.",
+            updated=True, kind="model", id=model_id, name=model.name, changes=changed,
+            result=model_detail(model).model_dump(mode="json", exclude_none=True),
+            next_step="Done; syncs that read this model use its new fields from their next run.",
         )
-    if problems:
-        raise fail(f"Nothing was changed: {'; '.join(problems)}.")
-    async with svc.creates.one_at_a_time("model", request.name):
-        if request.name != current.name:
-            await refuse_duplicate("model", request.name, svc.client.models.list(), "list_models(model_id='{id}')", except_id=model_id)
-        try:
-            saved = await svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT)
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Nothing was changed.") from None
-        except PolytomicError as error:
-            raise fail(explain(
-                error, action=f"change {label}", not_found="Call list_models to see valid ids.",
-                check=f"call list_models(model_id='{model_id}') to see what it holds now",
-            )) from None
-    if not isinstance(saved, Model):
-        raise fail(f"The change to {label} is still being applied; call list_models(model_id='{model_id}') in a minute.")
-    await resources_changed(ctx)
-    return UpdateResult(
-        updated=True, kind="model", id=model_id, name=saved.name, changes=changed,
-        result=model_detail(saved).model_dump(mode="json", exclude_none=True),
-        next_step="Done; syncs that read this model use its new fields from their next run.",
-    )
+
+    return await apply(ctx, Change(
+        tool="update_model", not_done=f"Nothing was changed in {label}",
+        send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT), result=saved,
+        action=f"change {label}", not_found="Call list_models to see valid ids.",
+        check=f"call list_models(model_id='{model_id}') to see what it holds now", checks=checks, preview=preview,
+        unique=UniqueName("model", request.name, svc.client.models.list, MODEL_SHOWN_BY, "update_model", renaming=model_id)
+        if request.name != current.name else None,
+        notify=True,
+    ), dry_run=dry_run)
 
 
 async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateRequest) -> list[str]:

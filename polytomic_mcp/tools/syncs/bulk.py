@@ -11,20 +11,18 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
-from polytomic_mcp.client.models import BulkSchedule, BulkSchemaSelection, BulkSyncRequest
+from polytomic_mcp.client import PolytomicError
+from polytomic_mcp.client.models import BulkSchedule, BulkSchemaSelection, BulkSync, BulkSyncRequest
 
-from ..core.errors import explain, fail
-from ..core.guards import name_taken, refuse_duplicate
-from ..core.notify import resources_changed
+from ..core.consent import Outcome
+from ..core.errors import fail
 from ..core.params import DryRunArg
 from ..core.registry import tool
-from ..core.result_text import quoted
 from ..core.services import current_services
+from ..core.write import Change, Problem, UniqueName, apply
 from .bulk_checks import check_bulk
-from .checks import Problem
 from .params import SCHEDULE
-from .views import BulkSyncResult
+from .views import SYNC_SHOWN_BY, BulkSyncResult
 
 NewItems = Literal["all", "none", "onlyIdentities"]
 
@@ -65,43 +63,32 @@ async def create_bulk_sync(
         body = request.to_body(svc.client.api_version)
     except PolytomicError as error:
         raise fail(str(error)) from None
+    ids = [s if isinstance(s, str) else s.id for s in schemas]
 
     async def progress(message: str) -> None:
         await ctx.report_progress(0, None, message)
 
-    checked = await check_bulk(svc, request, progress)
-    problems = list(checked.problems)
-    ids = [s if isinstance(s, str) else s.id for s in schemas]
-    if dry_run:
-        if (taken := await name_taken("bulk sync", name, svc.client.bulk_syncs.list())) is not None:
-            problems.append(Problem(path="name", message=f"a bulk sync named '{name}' already exists (id {taken.id}); "
-                                    f"to change it call update_sync('{taken.id}', ...)"))
-        return BulkSyncResult(
-            created=False, name=name, mode=mode, schemas=ids, checks=problems or None, request=body,
-            next_step="Fix the checks, then call create_bulk_sync again without dry_run." if problems
-            else "No problems found; call create_bulk_sync again without dry_run to create it.",
-        )
-    if problems:
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
-        raise fail(f"Bulk sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
-    async with svc.creates.one_at_a_time("bulk sync", name):
-        await refuse_duplicate("bulk sync", name, svc.client.bulk_syncs.list(), "list_syncs(sync_id='{id}')", change_tool="update_sync")
-        try:
-            created = await svc.client.bulk_syncs.create(request)
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(f"Polytomic rejected bulk sync '{name}': {quoted(error.message)}. Call create_bulk_sync with dry_run=true to check.") from None
-        except PolytomicError as error:
-            raise fail(explain(
-                error, action=f"create bulk sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
-            )) from None
-    svc.sync_kinds[created.id] = "bulk"
-    await resources_changed(ctx)
-    if created.active:
-        step = f"It runs on its schedule; call start_sync('{created.id}') to run it now, then get_sync_status."
-    elif schedule.frequency != "manual":
-        step = (f"Created paused: its {schedule.frequency} schedule starts only after activate_sync('{created.id}', active=true) "
-                f"(ask the user); start_sync('{created.id}') runs it once now.")
-    else:
-        step = f"Call start_sync('{created.id}') to run it now, then get_sync_status('{created.id}')."
-    return BulkSyncResult(created=True, id=created.id, name=created.name, mode=created.mode, active=created.active,
-                          schemas=ids, next_step=step)
+    async def checks() -> list[Problem]:
+        return list((await check_bulk(svc, request, progress)).problems)
+
+    async def preview(problems: list[Problem], step: str) -> BulkSyncResult:
+        return BulkSyncResult(created=False, name=name, mode=mode, schemas=ids, checks=problems or None, request=body, next_step=step)
+
+    async def created(sync: BulkSync, _: Outcome) -> BulkSyncResult:
+        svc.sync_kinds[sync.id] = "bulk"
+        if sync.active:
+            step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now, then get_sync_status."
+        elif schedule.frequency != "manual":
+            step = (f"Created paused: its {schedule.frequency} schedule starts only after activate_sync('{sync.id}', active=true) "
+                    f"(ask the user); start_sync('{sync.id}') runs it once now.")
+        else:
+            step = f"Call start_sync('{sync.id}') to run it now, then get_sync_status('{sync.id}')."
+        return BulkSyncResult(created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, schemas=ids, next_step=step)
+
+    return await apply(ctx, Change(
+        tool="create_bulk_sync", not_done=f"Bulk sync '{name}' was not created",
+        send=lambda: svc.client.bulk_syncs.create(request), result=created, action=f"create bulk sync '{name}'",
+        check=f"call list_syncs(search='{name}') to see whether it exists", checks=checks, preview=preview, verb="create",
+        unique=UniqueName("bulk sync", name, svc.client.bulk_syncs.list, SYNC_SHOWN_BY, "update_sync"),
+        rejected="Call create_bulk_sync with dry_run=true to check.", notify=True,
+    ), dry_run=dry_run)

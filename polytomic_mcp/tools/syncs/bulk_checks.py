@@ -31,7 +31,8 @@ from ..core.result_text import quoted
 from ..core.services import Services
 from ..core.source_schemas import Progress, fresh_cache, nothing, read_source_schemas
 from ..core.suggest import did_you_mean, listing
-from .checks import Problem, check_sync_schedule
+from ..core.write import Problem
+from .checks import check_sync_schedule
 
 MODEL_SYNC_ONLY = frozenset(SYNC_MODES) - {"snapshot"}
 

@@ -10,24 +10,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+from mcp.server.mcpserver import Context
+
+from polytomic_mcp.client import PolytomicError
 from polytomic_mcp.client.models import (
     BulkFieldUpdate,
     BulkSchedule,
     BulkSchemaSelection,
     BulkSchemaUpdate,
     BulkSync,
+    BulkSyncRequest,
+    BulkSyncSchemaSummary,
 )
 
+from ..core.consent import Outcome
 from ..core.diff import changes
 from ..core.errors import explain, fail
-from ..core.guards import name_taken
-from ..core.result_text import quoted
-from ..core.services import Services
-from ..core.source_schemas import Progress
+from ..core.services import Services, current_services
 from ..core.views import UpdateResult
+from ..core.write import Change, Problem, UniqueName, apply
 from .bulk_checks import check_bulk
-from .views import bulk_sync_detail
+from .views import SYNC_SHOWN_BY, bulk_sync_detail
 
 OPTIONS = frozenset({"automatically_add_new_objects", "automatically_add_new_fields", "normalize_names", "disable_record_timestamps"})
 
@@ -50,61 +53,87 @@ def schema_update(selection: str | BulkSchemaSelection) -> BulkSchemaUpdate:
 
 
 async def update_bulk(
-    svc: Services, current: BulkSync, given: Mapping[str, Any], schemas: list[str | BulkSchemaSelection] | None,
-    *, dry_run: bool, progress: Progress,
+    ctx: Context, current: BulkSync, given: Mapping[str, Any], schemas: list[str | BulkSchemaSelection] | None, *, dry_run: bool,
 ) -> UpdateResult:
-    """Check and apply (unless ``dry_run``) an update of a bulk sync; see the module docstring."""
-    unknown = set(given.get("options") or {}) - OPTIONS
-    if unknown:
-        raise fail(f"Unknown bulk sync option(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(OPTIONS))}. Nothing was changed.")
-    try:
-        enabled = [s.id for s in await svc.client.bulk_syncs.schemas(current.id) if s.enabled is not False]
-    except PolytomicError as error:
-        raise fail(explain(error, action=f"read the schemas of bulk sync '{current.id}'"), api_error=error) from None
-    before = current.to_request(enabled)
-    updates = {k: v for k, v in given.items() if v is not None and k != "options"}
-    if isinstance(updates.get("schedule"), Mapping) or hasattr(updates.get("schedule"), "model_dump"):
-        raw = updates["schedule"]
-        updates["schedule"] = BulkSchedule.model_validate(raw.model_dump(exclude_none=True) if hasattr(raw, "model_dump") else raw)
-    updates.update(given.get("options") or {})
-    request = before.model_copy(update=updates)
+    """Check and save (unless ``dry_run``) a change to a bulk sync; see the module docstring."""
+    svc = current_services()
+    refuse_unknown_options(given.get("options") or {})
+    before = current.to_request(await enabled_schemas(svc, current.id))
+    request = merged(before, given)
     patch = [schema_update(s) for s in schemas or []]
-    checked_schemas: list[str | BulkSchemaSelection] = [*(schemas or []), *[s for s in enabled if s not in {p.id for p in patch}]]
-    check = await check_bulk(svc, request.model_copy(update={"schemas": [s for s in checked_schemas
-                                                                           if not (isinstance(s, BulkSchemaSelection) and s.enabled is False)]}),
-                             progress)
-    problems = [f"{p.path}: {p.message}" for p in check.problems]
-    if request.name != current.name and (taken := await name_taken("bulk sync", request.name, svc.client.bulk_syncs.list(), except_id=current.id)):
-        problems.append(f"name: a bulk sync named '{request.name}' already exists (id {taken.id})")
-    version = svc.client.api_version
     changed = changes(before.model_dump(mode="json", exclude_none=True), request.model_dump(mode="json", exclude_none=True))
     changed += ["schemas"] if patch else []
     label = f"bulk sync '{current.name}' ({current.id})"
-    if dry_run:
-        shown: dict[str, Any] = {"put": request.to_body(version)} if changed != ["schemas"] else {}
+
+    async def progress(message: str) -> None:
+        await ctx.report_progress(0, None, message)
+
+    async def checks() -> list[Problem]:
+        return (await check_bulk(svc, checked_request(request, schemas, before.schemas or []), progress)).problems
+
+    async def preview(problems: list[Problem], step: str) -> UpdateResult:
+        shown: dict[str, Any] = {"put": request.to_body(svc.client.api_version)} if changed != ["schemas"] else {}
         if patch:
             shown["patch_schemas"] = [p.to_body() for p in patch]
-        return UpdateResult(
-            updated=False, kind="bulk sync", id=current.id, name=request.name, changes=changed, checks=problems or None,
-            request=shown, next_step="Fix the checks, then call again without dry_run." if problems
-            else "No problems found; call update_sync again without dry_run to save it.",
-        )
-    if problems:
-        raise fail(f"Nothing was changed in {label}, {len(problems)} problem(s): {'; '.join(problems)}.")
-    try:
+        return UpdateResult(updated=False, kind="bulk sync", id=current.id, name=request.name, changes=changed,
+                            checks=[str(p) for p in problems] or None, request=shown, next_step=step)
+
+    async def send() -> tuple[BulkSync, list[BulkSyncSchemaSummary]]:
         saved = await svc.client.bulk_syncs.update(current.id, request) if set(changed) - {"schemas"} else current
         if patch:
             await svc.client.bulk_syncs.update_schemas(current.id, patch)
-        schema_list = await svc.client.bulk_syncs.schemas(current.id)
-    except (BadRequestError, UnprocessableEntityError) as error:
-        raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Call update_sync with dry_run=true to check.") from None
+        return saved, await svc.client.bulk_syncs.schemas(current.id)
+
+    async def saved(sent: tuple[BulkSync, list[BulkSyncSchemaSummary]], _: Outcome) -> UpdateResult:
+        sync, schema_list = sent
+        return UpdateResult(
+            updated=True, kind="bulk sync", id=current.id, name=sync.name, changes=changed,
+            result=bulk_sync_detail(sync, schema_list).model_dump(mode="json", exclude_none=True),
+            next_step=f"Changes apply from the next run; start_sync('{current.id}') runs it now.",
+        )
+
+    return await apply(ctx, Change(
+        tool="update_sync", not_done=f"Nothing was changed in {label}", send=send,
+        result=saved, action=f"change {label}", check=f"call list_syncs(sync_id='{current.id}') to see what it holds now",
+        checks=checks, preview=preview,
+        unique=UniqueName("bulk sync", request.name, svc.client.bulk_syncs.list, SYNC_SHOWN_BY, "update_sync", renaming=current.id)
+        if request.name != current.name else None,
+        rejected="Call update_sync with dry_run=true to check.",
+    ), dry_run=dry_run)
+
+
+def refuse_unknown_options(options: Mapping[str, Any]) -> None:
+    """A ToolError naming the valid options when ``options`` holds another."""
+    unknown = set(options) - OPTIONS
+    if unknown:
+        raise fail(f"Unknown bulk sync option(s) {', '.join(sorted(unknown))}; valid: {', '.join(sorted(OPTIONS))}. Nothing was changed.")
+
+
+async def enabled_schemas(svc: Services, sync_id: str) -> list[str]:
+    """The ids of the schemas a bulk sync replicates now."""
+    try:
+        return [s.id for s in await svc.client.bulk_syncs.schemas(sync_id) if s.enabled is not False]
     except PolytomicError as error:
-        raise fail(explain(error, action=f"change {label}", check=f"call list_syncs(sync_id='{current.id}') to see what it holds now")) from None
-    return UpdateResult(
-        updated=True, kind="bulk sync", id=current.id, name=saved.name, changes=changed,
-        result=bulk_sync_detail(saved, schema_list).model_dump(mode="json", exclude_none=True),
-        next_step=f"Changes apply from the next run; start_sync('{current.id}') runs it now.",
-    )
+        raise fail(explain(error, action=f"read the schemas of bulk sync '{sync_id}'"), api_error=error) from None
+
+
+def merged(before: BulkSyncRequest, given: Mapping[str, Any]) -> BulkSyncRequest:
+    """The stored sync with each given top-level value (and each option) replacing its own."""
+    updates = {k: v for k, v in given.items() if v is not None and k != "options"}
+    schedule = updates.get("schedule")
+    if schedule is not None:
+        updates["schedule"] = BulkSchedule.model_validate(schedule.model_dump(exclude_none=True) if hasattr(schedule, "model_dump") else schedule)
+    updates.update(given.get("options") or {})
+    return before.model_copy(update=updates)
+
+
+def checked_request(
+    request: BulkSyncRequest, given: list[str | BulkSchemaSelection] | None, enabled: list[str | BulkSchemaSelection],
+) -> BulkSyncRequest:
+    """The request as it will replicate: the given schemas (minus the ones being dropped) and the enabled ones kept."""
+    patched = {s if isinstance(s, str) else s.id for s in given or []}
+    kept = [*(given or []), *[s for s in enabled if (s if isinstance(s, str) else s.id) not in patched]]
+    return request.model_copy(update={"schemas": [s for s in kept if not (isinstance(s, BulkSchemaSelection) and s.enabled is False)]})
 
 
 def model_only(given: Mapping[str, Any]) -> list[str]:

@@ -8,30 +8,23 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel
-
 from polytomic_mcp.client.models import (
     IDENTITY_FUNCTIONS,
     Model,
     ScheduleOption,
+    SyncIdentity,
     SyncRequest,
     TargetFields,
     TargetObject,
 )
 
 from ..core.suggest import did_you_mean, listing
+from ..core.write import Problem
 
 CREATING_MODES = frozenset({"create", "updateOrCreate", "replace", "append", "snapshot"})
 UPDATING_MODES = frozenset({"update", "updateOrCreate"})
 CHANGING_MODES = frozenset({"update", "updateOrCreate", "replace", "remove"})
 """Modes that change or remove records that already exist in the target: creating, turning on or running such a sync asks."""
-
-
-class Problem(BaseModel):
-    """One thing wrong with a sync request; ``path`` points into the request."""
-
-    path: str
-    message: str
 
 
 def check_sync(
@@ -99,7 +92,6 @@ def _check_sources(request: SyncRequest, models: dict[str, Model]) -> list[Probl
 def _check_targets(request: SyncRequest, target_fields: TargetFields) -> list[Problem]:
     """Every mapped target field must exist, once, and be writable in this mode."""
     problems: list[Problem] = []
-    ids = [f.id for f in target_fields.fields]
     seen: set[str] = set()
     mapped = [(f"fields[{i}].target", f.target, f.new) for i, f in enumerate(request.fields)]
     mapped += [(f"override_fields[{i}].target", f.target, f.new) for i, f in enumerate(request.override_fields or [])]
@@ -107,62 +99,61 @@ def _check_targets(request: SyncRequest, target_fields: TargetFields) -> list[Pr
         if target in seen:
             problems.append(Problem(path=path, message=f"target field '{target}' is mapped more than once"))
         seen.add(target)
-        field = target_fields.field(target)
-        if field is None:
-            if not new:
-                problems.append(Problem(
-                    path=path,
-                    message=f"'{target_fields.id}' has no field '{target}'{did_you_mean(target, ids)}; "
-                    "call list_target_objects(connection_id, target_object=...) to see them",
-                ))
-            continue
-        if request.mode in CREATING_MODES - UPDATING_MODES and not field.createable:
-            problems.append(Problem(path=path, message=f"field '{target}' cannot be set on create (not createable)"))
-        elif request.mode == "update" and not field.updateable:
-            problems.append(Problem(path=path, message=f"field '{target}' cannot be updated (not updateable)"))
-        elif request.mode == "updateOrCreate" and not (field.createable or field.updateable):
-            problems.append(Problem(path=path, message=f"field '{target}' is neither createable nor updateable"))
+        problem = _target_problem(request.mode, target, new, target_fields)
+        if problem is not None:
+            problems.append(Problem(path=path, message=problem))
     return problems
+
+
+def _target_problem(mode: str, target: str, new: bool | None, target_fields: TargetFields) -> str | None:
+    """Why ``target`` cannot be written in ``mode`` (absent and not to be created, or not writable), or None."""
+    field = target_fields.field(target)
+    if field is None:
+        ids = [f.id for f in target_fields.fields]
+        return None if new else (f"'{target_fields.id}' has no field '{target}'{did_you_mean(target, ids)}; "
+                                 "call list_target_objects(connection_id, target_object=...) to see them")
+    if mode in CREATING_MODES - UPDATING_MODES and not field.createable:
+        return f"field '{target}' cannot be set on create (not createable)"
+    if mode == "update" and not field.updateable:
+        return f"field '{target}' cannot be updated (not updateable)"
+    if mode == "updateOrCreate" and not (field.createable or field.updateable):
+        return f"field '{target}' is neither createable nor updateable"
+    return None
 
 
 def _check_identity(request: SyncRequest, target_object: TargetObject, target_fields: TargetFields) -> list[Problem]:
     """Identity present where the mode needs one; its field and function supported."""
     mappings = request.identity_mappings()
     mode = target_object.mode(request.mode)
+    candidates = [f.id for f in target_fields.fields if f.supports_identity]
     if mode is not None and mode.requires_identity and not mappings:
-        candidates = [f.id for f in target_fields.fields if f.supports_identity]
         return [Problem(
             path="identity",
             message=f"mode '{request.mode}' needs an identity (how records are matched); "
             f"target fields that support one: {listing(candidates)}",
         )]
-    problems: list[Problem] = []
-    for index, identity in enumerate(mappings):
-        path = _identity_path(request, index)
-        field = target_fields.field(identity.target)
-        if field is None:
-            if not identity.new_field:
-                ids = [f.id for f in target_fields.fields if f.supports_identity] or [f.id for f in target_fields.fields]
-                problems.append(Problem(
-                    path=f"{path}.target",
-                    message=f"'{target_fields.id}' has no field '{identity.target}'{did_you_mean(identity.target, ids)}",
-                ))
-            continue
-        if not field.supports_identity:
-            candidates = [f.id for f in target_fields.fields if f.supports_identity]
-            problems.append(Problem(
-                path=f"{path}.target",
-                message=f"field '{field.id}' cannot be used as an identity; fields that can: {listing(candidates)}",
-            ))
-            continue
-        functions = [f.id for f in field.identity_functions] or list(IDENTITY_FUNCTIONS)
-        if identity.function not in functions:
-            problems.append(Problem(
-                path=f"{path}.function",
-                message=f"field '{field.id}' does not support identity function '{identity.function}'; "
-                f"valid: {listing(functions)}",
-            ))
-    return problems
+    found = [_identity_problem(_identity_path(request, index), identity, target_fields, candidates)
+             for index, identity in enumerate(mappings)]
+    return [problem for problem in found if problem is not None]
+
+
+def _identity_problem(path: str, identity: SyncIdentity, target_fields: TargetFields, candidates: list[str]) -> Problem | None:
+    """What is wrong with one identity mapping: its target field, or its function; None when it is fine."""
+    field = target_fields.field(identity.target)
+    if field is None:
+        if identity.new_field:
+            return None
+        ids = candidates or [f.id for f in target_fields.fields]
+        return Problem(path=f"{path}.target",
+                       message=f"'{target_fields.id}' has no field '{identity.target}'{did_you_mean(identity.target, ids)}")
+    if not field.supports_identity:
+        return Problem(path=f"{path}.target",
+                       message=f"field '{field.id}' cannot be used as an identity; fields that can: {listing(candidates)}")
+    functions = [f.id for f in field.identity_functions] or list(IDENTITY_FUNCTIONS)
+    if identity.function not in functions:
+        return Problem(path=f"{path}.function", message=f"field '{field.id}' does not support identity function "
+                       f"'{identity.function}'; valid: {listing(functions)}")
+    return None
 
 
 def _check_required(request: SyncRequest, target_fields: TargetFields) -> list[Problem]:

@@ -16,7 +16,8 @@ from ..core.errors import explain, fail
 from ..core.guards import usable_connection
 from ..core.lookups import find_target_object, target_fields
 from ..core.services import Services
-from .checks import Problem, check_sync
+from ..core.write import Problem
+from .checks import check_sync
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,20 @@ from collections.abc import AsyncIterable
 from contextlib import suppress
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import ElicitationResult, Resolve
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, ConflictError, PolytomicError, mask_configuration
-from polytomic_mcp.client.models import BulkExecution, Execution
+from polytomic_mcp.client.models import BulkExecution, Execution, SyncActivation
 
-from ..core.consent import Confirmation, consent, outcome_of
+from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.errors import explain, fail
 from ..core.masking import masked_free_text
 from ..core.registry import tool
 from ..core.result_text import quoted
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync, sync_kind
+from ..core.write import Change, Problem, apply
 from .bulk_checks import bulk_target
 from .confirm import confirm_activation, confirm_run
 from .params import SyncIdArg
@@ -36,19 +37,9 @@ from .views import (
 )
 
 
-async def require_consent(svc: Services, sync_id: str, confirmation: object, *, not_done: str) -> None:
-    """Raise unless the user confirmed, no confirmation is needed, or the client cannot ask.
-
-    When the resolver saw a problem (``invalid``), reading the sync reports it (e.g. not found).
-    """
-    outcome = outcome_of(confirmation)
-    if outcome.kind == "invalid":
-        await find_sync(svc, sync_id)
-    consent(outcome, not_done=not_done)
-
-
 @tool(title="Start a sync run", read_only=False, destructive=True, idempotent=False, open_world=True)
 async def start_sync(
+    ctx: Context,
     sync_id: SyncIdArg,
     test: Annotated[bool, Field(description="A few records only.")] = False,
     resync_mode: Annotated[str | None, Field(description="Bulk: resync, refetch or rebuild.")] = None,
@@ -57,49 +48,50 @@ async def start_sync(
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = current_services()
-    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not started")
-    bulk = await sync_kind(svc, sync_id) == "bulk"
-    if not bulk and (resync_mode is not None or schemas is not None or fetch_mode is not None):
-        raise fail(f"Sync '{sync_id}' is a model sync: resync_mode, fetch_mode and schemas apply to bulk syncs only. Nothing was started.")
-    try:
-        if bulk:
-            execution_id, status = await _start_bulk(svc, sync_id, test, resync_mode, fetch_mode, schemas)
-        else:
-            started = await svc.client.syncs.start(sync_id, test=True if test else None)
-            execution_id, status = started.id, started.status
-    except ConflictError as error:
-        raise fail(
-            f"Sync '{sync_id}' could not start: {quoted(error.message)}. It is probably already running; "
-            f"call get_sync_status('{sync_id}')."
-        ) from None
-    except BadRequestError as error:
-        raise fail(f"Sync '{sync_id}' could not start: {quoted(error.message)}. Call list_syncs(sync_id='{sync_id}') to check it.") from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
-            check=f"call get_sync_status('{sync_id}') to see whether a run started",
-        )) from None
-    return RunStarted(
-        sync_id=sync_id, execution_id=execution_id, status=status,
-        next_step=f"Call get_sync_status('{sync_id}') to follow the run.",
-    )
+    bulk_only = [name for name, value in (("resync_mode", resync_mode), ("fetch_mode", fetch_mode), ("schemas", schemas))
+                 if value is not None]
+
+    async def checks() -> list[Problem]:
+        if await sync_kind(svc, sync_id) == "model":
+            return [Problem(path=", ".join(bulk_only), message="apply to bulk syncs only, and this is a model sync")] if bulk_only else []
+        return await resync_problems(svc, sync_id, resync_mode) if resync_mode is not None else []
+
+    async def send() -> tuple[str, str]:
+        if await sync_kind(svc, sync_id) == "bulk":
+            execution = await svc.client.bulk_syncs.start(
+                sync_id, resync_mode=resync_mode, fetch_mode=fetch_mode, schemas=schemas, test=True if test else None,
+            )
+            return execution.id, execution.status
+        started = await svc.client.syncs.start(sync_id, test=True if test else None)
+        return started.id, started.status
+
+    async def started(run: tuple[str, str], _: Outcome) -> RunStarted:
+        return RunStarted(sync_id=sync_id, execution_id=run[0], status=run[1],
+                          next_step=f"Call get_sync_status('{sync_id}') to follow the run.")
+
+    def already_running(error: PolytomicError) -> str | None:
+        if not isinstance(error, ConflictError):
+            return None
+        return (f"Sync '{sync_id}' could not start: {quoted(error.message)}. It is probably already running; "
+                f"call get_sync_status('{sync_id}').")
+
+    return await apply(ctx, Change(
+        tool="start_sync", not_done=f"Sync '{sync_id}' was not started", send=send, result=started,
+        action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
+        check=f"call get_sync_status('{sync_id}') to see whether a run started", checks=checks,
+        consent=outcome_of(confirmation), on_error=already_running, rejected=f"Call list_syncs(sync_id='{sync_id}') to check it.",
+    ))
 
 
-async def _start_bulk(
-    svc: Services, sync_id: str, test: bool, resync_mode: str | None, fetch_mode: str | None, schemas: list[str] | None,
-) -> tuple[str, str]:
-    """Start a bulk run; the resync mode is checked against what the destination supports."""
-    if resync_mode is not None:
-        found = await find_sync(svc, sync_id)
-        destination = found.bulk.destination_connection_id if found.bulk else None
-        target, _ = await bulk_target(svc, destination) if destination else (None, [])
-        modes = target.supported_resync_modes if target else []
-        if modes and resync_mode not in modes:
-            raise fail(f"resync_mode '{resync_mode}' is not supported by this destination; valid: {', '.join(modes)}. Nothing was started.")
-    execution = await svc.client.bulk_syncs.start(
-        sync_id, resync_mode=resync_mode, fetch_mode=fetch_mode, schemas=schemas, test=True if test else None,
-    )
-    return execution.id, execution.status
+async def resync_problems(svc: Services, sync_id: str, resync_mode: str) -> list[Problem]:
+    """The problem when the bulk sync's destination does not support ``resync_mode``."""
+    found = await find_sync(svc, sync_id)
+    destination = found.bulk.destination_connection_id if found.bulk else None
+    target, _ = await bulk_target(svc, destination) if destination else (None, [])
+    modes = target.supported_resync_modes if target else []
+    if modes and resync_mode not in modes:
+        return [Problem(path="resync_mode", message=f"'{resync_mode}' is not supported by this destination; valid: {', '.join(modes)}")]
+    return []
 
 
 @tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True, open_world=True)
@@ -117,53 +109,65 @@ async def get_sync_status(sync_id: SyncIdArg) -> RunStatus:
 
 @tool(title="Stop a running sync", read_only=False, destructive=False, idempotent=True, open_world=True)
 async def cancel_sync_run(
+    ctx: Context,
     sync_id: SyncIdArg,
     execution_id: Annotated[str | None, Field(min_length=1, description="Default: the current run.")] = None,
 ) -> RunCanceled:
     svc = current_services()
-    resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
-    try:
-        if execution_id is None:
-            message = await resource.cancel(sync_id)
-        else:
-            message = await resource.cancel_execution(sync_id, execution_id)
-    except (ConflictError, BadRequestError) as error:
-        raise fail(f"Nothing to stop: {quoted(error.message)}. Call get_sync_status('{sync_id}') to see its runs.") from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"stop the run of sync '{sync_id}'", not_found="Call get_sync_runs to see its runs.",
-            check=f"call get_sync_status('{sync_id}') to see whether it stopped",
-        )) from None
-    return RunCanceled(
-        sync_id=sync_id, execution_id=execution_id, message=message or None,
-        next_step=f"Stopping takes a moment; call get_sync_status('{sync_id}') to see it end as canceled.",
-    )
+
+    async def send() -> str:
+        resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
+        return await (resource.cancel(sync_id) if execution_id is None else resource.cancel_execution(sync_id, execution_id))
+
+    async def canceled(message: str, _: Outcome) -> RunCanceled:
+        return RunCanceled(sync_id=sync_id, execution_id=execution_id, message=message or None,
+                           next_step=f"Stopping takes a moment; call get_sync_status('{sync_id}') to see it end as canceled.")
+
+    def nothing_to_stop(error: PolytomicError) -> str | None:
+        if not isinstance(error, (ConflictError, BadRequestError)):
+            return None
+        return f"Nothing to stop: {quoted(error.message)}. Call get_sync_status('{sync_id}') to see its runs."
+
+    return await apply(ctx, Change(
+        tool="cancel_sync_run", not_done=f"The run of sync '{sync_id}' was not stopped", send=send, result=canceled,
+        action=f"stop the run of sync '{sync_id}'", not_found="Call get_sync_runs to see its runs.",
+        check=f"call get_sync_status('{sync_id}') to see whether it stopped", on_error=nothing_to_stop,
+    ))
 
 
 @tool(title="Activate or pause a sync", read_only=False, destructive=True, idempotent=True, open_world=True)
 async def activate_sync(
+    ctx: Context,
     sync_id: SyncIdArg,
     active: Annotated[bool, Field(description="true: on; false: pause.")],
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_activation)] = None,  # type: ignore[assignment]
 ) -> ActivationResult:
     svc = current_services()
-    await require_consent(svc, sync_id, confirmation, not_done=f"Sync '{sync_id}' was not activated")
-    bulk = await sync_kind(svc, sync_id) == "bulk"
-    try:
-        done = await (svc.client.bulk_syncs if bulk else svc.client.syncs).activate(sync_id, active)
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"{'activate' if active else 'pause'} sync '{sync_id}'",
-            not_found="Call list_syncs to see valid ids.",
-            check=f"call list_syncs(sync_id='{sync_id}') to see its active state",
-        )) from None
-    note = None if done.active else (
-        "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling "
-        "activate_sync(active=true) on Monday (or changing its schedule now). "
-        + ("Pausing a bulk sync also cancels its run in progress." if bulk
-           else "Pausing does not stop a run in progress; cancel_sync_run does.")
-    )
-    return ActivationResult(id=done.id, active=done.active, note=note)
+
+    async def checks() -> list[Problem]:
+        await sync_kind(svc, sync_id)  # a sync that does not exist is refused here, naming the call that lists them
+        return []
+
+    async def send() -> tuple[SyncActivation, bool]:
+        bulk = await sync_kind(svc, sync_id) == "bulk"
+        return await (svc.client.bulk_syncs if bulk else svc.client.syncs).activate(sync_id, active), bulk
+
+    async def switched(sent: tuple[SyncActivation, bool], _: Outcome) -> ActivationResult:
+        done, bulk = sent
+        note = None if done.active else (
+            "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling "
+            "activate_sync(active=true) on Monday (or changing its schedule now). "
+            + ("Pausing a bulk sync also cancels its run in progress." if bulk
+               else "Pausing does not stop a run in progress; cancel_sync_run does.")
+        )
+        return ActivationResult(id=done.id, active=done.active, note=note)
+
+    return await apply(ctx, Change(
+        tool="activate_sync", not_done=f"Sync '{sync_id}' was not {'activated' if active else 'paused'}", send=send,
+        result=switched, action=f"{'activate' if active else 'pause'} sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
+        check=f"call list_syncs(sync_id='{sync_id}') to see its active state", checks=checks,
+        consent=outcome_of(confirmation),
+    ))
 
 
 MAX_RECORD_ERRORS = 20

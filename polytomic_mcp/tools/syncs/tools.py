@@ -8,23 +8,22 @@ import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError, looks_secret
+from polytomic_mcp.client import PolytomicError, looks_secret
 from polytomic_mcp.client.models import BulkSchemaSelection, Schedule, Sync, SyncField, SyncRequest, SyncTarget
 
-from ..core.consent import NOT_NEEDED, Confirmation, consent, outcome_of
+from ..core.consent import NOT_NEEDED, Confirmation, Outcome, outcome_of
 from ..core.diff import changes
 from ..core.errors import explain, fail
-from ..core.guards import name_taken, refuse_duplicate
 from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from ..core.notify import tell
 from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
-from ..core.result_text import quoted
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync
 from ..core.views import UpdateResult
+from ..core.write import Change, Problem, UniqueName, apply
 from .bulk_update import bulk_only, model_only, update_bulk
-from .checks import CHANGING_MODES, Problem
+from .checks import CHANGING_MODES
 from .confirm import confirm_create, confirm_update
 from .merge import merge_sync, needs_consent
 from .params import (
@@ -43,7 +42,7 @@ from .params import (
     TargetArg,
 )
 from .precheck import precheck
-from .views import SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, sync_detail
+from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -68,53 +67,43 @@ async def create_sync(
         name=name, mode=mode, target=target, fields=fields, schedule=schedule,
         identity=identity, identities=identities, active=active,
     )
+    body = request_body(svc, request)
+
+    async def checks() -> list[Problem]:
+        return (await precheck(svc, request)).problems
+
+    async def preview(problems: list[Problem], step: str) -> SyncResult:
+        return SyncResult(created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
+                          next_step=step)
+
+    async def created(sync: Sync, asked: Outcome) -> SyncResult:
+        result = _created(sync)
+        if asked.kind == "cannot_ask" and active is not False:
+            await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")
+            result.next_step = (
+                f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
+                f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
+            )
+        return result
+
+    inactive = request.model_copy(update={"active": False})
+    return await apply(ctx, Change(
+        tool="create_sync", not_done=f"Sync '{name}' (mode '{mode}') was not created",
+        send=lambda: svc.client.syncs.create(request), result=created, action=f"create sync '{name}'",
+        check=f"call list_syncs(search='{name}') to see whether it exists", checks=checks, preview=preview, verb="create",
+        consent=outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED,
+        if_cannot_ask=(lambda: svc.client.syncs.create(inactive)) if active is not False else None,
+        unique=UniqueName("sync", name, svc.client.syncs.list, SYNC_SHOWN_BY, "update_sync"),
+        rejected="Call create_sync with dry_run=true to check.", notify=True,
+    ), dry_run=dry_run)
+
+
+def request_body(svc: Services, request: SyncRequest) -> dict[str, Any]:
+    """The API body of a sync request, or a ToolError when this API version cannot express it."""
     try:
-        body = request.to_body(svc.client.api_version)
+        return request.to_body(svc.client.api_version)
     except PolytomicError as error:
         raise fail(str(error)) from None
-    outcome = outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED
-    not_done = f"Sync '{name}' (mode '{mode}') was not created"
-    if outcome.kind != "invalid":
-        consent(outcome, not_done=not_done)  # a "no" or a failed check ends here, before any other request
-    problems = (await precheck(svc, request)).problems
-    if dry_run:
-        taken = await name_taken("sync", name, svc.client.syncs.list())
-        if taken is not None:
-            problems.append(Problem(
-                path="name",
-                message=f"a sync named '{name}' already exists (id {taken.id}); to change it call update_sync('{taken.id}', ...)",
-            ))
-        return SyncResult(
-            created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
-            next_step="Fix the checks, then call create_sync again without dry_run." if problems
-            else "No problems found; call create_sync again without dry_run to create it.",
-        )
-    if problems:
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
-        raise fail(f"Sync '{name}' was not created, {len(problems)} problem(s): {listed}.")
-    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
-    held_inactive = outcome.kind == "cannot_ask" and active is not False
-    request = request.model_copy(update={"active": False}) if held_inactive else request
-    async with svc.creates.one_at_a_time("sync", name):
-        await refuse_duplicate("sync", name, svc.client.syncs.list(), "list_syncs(sync_id='{id}')")
-        try:
-            sync = await svc.client.syncs.create(request)
-        except (BadRequestError, UnprocessableEntityError) as error:
-            raise fail(
-                f"Polytomic rejected sync '{name}': {quoted(error.message)}. Call create_sync with dry_run=true to check."
-            ) from None
-        except PolytomicError as error:
-            raise fail(explain(
-                error, action=f"create sync '{name}'", check=f"call list_syncs(search='{name}') to see whether it exists",
-            )) from None
-    result = _created(sync)
-    if held_inactive:
-        await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")
-        result.next_step = (
-            f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
-            f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
-        )
-    return result
 
 
 def _created(sync: Sync) -> SyncResult:
@@ -269,55 +258,48 @@ async def update_sync(
         if wrong := model_only(given):
             raise fail(f"Sync '{sync_id}' is a bulk sync: {', '.join(wrong)} apply to model syncs only. Nothing was changed.")
 
-        async def progress(message: str) -> None:
-            await ctx.report_progress(0, None, message)
-
         bulk_given = {"name": name, "mode": mode, "schedule": schedule, "active": active,
                       "destination_configuration": destination_configuration, "options": options}
-        return await update_bulk(svc, found.bulk, bulk_given, schemas, dry_run=dry_run, progress=progress)
+        return await update_bulk(ctx, found.bulk, bulk_given, schemas, dry_run=dry_run)
     if wrong := bulk_only({"destination_configuration": destination_configuration, "schemas": schemas, "options": options}):
         raise fail(f"Sync '{sync_id}' is a model sync: {', '.join(wrong)} apply to bulk syncs only. Nothing was changed.")
     assert found.model is not None
-    current = found.model
+    return await _update_model_sync(ctx, found.model, given, confirmation, dry_run=dry_run)
+
+
+async def _update_model_sync(
+    ctx: Context, current: Sync, given: dict[str, Any], confirmation: object, *, dry_run: bool,
+) -> UpdateResult:
+    """update_sync on a model sync: the stored sync with each given value replacing its own, checked like a create."""
+    svc = current_services()
+    sync_id = current.id
     request = merge_sync(current, given)
     svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
-    try:
-        body = request.to_body(svc.client.api_version)
-        before = current.to_request().to_body(svc.client.api_version)
-    except PolytomicError as error:
-        raise fail(str(error)) from None
-    changed = changes(before, body)
+    body = request_body(svc, request)
+    changed = changes(request_body(svc, current.to_request()), body)
     label = f"sync '{current.name}' ({sync_id})"
-    not_done = f"Nothing was changed in {label}"
-    outcome = outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED
-    if outcome.kind != "invalid":
-        consent(outcome, not_done=not_done)
-    problems = (await precheck(svc, request)).problems
-    if request.name != current.name and (taken := await name_taken("sync", request.name, svc.client.syncs.list(), except_id=sync_id)):
-        problems.append(Problem(path="name", message=f"a sync named '{request.name}' already exists (id {taken.id})"))
-    if dry_run:
+
+    async def checks() -> list[Problem]:
+        return (await precheck(svc, request)).problems
+
+    async def preview(problems: list[Problem], step: str) -> UpdateResult:
+        return UpdateResult(updated=False, kind="sync", id=sync_id, name=request.name, changes=changed,
+                            checks=[str(p) for p in problems] or None, request=body, next_step=step)
+
+    async def saved(sync: Sync, _: Outcome) -> UpdateResult:
         return UpdateResult(
-            updated=False, kind="sync", id=sync_id, name=request.name, changes=changed,
-            checks=[f"{p.path}: {p.message}" for p in problems] or None, request=body,
-            next_step="Fix the checks, then call again without dry_run." if problems
-            else "No problems found; call update_sync again without dry_run to save it.",
+            updated=True, kind="sync", id=sync_id, name=sync.name, changes=changed,
+            result=sync_detail(sync).model_dump(mode="json", exclude_none=True),
+            next_step=f"It runs on its schedule; call start_sync('{sync_id}') to run it now." if sync.active
+            else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, or start_sync to run it once.",
         )
-    if problems:
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems)
-        raise fail(f"{not_done}, {len(problems)} problem(s): {listed}.")
-    consent(outcome, not_done=not_done)  # "invalid" although the check above found nothing: fail closed
-    try:
-        saved = await svc.client.syncs.update(sync_id, request)
-    except (BadRequestError, UnprocessableEntityError) as error:
-        raise fail(f"Polytomic rejected the change to {label}: {quoted(error.message)}. Call update_sync with dry_run=true to check.") from None
-    except PolytomicError as error:
-        raise fail(explain(
-            error, action=f"change {label}", not_found="Call list_syncs to see valid ids.",
-            check=f"call list_syncs(sync_id='{sync_id}') to see what it holds now",
-        )) from None
-    return UpdateResult(
-        updated=True, kind="sync", id=sync_id, name=saved.name, changes=changed,
-        result=sync_detail(saved).model_dump(mode="json", exclude_none=True),
-        next_step=f"It runs on its schedule; call start_sync('{sync_id}') to run it now." if saved.active
-        else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, or start_sync to run it once.",
-    )
+
+    return await apply(ctx, Change(
+        tool="update_sync", not_done=f"Nothing was changed in {label}",
+        send=lambda: svc.client.syncs.update(sync_id, request), result=saved, action=f"change {label}",
+        not_found="Call list_syncs to see valid ids.", check=f"call list_syncs(sync_id='{sync_id}') to see what it holds now",
+        checks=checks, preview=preview, consent=outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED,
+        unique=UniqueName("sync", request.name, svc.client.syncs.list, SYNC_SHOWN_BY, "update_sync", renaming=sync_id)
+        if request.name != current.name else None,
+        rejected="Call update_sync with dry_run=true to check.",
+    ), dry_run=dry_run)

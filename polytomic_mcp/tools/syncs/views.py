@@ -19,7 +19,10 @@ from polytomic_mcp.client.models import (
 
 from ..core.masking import masked_mappings
 from ..core.views import FieldSpec, View
-from .checks import Problem
+from ..core.write import Problem
+
+SYNC_SHOWN_BY = "list_syncs(sync_id='{id}')"
+"""The call that shows one sync of either kind, with ``{id}``."""
 
 
 class ModeBrief(View):

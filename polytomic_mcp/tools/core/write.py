@@ -1,0 +1,195 @@
+"""The one write pipeline: every tool that creates, changes, deletes, runs or sends goes through ``apply``.
+
+A write tool reads, merges and checks what it needs, then describes the write as a ``Change`` (what it is,
+the checks, the consent the person gave or not, the call that sends it, how to see whether it happened) and
+hands it to ``apply``, which does the rest in this order, the same way for every tool:
+
+1. consent: a "no", or a question that could not be prepared, ends the call before any other request;
+2. the checks, all problems at once;
+3. the dry-run answer (the checks plus a taken name), or the refusal naming every problem;
+4. consent again: a question that looked invalid although the checks pass fails closed;
+5. one create (or rename) per kind and name at a time, and the duplicate-name refusal under that lock;
+6. the call, with Polytomic's rejections (400/422) and "it MAY have been applied" mapped to model-facing text;
+7. resources/list_changed, then the tool's result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel
+
+from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
+
+from .consent import NOT_NEEDED, Outcome, consent
+from .errors import explain, fail
+from .guards import Objects, name_taken
+from .notify import resources_changed
+from .result_text import quoted
+from .services import Services, current_services
+
+T = TypeVar("T")
+R = TypeVar("R")
+REJECTIONS = (BadRequestError, UnprocessableEntityError)
+"""Polytomic's answers that mean "this request is wrong": nothing was written."""
+
+
+class Problem(BaseModel):
+    """One thing wrong with a write, found before calling the API; ``path`` points into the request ("" for all of it)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    @classmethod
+    def at(cls, path: str, messages: Iterable[str]) -> list[Problem]:
+        """Problems with one part of the request (``configuration``), from plain messages."""
+        return [cls(path=path, message=message) for message in messages]
+
+
+@dataclass(frozen=True)
+class UniqueName:
+    """A name that must stay unique among objects of ``kind`` (a create, or a rename when ``renaming`` is set)."""
+
+    kind: str
+    """As said in messages and locks: "connection", "model", "sync", "bulk sync"."""
+    name: str
+    existing: Callable[[], Objects]
+    """Reads the objects to compare against (called each time: inside the lock it is read again)."""
+    shown_by: str
+    """The call that shows an existing one, with ``{id}``: "list_syncs(sync_id='{id}')"."""
+    change_tool: str
+    renaming: str | None = None
+    """The id of the object being renamed (it may keep its own name)."""
+
+    def taken_message(self, existing_id: str) -> str:
+        """Why the name cannot be used (after ``A {kind} named 'x' already exists (id y)``)."""
+        if self.renaming is not None:
+            return f"A {self.kind} named '{self.name}' already exists (id {existing_id}); choose another name."
+        return (f"A {self.kind} named '{self.name}' already exists (id {existing_id}). Reuse it "
+                f"({self.shown_by.format(id=existing_id)}), change it with {self.change_tool}('{existing_id}', ...), "
+                "or choose another name.")
+
+
+@dataclass
+class Change(Generic[T, R]):
+    """One write, as its tool read and checked it; ``apply`` does the rest (see the module docstring).
+
+    ``T`` is what ``send`` returns (the saved object), ``R`` the tool's result.
+    """
+
+    tool: str
+    """The tool making the change (named in the next steps)."""
+    not_done: str
+    """How every refusal starts: "Sync 'x' was not created", "Nothing was changed in sync 'x' (123)"."""
+    send: Callable[[], Awaitable[T]]
+    """The call that makes the change (the client's pipeline: retries, one idempotency key, deadline)."""
+    result: Callable[[T, Outcome], Awaitable[R]]
+    """The tool's answer once sent, given what ``send`` returned and how consent went."""
+    action: str
+    """What was attempted, for errors: "create sync 'x'"."""
+    check: str = ""
+    """How to see whether a call whose answer was lost happened: "call list_syncs(search='x') to see whether it exists"."""
+    not_found: str = ""
+    """What to call when Polytomic says the object does not exist."""
+    checks: Sequence[Problem] | Callable[[], Awaitable[list[Problem]]] = ()
+    """Every problem with the change; a function when finding them needs reads (made after consent: a "no" sends
+    no other request)."""
+    fix: str = ""
+    """Where to look after a refusal with problems: "Call list_connection_types(type='x') to see every field."."""
+    preview: Callable[[list[Problem], str], Awaitable[R]] | None = None
+    """The dry-run answer, given the problems and the next step; None when the tool has no dry run."""
+    verb: str = "save"
+    """For the dry run's next step: "...without dry_run to {verb} it."."""
+    consent: Outcome = NOT_NEEDED
+    """How asking the person went (the tool's resolver); ``not_needed`` when the change needs no yes."""
+    asked: str = "changing existing records"
+    """What the person was asked to agree to, for a refusal."""
+    if_cannot_ask: Callable[[], Awaitable[T]] | None = None
+    """What to send instead when the client cannot ask the person (create_sync creates the sync inactive)."""
+    unique: UniqueName | None = None
+    guard: Callable[[], Awaitable[None]] | None = None
+    """More refusals made under the name lock, before the name is checked (a model job still running)."""
+    rejected: str = ""
+    """What to do after Polytomic rejects the request (400/422): "Call create_sync with dry_run=true to check."."""
+    on_error: Callable[[PolytomicError], str | None] | None = None
+    """The tool's own text for an upstream error (a conflict: "it is probably already running"), or None."""
+    notify: bool = False
+    """Send resources/list_changed once it is done (the connection and model lists changed)."""
+
+
+async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) -> R:
+    """Carry out ``change`` (or, with ``dry_run``, answer what it would do): see the module docstring."""
+    svc = current_services()
+    if change.consent.kind != "invalid":
+        consent(change.consent, not_done=change.not_done, asked=change.asked)
+    problems = await change.checks() if callable(change.checks) else list(change.checks)
+    if dry_run:
+        if change.preview is None:
+            raise fail(f"{change.tool} has no dry run. Nothing was changed.")
+        if change.unique is not None and (taken := await _taken(change.unique, refuse=False)) is not None:
+            problems.append(taken)
+        return await change.preview(problems, _next_step(change, problems))
+    if problems:
+        raise fail(f"{change.not_done}, {len(problems)} problem(s): {'; '.join(map(str, problems))}." + _then(change.fix))
+    consent(change.consent, not_done=change.not_done, asked=change.asked)
+    send = change.if_cannot_ask if change.consent.kind == "cannot_ask" and change.if_cannot_ask else change.send
+    async with _one_at_a_time(svc, change.unique):
+        if change.guard is not None:
+            await change.guard()
+        if change.unique is not None:
+            await _taken(change.unique, refuse=True)
+        try:
+            sent = await send()
+        except PolytomicError as error:
+            raise fail(_failure(change, error), api_error=error) from None
+    if change.notify:
+        await resources_changed(ctx)
+    return await change.result(sent, change.consent)
+
+
+def _next_step(change: Change[Any, Any], problems: list[Problem]) -> str:
+    if problems:
+        return f"Fix the checks, then call {change.tool} again without dry_run."
+    return f"No problems found; call {change.tool} again without dry_run to {change.verb} it."
+
+
+def _then(text: str) -> str:
+    return f" {text}" if text else ""
+
+
+@asynccontextmanager
+async def _one_at_a_time(svc: Services, unique: UniqueName | None) -> AsyncIterator[None]:
+    """Hold the lock for ``unique``'s kind and name (nothing to hold without one)."""
+    if unique is None:
+        yield
+        return
+    async with svc.creates.one_at_a_time(unique.kind, unique.name):
+        yield
+
+
+async def _taken(unique: UniqueName, *, refuse: bool) -> Problem | None:
+    """The problem (or, with ``refuse``, the refusal) when the name is taken; a refusal when that cannot be checked."""
+    existing = await name_taken(unique.kind, unique.name, unique.existing(), except_id=unique.renaming)
+    if existing is None:
+        return None
+    if refuse:
+        raise fail(unique.taken_message(existing.id))
+    step = f"; to change it call {unique.change_tool}('{existing.id}', ...)" if unique.renaming is None else ""
+    return Problem(path="name", message=f"a {unique.kind} named '{unique.name}' already exists (id {existing.id}){step}")
+
+
+def _failure(change: Change[Any, Any], error: PolytomicError) -> str:
+    """Model-facing text for an error from ``send``: the tool's own, a rejection, or ``explain``'s."""
+    own = change.on_error(error) if change.on_error is not None else None
+    if own is not None:
+        return own
+    if isinstance(error, REJECTIONS):
+        return f"{change.not_done}: Polytomic rejected it: {quoted(error.message)}." + _then(change.rejected)
+    return explain(error, action=change.action, not_found=change.not_found, check=change.check)
