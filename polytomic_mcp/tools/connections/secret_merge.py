@@ -45,6 +45,23 @@ class Merged:
     secrets_missing: list[str]
     """Set secret fields neither given now nor known to this server."""
 
+    def refusal(self, label: str) -> str | None:
+        """Why this configuration must not be sent (a mask given back, a secret unknown), or None."""
+        if self.masks_given:
+            return (
+                f"Nothing was changed: {_listed(self.masks_given)} of {label} was given as the mask '******' copied from a "
+                "result; Polytomic would store the mask itself. Give the real value or {\"$env\": \"POLYTOMIC_SECRET_...\"}, "
+                "or leave the field out to keep it."
+            )
+        if self.secrets_missing:
+            return (
+                f"Nothing was changed: Polytomic replaces the whole configuration of {label} on every change and never returns "
+                f"its secrets, and this server does not know {_listed(self.secrets_missing)}. Call update_connection again "
+                f"with configuration including {_listed(self.secrets_missing)} (the value, or "
+                "{\"$env\": \"POLYTOMIC_SECRET_...\"} if the user set one on the server)."
+            )
+        return None
+
 
 def merge_configuration(
     current: Mapping[str, Any], given: Mapping[str, Any], secret_paths: Iterable[str],
@@ -74,3 +91,8 @@ def merge_configuration(
         else:
             missing.append(path)
     return Merged(merged, masks_given, missing)
+
+
+def _listed(paths: list[str]) -> str:
+    """Field paths as a short quoted list."""
+    return ", ".join(f"'{p}'" for p in paths)

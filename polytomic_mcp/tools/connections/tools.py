@@ -21,8 +21,8 @@ from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.secrets import refuse_references_outside, resolve_env_references, secret_values
 from ..core.services import Services, current_services
-from ..core.views import UpdateResult, example_configuration, field_spec
-from ..core.write import Change, Problem, UniqueName, apply
+from ..core.views import UpdateResult, Updating, example_configuration, field_spec
+from ..core.write import Change, Problem, apply
 from .secret_merge import merge_configuration
 from .views import (
     ConnectionBrief,
@@ -119,18 +119,16 @@ async def create_connection(
             step = "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination)."
         return await connection_detail(svc, connection, step)
 
-    return await apply(ctx, Change(
-        tool="create_connection", not_done=f"Connection '{name}' was not created",
+    return await apply(ctx, Change.create(
+        "create_connection", "connection", name, existing=svc.client.connections.list, shown_by=CONNECTION_SHOWN_BY,
+        change_tool="update_connection", search_tool="list_connections", result=created,
         send=lambda: svc.client.connections.create(
             name=name, type=kind.id, configuration=configuration, validate=None if validate else False, redirect_url=redirect_url,
         ),
-        result=created, action=f"create connection '{name}'", check=f"call list_connections(search='{name}') to see whether it exists",
         checks=Problem.at("", check_configuration(configuration, schema)),
         fix=f"Call list_connection_types(type='{kind.id}') to see every field.",
-        unique=UniqueName("connection", name, svc.client.connections.list, CONNECTION_SHOWN_BY, "update_connection"),
         rejected=f"Fix the configuration (list_connection_types(type='{kind.id}') lists the fields) or pass validate=false "
                  "to save without probing.",
-        notify=True,
     ))
 
 
@@ -175,55 +173,31 @@ async def update_connection(
     refuse_references_outside(given, schema.secret_paths, current.type.id)
     given = resolve_env_references(given, registry=svc.secrets, prefix=svc.secret_prefix)
     merged = merge_configuration(current.configuration, given, schema.secret_paths, connection_id, svc.written)
-    label = f"connection '{current.name}' ({connection_id})"
-    if merged.masks_given:
-        raise fail(
-            f"Nothing was changed: {_listed(merged.masks_given)} of {label} was given as the mask '******' copied from a "
-            "result; Polytomic would store the mask itself. Give the real value or {\"$env\": \"POLYTOMIC_SECRET_...\"}, "
-            "or leave the field out to keep it."
-        )
-    if merged.secrets_missing:
-        raise fail(
-            f"Nothing was changed: Polytomic replaces the whole configuration of {label} on every change and never returns "
-            f"its secrets, and this server does not know {_listed(merged.secrets_missing)}. Call update_connection again "
-            f"with configuration including {_listed(merged.secrets_missing)} (the value, or "
-            "{\"$env\": \"POLYTOMIC_SECRET_...\"} if the user set one on the server)."
-        )
+    if (refusal := merged.refusal(f"connection '{current.name}' ({connection_id})")) is not None:
+        raise fail(refusal)
     new_name = name or current.name
-    changed = changes({"name": current.name, "configuration": current.configuration},
-                      {"name": new_name, "configuration": {**current.configuration, **given}})
+    updating = Updating("connection", connection_id, changes(
+        {"name": current.name, "configuration": current.configuration},
+        {"name": new_name, "configuration": {**current.configuration, **given}},
+    ))
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
-        request = {"name": new_name, "configuration": await masked_configuration(svc, current.type.id, merged.configuration)}
-        return UpdateResult(updated=False, kind="connection", id=connection_id, name=new_name, changes=changed,
-                            checks=[str(p) for p in problems] or None, request=request, next_step=step)
+        shown = await masked_configuration(svc, current.type.id, merged.configuration)
+        return await updating.preview(new_name, {"name": new_name, "configuration": shown}, problems, step)
 
     async def saved(connection: Connection, _: Outcome) -> UpdateResult:
         svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
-        detail = await connection_detail(svc, connection)
-        return UpdateResult(
-            updated=True, kind="connection", id=connection_id, name=connection.name, changes=changed,
-            result=detail.model_dump(mode="json", exclude_none=True),
-            next_step="Check status: a connection whose new settings do not work shows it in status_error."
-            if connection.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.",
-        )
+        return updating.saved(connection.name, await connection_detail(svc, connection),
+                              "Check status: a connection whose new settings do not work shows it in status_error."
+                              if connection.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.")
 
-    return await apply(ctx, Change(
-        tool="update_connection", not_done=f"Nothing was changed in {label}",
+    return await apply(ctx, Change.update(
+        "update_connection", "connection", connection_id, current.name, new_name=new_name, existing=svc.client.connections.list,
+        shown_by=CONNECTION_SHOWN_BY, result=saved, preview=preview, notify=True, not_found="Call list_connections to see valid ids.",
         send=lambda: svc.client.connections.update(
             connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
         ),
-        result=saved, action=f"change {label}", not_found="Call list_connections to see valid ids.",
-        check=f"call list_connections(connection_id='{connection_id}') to see what it holds now",
         checks=Problem.at("", check_configuration(merged.configuration, schema)),
-        fix=f"Call list_connection_types(type='{current.type.id}') to see every field.", preview=preview,
-        unique=UniqueName("connection", new_name, svc.client.connections.list, CONNECTION_SHOWN_BY, "update_connection",
-                          renaming=connection_id) if new_name != current.name else None,
+        fix=f"Call list_connection_types(type='{current.type.id}') to see every field.",
         rejected="Fix the configuration or pass validate=false to save without probing.",
-        notify=True,
     ), dry_run=dry_run)
-
-
-def _listed(paths: list[str]) -> str:
-    """Field paths as a short quoted list."""
-    return ", ".join(f"'{p}'" for p in paths)

@@ -6,6 +6,8 @@ results live in its ``views`` module.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,6 +44,25 @@ class UpdateResult(View):
     request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
     result: dict[str, Any] | None = Field(default=None, description="The object as saved.")
     next_step: str
+
+
+@dataclass(frozen=True)
+class Updating:
+    """The object an update changes and what differs: the dry-run answer and the result of every update tool."""
+
+    kind: str
+    id: str
+    changes: list[str]
+
+    async def preview(self, name: str, request: dict[str, Any], problems: Sequence[object], step: str) -> UpdateResult:
+        """The dry run: what would be sent, the problems found, the next step."""
+        return UpdateResult(updated=False, kind=self.kind, id=self.id, name=name, changes=self.changes,
+                            checks=[str(p) for p in problems] or None, request=request, next_step=step)
+
+    def saved(self, name: str, shown: BaseModel, next_step: str) -> UpdateResult:
+        """The object as saved (``shown``: its view)."""
+        return UpdateResult(updated=True, kind=self.kind, id=self.id, name=name, changes=self.changes,
+                            result=shown.model_dump(mode="json", exclude_none=True), next_step=next_step)
 
 
 def field_spec(field: ConfigField) -> FieldSpec:

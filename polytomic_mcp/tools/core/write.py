@@ -123,6 +123,33 @@ class Change(Generic[T, R]):
     notify: bool = False
     """Send resources/list_changed once it is done (the connection and model lists changed)."""
 
+    @classmethod
+    def create(
+        cls, tool: str, kind: str, name: str, *, existing: Callable[[], Objects], shown_by: str, change_tool: str,
+        search_tool: str, **rest: Any,
+    ) -> Change[T, R]:
+        """A create: refusals say it was not created, the name must be free, and list_changed follows."""
+        fields: dict[str, Any] = {
+            "tool": tool, "not_done": f"{kind[0].upper()}{kind[1:]} '{name}' was not created", "action": f"create {kind} '{name}'",
+            "check": f"call {search_tool}(search='{name}') to see whether it exists", "verb": "create", "notify": True,
+            "unique": UniqueName(kind, name, existing, shown_by, change_tool),
+        }
+        return cls(**{**fields, **rest})
+
+    @classmethod
+    def update(
+        cls, tool: str, kind: str, object_id: str, name: str, *, new_name: str, existing: Callable[[], Objects], shown_by: str,
+        **rest: Any,
+    ) -> Change[T, R]:
+        """An update: refusals say nothing was changed, a new name must be free, and ``shown_by`` reads it back."""
+        label = f"{kind} '{name}' ({object_id})"
+        fields: dict[str, Any] = {
+            "tool": tool, "not_done": f"Nothing was changed in {label}", "action": f"change {label}",
+            "check": f"call {shown_by.format(id=object_id)} to see what it holds now", "rejected": f"Call {tool} with dry_run=true to check.",
+            "unique": UniqueName(kind, new_name, existing, shown_by, tool, renaming=object_id) if new_name != name else None,
+        }
+        return cls(**{**fields, **rest})
+
 
 async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) -> R:
     """Carry out ``change`` (or, with ``dry_run``, answer what it would do): see the module docstring."""

@@ -26,8 +26,8 @@ from ..core.services import Services, current_services
 from ..core.source_schemas import fresh_cache, read_source_schemas
 from ..core.suggest import did_you_mean
 from ..core.usage import fields_used, syncs_of_model
-from ..core.views import UpdateResult
-from ..core.write import Change, Problem, UniqueName, apply
+from ..core.views import UpdateResult, Updating
+from ..core.write import Change, Problem, apply
 from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
 
 MODEL_JOB_TIMEOUT = 120.0
@@ -114,11 +114,10 @@ async def create_model(
             raise fail(f"Model '{name}' is still being created; {_still_creating(name)}.")
         return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
 
-    return await apply(ctx, Change(
-        tool="create_model", not_done=f"Model '{name}' was not created", send=send, result=created,
-        action=f"create model '{name}'", check=_still_creating(name), guard=lambda: refuse_model_in_progress(svc, name),
-        unique=UniqueName("model", name, svc.client.models.list, MODEL_SHOWN_BY, "update_model"),
-        rejected=f"Call list_source_objects('{connection_id}') to see valid configuration values.", notify=True,
+    return await apply(ctx, Change.create(
+        "create_model", "model", name, existing=svc.client.models.list, shown_by=MODEL_SHOWN_BY, change_tool="update_model",
+        search_tool="list_models", send=send, result=created, check=_still_creating(name), guard=lambda: refuse_model_in_progress(svc, name),
+        rejected=f"Call list_source_objects('{connection_id}') to see valid configuration values.",
     ))
 
 
@@ -208,36 +207,27 @@ async def update_model(
         updates["fields"] = None  # another source object: all of its fields unless chosen
     request = base.model_copy(update=updates)
     svc.secrets.add(*secret_values(request.configuration))
-    changed = changes(base.to_body(), request.to_body())
-    label = f"model '{current.name}' ({model_id})"
+    updating = Updating("model", model_id, changes(base.to_body(), request.to_body()))
 
     async def checks() -> list[Problem]:
-        if not {"configuration", "fields", "identifier"} & set(changed):
+        if not {"configuration", "fields", "identifier"} & set(updating.changes):
             return []
         return Problem.at("", await _broken_syncs(svc, model_id, request))
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
         body = {**request.to_body(), "configuration": masked_model_configuration(request.configuration)}
-        return UpdateResult(updated=False, kind="model", id=model_id, name=request.name, changes=changed,
-                            checks=[str(p) for p in problems] or None, request=body, next_step=step)
+        return await updating.preview(request.name, body, problems, step)
 
     async def saved(model: Model | Job, _: Outcome) -> UpdateResult:
         if not isinstance(model, Model):
-            raise fail(f"The change to {label} is still being applied; call list_models(model_id='{model_id}') in a minute.")
-        return UpdateResult(
-            updated=True, kind="model", id=model_id, name=model.name, changes=changed,
-            result=model_detail(model).model_dump(mode="json", exclude_none=True),
-            next_step="Done; syncs that read this model use its new fields from their next run.",
-        )
+            raise fail(f"The change to model '{current.name}' ({model_id}) is still being applied; "
+                       f"call list_models(model_id='{model_id}') in a minute.")
+        return updating.saved(model.name, model_detail(model), "Done; syncs that read this model use its new fields from their next run.")
 
-    return await apply(ctx, Change(
-        tool="update_model", not_done=f"Nothing was changed in {label}",
-        send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT), result=saved,
-        action=f"change {label}", not_found="Call list_models to see valid ids.",
-        check=f"call list_models(model_id='{model_id}') to see what it holds now", checks=checks, preview=preview,
-        unique=UniqueName("model", request.name, svc.client.models.list, MODEL_SHOWN_BY, "update_model", renaming=model_id)
-        if request.name != current.name else None,
-        notify=True,
+    return await apply(ctx, Change.update(
+        "update_model", "model", model_id, current.name, new_name=request.name, existing=svc.client.models.list,
+        shown_by=MODEL_SHOWN_BY, send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT),
+        result=saved, checks=checks, preview=preview, not_found="Call list_models to see valid ids.", rejected="", notify=True,
     ), dry_run=dry_run)
 
 

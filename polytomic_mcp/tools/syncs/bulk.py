@@ -19,7 +19,7 @@ from ..core.errors import fail
 from ..core.params import DryRunArg
 from ..core.registry import tool
 from ..core.services import current_services
-from ..core.write import Change, Problem, UniqueName, apply
+from ..core.write import Change, Problem, apply
 from .bulk_checks import check_bulk
 from .params import SCHEDULE
 from .views import SYNC_SHOWN_BY, BulkSyncResult
@@ -85,10 +85,8 @@ async def create_bulk_sync(
             step = f"Call start_sync('{sync.id}') to run it now, then get_sync_status('{sync.id}')."
         return BulkSyncResult(created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active, schemas=ids, next_step=step)
 
-    return await apply(ctx, Change(
-        tool="create_bulk_sync", not_done=f"Bulk sync '{name}' was not created",
-        send=lambda: svc.client.bulk_syncs.create(request), result=created, action=f"create bulk sync '{name}'",
-        check=f"call list_syncs(search='{name}') to see whether it exists", checks=checks, preview=preview, verb="create",
-        unique=UniqueName("bulk sync", name, svc.client.bulk_syncs.list, SYNC_SHOWN_BY, "update_sync"),
-        rejected="Call create_bulk_sync with dry_run=true to check.", notify=True,
+    return await apply(ctx, Change.create(
+        "create_bulk_sync", "bulk sync", name, existing=svc.client.bulk_syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
+        search_tool="list_syncs", send=lambda: svc.client.bulk_syncs.create(request), result=created, checks=checks, preview=preview,
+        rejected="Call create_bulk_sync with dry_run=true to check.",
     ), dry_run=dry_run)

@@ -27,8 +27,8 @@ from ..core.consent import Outcome
 from ..core.diff import changes
 from ..core.errors import explain, fail
 from ..core.services import Services, current_services
-from ..core.views import UpdateResult
-from ..core.write import Change, Problem, UniqueName, apply
+from ..core.views import UpdateResult, Updating
+from ..core.write import Change, Problem, apply
 from .bulk_checks import check_bulk
 from .views import SYNC_SHOWN_BY, bulk_sync_detail
 
@@ -62,8 +62,7 @@ async def update_bulk(
     request = merged(before, given)
     patch = [schema_update(s) for s in schemas or []]
     changed = changes(before.model_dump(mode="json", exclude_none=True), request.model_dump(mode="json", exclude_none=True))
-    changed += ["schemas"] if patch else []
-    label = f"bulk sync '{current.name}' ({current.id})"
+    updating = Updating("bulk sync", current.id, changed + (["schemas"] if patch else []))
 
     async def progress(message: str) -> None:
         await ctx.report_progress(0, None, message)
@@ -72,33 +71,22 @@ async def update_bulk(
         return (await check_bulk(svc, checked_request(request, schemas, before.schemas or []), progress)).problems
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
-        shown: dict[str, Any] = {"put": request.to_body(svc.client.api_version)} if changed != ["schemas"] else {}
-        if patch:
-            shown["patch_schemas"] = [p.to_body() for p in patch]
-        return UpdateResult(updated=False, kind="bulk sync", id=current.id, name=request.name, changes=changed,
-                            checks=[str(p) for p in problems] or None, request=shown, next_step=step)
+        shown: dict[str, Any] = {"put": request.to_body(svc.client.api_version)} if changed else {}
+        return await updating.preview(request.name, {**shown, **({"patch_schemas": [p.to_body() for p in patch]} if patch else {})},
+                                      problems, step)
 
     async def send() -> tuple[BulkSync, list[BulkSyncSchemaSummary]]:
-        saved = await svc.client.bulk_syncs.update(current.id, request) if set(changed) - {"schemas"} else current
+        saved = await svc.client.bulk_syncs.update(current.id, request) if changed else current
         if patch:
             await svc.client.bulk_syncs.update_schemas(current.id, patch)
         return saved, await svc.client.bulk_syncs.schemas(current.id)
 
     async def saved(sent: tuple[BulkSync, list[BulkSyncSchemaSummary]], _: Outcome) -> UpdateResult:
-        sync, schema_list = sent
-        return UpdateResult(
-            updated=True, kind="bulk sync", id=current.id, name=sync.name, changes=changed,
-            result=bulk_sync_detail(sync, schema_list).model_dump(mode="json", exclude_none=True),
-            next_step=f"Changes apply from the next run; start_sync('{current.id}') runs it now.",
-        )
+        return updating.saved(sent[0].name, bulk_sync_detail(*sent), f"Changes apply from the next run; start_sync('{current.id}') runs it now.")
 
-    return await apply(ctx, Change(
-        tool="update_sync", not_done=f"Nothing was changed in {label}", send=send,
-        result=saved, action=f"change {label}", check=f"call list_syncs(sync_id='{current.id}') to see what it holds now",
-        checks=checks, preview=preview,
-        unique=UniqueName("bulk sync", request.name, svc.client.bulk_syncs.list, SYNC_SHOWN_BY, "update_sync", renaming=current.id)
-        if request.name != current.name else None,
-        rejected="Call update_sync with dry_run=true to check.",
+    return await apply(ctx, Change.update(
+        "update_sync", "bulk sync", current.id, current.name, new_name=request.name, existing=svc.client.bulk_syncs.list,
+        shown_by=SYNC_SHOWN_BY, send=send, result=saved, checks=checks, preview=preview,
     ), dry_run=dry_run)
 
 

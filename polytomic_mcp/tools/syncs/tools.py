@@ -20,8 +20,8 @@ from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync
-from ..core.views import UpdateResult
-from ..core.write import Change, Problem, UniqueName, apply
+from ..core.views import UpdateResult, Updating
+from ..core.write import Change, Problem, apply
 from .bulk_update import bulk_only, model_only, update_bulk
 from .checks import CHANGING_MODES
 from .confirm import confirm_create, confirm_update
@@ -87,14 +87,12 @@ async def create_sync(
         return result
 
     inactive = request.model_copy(update={"active": False})
-    return await apply(ctx, Change(
-        tool="create_sync", not_done=f"Sync '{name}' (mode '{mode}') was not created",
-        send=lambda: svc.client.syncs.create(request), result=created, action=f"create sync '{name}'",
-        check=f"call list_syncs(search='{name}') to see whether it exists", checks=checks, preview=preview, verb="create",
-        consent=outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED,
+    return await apply(ctx, Change.create(
+        "create_sync", "sync", name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
+        search_tool="list_syncs", not_done=f"Sync '{name}' (mode '{mode}') was not created", send=lambda: svc.client.syncs.create(request),
+        result=created, checks=checks, preview=preview, consent=outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED,
         if_cannot_ask=(lambda: svc.client.syncs.create(inactive)) if active is not False else None,
-        unique=UniqueName("sync", name, svc.client.syncs.list, SYNC_SHOWN_BY, "update_sync"),
-        rejected="Call create_sync with dry_run=true to check.", notify=True,
+        rejected="Call create_sync with dry_run=true to check.",
     ), dry_run=dry_run)
 
 
@@ -276,30 +274,21 @@ async def _update_model_sync(
     request = merge_sync(current, given)
     svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
     body = request_body(svc, request)
-    changed = changes(request_body(svc, current.to_request()), body)
-    label = f"sync '{current.name}' ({sync_id})"
+    updating = Updating("sync", sync_id, changes(request_body(svc, current.to_request()), body))
 
     async def checks() -> list[Problem]:
         return (await precheck(svc, request)).problems
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
-        return UpdateResult(updated=False, kind="sync", id=sync_id, name=request.name, changes=changed,
-                            checks=[str(p) for p in problems] or None, request=body, next_step=step)
+        return await updating.preview(request.name, body, problems, step)
 
     async def saved(sync: Sync, _: Outcome) -> UpdateResult:
-        return UpdateResult(
-            updated=True, kind="sync", id=sync_id, name=sync.name, changes=changed,
-            result=sync_detail(sync).model_dump(mode="json", exclude_none=True),
-            next_step=f"It runs on its schedule; call start_sync('{sync_id}') to run it now." if sync.active
-            else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, or start_sync to run it once.",
-        )
+        return updating.saved(sync.name, sync_detail(sync), f"It runs on its schedule; call start_sync('{sync_id}') to run it now."
+                              if sync.active else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, "
+                              "or start_sync to run it once.")
 
-    return await apply(ctx, Change(
-        tool="update_sync", not_done=f"Nothing was changed in {label}",
-        send=lambda: svc.client.syncs.update(sync_id, request), result=saved, action=f"change {label}",
-        not_found="Call list_syncs to see valid ids.", check=f"call list_syncs(sync_id='{sync_id}') to see what it holds now",
-        checks=checks, preview=preview, consent=outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED,
-        unique=UniqueName("sync", request.name, svc.client.syncs.list, SYNC_SHOWN_BY, "update_sync", renaming=sync_id)
-        if request.name != current.name else None,
-        rejected="Call update_sync with dry_run=true to check.",
+    return await apply(ctx, Change.update(
+        "update_sync", "sync", sync_id, current.name, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,
+        send=lambda: svc.client.syncs.update(sync_id, request), result=saved, checks=checks, preview=preview,
+        not_found="Call list_syncs to see valid ids.", consent=outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED,
     ), dry_run=dry_run)
