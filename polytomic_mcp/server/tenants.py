@@ -10,12 +10,12 @@ request is closed when that request ends).
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx2
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.tools.core.services import Services
 
@@ -80,8 +80,7 @@ class TenantPool:
     ) -> None:
         self._factory = factory
         self._make_services = make_services
-        self._limit = limit
-        self._tenants: OrderedDict[str, Tenant] = OrderedDict()
+        self._tenants: BoundedCache[str, Tenant] = BoundedCache(limit)
 
     def __len__(self) -> int:
         return len(self._tenants)
@@ -92,14 +91,14 @@ class TenantPool:
         grant = Grant(grant) if isinstance(grant, str) else grant
         digest = grant.digest()
         tenant = self._tenants.get(digest)
+        evicted: list[Tenant] = []
         if tenant is None:
             client = self._factory(grant.api_key, grant.organization_id)
             services = self._make_services(client, read_only=True) if grant.read_only else self._make_services(client)
-            tenant = self._tenants[digest] = Tenant(services)
-        self._tenants.move_to_end(digest)
+            tenant = Tenant(services)
+            evicted = self._tenants.put(digest, tenant)
         tenant.in_flight += 1
-        while len(self._tenants) > self._limit:
-            _, oldest = self._tenants.popitem(last=False)
+        for oldest in evicted:
             oldest.evicted = True
             if oldest.in_flight == 0:
                 await oldest.services.client.aclose()
@@ -113,7 +112,7 @@ class TenantPool:
 
     async def aclose(self) -> None:
         """Close every tenant's client."""
-        tenants = list(self._tenants.values())
+        tenants = self._tenants.values()
         self._tenants.clear()
         for tenant in tenants:
             tenant.evicted = True

@@ -14,7 +14,6 @@ import json
 import logging
 import socket
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlparse
 
@@ -22,6 +21,8 @@ import anyio
 import httpx2
 from mcp.shared.auth import OAuthClientInformationFull
 from pydantic import ValidationError
+
+from polytomic_mcp.bounded_cache import BoundedCache
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +66,12 @@ class ClientDocuments:
         self._transport = transport
         self._resolver = resolver
         self._clock = clock
-        self._cache: OrderedDict[str, tuple[float, OAuthClientInformationFull]] = OrderedDict()
+        self._cache: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_CACHED, ttl=CACHE_TTL, clock=clock)
 
     async def client(self, client_id: str) -> OAuthClientInformationFull | None:
         """The client the document at ``client_id`` describes, or None when it cannot be fetched or is not valid."""
-        cached = self._cache.get(client_id)
-        if cached is not None and cached[0] > self._clock():
-            return cached[1]
+        if (cached := self._cache.get(client_id)) is not None:
+            return cached
         try:
             document = await self._fetch(client_id)
         except (OSError, httpx2.HTTPError, ValueError) as error:
@@ -79,9 +79,7 @@ class ClientDocuments:
             return None
         client = self._check(client_id, document, self._default_scope)
         if client is not None:
-            self._cache[client_id] = (self._clock() + CACHE_TTL, client)
-            while len(self._cache) > MAX_CACHED:
-                self._cache.popitem(last=False)
+            self._cache.put(client_id, client)
         return client
 
     async def _fetch(self, url: str) -> object:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -29,10 +27,10 @@ from mcp.server.auth.provider import (
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.server.tenants import Grant, key_digest
 
 from .client_documents import ClientDocuments, is_document_url
-from .expiring import ExpiringSet
 from .sealing import Sealer
 
 READ_SCOPE = "polytomic:read"
@@ -44,7 +42,6 @@ ACCESS_TTL = 3600
 REFRESH_TTL = 30 * 24 * 3600
 MAX_ENTRIES = 10_000
 
-V = TypeVar("V")
 
 
 class TenantAccessToken(AccessToken):
@@ -106,16 +103,18 @@ class SealedTokenProvider:
         self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES))
         self._key_page_url = key_page_url
         self._clock = clock
-        self._clients: OrderedDict[str, OAuthClientInformationFull] = OrderedDict()
-        self._pending: OrderedDict[str, PendingAuthorization] = OrderedDict()
-        self._codes: OrderedDict[str, TenantAuthorizationCode] = OrderedDict()
-        self.used_refresh = ExpiringSet(MAX_ENTRIES, clock)
-        self.revoked_grants = ExpiringSet(MAX_ENTRIES, clock)
+        self._clients: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_ENTRIES, clock=clock)
+        self._pending: BoundedCache[str, PendingAuthorization] = BoundedCache(MAX_ENTRIES, clock=clock)
+        self._codes: BoundedCache[str, TenantAuthorizationCode] = BoundedCache(MAX_ENTRIES, clock=clock)
+        self.used_refresh: BoundedCache[str, bool] = BoundedCache(MAX_ENTRIES, clock=clock)
+        """Refresh token ids already exchanged, each until its token expires (a reuse revokes the grant)."""
+        self.revoked_grants: BoundedCache[str, bool] = BoundedCache(MAX_ENTRIES, clock=clock)
+        """Grant ids revoked, each until the longest token of the grant expires."""
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         """A registered client, or the client an https client id's metadata document describes."""
-        if client_id in self._clients:
-            return self._clients[client_id]
+        if (registered := self._clients.get(client_id)) is not None:
+            return registered
         if is_document_url(client_id):
             return await self._documents.client(client_id)
         return None
@@ -123,57 +122,51 @@ class SealedTokenProvider:
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
         if not client_info.redirect_uris or client_info.client_id is None:
             raise RegistrationError("invalid_redirect_uri", "at least one redirect_uri is required")
-        self._clients[client_info.client_id] = client_info
-        while len(self._clients) > MAX_ENTRIES:
-            self._clients.popitem(last=False)
+        self._clients.put(client_info.client_id, client_info)
 
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
         """Park the request and send the browser to the key page (the code is issued there)."""
         if client.client_id is None:
             raise AuthorizeError("unauthorized_client", "unknown client")
         request_id = secrets.token_urlsafe(32)
-        self._remember(self._pending, request_id,
-                       PendingAuthorization(client.client_id, params, self._clock() + PENDING_TTL))
+        expires_at = self._clock() + PENDING_TTL
+        self._pending.put(request_id, PendingAuthorization(client.client_id, params, expires_at), expires_at=expires_at)
         return construct_redirect_uri(self._key_page_url, request=request_id)
 
     def pending(self, request_id: str) -> PendingAuthorization | None:
         """The unexpired pending authorization ``request_id``, if any (the key page reads it)."""
-        entry = self._pending.get(request_id)
-        if entry is None or entry.expires_at <= self._clock():
-            return None
-        return entry
+        return self._pending.get(request_id)
 
     def issue_code(self, request_id: str, api_key: str, organization_id: str | None, read_write: bool) -> str:
         """Complete a pending authorization for a verified key: the redirect URL carrying a new code.
 
         The pending request is consumed, so a form is never submitted twice into two codes.
         """
-        entry = self._pending.pop(request_id, None)
-        if entry is None or entry.expires_at <= self._clock():
+        entry = self._pending.pop(request_id)
+        if entry is None:
             raise AuthorizeError("access_denied", "the authorization request expired; start again from the client")
         code = secrets.token_urlsafe(32)
-        self._remember(self._codes, code, TenantAuthorizationCode(
-            code=code, scopes=granted_scopes(read_write), expires_at=self._clock() + CODE_TTL,
+        expires_at = self._clock() + CODE_TTL
+        self._codes.put(code, TenantAuthorizationCode(
+            code=code, scopes=granted_scopes(read_write), expires_at=expires_at,
             client_id=entry.client_id, code_challenge=entry.params.code_challenge,
             redirect_uri=entry.params.redirect_uri,
             redirect_uri_provided_explicitly=entry.params.redirect_uri_provided_explicitly,
             resource=entry.params.resource, subject=key_digest(api_key), api_key=api_key,
             organization_id=organization_id,
-        ))
+        ), expires_at=expires_at)
         return construct_redirect_uri(str(entry.params.redirect_uri), code=code, state=entry.params.state)
 
     async def load_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: str
     ) -> TenantAuthorizationCode | None:
         code = self._codes.get(authorization_code)
-        if code is None or code.client_id != client.client_id or code.expires_at <= self._clock():
-            return None
-        return code
+        return code if code is not None and code.client_id == client.client_id else None
 
     async def exchange_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: TenantAuthorizationCode
     ) -> OAuthToken:
-        if self._codes.pop(authorization_code.code, None) is None:
+        if self._codes.pop(authorization_code.code) is None:
             raise TokenError("invalid_grant", "authorization code already used")
         return self._issue(client.client_id or "", authorization_code.api_key, authorization_code.organization_id,
                            authorization_code.scopes, authorization_code.resource, secrets.token_urlsafe(16))
@@ -189,7 +182,7 @@ class SealedTokenProvider:
             return None
         token_id = str(claims.get("jti"))
         if token_id in self.used_refresh:
-            self.revoked_grants.add(grant_id, self._clock() + REFRESH_TTL)
+            self.revoked_grants.put(grant_id, True, expires_at=self._clock() + REFRESH_TTL)
             return None
         return TenantRefreshToken(
             token=refresh_token, client_id=str(claims["cid"]), scopes=list(claims.get("scope", [])),
@@ -204,7 +197,7 @@ class SealedTokenProvider:
             raise TokenError("invalid_grant", "refresh token already used")
         if not set(scopes) <= set(refresh_token.scopes):
             raise TokenError("invalid_scope", "a refresh cannot widen the grant")
-        self.used_refresh.add(refresh_token.token_id, float(refresh_token.expires_at or self._clock() + REFRESH_TTL))
+        self.used_refresh.put(refresh_token.token_id, True, expires_at=float(refresh_token.expires_at or self._clock() + REFRESH_TTL))
         return self._issue(refresh_token.client_id, refresh_token.api_key, refresh_token.organization_id,
                            scopes or refresh_token.scopes, refresh_token.resource, refresh_token.grant_id)
 
@@ -227,7 +220,7 @@ class SealedTokenProvider:
 
     async def revoke_token(self, token: TenantAccessToken | TenantRefreshToken) -> None:
         """Revoke the whole grant: the access and refresh tokens issued together, and their rotations."""
-        self.revoked_grants.add(token.grant_id, self._clock() + REFRESH_TTL)
+        self.revoked_grants.put(token.grant_id, True, expires_at=self._clock() + REFRESH_TTL)
 
     async def exchange_identity_assertion(
         self, client: OAuthClientInformationFull, params: IdentityAssertionParams
@@ -243,8 +236,3 @@ class SealedTokenProvider:
         access = self._sealer.seal("access", {**base, "exp": now + ACCESS_TTL})
         refresh = self._sealer.seal("refresh", {**base, "exp": now + REFRESH_TTL, "jti": secrets.token_urlsafe(16)})
         return OAuthToken(access_token=access, expires_in=ACCESS_TTL, scope=" ".join(scopes), refresh_token=refresh)
-
-    def _remember(self, table: OrderedDict[str, V], key: str, value: V) -> None:
-        table[key] = value
-        while len(table) > MAX_ENTRIES:
-            table.popitem(last=False)

@@ -9,17 +9,18 @@ name is refused while the job may still make the model.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import anyio
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client.models import Job
 
 PENDING_TTL = 3600.0
 """Seconds a model job of unknown outcome is remembered (Polytomic finishes or fails them well before)."""
+MAX_PENDING_JOBS = 1_000
 
 
 @dataclass
@@ -33,7 +34,7 @@ class CreateGuard:
     """Per-key state of the twin guard: locks by (kind, name) and model jobs by name."""
 
     _locks: dict[tuple[str, str], _NameLock] = field(default_factory=dict)
-    _jobs: dict[str, tuple[Job, float]] = field(default_factory=dict)
+    _jobs: BoundedCache[str, Job] = field(default_factory=lambda: BoundedCache(MAX_PENDING_JOBS, ttl=PENDING_TTL))
 
     @asynccontextmanager
     async def one_at_a_time(self, kind: str, name: str) -> AsyncIterator[None]:
@@ -51,18 +52,12 @@ class CreateGuard:
 
     def job_started(self, name: str, job: Job) -> None:
         """Remember the job creating model ``name`` until it is known to have finished."""
-        self._jobs[name] = (job, time.monotonic())
+        self._jobs.put(name, job)
 
     def job_settled(self, name: str) -> None:
         """The job for ``name`` is known to have finished (the model exists) or failed."""
-        self._jobs.pop(name, None)
+        self._jobs.pop(name)
 
     def running_job(self, name: str) -> Job | None:
         """The remembered job creating model ``name``, if any and recent."""
-        entry = self._jobs.get(name)
-        if entry is None:
-            return None
-        if time.monotonic() - entry[1] > PENDING_TTL:
-            self._jobs.pop(name, None)
-            return None
-        return entry[0]
+        return self._jobs.get(name)

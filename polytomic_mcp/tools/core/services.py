@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 from polytomic_mcp.redaction import SecretRegistry, scope
@@ -25,24 +24,9 @@ DEFAULT_TOOL_TIMEOUT = 45.0
 """Seconds a tool call may take in all, below the timeouts MCP clients commonly use (60 s and more)."""
 
 
-class BoundedMap(OrderedDict[str, str]):
-    """A dict that forgets its oldest entries beyond ``limit``."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key: str, value: str) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > self.limit:
-            self.popitem(last=False)
-
-
-@dataclass
-class _Cached:
-    value: Any
-    at: float
+SyncKind = Literal["model", "bulk"]
+MAX_CACHED = 1_000
+"""Connection-type schemas (and the type list and schedule options) kept per key."""
 
 
 @dataclass
@@ -60,20 +44,21 @@ class Services:
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
     creates: CreateGuard = field(default_factory=CreateGuard)
     written: WrittenSecrets = field(default_factory=WrittenSecrets)
-    sync_kinds: BoundedMap = field(default_factory=lambda: BoundedMap(10_000))
-    """The kind ("model" or "bulk") of each sync id seen, so the right path is read first."""
-    _cache: dict[str, _Cached] = field(default_factory=dict)
+    sync_kinds: BoundedCache[str, SyncKind] = field(default_factory=lambda: BoundedCache(10_000))
+    """The kind of each sync id seen, so the right path is read first."""
+    _cache: BoundedCache[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.secrets.add(*self.client.secrets_for_scrubbing())
+        self._cache = BoundedCache(MAX_CACHED, ttl=self.ttl)
 
     async def _cached(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         """The cached value for ``key`` if fresh, else ``load()``'s result, cached."""
         hit = self._cache.get(key)
-        if hit is not None and time.monotonic() - hit.at < self.ttl:
-            return cast(T, hit.value)
+        if hit is not None:
+            return cast(T, hit)
         value = await load()
-        self._cache[key] = _Cached(value, time.monotonic())
+        self._cache.put(key, value)
         return value
 
     async def connection_types(self) -> list[ConnectionType]:

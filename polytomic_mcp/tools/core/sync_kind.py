@@ -8,16 +8,13 @@ remembered per key, so later calls ask the right path first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.client.models import BulkSync, Sync
 
 from .errors import explain, fail
 from .result_text import clip
-from .services import Services
-
-SyncKind = Literal["model", "bulk"]
+from .services import Services, SyncKind
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ async def find_sync(svc: Services, sync_id: str) -> FoundSync:
             continue
         except PolytomicError as error:
             raise fail(explain(error, action=f"read sync '{clip(sync_id)}'"), api_error=error) from None
-        svc.sync_kinds[sync_id] = kind
+        svc.sync_kinds.put(sync_id, kind)
         return found
     raise fail(f"Could not get sync '{clip(sync_id)}': not found (no model sync or bulk sync has this id). Call list_syncs to see valid ids.")
 

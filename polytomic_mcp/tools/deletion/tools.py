@@ -35,7 +35,7 @@ async def delete(
     async def deleted(_: None, __: Outcome) -> Deleted:
         if kind == "connection":
             svc.written.forget(id)
-        svc.sync_kinds.pop(id, None)
+        svc.sync_kinds.pop(id)
         return Deleted(
             deleted=True, kind=kind, id=id, name=target.name, also_deleted=[str(d) for d in plan.also] or None,
             note="Its running execution was canceled first." if plan.running else None,

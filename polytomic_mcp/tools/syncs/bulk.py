@@ -75,7 +75,7 @@ async def create_bulk_sync(
         return BulkSyncResult(created=False, name=name, mode=mode, schemas=ids, checks=problems or None, request=body, next_step=step)
 
     async def created(sync: BulkSync, _: Outcome) -> BulkSyncResult:
-        svc.sync_kinds[sync.id] = "bulk"
+        svc.sync_kinds.put(sync.id, "bulk")
         if sync.active:
             step = f"It runs on its schedule; call start_sync('{sync.id}') to run it now, then get_sync_status."
         elif schedule.frequency != "manual":

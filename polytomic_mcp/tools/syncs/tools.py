@@ -149,7 +149,7 @@ async def list_syncs(
         for b in bulk_listing.items if needle in b.name.lower()
     ]
     for brief in matches:
-        svc.sync_kinds[brief.id] = brief.kind
+        svc.sync_kinds.put(brief.id, "bulk" if brief.kind == "bulk" else "model")
     note = cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
     if failing:
         checked = matches[:MAX_HEALTH_CHECKS]
