@@ -6,8 +6,10 @@ JSON-RPC error, ``is_error`` a bool, an error text that says something (not the 
 must still work afterwards.
 
 Examples per tool: POLYTOMIC_FUZZ_EXAMPLES (default 100), split between the two protocol eras
-(in-memory ``mode="auto"`` = 2026-07-28 direct dispatch, ``mode="legacy"`` = 2025-11-25 JSON-RPC).
-Each (tool, era) pair uses its own fixed seed, so runs are repeatable and the eras see different inputs.
+(in-memory ``mode="auto"`` = 2026-07-28 direct dispatch, ``mode="legacy"`` = 2025-11-25 JSON-RPC). The quick
+suite (``-m "not slow"``) runs the first ``FAST_EXAMPLES`` of them; the slow test runs the rest with other
+seeds, so the full run still makes the whole number per tool. Each (tool, era, part) uses its own fixed seed,
+so runs are repeatable and the eras see different inputs.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from polytomic_mcp.tools import load_tools
 SPECS = load_tools()
 
 EXAMPLES_PER_TOOL = int(os.environ.get("POLYTOMIC_FUZZ_EXAMPLES", "100"))
-EXAMPLES_PER_MODE = max(1, -(-EXAMPLES_PER_TOOL // len(MODES)))
+FAST_EXAMPLES = min(EXAMPLES_PER_TOOL, 10)
+"""Examples per tool in the quick suite; the slow test makes the rest."""
 
 TOOL_SCHEMAS: dict[str, dict[str, Any]] = anyio.run(listed_tool_schemas)
 
@@ -56,6 +59,25 @@ def test_every_listed_tool_is_fuzzed() -> None:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("tool", sorted(TOOL_SCHEMAS))
 def test_fuzz_tool(tool: str, mode: str) -> None:
+    fuzz(tool, mode, "quick", per_mode(FAST_EXAMPLES))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tool", sorted(TOOL_SCHEMAS))
+def test_fuzz_tool_at_length(tool: str, mode: str) -> None:
+    if EXAMPLES_PER_TOOL <= FAST_EXAMPLES:
+        pytest.skip(f"POLYTOMIC_FUZZ_EXAMPLES={EXAMPLES_PER_TOOL}: the quick test already makes them all")
+    fuzz(tool, mode, "long", per_mode(EXAMPLES_PER_TOOL - FAST_EXAMPLES))
+
+
+def per_mode(examples: int) -> int:
+    """Examples for each protocol era out of ``examples`` per tool."""
+    return max(1, -(-examples // len(MODES)))
+
+
+def fuzz(tool: str, mode: str, part: str, examples: int) -> None:
+    """Call ``tool`` with ``examples`` argument sets drawn from its listed schema (seeded by tool, era and part)."""
     with start_blocking_portal() as portal, harness(portal, mode) as h:
         live = {t.name: t.input_schema for t in portal.call(h.client.list_tools).tools}
         assert tool in live, f"{tool} is no longer listed"
@@ -63,9 +85,9 @@ def test_fuzz_tool(tool: str, mode: str) -> None:
         pool = string_pool(h.seeded)
         strategies = SchemaStrategies(schema, pool, hints_for(h.seeded))
 
-        @seed(zlib.crc32(f"{tool}/{mode}".encode()))
+        @seed(zlib.crc32(f"{tool}/{mode}/{part}".encode()))
         @settings(
-            max_examples=EXAMPLES_PER_MODE,
+            max_examples=examples,
             deadline=None,
             database=None,
             phases=[Phase.explicit, Phase.generate, Phase.shrink],
@@ -80,9 +102,9 @@ def test_fuzz_tool(tool: str, mode: str) -> None:
             h.call(tool, arguments)
 
         call()
-        assert h.calls >= EXAMPLES_PER_MODE
+        assert h.calls >= examples
         h.assert_alive()
-        print(f"{tool}/{mode}: {h.calls} calls")
+        print(f"{tool}/{mode}/{part}: {h.calls} calls")
 
 
 def test_the_oracle_catches_crashes_and_protocol_errors() -> None:
