@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 from mcp.server import MCPServer
@@ -18,7 +18,9 @@ from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import ToolName, load_tools
 from polytomic_mcp.tools.core.manifest import entries
-from polytomic_mcp.tools.core.registry import ToolSpec
+
+if TYPE_CHECKING:
+    from polytomic_mcp.tools.core.registry import ToolSpec
 
 from .mcp_internals import accept_log_level, advertise_resources_list_changed
 from .prompts import register_prompts

@@ -10,7 +10,7 @@ the SDK still validates every call against the full pydantic argument model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -18,9 +18,11 @@ from mcp_types import CallToolResult, InputRequiredResult
 from mcp_types import Tool as ListedTool
 
 from polytomic_mcp.tools.core.manifest import entries
-from polytomic_mcp.tools.core.registry import ToolSpec
 
-Loader = Callable[[str], ToolSpec]
+if TYPE_CHECKING:
+    from polytomic_mcp.tools.core.registry import ToolSpec
+
+Loader = Callable[[str], "ToolSpec"]
 """Gives the declared tool of a name (importing the tool families on the first call)."""
 
 
