@@ -134,23 +134,7 @@ async def list_syncs(
         return await one_sync(current_services(), sync_id)
     svc = current_services()
     offset = decode_cursor(cursor)
-    try:
-        listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
-        bulk_listing = await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE, active=active))
-    except PolytomicError as error:
-        raise fail(explain(error, action="list syncs")) from None
-    needle = (search or "").lower()
-    matches = [
-        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
-                  target_object=s.target_object)
-        for s in listing.items if needle in s.name.lower()
-    ] + [
-        SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id)
-        for b in bulk_listing.items if needle in b.name.lower()
-    ]
-    for brief in matches:
-        svc.sync_kinds.put(brief.id, "bulk" if brief.kind == "bulk" else "model")
-    note = cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
+    matches, note = await _matching_syncs(svc, (search or "").lower(), active)
     if failing:
         checked = matches[:MAX_HEALTH_CHECKS]
         await _mark_failing(svc, checked)
@@ -160,6 +144,29 @@ async def list_syncs(
         matches = [s for s in checked if s.failing]
     chunk, next_cursor = page(matches, offset, limit)
     return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note)
+
+
+async def _matching_syncs(svc: Services, needle: str, active: bool | None) -> tuple[list[SyncBrief], str | None]:
+    """Model and bulk syncs whose names hold ``needle`` (their kinds remembered), and the note when reading was cut."""
+    try:
+        listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
+        bulk_listing = await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE, active=active))
+    except PolytomicError as error:
+        raise fail(explain(error, action="list syncs")) from None
+    model_syncs = [s for s in listing.items if needle in s.name.lower()]
+    bulk_syncs = [b for b in bulk_listing.items if needle in b.name.lower()]
+    for sync in model_syncs:
+        svc.sync_kinds.put(sync.id, "model")
+    for bulk in bulk_syncs:
+        svc.sync_kinds.put(bulk.id, "bulk")
+    matches = [
+        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
+                  target_object=s.target_object) for s in model_syncs
+    ] + [
+        SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id)
+        for b in bulk_syncs
+    ]
+    return matches, cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
 
 
 MAX_HEALTH_CHECKS = 100
