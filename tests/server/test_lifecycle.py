@@ -159,3 +159,18 @@ async def test_a_delete_whose_answer_is_lost_names_the_call_that_shows_whether_i
         sandbox.faults = FaultConfig(rate=1.0, kinds=("drop",), only=r"DELETE /api/models/.*", limit=20)
         text = await call_error(client, "delete", {"kind": "model", "id": ids["model"]})
     assert f"list_models(model_id='{ids['model']}')" in text and "get_model" not in text
+
+
+@pytest.mark.parametrize("api_version", ["2025-09-18", "2024-02-08"])
+async def test_an_identity_given_to_update_sync_replaces_the_stored_identities(sandbox: Sandbox, api_version: str) -> None:
+    """An agent's ``identity`` was dropped when the stored sync held ``identities`` (both were cleared by the merge)."""
+    async with mcp_session(sandbox, api_version=api_version) as client:
+        ids = await run_workflow(client, sandbox)
+        identity = {"source": {"model_id": ids["model"], "field": "_id"}, "target": "External_Id__c", "function": "Equality"}
+        dry = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "mode": "update", "identity": identity, "dry_run": True})
+        assert dry.get("checks") is None, dry.get("checks")
+        sent = dry["request"].get("identities", {}).get("mappings") or [dry["request"].get("identity")]
+        assert [m["target"] for m in sent] == ["External_Id__c"]
+        saved = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "identity": identity})
+        matches = saved["result"].get("identities", {}).get("mappings") or [saved["result"].get("identity")]
+        assert [m["target"] for m in matches] == ["External_Id__c"]

@@ -461,7 +461,7 @@ async def test_get_sync_status(ws: Workspace) -> None:
             "sync_id": "<sync>",
             "name": "Mongo to Salesforce Sync",
             "active": False,
-            "summary": "Never run. Paused: it runs only when started.",
+            "summary": "Never run. Paused: its continuous schedule is off until activate_sync('<sync>', active=true); it runs only when started.",
             "next_step": "Call start_sync('<sync>') to run it now.",
         }
     )
@@ -579,7 +579,7 @@ async def test_update_sync(ws: Workspace) -> None:
                 ],
                 "model_ids": ["<model>"],
             },
-            "next_step": "It is paused; call activate_sync('<sync>', active=true) to schedule it, or start_sync to run it once.",
+            "next_step": "Paused: its daily schedule is off until activate_sync('<sync>', active=true); it runs only when started. start_sync('<sync>') runs it now.",
         }
     )
     assert await ws.call("update_sync", {"sync_id": ws.ids["sync"], "schedule": {"frequency": "custom"}}) == snapshot(

@@ -18,9 +18,9 @@ WHAT_MATCHES = ("target", "fields", "identity", "identities", "mode")
 def merge_sync(current: Sync, given: dict[str, Any]) -> SyncRequest:
     """The stored sync with each given (non-None) top-level value replacing its own; ``identity`` and ``identities`` replace each other."""
     updates = {k: v for k, v in given.items() if v is not None}
-    if "identity" in updates:
+    if given.get("identity") is not None:
         updates["identities"] = None
-    if "identities" in updates:
+    elif given.get("identities") is not None:
         updates["identity"] = None
     return current.to_request().model_copy(update=updates)
 

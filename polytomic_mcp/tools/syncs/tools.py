@@ -42,7 +42,7 @@ from .params import (
     TargetArg,
 )
 from .precheck import precheck
-from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, sync_detail
+from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, schedule_said, sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -290,9 +290,8 @@ async def _update_model_sync(
         return await updating.preview(request.name, body, problems, step)
 
     async def saved(sync: Sync, _: Outcome) -> UpdateResult:
-        return updating.saved(sync.name, sync_detail(sync), f"It runs on its schedule; call start_sync('{sync_id}') to run it now."
-                              if sync.active else f"It is paused; call activate_sync('{sync_id}', active=true) to schedule it, "
-                              "or start_sync to run it once.")
+        when = schedule_said(sync_id, bool(sync.active), (sync.schedule or {}).get("frequency"))
+        return updating.saved(sync.name, sync_detail(sync), f"{when} start_sync('{sync_id}') runs it now.")
 
     return await apply(ctx, Change.update(
         "update_sync", "sync", sync_id, current.name, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,

@@ -291,16 +291,20 @@ def _status(
         summary = f"Last run {_said(last)}."
         failed = last.status in {"failed", "interrupted"} or bool((last.records or {}).get("errored"))
         step = f"Call get_sync_runs('{sync_id}', execution_id='{last.id}') for its errors and log." if failed else "Nothing to do."
-    if not active:
-        summary += " Paused: it runs only when started."
-    elif next_at:
-        summary += f" Next run at {next_at}."
-    elif frequency:
-        summary += f" Schedule: {frequency}."
+    summary += " " + schedule_said(sync_id, active, frequency, next_at)
     return RunStatus(
         sync_id=sync_id, name=name, active=active, summary=summary, current_run=current, last_run=last,
         next_run_at=next_at or None, next_step=step,
     )
+
+
+def schedule_said(sync_id: str, active: bool, frequency: str | None, next_at: str | None = None) -> str:
+    """When a sync runs, in a sentence: only when started (manual), paused, or its next run."""
+    if frequency in (None, "", "manual"):
+        return "Manual: it runs only when started."
+    if not active:
+        return f"Paused: its {frequency} schedule is off until activate_sync('{sync_id}', active=true); it runs only when started."
+    return f"Next run at {next_at}." if next_at else f"Schedule: {frequency}."
 
 
 BULK_OPTIONS = ("automatically_add_new_objects", "automatically_add_new_fields", "normalize_names", "disable_record_timestamps",
