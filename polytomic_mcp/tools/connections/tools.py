@@ -183,7 +183,7 @@ async def update_connection(
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
         shown = await masked_configuration(svc, current.type.id, merged.configuration)
-        return await updating.preview(new_name, {"name": new_name, "configuration": shown}, problems, step)
+        return updating.preview(new_name, {"name": new_name, "configuration": shown}, problems, step)
 
     async def saved(connection: Connection, _: Outcome) -> UpdateResult:
         svc.written.remember(connection_id, merged.configuration, schema.secret_paths)

@@ -1,7 +1,7 @@
 """Check a connection configuration against its type's JSON Schema before calling the API.
 
 ``jsonschema`` judges the standard rules (types, enums, required, closed objects) on the schema's
-standard form (see ``schema_adapter``); Polytomic's own rule that read-only and internal fields are
+standard form (see ``standard_schema``); Polytomic's own rule that read-only and internal fields are
 not sent is checked beside it. Every problem is collected so one error can name them all, with the
 valid options and "did you mean" suggestions.
 """

@@ -38,21 +38,6 @@ async def name_taken(kind: str, name: str, objects: Objects, *, except_id: str |
     return found[0] if found else None
 
 
-async def refuse_duplicate(
-    kind: str, name: str, objects: Objects, reuse_call: str, *, except_id: str | None = None, change_tool: str | None = None,
-) -> None:
-    """Raise a ToolError naming the existing object when ``name`` is taken (by another than ``except_id``), or when that cannot be checked.
-
-    ``reuse_call`` is the call that shows the existing object, with ``{id}`` for its id.
-    """
-    existing = await name_taken(kind, name, objects, except_id=except_id)
-    if existing is not None:
-        raise fail(
-            f"A {kind} named '{name}' already exists (id {existing.id}). Reuse it ({reuse_call.format(id=existing.id)}), "
-            f"change it with {change_tool or 'update_' + kind}('{existing.id}', ...), or choose another name."
-        )
-
-
 async def usable_connection(svc: Services, connection_id: str, role: Role) -> Connection:
     """The connection, refused when it does not exist, cannot play ``role``, or still awaits OAuth."""
     connection = await fetch_connection(svc, connection_id)

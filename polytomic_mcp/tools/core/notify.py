@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Awaitable, Callable
 from typing import Literal, get_args
 
 from mcp import MCPDeprecationWarning
@@ -25,6 +26,15 @@ async def resources_changed(ctx: Context) -> None:
             await ctx.session.send_resource_list_changed()
     except Exception as error:  # noqa: BLE001 - a notification must never fail the tool
         logger.debug("resources/list_changed not sent: %s", type(error).__name__)
+
+
+def progress_to(ctx: Context) -> Callable[[str], Awaitable[None]]:
+    """A callback that reports each step of a long check (a schema cache refresh) as a progress message."""
+
+    async def progress(message: str) -> None:
+        await ctx.report_progress(0, None, message)
+
+    return progress
 
 
 async def tell(ctx: Context, level: Level, message: str) -> None:

@@ -134,7 +134,7 @@ def out_of_time(name: str, seconds: float) -> str:
 
 
 def compact_result(model: BaseModel) -> CallToolResult:
-    """Structured content plus its text form (see ``render``): unset fields left out, secrets scrubbed, size bounded."""
+    """Structured content plus its text form (see ``result_text``): unset fields left out, secrets scrubbed, size bounded."""
     structured = bounded(scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True)))
     text = as_text(structured, getattr(type(model), "workspace_data", ()))
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)

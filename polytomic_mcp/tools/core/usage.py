@@ -2,7 +2,7 @@
 
 The API guards a connection delete itself (422 with ``used_by``) but not a model delete or a
 model change, so the tools look at the syncs before they act. The lists are read whole
-(bounded, see ``paging.read_all``); a listing that could not be read makes the caller refuse.
+(bounded, see ``list_pages.read_all``); a listing that could not be read makes the caller refuse.
 """
 
 from __future__ import annotations

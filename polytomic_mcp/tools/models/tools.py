@@ -17,7 +17,7 @@ from ..core.guards import usable_connection
 from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from ..core.lookups import fetch_model, fetch_sync
 from ..core.masking import masked_model_configuration
-from ..core.notify import tell
+from ..core.notify import progress_to, tell
 from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.result_text import quoted
@@ -216,7 +216,7 @@ async def update_model(
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
         body = {**request.to_body(), "configuration": masked_model_configuration(request.configuration)}
-        return await updating.preview(request.name, body, problems, step)
+        return updating.preview(request.name, body, problems, step)
 
     async def saved(model: Model | Job, _: Outcome) -> UpdateResult:
         if not isinstance(model, Model):
@@ -254,11 +254,8 @@ async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateReques
 async def _bulk_source(ctx: Context, svc: Services, connection_id: str, schema: str | None) -> SourceChoices:
     """The schemas a source can replicate (its schema cache refreshed first when stale) and one schema's fields."""
 
-    async def progress(message: str) -> None:
-        await ctx.report_progress(0, None, message)
-
     try:
-        cache = await fresh_cache(svc, connection_id, progress)
+        cache = await fresh_cache(svc, connection_id, progress_to(ctx))
     except PolytomicError as error:
         raise fail(explain(error, action="refresh the source's schema cache", not_found="Call list_connections for valid ids.")) from None
     schemas = await read_source_schemas(svc, connection_id, fields=schema is not None)

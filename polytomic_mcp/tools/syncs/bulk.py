@@ -16,6 +16,7 @@ from polytomic_mcp.client.models import BulkSchedule, BulkSchemaSelection, BulkS
 
 from ..core.consent import Outcome
 from ..core.errors import fail
+from ..core.notify import progress_to
 from ..core.params import DryRunArg
 from ..core.registry import tool
 from ..core.services import current_services
@@ -65,11 +66,8 @@ async def create_bulk_sync(
         raise fail(str(error)) from None
     ids = [s if isinstance(s, str) else s.id for s in schemas]
 
-    async def progress(message: str) -> None:
-        await ctx.report_progress(0, None, message)
-
     async def checks() -> list[Problem]:
-        return list((await check_bulk(svc, request, progress)).problems)
+        return list((await check_bulk(svc, request, progress_to(ctx))).problems)
 
     async def preview(problems: list[Problem], step: str) -> BulkSyncResult:
         return BulkSyncResult(created=False, name=name, mode=mode, schemas=ids, checks=problems or None, request=body, next_step=step)

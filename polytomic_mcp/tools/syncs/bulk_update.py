@@ -26,6 +26,7 @@ from polytomic_mcp.client.models import (
 from ..core.consent import Outcome
 from ..core.diff import changes
 from ..core.errors import explain, fail
+from ..core.notify import progress_to
 from ..core.services import Services, current_services
 from ..core.views import UpdateResult, Updating
 from ..core.write import Change, Problem, apply
@@ -64,15 +65,12 @@ async def update_bulk(
     changed = changes(before.model_dump(mode="json", exclude_none=True), request.model_dump(mode="json", exclude_none=True))
     updating = Updating("bulk sync", current.id, changed + (["schemas"] if patch else []))
 
-    async def progress(message: str) -> None:
-        await ctx.report_progress(0, None, message)
-
     async def checks() -> list[Problem]:
-        return (await check_bulk(svc, checked_request(request, schemas, before.schemas or []), progress)).problems
+        return (await check_bulk(svc, checked_request(request, schemas, before.schemas or []), progress_to(ctx))).problems
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
         shown: dict[str, Any] = {"put": request.to_body(svc.client.api_version)} if changed else {}
-        return await updating.preview(request.name, {**shown, **({"patch_schemas": [p.to_body() for p in patch]} if patch else {})},
+        return updating.preview(request.name, {**shown, **({"patch_schemas": [p.to_body() for p in patch]} if patch else {})},
                                       problems, step)
 
     async def send() -> tuple[BulkSync, list[BulkSyncSchemaSummary]]:

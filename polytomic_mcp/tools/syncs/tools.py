@@ -287,7 +287,7 @@ async def _update_model_sync(
         return (await precheck(svc, request)).problems
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
-        return await updating.preview(request.name, body, problems, step)
+        return updating.preview(request.name, body, problems, step)
 
     async def saved(sync: Sync, _: Outcome) -> UpdateResult:
         when = schedule_said(sync_id, bool(sync.active), (sync.schedule or {}).get("frequency"))
