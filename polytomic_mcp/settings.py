@@ -59,6 +59,17 @@ class Settings:
     auth: str = "none"
     public_url: str | None = None
     oauth_secret: str | None = field(default=None, repr=False)
+    consent: str = "relay"
+
+    @property
+    def approval_base(self) -> str | None:
+        """The origin approval links point at: the public URL, else the bound address (HTTP only)."""
+        if self.transport != "http":
+            return None
+        if self.public_url is not None:
+            return self.public_url
+        host = "localhost" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"
@@ -261,6 +272,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("secret_prefix", "POLYTOMIC_SECRET_PREFIX", None, parse_secret_prefix, "prefix of variables {\"$env\"} may read"),
     Option("request_timeout", "POLYTOMIC_REQUEST_TIMEOUT", None, parse_positive_number, "seconds one request to Polytomic may take"),
     Option("max_retries", "POLYTOMIC_MAX_RETRIES", None, parse_retries, "retries after a failed request (0-10)"),
+    Option("consent", "POLYTOMIC_CONSENT", "--consent", parse_choice(("relay", "strict")),
+           "when the client cannot ask: relay (default; a question and a token for the assistant) or strict (refuse)"),
     Option("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", "--tool-timeout", parse_positive_number,
            "seconds a tool call may take in all (default 45)"),
     Option("transport", None, "--transport", parse_choice(("stdio", "http")), "stdio (default) or http"),

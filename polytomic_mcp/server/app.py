@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import httpx2
 from mcp.server import MCPServer
@@ -17,6 +18,7 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
 from polytomic_mcp.tools import ToolName, load_tools
+from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.manifest import entries
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ def build_server(
     state = ServerState(
         secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout,
         read_only=settings.read_only, allow_credential_minting=settings.allow_credential_minting,
+        consent_mode="strict" if settings.consent == "strict" else "relay", approval_base=settings.approval_base,
     )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
@@ -133,11 +136,21 @@ def build_server(
         tool_names=names,
         load_tool=declared_tool,
     )
+    CONSENT_STORES[server] = state.consents
     register_resources(server)
     register_prompts(server)
     advertise_resources_list_changed(server)
     _accept_log_level(server, state)
     return server
+
+
+CONSENT_STORES: WeakKeyDictionary[MCPServer, ConsentStore] = WeakKeyDictionary()
+"""Each built server's pending yeses, for the HTTP app's approval page."""
+
+
+def consent_store(server: MCPServer) -> ConsentStore:
+    """The pending yeses of a server made by ``build_server``."""
+    return CONSENT_STORES[server]
 
 
 def _accept_log_level(server: MCPServer, state: ServerState) -> None:

@@ -17,7 +17,8 @@ from mcp.server.context import CallNext, ServerRequestContext
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
-from polytomic_mcp.tools.core.services import DEFAULT_TOOL_TIMEOUT, Services, serving
+from polytomic_mcp.tools.core.approvals import ConsentStore
+from polytomic_mcp.tools.core.services import DEFAULT_TOOL_TIMEOUT, ConsentMode, Services, serving
 
 from .tenants import MAX_TENANTS, ClientFactory, Grant, SharedTransport, TenantPool
 
@@ -47,6 +48,11 @@ class ServerState:
     header (the OAuth code loads only then)."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
+    consents: ConsentStore = field(default_factory=ConsentStore)
+    """Pending yeses of every tenant (the approval page looks them up by link)."""
+    consent_mode: ConsentMode = "relay"
+    approval_base: str | None = None
+    """The public origin approval links point at (HTTP only)."""
     services: Services | None = None
     _pool: TenantPool | None = field(default=None, repr=False)
 
@@ -69,6 +75,7 @@ class ServerState:
         return Services(
             client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
             read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
+            consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
         )
 
     def start_single(self, client: PolytomicClient) -> Services:

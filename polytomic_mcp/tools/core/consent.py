@@ -1,65 +1,161 @@
-"""The outcomes of asking the user (MCP elicitation) before a write, and what each allows.
+"""Asking the person before a write: the question a tool's resolver prepares, and what each answer allows.
 
-A family's resolver (``syncs.confirm``, ``deletion.confirm``, ``api.question``) either asks a
-question or says why it did not; ``outcome_of`` turns either into one explicit ``Outcome`` and
-``consent`` decides (``write.apply`` calls it). Only ``confirmed`` and ``not_needed`` let a
-write go ahead as asked; ``cannot_ask`` leaves it to the tool's fallback; every other outcome
-fails closed with nothing done.
+A family's resolver builds a ``Question`` (or says why none is needed) and hands it to ``offer``: with a
+2026-07-28 client that can answer, the framework asks it as a form before the tool runs (re-asked each
+round, so the yes is for the facts as they are); otherwise the question travels to the tool body, where
+``write.apply`` asks it itself or offers an approval link or a consent token (``core.obtain``).
+``outcome_of`` turns the framework's answer into one ``Outcome``; ``consent`` refuses what cannot go ahead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
-from mcp.server.mcpserver import AcceptedElicitation, CancelledElicitation, Context, DeclinedElicitation
+import anyio
+from mcp.server.mcpserver import AcceptedElicitation, CancelledElicitation, Context, DeclinedElicitation, Elicit
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from polytomic_mcp.client import BadRequestError, InvalidRequestError, NotFoundError, PolytomicError, UnprocessableEntityError
+from polytomic_mcp.client import (
+    BadRequestError,
+    InvalidRequestError,
+    NotFoundError,
+    PolytomicError,
+    UnprocessableEntityError,
+    deadline,
+)
+from polytomic_mcp.redaction import scrub
 
+from .approvals import digest
+from .effects import Effect
 from .errors import ToolFailure, explain, fail
+from .services import DEFAULT_TOOL_TIMEOUT, serving_now
 
 MODERN_PROTOCOL = "2026-07-28"
 
-Kind = Literal["confirmed", "declined", "not_needed", "cannot_ask", "could_not_check", "invalid"]
+Kind = Literal["confirmed", "declined", "not_needed", "to_ask", "could_not_check", "invalid"]
+How = Literal["asked", "approved by link", "relayed by the assistant", "not needed"]
 
 
 class Confirmation(BaseModel):
     """The form the user answers."""
 
-    confirm: bool = Field(description="Go ahead? This changes existing records in the target.")
+    confirm: bool = Field(description="Go ahead with exactly this change?")
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the person is asked, the facts it shows, and the exact call it is about.
+
+    ``text`` is the whole question (its digest binds a yes to the facts shown); ``request`` is the call's
+    arguments (a token works only for the same call); ``reread`` builds it again from fresh reads.
+    """
+
+    title: str
+    text: str
+    effect: Effect
+    request: dict[str, Any]
+    reread: Callable[[], Awaitable[Question | Outcome]] | None = field(default=None, compare=False)
+
+    @property
+    def facts(self) -> str:
+        return digest(self.text)
+
+    @property
+    def shown(self) -> str:
+        """The question with why it is asked."""
+        return f"{self.text}\nAsked because {self.effect.value}."
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How the confirmation step ended.
+    """How the confirmation step ended before the tool body runs.
 
-    - ``confirmed``: the user accepted with confirm=true.
-    - ``declined``: the user declined, cancelled, or accepted with confirm=false.
-    - ``not_needed``: nothing to ask (mode keeps existing records, dry run, pausing).
-    - ``cannot_ask``: the client has no elicitation.
+    - ``confirmed``: the person answered yes to the form (2026-07-28 clients).
+    - ``declined``: the person declined, cancelled, or answered no.
+    - ``not_needed``: nothing to ask (the change has no effect in the consent table).
+    - ``to_ask``: a yes is needed and the body obtains it (``question`` says what).
     - ``could_not_check``: preparing the question failed; ``reason`` says what, safe to show.
     - ``invalid``: the request has problems; the tool body reports them.
     """
 
     kind: Kind
     reason: str = ""
+    question: Question | None = None
 
 
 NOT_NEEDED = Outcome("not_needed")
-CANNOT_ASK = Outcome("cannot_ask")
 INVALID = Outcome("invalid")
+Asked = Elicit[Confirmation] | Outcome
+Build = Callable[[], Awaitable[Question | Outcome]]
 
 
 def can_elicit(ctx: Context) -> bool:
-    """The client declared elicitation and this connection can carry the question."""
+    """The client declared form elicitation and this exchange can carry the question."""
     capabilities = ctx.client_capabilities
-    if capabilities is None or capabilities.elicitation is None:
+    elicitation = capabilities.elicitation if capabilities is not None else None
+    if elicitation is None:
         return False
+    if elicitation.form is None and elicitation.url is not None:
+        return False  # URL mode only: no form to answer
     if ctx.protocol_version == MODERN_PROTOCOL:
         return True
     return bool(getattr(ctx.session, "can_send_request", False))
+
+
+_started: ContextVar[tuple[object, float] | None] = ContextVar("polytomic_call_started", default=None)
+
+
+def started_at(request_id: object) -> float:
+    """When this call began (its resolver's first step), so the question counts against POLYTOMIC_TOOL_TIMEOUT."""
+    mark = _started.get()
+    if mark is not None and mark[0] == request_id:
+        return mark[1]
+    now = time.monotonic()
+    _started.set((request_id, now))
+    return now
+
+
+def remaining(request_id: object) -> float:
+    """Seconds left of POLYTOMIC_TOOL_TIMEOUT for this call, counted from its start."""
+    svc = serving_now()
+    limit = svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
+    return max(0.0, limit - (time.monotonic() - started_at(request_id)))
+
+
+async def offer(ctx: Context, build: Build, *, action: str, dry_run: bool = False, token: str | None = None) -> Asked:
+    """Build the question (within the call's time) and ask it now when the client answers forms in this exchange.
+
+    Otherwise (a dry run, a relayed token, a 2025-era or form-less client) the question goes to the tool body.
+    """
+    asked = await prepare(ctx, build, action=action)
+    if isinstance(asked, Outcome):
+        return asked
+    if dry_run or token is not None or ctx.protocol_version != MODERN_PROTOCOL or not can_elicit(ctx):
+        return Outcome("to_ask", question=asked)
+    return Elicit(asked.shown, Confirmation)
+
+
+async def prepare(ctx: Context, build: Build, *, action: str) -> Question | Outcome:
+    """Run ``build`` within the call's remaining time; every failure becomes an outcome, never an exception."""
+    seconds = remaining(ctx.request_id)
+    try:
+        with deadline(seconds), anyio.fail_after(seconds + 1):
+            asked = await build()
+    except TimeoutError:
+        return Outcome("could_not_check", f"reading what the question needs took longer than {seconds:g}s "
+                       "(POLYTOMIC_TOOL_TIMEOUT)")
+    except Exception as error:  # noqa: BLE001 - every failure becomes an outcome; the body acts on it
+        return unchecked(error, action=action)
+    if not isinstance(asked, Question):
+        return asked
+    svc = serving_now()
+    text = scrub(asked.text, svc.server_secrets) if svc is not None else asked.text
+    return replace(asked, text=text, reread=build)
 
 
 def outcome_of(answer: object) -> Outcome:
@@ -78,22 +174,18 @@ def outcome_of(answer: object) -> Outcome:
     return Outcome("could_not_check", "the confirmation step did not run")
 
 
-def consent(outcome: Outcome, *, not_done: str, asked: str = "changing existing records") -> None:
-    """Raise unless the outcome lets the action go ahead: confirmed, not needed, or cannot ask.
+def consent(outcome: Outcome, *, not_done: str, asked: str = "this change") -> None:
+    """Raise unless the outcome lets the call go on: confirmed, not needed, or still to ask.
 
-    ``cannot_ask`` goes ahead on the tool's own fallback (create_sync holds the sync
-    inactive). The ToolError for every other outcome starts with ``not_done`` ("Sync 'x' was
-    not created"). ``invalid`` reaching here means the tool's own check found no problem
-    after all, so the answer is unknown and it fails closed like ``could_not_check``.
+    The ToolError for every other outcome starts with ``not_done`` ("Sync 'x' was not created").
+    ``invalid`` reaching here means the tool's own check found no problem after all, so the answer is
+    unknown and it fails closed like ``could_not_check``.
     """
     match outcome.kind:
-        case "confirmed" | "not_needed" | "cannot_ask":
+        case "confirmed" | "not_needed" | "to_ask":
             return
         case "declined":
-            raise fail(
-                f"{not_done}: the user did not confirm {asked}. "
-                "Do not retry unless the user asks for it."
-            )
+            raise declined(not_done, asked)
         case "could_not_check":
             raise fail(
                 f"{not_done}: could not check it to ask the user for confirmation ({outcome.reason}). "
@@ -104,6 +196,13 @@ def consent(outcome: Outcome, *, not_done: str, asked: str = "changing existing 
                 f"{not_done}: it looked invalid while the confirmation was prepared but passes now, so the user "
                 "was not asked. Nothing was changed; try again."
             )
+        case _:
+            raise fail(f"{not_done}: the confirmation step ended in an unknown way. Nothing was changed; try again.")
+
+
+def declined(not_done: str, asked: str) -> ToolError:
+    """The refusal after a no."""
+    return fail(f"{not_done}: the user did not confirm {asked}. Do not retry unless the user asks for it.")
 
 
 REQUEST_PROBLEMS = (NotFoundError, BadRequestError, UnprocessableEntityError, InvalidRequestError)
@@ -125,3 +224,18 @@ def unchecked(error: Exception, *, action: str) -> Outcome:
     if isinstance(error, PolytomicError):
         return Outcome("could_not_check", explain(error, action=action))
     return Outcome("could_not_check", f"Could not {action}: unexpected {type(error).__name__}")
+
+
+def call_arguments(**values: Any) -> dict[str, Any]:
+    """A call's arguments as JSON values (models dumped), the part of a request a token is bound to."""
+    return {name: _plain(value) for name, value in values.items() if value is not None}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value

@@ -40,6 +40,14 @@ class ToolFailure(ToolError):
         self.api_error = api_error
 
 
+class ConsentNeeded(ToolFailure):
+    """Nothing was sent: the person's yes is still to come; the message holds the question for them.
+
+    Masked only with what the server itself holds (``Services.server_secrets``), never with words an agent
+    registered, so the question cannot be blinded.
+    """
+
+
 def fail(message: str, *, api_error: PolytomicError | None = None) -> ToolFailure:
     """A ToolError to raise with a message that names the fix (and the client error it explains)."""
     return ToolFailure(message, api_error)

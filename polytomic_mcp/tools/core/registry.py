@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 import anyio
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
@@ -24,7 +25,8 @@ from polytomic_mcp.client import PolytomicError, deadline
 from polytomic_mcp.redaction import scrub, scrub_value
 
 from .. import Toolset
-from .errors import explain, fail
+from .consent import remaining
+from .errors import ConsentNeeded, explain, fail
 from .result_text import as_text, bounded, clean_message
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
 
@@ -95,11 +97,16 @@ def tool(
         async def run(*args: Any, **kwargs: Any) -> Any:
             svc = serving_now()
             seconds = svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
+            ctx = kwargs.get("ctx")
+            left = remaining(ctx.request_id) if isinstance(ctx, Context) else seconds
             try:
-                with deadline(seconds), anyio.fail_after(seconds + DEADLINE_GRACE):
+                with deadline(left), anyio.fail_after(left + DEADLINE_GRACE):
                     result = await fn(*args, **kwargs)
             except TimeoutError:
                 raise fail(out_of_time(name, seconds)) from None
+            except ConsentNeeded as error:
+                shown = scrub(str(error), svc.server_secrets) if svc is not None else scrub(str(error))
+                raise ConsentNeeded(clean_message(shown)) from None
             except ToolError as error:
                 raise fail(clean_message(scrub(str(error)))) from None
             except PolytomicError as error:

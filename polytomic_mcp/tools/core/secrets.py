@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from polytomic_mcp.client import looks_secret
-from polytomic_mcp.redaction import SecretRegistry, url_passwords
+from polytomic_mcp.redaction import url_passwords
 
 from .errors import fail
 
@@ -92,14 +92,15 @@ def refuse_references_outside(configuration: Any, secret_paths: Iterable[str], t
 def resolve_env_references(
     configuration: Any,
     *,
-    registry: SecretRegistry,
+    registry: Callable[[str], None],
     prefix: str = DEFAULT_SECRET_PREFIX,
     environ: Mapping[str, str] | None = None,
     _path: str = "",
 ) -> Any:
     """Replace each ``{"$env": "NAME"}`` with the variable's value; only names starting with ``prefix``.
 
-    The value is registered in ``registry``, so it never appears in that key's results, errors or logs.
+    Each value is handed to ``registry`` (``Services.env_secret``), so it never appears in that key's results,
+    errors, logs or questions.
     """
     environ = os.environ if environ is None else environ
     if is_env_reference(configuration):
@@ -115,7 +116,7 @@ def resolve_env_references(
                 f"Credential reference at '{where}': environment variable {name} is not set on the server. "
                 "Ask the user to set it and restart the server."
             )
-        registry.add(environ[name])
+        registry(environ[name])
         return environ[name]
     if isinstance(configuration, Mapping):
         return {

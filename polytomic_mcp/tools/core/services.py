@@ -13,6 +13,7 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 from polytomic_mcp.redaction import SecretRegistry, scope
 
+from .approvals import ConsentStore, digest
 from .creates import CreateGuard
 from .errors import fail
 from .secrets import DEFAULT_SECRET_PREFIX, WrittenSecrets
@@ -25,6 +26,7 @@ DEFAULT_TOOL_TIMEOUT = 45.0
 
 
 SyncKind = Literal["model", "bulk"]
+ConsentMode = Literal["relay", "strict"]
 MAX_CACHED = 1_000
 """Connection-type schemas (and the type list and schedule options) kept per key."""
 
@@ -42,15 +44,36 @@ class Services:
     allow_credential_minting: bool = False
     """Whether call_api may run operations that create API keys or temporary credentials."""
     secrets: SecretRegistry = field(default_factory=SecretRegistry)
+    """Everything masked in this key's output: the key, ``$env`` values, and secrets written to connections."""
+    server_secrets: SecretRegistry = field(default_factory=SecretRegistry)
+    """Only what the server itself holds (the key, ``$env`` values): the one mask for questions to the person, so
+    an agent cannot blind a question by registering a word as a secret elsewhere."""
     creates: CreateGuard = field(default_factory=CreateGuard)
     written: WrittenSecrets = field(default_factory=WrittenSecrets)
     sync_kinds: BoundedCache[str, SyncKind] = field(default_factory=lambda: BoundedCache(10_000))
     """The kind of each sync id seen, so the right path is read first."""
+    consents: ConsentStore = field(default_factory=ConsentStore)
+    """Pending yeses (relayed tokens, approval links); one store per process, shared by its tenants."""
+    consent_mode: ConsentMode = "relay"
+    """``relay``: a client that cannot ask gets a question and a token for the assistant to relay; ``strict``: refused."""
+    approval_base: str | None = None
+    """This server's public origin over HTTP (approval links are offered), None over stdio."""
     _cache: BoundedCache[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.secrets.add(*self.client.secrets_for_scrubbing())
+        self.server_secrets.add(*self.client.secrets_for_scrubbing())
         self._cache = BoundedCache(MAX_CACHED, ttl=self.ttl)
+
+    def env_secret(self, *values: str) -> None:
+        """Remember values read from ``$env`` (masked everywhere, questions included)."""
+        self.secrets.add(*values)
+        self.server_secrets.add(*values)
+
+    @property
+    def tenant(self) -> str:
+        """Who this is for, as a digest of the key and organization (a yes given for one tenant is not another's)."""
+        return digest([list(self.client.secrets_for_scrubbing()), self.client.organization_id])
 
     async def _cached(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         """The cached value for ``key`` if fresh, else ``load()``'s result, cached."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from polytomic_mcp.client import PolytomicError
 from polytomic_mcp.client.models import ModelSummary, Sync, SyncSummary
 
+from .effects import changes_records
 from .errors import explain, fail
 from .list_pages import API_PAGE_SIZE, read_all
 from .services import Services
@@ -76,3 +77,18 @@ def fields_used(sync: Sync, model_id: str) -> set[str]:
         if isinstance(source, dict) and source.get("model_id") == model_id and source.get("field"):
             used.add(source["field"])
     return used
+
+
+async def record_changing_syncs(svc: Services, *, connection_id: str | None = None, model_id: str | None = None) -> list[Dependent]:
+    """Active model syncs in a record-changing mode that read the model, or read from or write to the connection."""
+    models = {m.id for m in await all_models(svc) if m.connection_id == connection_id} if connection_id else set()
+    if model_id is not None:
+        models.add(model_id)
+    found = []
+    for summary in await all_syncs(svc):
+        uses = summary.target_connection_id == connection_id if connection_id else False
+        if uses or models & set(summary.model_ids):
+            sync = await svc.client.syncs.get(summary.id)
+            if sync.active and changes_records(sync.mode):
+                found.append(Dependent(f"{sync.mode} sync", sync.id, sync.name))
+    return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,13 @@ class View(BaseModel):
     """A tool result; its validator is built on first use, not at import (every result type costs cold start otherwise)."""
 
     model_config = ConfigDict(defer_build=True)
+
+
+class Written(View):
+    """The result of a write tool: it says how the person's yes was given."""
+
+    consent: Literal["asked", "approved by link", "relayed by the assistant", "not needed"] | None = Field(
+        default=None, description="How the person's yes was given.")
 
 
 class FieldSpec(View):
@@ -32,7 +39,7 @@ class FieldSpec(View):
     description: str | None = None
 
 
-class UpdateResult(View):
+class UpdateResult(Written):
     """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
 
     updated: bool

@@ -5,12 +5,14 @@ the checks, the consent the person gave or not, the call that sends it, how to s
 hands it to ``apply``, which does the rest in this order, the same way for every tool:
 
 1. consent: a "no", or a question that could not be prepared, ends the call before any other request;
-2. the checks, all problems at once;
-3. the dry-run answer (the checks plus a taken name), or the refusal naming every problem;
-4. consent again: a question that looked invalid although the checks pass fails closed;
+2. the checks, all problems at once (arguments are validated before the person is asked);
+3. the dry-run answer (the checks, a taken name, whether the person will be asked), or the refusal naming every problem;
+4. the yes, when the consent table says one is needed (``obtain``: the form, an approval link or a relayed token,
+   bound to the facts shown); a question that looked invalid although the checks pass fails closed;
 5. one create (or rename) per kind and name at a time, and the duplicate-name refusal under that lock;
-6. the call, with Polytomic's rejections (400/422) and "it MAY have been applied" mapped to model-facing text;
-7. resources/list_changed, then the tool's result.
+6. the token or link is used up, then the call, with Polytomic's rejections (400/422) and "it MAY have been
+   applied" mapped to model-facing text;
+7. resources/list_changed, then the tool's result, which says how the yes was given.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from pydantic import BaseModel
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 
-from .consent import NOT_NEEDED, Outcome, consent
+from .consent import NOT_NEEDED, How, Outcome, consent
 from .errors import explain, fail
 from .guards import Objects, name_taken
 from .notify import resources_changed
+from .obtain import Asking, Granted, obtain
 from .result_text import quoted
 from .services import Services, current_services
 
@@ -109,10 +112,10 @@ class Change(Generic[T, R]):
     """For the dry run's next step: "...without dry_run to {verb} it."."""
     consent: Outcome = NOT_NEEDED
     """How asking the person went (the tool's resolver); ``not_needed`` when the change needs no yes."""
-    asked: str = "changing existing records"
+    asked: str = "this change"
     """What the person was asked to agree to, for a refusal."""
-    if_cannot_ask: Callable[[], Awaitable[T]] | None = None
-    """What to send instead when the client cannot ask the person (create_sync creates the sync inactive)."""
+    consent_token: str | None = None
+    """The token the assistant relays (or got with an approval link) when the client could not ask."""
     unique: UniqueName | None = None
     guard: Callable[[], Awaitable[None]] | None = None
     """More refusals made under the name lock, before the name is checked (a model job still running)."""
@@ -158,28 +161,57 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
         consent(change.consent, not_done=change.not_done, asked=change.asked)
     problems = await change.checks() if callable(change.checks) else list(change.checks)
     if dry_run:
-        if change.preview is None:
-            raise fail(f"{change.tool} has no dry run. Nothing was changed.")
-        if change.unique is not None and (taken := await _taken(change.unique, refuse=False)) is not None:
-            problems.append(taken)
-        return await change.preview(problems, _next_step(change, problems))
+        return await _preview(change, problems)
     if problems:
         raise fail(f"{change.not_done}, {len(problems)} problem(s): {'; '.join(map(str, problems))}." + _then(change.fix))
     if change.consent.kind == "invalid":
         consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
-    send = change.if_cannot_ask if change.consent.kind == "cannot_ask" and change.if_cannot_ask else change.send
+    granted = await _yes(ctx, svc, change)
     async with _one_at_a_time(svc, change.unique):
         if change.guard is not None:
             await change.guard()
         if change.unique is not None:
             await _taken(change.unique, refuse=True)
+        if granted.pending is not None and not svc.consents.claim(granted.pending):
+            raise fail(f"{change.not_done}: the consent_token was already used; a token works once. Nothing was sent.")
         try:
-            sent = await send()
+            sent = await change.send()
         except PolytomicError as error:
             raise fail(_failure(change, error), api_error=error) from None
     if change.notify:
         await resources_changed(ctx)
-    return await change.result(sent, change.consent)
+    return _with_consent(await change.result(sent, change.consent), granted.how)
+
+
+async def _yes(ctx: Context, svc: Services, change: Change[Any, Any]) -> Granted:
+    """How the person said yes (or that none was needed); a ToolError when the yes is still to come."""
+    outcome = change.consent
+    if outcome.kind == "confirmed":
+        return Granted("asked")
+    if outcome.kind != "to_ask" or outcome.question is None:
+        return Granted("not needed")
+    step = Asking(ctx, svc, change.tool, change.not_done, change.asked)
+    return await obtain(step, outcome.question, change.consent_token)
+
+
+async def _preview(change: Change[Any, R], problems: list[Problem]) -> R:
+    """The dry-run answer: the problems, a taken name, and whether the real call will need the person's yes."""
+    if change.preview is None:
+        raise fail(f"{change.tool} has no dry run. Nothing was changed.")
+    if change.unique is not None and (taken := await _taken(change.unique, refuse=False)) is not None:
+        problems.append(taken)
+    step = _next_step(change, problems)
+    question = change.consent.question
+    if question is not None:
+        step += f" The person will be asked first ({question.title}), because {question.effect.value}."
+    return await change.preview(problems, step)
+
+
+def _with_consent(result: R, how: How) -> R:
+    """The result, saying how the yes was given (results of write tools have a ``consent`` field)."""
+    if isinstance(result, BaseModel) and "consent" in type(result).model_fields:
+        return result.model_copy(update={"consent": how})
+    return result
 
 
 def _next_step(change: Change[Any, Any], problems: list[Problem]) -> str:
