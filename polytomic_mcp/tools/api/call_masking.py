@@ -41,12 +41,6 @@ def leaves(value: Any, prefix: str = "") -> Iterator[tuple[str, str, Any]]:
             yield from leaves(item, prefix)
 
 
-def secret_literals(body: Any, secret_fields: Iterable[str]) -> list[str]:
-    """The literal strings a body puts in secret fields (registered so no answer can echo them)."""
-    fields = tuple(secret_fields)
-    return [v for path, key, v in leaves(body) if isinstance(v, str) and v and is_secret_field(path, key, fields)]
-
-
 def masked_body(body: Any, secret_fields: Iterable[str], _prefix: str = "") -> Any:
     """A request body as the user and the agent may see it: secret values masked, ``{"$env": ...}`` shown as written."""
     if isinstance(body, Mapping):

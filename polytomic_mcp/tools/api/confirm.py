@@ -1,29 +1,22 @@
-"""The question call_api asks before a request that deletes, cancels, replaces, or touches people, keys or access.
+"""The question call_api asks before a request the consent table (``consent_table``) says needs the person's yes.
 
-The text shows the method, the resolved path, the query and the body with secrets masked, in a
-stable order (2026-07-28 clients answer the exact question asked, re-asked on every round).
+The text shows the method, the resolved path, the query and the body with secrets masked by field (never by
+values an agent sent), in a stable order (2026-07-28 clients answer the exact question asked, re-asked on
+every round).
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
-from mcp.server.mcpserver import Context, Elicit
-from pydantic import Field
+from mcp.server.mcpserver import Context
 
-from polytomic_mcp.redaction import scrub
-
-from ..core.consent import CANNOT_ASK, INVALID, NOT_NEEDED, Confirmation, Outcome, can_elicit
-from ..core.services import current_services
+from ..core.consent import INVALID, NOT_NEEDED, Asked, Outcome, Question, call_arguments, offer
+from ..core.services import Services, current_services
 
 MAX_SHOWN_CHARS = 1_500
-
-
-class RequestConfirmation(Confirmation):
-    """The form the user answers before call_api sends a request that changes or removes data or access."""
-
-    confirm: bool = Field(description="Send this request to Polytomic?")
 
 
 async def confirm_call(
@@ -33,31 +26,33 @@ async def confirm_call(
     query: dict[str, Any] | None = None,
     body: dict[str, Any] | None = None,
     dry_run: bool = False,
-) -> Elicit[RequestConfirmation] | Outcome:
-    """Resolver for ``call_api``: ask before a destructive or admin write; anything refused is for the body to report."""
-    if dry_run:
-        return NOT_NEEDED
-    from .guard import needs_consent, operation_named, prepare, refusal  # loads the catalog: on first use
+    consent_token: str | None = None,
+) -> Asked:
+    """Resolver for ``call_api``: the question for a request that needs a yes; anything refused is for the body to report."""
+    build = partial(_call_question, current_services(), operation, path_params, query, body)
+    return await offer(ctx, build, action=f"check {operation}", dry_run=dry_run, token=consent_token)
 
-    svc = current_services()
-    try:
-        op = operation_named(operation)
-        if refusal(svc, op) is not None:
-            return INVALID
-        if not needs_consent(op, query or {}, body):
-            return NOT_NEEDED
-        if not can_elicit(ctx):
-            return CANNOT_ASK
-        prepared = prepare(svc, op, path_params, query, body)
-    except Exception:  # noqa: BLE001 - the body repeats the same checks and reports the problem
+
+async def _call_question(
+    svc: Services, operation: str, path_params: dict[str, Any] | None, query: dict[str, Any] | None, body: dict[str, Any] | None,
+) -> Question | Outcome:
+    from .guard import consent_effect, operation_named, prepare, refusal  # loads the catalog: on first use
+
+    op = operation_named(operation)
+    if refusal(svc, op) is not None:
         return INVALID
+    effect = consent_effect(op, query or {}, body)
+    if effect is None:
+        return NOT_NEEDED
+    prepared = prepare(svc, op, path_params, query, body)
     request = prepared.request
     lines = [f"{op.summary}.", f"{request.method} {request.path}"]
     if request.query:
         lines.append(f"Query: {_shown(request.query)}")
     if prepared.shown_body is not None:
         lines.append(f"Body: {_shown(prepared.shown_body)}")
-    return Elicit(scrub("\n".join(lines)), RequestConfirmation)
+    arguments = call_arguments(operation=op.id, path_params=path_params, query=query, body=body)
+    return Question(f"Send {request.method} {request.path}", "\n".join(lines), effect, arguments)
 
 
 def _shown(value: Any) -> str:

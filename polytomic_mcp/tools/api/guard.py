@@ -3,9 +3,12 @@
 Refused outright, with nothing sent: unknown operations, writes in read-only mode, writes a
 typed tool does (that tool checks first and asks the user where it matters, so call_api must
 not become the way around it), operations that mint credentials unless the setting allows them,
-and ``{"$env": ...}`` references outside secret fields. Asked first: deletes, cancels,
-full-replacement PUTs, anything on users, keys, roles, policies, organizations or Harbor, and
-calls whose ``force``/``resync`` flag is set.
+and ``{"$env": ...}`` references outside secret fields. Asked first: every write the consent
+table (``consent_table``) does not list as needing no yes, with the effect the question names;
+``consent_effect`` is re-exported here. Secret values the agent writes are masked in what is shown
+by their field (``masked_body``) and never added to the key's list of secrets to mask: only values
+the server holds (resolved ``{"$env": ...}`` references, the API key) are, so an agent cannot make
+a later question or answer hide a word.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from polytomic_mcp.catalog import CatalogError, Operation, ResolvedRequest, buil
 from ..core.errors import fail
 from ..core.secrets import is_env_reference, resolve_env_references
 from ..core.services import Services
-from .call_masking import is_secret_field, leaves, masked_body, secret_literals
+from .call_masking import is_secret_field, leaves, masked_body
+from .consent_table import consent_effect
 
-SAFE_RESYNC_MODES = frozenset({"normal"})
+__all__ = ["Prepared", "consent_effect", "operation_named", "prepare", "refusal", "refuse_misplaced_references"]
 
 
 @dataclass(frozen=True)
@@ -59,30 +63,17 @@ def refusal(svc: Services, operation: Operation) -> str | None:
     return None
 
 
-def needs_consent(operation: Operation, query: dict[str, Any], body: Any) -> bool:
-    """Whether the user must agree first: a destructive or admin write, or a set force/resync flag."""
-    if operation.reads:
-        return False
-    if {"destructive", "admin"} & set(operation.risk):
-        return True
-    given = {**query, **(body if isinstance(body, dict) else {})}
-    return any(_flag_set(name, given.get(name)) for name in operation.destructive_params)
-
-
-def _flag_set(name: str, value: Any) -> bool:
-    if name == "resync_mode":
-        return value is not None and value not in SAFE_RESYNC_MODES
-    return value is not None and str(value).strip().lower() not in {"", "false", "0", "no"}
-
-
 def prepare(
     svc: Services, operation: Operation, path_params: dict[str, Any] | None, query: dict[str, Any] | None, body: Any,
 ) -> Prepared:
-    """The request, checked against the operation, with ``$env`` references resolved and secret values registered."""
+    """The request, checked against the operation, with ``$env`` references resolved.
+
+    Only the values resolved from ``$env`` are registered in ``svc.secrets``; the literals the agent writes in
+    secret fields are masked by position in ``shown_body`` and never registered (that list masks every later
+    question and answer of this key, so the agent would choose what the user cannot read).
+    """
     refuse_misplaced_references(operation, body)
-    for value in secret_literals(body, operation.secret_fields):
-        svc.secrets.add(value)
-    resolved = resolve_env_references(body, registry=svc.secrets, prefix=svc.secret_prefix)
+    resolved = resolve_env_references(body, registry=svc.env_secret, prefix=svc.secret_prefix)
     try:
         request = build_request(operation, path_params, query, resolved)
     except CatalogError as error:

@@ -14,13 +14,14 @@ from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from .. import Toolset
-from ..core.consent import NOT_NEEDED, Outcome, outcome_of
+from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.errors import explain, fail
+from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
 from ..core.write import REJECTIONS, Change, Problem, apply
 from .call_masking import masked_answer
-from .confirm import RequestConfirmation, confirm_call
+from .confirm import confirm_call
 from .views import ApiCallResult, ApiOperationHit, ApiSearchResult
 
 if TYPE_CHECKING:
@@ -48,8 +49,8 @@ async def search_api(
 
 
 def _hit(svc: Services, op: Operation) -> ApiOperationHit:
-    """An operation as search_api shows it: its call shape, whether it asks first, and what to use instead."""
-    from .guard import needs_consent
+    """An operation as search_api shows it: its call shape, why it asks first (with no flags set), and what to use instead."""
+    from .guard import consent_effect
 
     unavailable = None
     if not op.reads and svc.read_only:
@@ -65,7 +66,7 @@ def _hit(svc: Services, op: Operation) -> ApiOperationHit:
         query=op.query or None,
         body=op.body or None,
         reads=op.reads,
-        asks_user=True if needs_consent(op, {}, None) else None,
+        asks_user=effect.value if (effect := consent_effect(op, {}, None)) is not None else None,
         use_instead=op.typed_tool,
         unavailable=unavailable,
     )
@@ -80,9 +81,10 @@ async def call_api(
     query: Annotated[dict[str, Any] | None, Field(description="As search_api lists them.")] = None,
     body: Annotated[dict[str, Any] | None, Field(description="JSON body; secrets may be {'$env': 'POLYTOMIC_SECRET_...'}.")] = None,
     dry_run: bool = False,
-    confirmation: Annotated[ElicitationResult[RequestConfirmation], Resolve(confirm_call)] = None,  # type: ignore[assignment]
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_call)] = None,  # type: ignore[assignment]
 ) -> ApiCallResult:
-    from .guard import needs_consent, operation_named, prepare, refusal
+    from .guard import operation_named, prepare, refusal
 
     svc = current_services()
     op = operation_named(operation)
@@ -91,11 +93,10 @@ async def call_api(
     prepared = prepare(svc, op, path_params, query, body)
     request = prepared.request
     shown = f"{request.method} {request.path}"
-    asks = needs_consent(op, request.query, request.body)
 
     async def preview(_: list[Problem], step: str) -> ApiCallResult:
         return ApiCallResult(operation=op.id, request=shown, sent=False, query=request.query or None, body=prepared.shown_body,
-                             next_step=step + (" The user will be asked first." if asks else ""))
+                             next_step=step)
 
     async def answered(answer: Any, _: Outcome) -> ApiCallResult:
         token = _next_page_token(answer)
@@ -106,7 +107,7 @@ async def call_api(
         tool="call_api", not_done=f"{shown} was not sent", result=answered, preview=preview, verb="send",
         send=lambda: svc.client.call(request.method, request.path, params=request.query or None, json=request.body),
         action=f"call {shown}", check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
-        consent=outcome_of(confirmation) if asks else NOT_NEEDED, asked="this request",
+        consent=outcome_of(confirmation), consent_token=consent_token, asked="this request",
         on_error=lambda error: explain(error, action=f"call {shown}") if isinstance(error, REJECTIONS) else None,
     ), dry_run=dry_run)
 

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from ..core.views import View
+from ..core.views import View, Written
 
 
 class ApiOperationHit(View):
@@ -20,7 +20,7 @@ class ApiOperationHit(View):
     query: dict[str, str] | None = Field(default=None, description="Name to type; * marks required.")
     body: dict[str, Any] | None = Field(default=None, description="Field to type; * marks required.")
     reads: bool
-    asks_user: bool | None = Field(default=None, description="call_api asks the user before sending it.")
+    asks_user: str | None = Field(default=None, description="Why call_api asks the user before sending it.")
     use_instead: str | None = Field(default=None, description="The typed tool that does this job better.")
     unavailable: str | None = Field(default=None, description="Why call_api will refuse it here.")
 
@@ -32,7 +32,7 @@ class ApiSearchResult(View):
     next_step: str
 
 
-class ApiCallResult(View):
+class ApiCallResult(Written):
     """What call_api sent (or, with dry_run, would send) and Polytomic's answer, secrets masked."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("response",)

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client.models import Connection, ConnectionType
 
 from ..core.config_check import check_configuration
-from ..core.consent import Outcome
+from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
 from ..core.errors import fail
 from ..core.list_pages import decode_cursor, page
 from ..core.lookups import fetch_connection, resolve_type
 from ..core.masking import masked_configuration
 from ..core.notify import tell
-from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.secrets import refuse_references_outside, resolve_env_references, secret_values
 from ..core.services import Services, current_services
 from ..core.views import UpdateResult, Updating, example_configuration, field_spec
 from ..core.write import Change, Problem, apply
+from .confirm import confirm_connection_change, confirm_new_connection
 from .secret_merge import merge_configuration
 from .views import (
     ConnectionBrief,
@@ -102,13 +103,15 @@ async def create_connection(
         str | None, Field(description="OAuth return URL.")
     ] = None,
     validate: Annotated[bool, Field(description="Test it before saving.")] = True,
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_new_connection)] = None,  # type: ignore[assignment]
 ) -> ConnectionDetail:
     svc = current_services()
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
     svc.secrets.add(*secret_values(configuration, schema.secret_paths))
     refuse_references_outside(configuration, schema.secret_paths, kind.id)
-    configuration = resolve_env_references(configuration, registry=svc.secrets, prefix=svc.secret_prefix)
+    configuration = resolve_env_references(configuration, registry=svc.env_secret, prefix=svc.secret_prefix)
 
     async def created(connection: Connection, _: Outcome) -> ConnectionDetail:
         svc.written.remember(connection.id, configuration, schema.secret_paths)
@@ -128,7 +131,7 @@ async def create_connection(
         checks=Problem.at("", check_configuration(configuration, schema)),
         fix=f"Call list_connection_types(type='{kind.id}') to see every field.",
         rejected=f"Fix the configuration (list_connection_types(type='{kind.id}') lists the fields) or pass validate=false "
-                 "to save without probing.",
+                 "to save without probing.", consent=outcome_of(confirmation), consent_token=consent_token,
     ))
 
 
@@ -164,14 +167,17 @@ async def update_connection(
     ] = None,
     validate: Annotated[bool, Field(description="Test it before saving.")] = True,
     dry_run: DryRunArg = False,
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_connection_change)] = None,  # type: ignore[assignment]
 ) -> UpdateResult:
     svc = current_services()
     current = await fetch_connection(svc, connection_id)
     schema = await svc.type_schema(current.type.id)
     given = configuration or {}
-    svc.secrets.add(*secret_values(given, schema.secret_paths))
+    if not dry_run:
+        svc.secrets.add(*secret_values(given, schema.secret_paths))
     refuse_references_outside(given, schema.secret_paths, current.type.id)
-    given = resolve_env_references(given, registry=svc.secrets, prefix=svc.secret_prefix)
+    given = resolve_env_references(given, registry=svc.env_secret, prefix=svc.secret_prefix)
     merged = merge_configuration(current.configuration, given, schema.secret_paths, connection_id, svc.written)
     if (refusal := merged.refusal(f"connection '{current.name}' ({connection_id})")) is not None:
         raise fail(refusal)
@@ -200,4 +206,5 @@ async def update_connection(
         checks=Problem.at("", check_configuration(merged.configuration, schema)),
         fix=f"Call list_connection_types(type='{current.type.id}') to see every field.",
         rejected="Fix the configuration or pass validate=false to save without probing.",
+        consent=outcome_of(confirmation), consent_token=consent_token,
     ), dry_run=dry_run)

@@ -10,7 +10,7 @@ from polytomic_mcp.client.models import Connection
 
 from ..core.masking import masked_configuration
 from ..core.services import Services
-from ..core.views import FieldSpec, View
+from ..core.views import FieldSpec, View, Written
 
 
 class ConnectionTypeBrief(View):
@@ -57,7 +57,7 @@ class ConnectionList(View):
     next_cursor: str | None = None
 
 
-class ConnectionDetail(View):
+class ConnectionDetail(Written):
     """A connection with its configuration (secrets masked)."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("status_error",)

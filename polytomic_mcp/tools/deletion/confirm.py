@@ -1,27 +1,23 @@
-"""The question delete asks: everything that will go, read before anything is removed."""
+"""The question delete asks: everything that will go, read before anything is removed (and read again before it goes)."""
 
 from __future__ import annotations
 
-from mcp.server.mcpserver import Context, Elicit
-from pydantic import Field
+from functools import partial
 
-from ..core.consent import CANNOT_ASK, Confirmation, Outcome, can_elicit, unchecked
-from ..core.services import current_services
+from mcp.server.mcpserver import Context
+
+from ..core.consent import Asked, Question, call_arguments, offer
+from ..core.effects import Effect
+from ..core.services import Services, current_services
 from .plan import Kind, plan_deletion
 
 
-class DeletionConfirmation(Confirmation):
-    """The form the user answers before a delete."""
+async def confirm_delete(ctx: Context, kind: Kind, id: str, force: bool = False, consent_token: str | None = None) -> Asked:
+    """Resolver for ``delete``: every delete asks, showing everything that will go (the cascade with force)."""
+    build = partial(_delete_question, current_services(), kind, id, force)
+    return await offer(ctx, build, action=f"read {kind} '{id}'", token=consent_token)
 
-    confirm: bool = Field(description="Delete? This cannot be undone.")
 
-
-async def confirm_delete(ctx: Context, kind: Kind, id: str, force: bool = False) -> Elicit[DeletionConfirmation] | Outcome:
-    """Resolver for ``delete``: show everything that will go and ask; a refusal (in use, not found) is for the body."""
-    if not can_elicit(ctx):
-        return CANNOT_ASK
-    try:
-        plan = await plan_deletion(current_services(), kind, id, force)
-    except Exception as error:  # noqa: BLE001 - every failure becomes an outcome; the body acts on it
-        return unchecked(error, action=f"read {kind} '{id}'")
-    return Elicit(plan.describe(), DeletionConfirmation)
+async def _delete_question(svc: Services, kind: Kind, id: str, force: bool) -> Question:
+    plan = await plan_deletion(svc, kind, id, force)
+    return Question(f"Delete {plan.target}", plan.describe(), Effect.DESTRUCTIVE, call_arguments(kind=kind, id=id, force=force))

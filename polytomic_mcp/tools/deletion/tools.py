@@ -10,12 +10,13 @@ from pydantic import Field
 from polytomic_mcp.client import NotFoundError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import UsedBy
 
-from ..core.consent import Outcome, outcome_of
+from ..core.consent import Confirmation, Outcome, outcome_of
+from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
 from ..core.usage import Dependent
 from ..core.write import Change, apply
-from .confirm import DeletionConfirmation, confirm_delete
+from .confirm import confirm_delete
 from .plan import DeletionPlan, Kind, in_use, plan_deletion
 from .views import Deleted
 
@@ -26,7 +27,8 @@ async def delete(
     kind: Annotated[Kind, Field(description="sync: model or bulk.")],
     id: Annotated[str, Field(min_length=1)],
     force: Annotated[bool, Field(description="Also delete what uses it.")] = False,
-    confirmation: Annotated[ElicitationResult[DeletionConfirmation], Resolve(confirm_delete)] = None,  # type: ignore[assignment]
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_delete)] = None,  # type: ignore[assignment]
 ) -> Deleted:
     svc = current_services()
     plan = await plan_deletion(svc, kind, id, force)
@@ -48,7 +50,8 @@ async def delete(
 
     return await apply(ctx, Change(
         tool="delete", not_done=f"{target} was not deleted", send=lambda: _remove(svc, plan, force), result=deleted,
-        action=f"delete {target}", consent=outcome_of(confirmation), asked="the delete", on_error=still_used,
+        action=f"delete {target}", consent=outcome_of(confirmation), consent_token=consent_token, asked="the delete",
+        on_error=still_used,
         check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists", notify=True,
     ))
 

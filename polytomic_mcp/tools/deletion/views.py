@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..core.views import View
+from ..core.views import Written
 
 
-class Deleted(View):
+class Deleted(Written):
     """Outcome of delete."""
 
     deleted: bool

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
 
-from ..core.consent import Outcome
+from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
 from ..core.errors import explain, fail
 from ..core.guards import usable_connection
@@ -18,7 +18,7 @@ from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read
 from ..core.lookups import fetch_model, fetch_sync
 from ..core.masking import masked_model_configuration
 from ..core.notify import progress_to, tell
-from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.result_text import quoted
 from ..core.secrets import secret_values
@@ -28,6 +28,7 @@ from ..core.suggest import did_you_mean
 from ..core.usage import fields_used, syncs_of_model
 from ..core.views import UpdateResult, Updating
 from ..core.write import Change, Problem, apply
+from .confirm import confirm_model_change
 from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
 
 MODEL_JOB_TIMEOUT = 120.0
@@ -197,6 +198,8 @@ async def update_model(
     identifier: Annotated[str | None, Field(description="Unique-key field.")] = None,
     labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
     dry_run: DryRunArg = False,
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_model_change)] = None,  # type: ignore[assignment]
 ) -> UpdateResult:
     svc = current_services()
     current = await fetch_model(svc, model_id)
@@ -206,7 +209,8 @@ async def update_model(
     if configuration is not None and fields is None:
         updates["fields"] = None  # another source object: all of its fields unless chosen
     request = base.model_copy(update=updates)
-    svc.secrets.add(*secret_values(request.configuration))
+    if not dry_run:
+        svc.secrets.add(*secret_values(request.configuration))
     updating = Updating("model", model_id, changes(base.to_body(), request.to_body()))
 
     async def checks() -> list[Problem]:
@@ -228,6 +232,7 @@ async def update_model(
         "update_model", "model", model_id, current.name, new_name=request.name, existing=svc.client.models.list,
         shown_by=MODEL_SHOWN_BY, send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT),
         result=saved, checks=checks, preview=preview, not_found="Call list_models to see valid ids.", rejected="", notify=True,
+        consent=outcome_of(confirmation), consent_token=consent_token,
     ), dry_run=dry_run)
 
 

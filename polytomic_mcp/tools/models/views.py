@@ -9,7 +9,7 @@ from pydantic import Field
 from polytomic_mcp.client.models import Model
 
 from ..core.masking import masked_model_configuration
-from ..core.views import View
+from ..core.views import View, Written
 
 
 class ModelFieldBrief(View):
@@ -49,7 +49,7 @@ class ModelList(View):
     cut: str | None = None
 
 
-class ModelDetail(View):
+class ModelDetail(Written):
     """A model with its fields."""
 
     workspace_data: ClassVar[tuple[str, ...]] = ("sample",)

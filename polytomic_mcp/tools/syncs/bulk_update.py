@@ -23,7 +23,7 @@ from polytomic_mcp.client.models import (
     BulkSyncSchemaSummary,
 )
 
-from ..core.consent import Outcome
+from ..core.consent import NOT_NEEDED, Outcome
 from ..core.diff import changes
 from ..core.errors import explain, fail
 from ..core.notify import progress_to
@@ -55,6 +55,7 @@ def schema_update(selection: str | BulkSchemaSelection) -> BulkSchemaUpdate:
 
 async def update_bulk(
     ctx: Context, current: BulkSync, given: Mapping[str, Any], schemas: list[str | BulkSchemaSelection] | None, *, dry_run: bool,
+    consent: Outcome = NOT_NEEDED, consent_token: str | None = None,
 ) -> UpdateResult:
     """Check and save (unless ``dry_run``) a change to a bulk sync; see the module docstring."""
     svc = current_services()
@@ -84,7 +85,8 @@ async def update_bulk(
 
     return await apply(ctx, Change.update(
         "update_sync", "bulk sync", current.id, current.name, new_name=request.name, existing=svc.client.bulk_syncs.list,
-        shown_by=SYNC_SHOWN_BY, send=send, result=saved, checks=checks, preview=preview,
+        shown_by=SYNC_SHOWN_BY, send=send, result=saved, checks=checks, preview=preview, consent=consent,
+        consent_token=consent_token,
     ), dry_run=dry_run)
 
 

@@ -23,8 +23,6 @@ from ..core.write import Problem
 
 CREATING_MODES = frozenset({"create", "updateOrCreate", "replace", "append", "snapshot"})
 UPDATING_MODES = frozenset({"update", "updateOrCreate"})
-CHANGING_MODES = frozenset({"update", "updateOrCreate", "replace", "remove"})
-"""Modes that change or remove records that already exist in the target: creating, turning on or running such a sync asks."""
 
 
 def check_sync(

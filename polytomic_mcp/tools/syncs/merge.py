@@ -9,10 +9,11 @@ from typing import Any
 
 from polytomic_mcp.client.models import Sync, SyncRequest
 
-from .checks import CHANGING_MODES
+from ..core.effects import changes_records
 
-WHAT_MATCHES = ("target", "fields", "identity", "identities", "mode")
-"""Parts of a sync whose change alters which records are written and how."""
+WHAT_MATCHES = ("target", "fields", "identity", "identities", "mode", "schedule")
+"""Parts of a sync whose change alters which records are written, how, or when (a continuous schedule runs it
+all the time)."""
 
 
 def merge_sync(current: Sync, given: dict[str, Any]) -> SyncRequest:
@@ -29,11 +30,11 @@ def needs_consent(current: Sync, request: SyncRequest) -> bool:
     """Whether saving ``request`` over ``current`` starts or changes writing existing records.
 
     True when a sync moves into a record-changing mode, or when a record-changing sync will be
-    active and is being turned on or has its target, mapping or identity changed.
+    active and is being turned on or has its target, mapping, identity or schedule changed.
     """
-    if request.mode not in CHANGING_MODES:
+    if not changes_records(request.mode):
         return False
-    if current.mode not in CHANGING_MODES:
+    if not changes_records(current.mode):
         return True
     before = current.to_request()
     active = request.active if request.active is not None else bool(current.active)

@@ -15,13 +15,14 @@ from polytomic_mcp.client.models import BulkExecution, Execution, SyncActivation
 from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.errors import explain, fail
 from ..core.masking import masked_free_text
+from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.result_text import quoted
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync, sync_kind
 from ..core.write import Change, Problem, apply
 from .bulk_checks import bulk_target
-from .confirm import confirm_activation, confirm_run
+from .confirm import confirm_activation, confirm_cancel, confirm_run
 from .params import SyncIdArg
 from .views import (
     ActivationResult,
@@ -45,6 +46,7 @@ async def start_sync(
     resync_mode: Annotated[str | None, Field(description="Bulk: resync, refetch or rebuild.")] = None,
     schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
     fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk.")] = None,
+    consent_token: ConsentTokenArg = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = current_services()
@@ -79,7 +81,7 @@ async def start_sync(
         tool="start_sync", not_done=f"Sync '{sync_id}' was not started", send=send, result=started,
         action=f"start sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
         check=f"call get_sync_status('{sync_id}') to see whether a run started", checks=checks,
-        consent=outcome_of(confirmation), on_error=already_running, rejected=f"Call list_syncs(sync_id='{sync_id}') to check it.",
+        consent=outcome_of(confirmation), consent_token=consent_token, on_error=already_running, rejected=f"Call list_syncs(sync_id='{sync_id}') to check it.",
     ))
 
 
@@ -112,8 +114,14 @@ async def cancel_sync_run(
     ctx: Context,
     sync_id: SyncIdArg,
     execution_id: Annotated[str | None, Field(min_length=1, description="Default: the current run.")] = None,
+    consent_token: ConsentTokenArg = None,
+    confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_cancel)] = None,  # type: ignore[assignment]
 ) -> RunCanceled:
     svc = current_services()
+
+    async def checks() -> list[Problem]:
+        await sync_kind(svc, sync_id)  # a sync that does not exist is refused here, naming the call that lists them
+        return []
 
     async def send() -> str:
         resource = svc.client.bulk_syncs if await sync_kind(svc, sync_id) == "bulk" else svc.client.syncs
@@ -131,7 +139,8 @@ async def cancel_sync_run(
     return await apply(ctx, Change(
         tool="cancel_sync_run", not_done=f"The run of sync '{sync_id}' was not stopped", send=send, result=canceled,
         action=f"stop the run of sync '{sync_id}'", not_found="Call get_sync_runs to see its runs.",
-        check=f"call get_sync_status('{sync_id}') to see whether it stopped", on_error=nothing_to_stop,
+        check=f"call get_sync_status('{sync_id}') to see whether it stopped", on_error=nothing_to_stop, checks=checks,
+        consent=outcome_of(confirmation), consent_token=consent_token, asked="stopping the run",
     ))
 
 
@@ -140,6 +149,7 @@ async def activate_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     active: Annotated[bool, Field(description="true: on; false: pause.")],
+    consent_token: ConsentTokenArg = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_activation)] = None,  # type: ignore[assignment]
 ) -> ActivationResult:
     svc = current_services()
@@ -166,7 +176,7 @@ async def activate_sync(
         tool="activate_sync", not_done=f"Sync '{sync_id}' was not {'activated' if active else 'paused'}", send=send,
         result=switched, action=f"{'activate' if active else 'pause'} sync '{sync_id}'", not_found="Call list_syncs to see valid ids.",
         check=f"call list_syncs(sync_id='{sync_id}') to see its active state", checks=checks,
-        consent=outcome_of(confirmation),
+        consent=outcome_of(confirmation), consent_token=consent_token,
     ))
 
 

@@ -11,21 +11,19 @@ from pydantic import Field
 from polytomic_mcp.client import PolytomicError, looks_secret
 from polytomic_mcp.client.models import BulkSchemaSelection, Schedule, Sync, SyncField, SyncRequest, SyncTarget
 
-from ..core.consent import NOT_NEEDED, Confirmation, Outcome, outcome_of
+from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
 from ..core.errors import explain, fail
 from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
-from ..core.notify import tell
-from ..core.params import CursorArg, DryRunArg, LimitArg, NewNameArg
+from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync
 from ..core.views import UpdateResult, Updating
 from ..core.write import Change, Problem, apply
 from .bulk_update import bulk_only, model_only, update_bulk
-from .checks import CHANGING_MODES
 from .confirm import confirm_create, confirm_update
-from .merge import merge_sync, needs_consent
+from .merge import merge_sync
 from .params import (
     FIELDS,
     MODE,
@@ -57,10 +55,12 @@ async def create_sync(
     identities: IdentitiesArg = None,
     active: ActiveArg = None,
     dry_run: DryRunArg = False,
+    consent_token: ConsentTokenArg = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = current_services()
-    svc.secrets.add(*[f.override_value for f in fields if f.override_value and looks_secret(f.target)])
+    if not dry_run:
+        svc.secrets.add(*[f.override_value for f in fields if f.override_value and looks_secret(f.target)])
     if identity is not None and identities is not None:
         raise fail("Give either `identity` or `identities`, not both.")
     request = SyncRequest(
@@ -76,22 +76,13 @@ async def create_sync(
         return SyncResult(created=False, name=name, mode=mode, target_object=target.object, checks=problems, request=body,
                           next_step=step)
 
-    async def created(sync: Sync, asked: Outcome) -> SyncResult:
-        result = _created(sync)
-        if asked.kind == "cannot_ask" and active is not False:
-            await tell(ctx, "warning", f"sync '{name}' was created inactive: mode '{mode}' changes existing records")
-            result.next_step = (
-                f"Created INACTIVE: mode '{mode}' changes existing records and this client cannot show a confirmation "
-                f"form. Ask the user to confirm, then call activate_sync('{sync.id}', active=true)."
-            )
-        return result
+    async def created(sync: Sync, _: Outcome) -> SyncResult:
+        return _created(sync)
 
-    inactive = request.model_copy(update={"active": False})
     return await apply(ctx, Change.create(
         "create_sync", "sync", name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
         search_tool="list_syncs", not_done=f"Sync '{name}' (mode '{mode}') was not created", send=lambda: svc.client.syncs.create(request),
-        result=created, checks=checks, preview=preview, consent=outcome_of(confirmation) if mode in CHANGING_MODES else NOT_NEEDED,
-        if_cannot_ask=(lambda: svc.client.syncs.create(inactive)) if active is not False else None,
+        result=created, checks=checks, preview=preview, consent=outcome_of(confirmation), consent_token=consent_token,
         rejected="Call create_sync with dry_run=true to check.",
     ), dry_run=dry_run)
 
@@ -251,6 +242,7 @@ async def update_sync(
     ] = None,
     options: Annotated[dict[str, Any] | None, Field(description="Bulk, e.g. {'automatically_add_new_fields': 'all'}.")] = None,
     dry_run: DryRunArg = False,
+    consent_token: ConsentTokenArg = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_update)] = None,  # type: ignore[assignment]
 ) -> UpdateResult:
     svc = current_services()
@@ -265,21 +257,23 @@ async def update_sync(
 
         bulk_given = {"name": name, "mode": mode, "schedule": schedule, "active": active,
                       "destination_configuration": destination_configuration, "options": options}
-        return await update_bulk(ctx, found.bulk, bulk_given, schemas, dry_run=dry_run)
+        return await update_bulk(ctx, found.bulk, bulk_given, schemas, dry_run=dry_run, consent=outcome_of(confirmation),
+                                 consent_token=consent_token)
     if wrong := bulk_only({"destination_configuration": destination_configuration, "schemas": schemas, "options": options}):
         raise fail(f"Sync '{sync_id}' is a model sync: {', '.join(wrong)} apply to bulk syncs only. Nothing was changed.")
     assert found.model is not None
-    return await _update_model_sync(ctx, found.model, given, confirmation, dry_run=dry_run)
+    return await _update_model_sync(ctx, found.model, given, outcome_of(confirmation), consent_token, dry_run=dry_run)
 
 
 async def _update_model_sync(
-    ctx: Context, current: Sync, given: dict[str, Any], confirmation: object, *, dry_run: bool,
+    ctx: Context, current: Sync, given: dict[str, Any], consent: Outcome, consent_token: str | None, *, dry_run: bool,
 ) -> UpdateResult:
     """update_sync on a model sync: the stored sync with each given value replacing its own, checked like a create."""
     svc = current_services()
     sync_id = current.id
     request = merge_sync(current, given)
-    svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
+    if not dry_run:
+        svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
     body = request_body(svc, request)
     updating = Updating("sync", sync_id, changes(request_body(svc, current.to_request()), body))
 
@@ -296,5 +290,5 @@ async def _update_model_sync(
     return await apply(ctx, Change.update(
         "update_sync", "sync", sync_id, current.name, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,
         send=lambda: svc.client.syncs.update(sync_id, request), result=saved, checks=checks, preview=preview,
-        not_found="Call list_syncs to see valid ids.", consent=outcome_of(confirmation) if needs_consent(current, request) else NOT_NEEDED,
+        not_found="Call list_syncs to see valid ids.", consent=consent, consent_token=consent_token,
     ), dry_run=dry_run)

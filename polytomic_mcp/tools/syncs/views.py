@@ -18,7 +18,7 @@ from polytomic_mcp.client.models import (
 )
 
 from ..core.masking import masked_mappings
-from ..core.views import FieldSpec, View
+from ..core.views import FieldSpec, View, Written
 from ..core.write import Problem
 
 SYNC_SHOWN_BY = "list_syncs(sync_id='{id}')"
@@ -76,7 +76,7 @@ class TargetFieldList(View):
     next_step: str
 
 
-class SyncResult(View):
+class SyncResult(Written):
     """Outcome of create_sync (or of its dry run)."""
 
     created: bool
@@ -91,7 +91,7 @@ class SyncResult(View):
     next_step: str
 
 
-class BulkSyncResult(View):
+class BulkSyncResult(Written):
     """Outcome of create_bulk_sync (or of its dry run)."""
 
     created: bool
@@ -151,7 +151,7 @@ class SyncDetail(View):
     problems: list[SyncProblem] | None = None
 
 
-class RunStarted(View):
+class RunStarted(Written):
     """An execution that was just started."""
 
     sync_id: str
@@ -201,7 +201,7 @@ class SyncRuns(View):
     next_step: str
 
 
-class ActivationResult(View):
+class ActivationResult(Written):
     """A sync turned on or paused."""
 
     id: str
@@ -209,7 +209,7 @@ class ActivationResult(View):
     note: str | None = None
 
 
-class RunCanceled(View):
+class RunCanceled(Written):
     """A request to stop a running execution."""
 
     sync_id: str
