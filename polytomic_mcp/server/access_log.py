@@ -5,6 +5,7 @@ duration_ms, the tenant as a short hash of the bearer key (never the key), the t
 ``tools/call`` and the outcome. The tool is read from the request body as it passes to the
 app (nothing extra is buffered beyond a copy of the first ``MAX_BODY_PEEK`` bytes). Lines go
 through the logging module, so the record factory of ``install_log_scrubbing`` scrubs them too.
+An approval link's id is a capability, so such a path is logged as ``/consent/…``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .approval_page import CONSENT_PATH
 from .state import bearer_key
 
 logger = logging.getLogger("polytomic_mcp.access")
@@ -43,6 +45,11 @@ def tool_name(body: bytes) -> str | None:
     params = message.get("params")
     name = params.get("name") if isinstance(params, dict) else None
     return name if isinstance(name, str) else None
+
+
+def loggable_path(path: str) -> str:
+    """The request path for the log, with an approval link's id left out (whoever holds it may decide the change)."""
+    return f"{CONSENT_PATH}/…" if ("/" + path.lstrip("/")).startswith(f"{CONSENT_PATH}/") else path
 
 
 def configure_access_log(stream: TextIO = sys.stderr) -> None:
@@ -98,7 +105,7 @@ class AccessLog:
         return {
             "request_id": request_id,
             "method": scope["method"],
-            "path": scope["path"],
+            "path": loggable_path(scope["path"]),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             "tenant": tenant_hash(key) if key else None,

@@ -5,7 +5,8 @@ Outermost first: the JSON access log (one line per request, ``X-Request-Id``), t
 cannot pass), Host/Origin allow-lists (421/403), the Bearer key in multi-tenant mode (401; the
 session is bound to the key's hash), the body timeout (408), then the SDK's Streamable HTTP
 transport with a session manager that expires idle sessions and evicts the oldest idle one at the
-limit. uvicorn runs it with a header timeout.
+limit, next to the approval page at /consent (no key: its link is the capability). uvicorn runs
+it with a header timeout.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from polytomic_mcp.oauth_secret import SecretError, decode_secret
+from polytomic_mcp.origins import parse_origin_pattern
 from polytomic_mcp.settings import Settings, SettingsError
 
 from .access_log import AccessLog, configure_access_log
-from .app import build_server, make_client
-from .host_origin import CheckHostAndOrigin
+from .app import build_server, consent_store, make_client
+from .approval_page import CONSENT_PATH, ApprovalPage
+from .host_origin import CheckHostAndOrigin, OwnPages
 from .mcp_internals import EvictingSessionManager, low_level
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
@@ -87,7 +90,8 @@ def mcp_app(server: MCPServer, settings: Settings, oauth: OAuthParts | None = No
 
     Built here rather than by ``server.streamable_http_app`` (which hard-codes the SDK's manager class).
     Host/Origin checks are ours (``CheckHostAndOrigin``): the SDK's are turned off, its Content-Type check stays.
-    With ``oauth``, the OAuth routes are served too and /mcp needs one of its access tokens.
+    With ``oauth``, the OAuth routes are served too and /mcp needs one of its access tokens. Over HTTP the
+    approval page serves the links this server's tools offer.
     """
     manager = EvictingSessionManager(
         app=low_level(server),
@@ -101,6 +105,8 @@ def mcp_app(server: MCPServer, settings: Settings, oauth: OAuthParts | None = No
     if oauth is not None:
         transport = require_token(transport, oauth.provider, oauth.resource_url)
         routes = oauth_routes(oauth.provider, oauth.issuer_url, oauth.resource_url, oauth.client_for_key)
+    if settings.approval_base is not None:
+        routes.extend(ApprovalPage(consent_store(server), settings.approval_base).routes())
     return Starlette(routes=[*routes, Route(MCP_PATH, endpoint=transport)], lifespan=lambda _app: manager.run())
 
 
@@ -129,6 +135,15 @@ def public_host_and_origin(settings: Settings) -> tuple[tuple[str, ...], tuple[s
     return (*settings.allowed_hosts, public.netloc), (*settings.allowed_origins, origin)
 
 
+def approval_pages(settings: Settings) -> OwnPages | None:
+    """Where the approval page is served from: its form posts come from that origin, accepted on /consent only."""
+    if settings.approval_base is None:
+        return None
+    base = urlparse(settings.approval_base)
+    origin = f"{base.scheme}://{base.netloc}"
+    return OwnPages(CONSENT_PATH + "/", origin) if parse_origin_pattern(origin) is not None else None
+
+
 def http_app(
     server: MCPServer, settings: Settings, probe_transport: httpx2.AsyncBaseTransport | None = None,
     client_for_key: ClientForKey | None = None,
@@ -145,7 +160,7 @@ def http_app(
     if settings.key_from_request and oauth is None:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:
-        app = CheckHostAndOrigin(app, *public_host_and_origin(settings))
+        app = CheckHostAndOrigin(app, *public_host_and_origin(settings), approval_pages(settings))
     return AccessLog(Probes(app, settings.base_url, settings.sandbox, probe_transport))
 
 

@@ -18,33 +18,18 @@ from urllib.parse import urlparse
 
 from mcp.server.auth.provider import AuthorizeError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
 
+from ..pages import page, same_origin
 from .client_documents import is_document_url
 from .provider import MAX_ENTRIES, SealedTokenProvider
 
 KEY_PAGE_PATH = "/oauth/key"
 CSRF_COOKIE = "pmcp_csrf"
 ClientForKey = Callable[[str, "str | None"], PolytomicClient]
-
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    # same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" with the form's POST, which
-    # the origin check rightly refuses; the request id never leaves the origin either way.
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-}
-
-STYLE = ("body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}"
-         "label{display:block;margin:1rem 0 .3rem}input[type=password],input[type=text]{width:100%;padding:.5rem}"
-         "button{margin-top:1.5rem;padding:.6rem 1.2rem}.error{color:#a00;border:1px solid #a00;padding:.6rem}"
-         "fieldset{margin-top:1rem}small{color:#555}")
-
 
 @dataclass
 class Verified:
@@ -54,14 +39,6 @@ class Verified:
     organization_id: str | None
     organization_name: str
     read_write: bool
-
-
-def page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    """A self-contained HTML page (no external assets) with strict security headers."""
-    text = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-            f"<meta name=viewport content='width=device-width,initial-scale=1'><style>{STYLE}</style></head>"
-            f"<body><h1>{html.escape(title)}</h1>{body}</body></html>")
-    return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
 
 
 def who_asks(client_id: str) -> str:
@@ -134,10 +111,7 @@ class KeyPage:
 
     def _same_origin(self, request: Request) -> bool:
         """Refuse a POST the browser marks as cross-site; browsers that send nothing rely on the CSRF token."""
-        origin = request.headers.get("origin")
-        if origin is not None and origin.rstrip("/") != self._origin:
-            return False
-        return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+        return same_origin(request, self._origin)
 
     async def submit(self, request: Request) -> Response:
         """Check CSRF and origin, then run the posted step."""
