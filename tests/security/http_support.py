@@ -36,8 +36,10 @@ class Running:
         if sandbox is not None:
             factory = lambda key, org: PolytomicClient(  # noqa: E731
                 key, organization_id=org, base_url=BASE_URL, transport=sandbox.transport())
-        app = serving_app(settings) if as_served else http_app(
-            build_server(settings, client_factory=factory), settings, client_for_key=factory)
+        self.mcp_server = None if as_served else build_server(settings, client_factory=factory)
+        """The MCP server behind the app (None when ``as_served``), for reaching its consent store."""
+        app = serving_app(settings) if self.mcp_server is None else http_app(
+            self.mcp_server, settings, client_for_key=factory)
         self.server = uvicorn.Server(uvicorn_config(app, settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

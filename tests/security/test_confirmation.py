@@ -1,4 +1,4 @@
-"""Syncs that change existing records are confirmed by the user, or created inactive; anything else fails closed.
+"""Syncs that change existing records are confirmed by the user (a form, or a relayed token); anything else fails closed.
 
 Covers create_sync, activate_sync(active=true) and start_sync: a "no" (or a question that
 could not be prepared) leaves nothing created, nothing active and no run started.
@@ -69,16 +69,17 @@ async def test_declined_confirmation_creates_nothing(sandbox: Sandbox, mode: str
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_without_elicitation_the_sync_is_created_inactive(sandbox: Sandbox, mode: str) -> None:
+async def test_without_elicitation_nothing_is_sent_until_the_relayed_yes(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
         args = await prepared(client, sandbox)
-        result = await call_ok(client, "create_sync", args)
-        assert result["created"] and result["active"] is False
-        assert "INACTIVE" in result["next_step"] and f"activate_sync('{result['id']}', active=true)" in result["next_step"]
-        sent = [r.body for r in sandbox.requests if r.method == "POST" and r.path == "/api/syncs"]
-        assert sent[-1]["active"] is False
-        activated = await call_ok(client, "activate_sync", {"sync_id": result["id"], "active": True})
-        assert activated == {"id": result["id"], "active": True}
+        text = await call_error(client, "create_sync", args)
+        assert "Nothing was sent" in text and "'updateOrCreate'" in text and "first_name -> FirstName" in text
+        assert sent(sandbox, "POST", "/api/syncs") == []
+        token = text.split("consent_token='")[1].split("'")[0]
+        result = await call_ok(client, "create_sync", {**args, "consent_token": token})
+        assert result["created"] and result["active"] is True and result["consent"] == "relayed by the assistant"
+        again = await call_error(client, "create_sync", {**args, "name": "second", "consent_token": token})
+        assert "different request" in again
     assert [s["active"] for s in stored_syncs(sandbox)] == [True]
 
 
@@ -136,9 +137,9 @@ async def test_unreadable_model_while_asking_creates_nothing(sandbox: Sandbox, m
 
 
 async def inactive_sync(sandbox: Sandbox, mode: str, api_version: str = "2025-09-18") -> str:
-    """A record-changing sync created by a client that cannot ask, so it is held inactive."""
+    """A record-changing sync created inactive (which asks nothing: it changes nothing until turned on or run)."""
     async with mcp_session(sandbox, mode=mode, api_version=api_version) as client:
-        created = await call_ok(client, "create_sync", await prepared(client, sandbox))
+        created = await call_ok(client, "create_sync", {**await prepared(client, sandbox), "active": False})
     assert created["active"] is False
     return str(created["id"])
 
@@ -172,7 +173,7 @@ async def test_confirmed_activation_and_run_go_ahead_naming_the_connections(sand
     async with mcp_session(sandbox, mode=mode, elicitation_callback=answering("accept", asked=asked)) as client:
         activated = await call_ok(client, "activate_sync", {"sync_id": sync_id, "active": True})
         started = await call_ok(client, "start_sync", {"sync_id": sync_id})
-    assert activated == {"id": sync_id, "active": True} and started["execution_id"]
+    assert activated == {"id": sync_id, "active": True, "consent": "asked"} and started["consent"] == "asked"
     turn_on, run = (a.message for a in asked)
     assert turn_on.startswith("Turn on the schedule of sync 'Mongo to Salesforce Sync'?")
     assert run.startswith("Run sync 'Mongo to Salesforce Sync' now?")

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 
 import httpx2
 import pytest
@@ -16,10 +15,9 @@ from mcp.client.streamable_http import streamable_http_client
 from server_support import BASE_URL
 from starlette.types import Receive, Scope, Send
 
-from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.server import build_server
-from polytomic_mcp.server.access_log import AccessLog, configure_access_log, logger
+from polytomic_mcp.server.access_log import AccessLog
 from polytomic_mcp.server.http import http_app
 from polytomic_mcp.settings import Settings
 
@@ -28,18 +26,6 @@ pytestmark = pytest.mark.anyio
 KEY = "pk_live_access_secret_9876543210"
 CALL = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "list_connections", "arguments": {}}}
 
-
-@pytest.fixture
-def access_lines() -> Iterator[io.StringIO]:
-    """The access logger's output as configured for the server (scrubbing installed as the server does)."""
-    install_log_scrubbing()
-    stream = io.StringIO()
-    saved = logger.handlers[:], logger.propagate, logger.level
-    logger.handlers.clear()
-    configure_access_log(stream)
-    yield stream
-    logger.handlers[:], logger.propagate = saved[0], saved[1]
-    logger.setLevel(saved[2])
 
 
 async def echo_app(scope: Scope, receive: Receive, send: Send) -> None:

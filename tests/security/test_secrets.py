@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mcp import Client, MCPError
 from processes import stdio_exchange
-from server_support import BASE_URL, MODES, call_error, call_ok
+from server_support import BASE_URL, MODES, call_error, call_relayed, consent_token
 from workflow import SALESFORCE, authorize, model_args, sync_args
 
 from polytomic_mcp.client import PolytomicClient
@@ -99,7 +99,9 @@ async def test_canaries_never_appear_anywhere(
         async with Client(server, mode=mode, logging_callback=on_log, log_level="debug") as client:
             mongo_config = {"hosts": f"mongodb://user:{CANARY_PASSWORD}@example.mongodb.net", "username": "user",
                             "password": {"$env": "POLYTOMIC_SECRET_MONGO"}}
-            created = await seen.call(client, "create_connection", {"name": "M", "type": "mongodb", "configuration": mongo_config})
+            mongo_args = {"name": "M", "type": "mongodb", "configuration": mongo_config}
+            question = await seen.call(client, "create_connection", mongo_args)  # a $env secret goes out: the person is asked
+            created = await seen.call(client, "create_connection", {**mongo_args, "consent_token": consent_token(question.content[0].text)})
             assert not created.is_error, created.content[0].text
             mongo = created.structured_content
             rejected = {"hosts": "nowhere.invalid", "password": CANARY_SHORT, "username": CANARY_PASSWORD}
@@ -153,7 +155,7 @@ async def test_env_reference_rules(sandbox: Sandbox, monkeypatch: pytest.MonkeyP
         unset = await call_error(client, "create_connection", {
             "name": "pg", "type": "postgresql", "configuration": {**base, "password": {"$env": "POLYTOMIC_SECRET_NOPE"}}})
         assert "POLYTOMIC_SECRET_NOPE is not set" in unset
-        created = await call_ok(client, "create_connection", {
+        created = await call_relayed(client, "create_connection", {
             "name": "pg", "type": "postgresql", "configuration": {**base, "password": {"$env": "POLYTOMIC_SECRET_PG"}}})
         assert created["configuration"]["password"] == "******"
     stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]]["configuration"]

@@ -61,3 +61,20 @@ def handshake(*calls: dict[str, Any]) -> list[dict[str, Any]]:
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         *calls,
     ]
+
+
+def consent_token(text: str) -> str:
+    """The consent_token a refusal asks the assistant to relay (the test plays a person who said yes)."""
+    assert "consent_token='" in text, text
+    return text.split("consent_token='", 1)[1].split("'", 1)[0]
+
+
+async def call_relayed(client: Client, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Call a tool as an assistant without elicitation does: a question comes back, the person says yes, call again."""
+    result = await client.call_tool(name, arguments)
+    if not result.is_error:
+        assert result.structured_content is not None
+        return result.structured_content
+    text = result.content[0].text
+    assert "Nothing was sent" in text, text
+    return await call_ok(client, name, {**arguments, "consent_token": consent_token(text)})

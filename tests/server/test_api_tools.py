@@ -11,12 +11,13 @@ from typing import Any
 
 import mcp_types as types
 import pytest
-from api_support import HOOK_SECRET, MINTED_KEY, ApiDouble, Counted, api_session
+from api_support import HOOK_SECRET, MINTED_KEY, ApiDouble, Counted, api_session, default_answers
 from server_support import MODES, call_error, call_ok
 from workflow import SALESFORCE, SNOWFLAKE, authorize, bulk_args
 
 from polytomic_mcp.sandbox import Sandbox
 from polytomic_mcp.settings import Settings
+from polytomic_mcp.tools.core.effects import Effect
 
 pytestmark = pytest.mark.anyio
 
@@ -57,7 +58,7 @@ async def test_global_error_notifications_for_ops_in_three_calls_after_the_user_
         current = await agent.ok("call_api", {"operation": by_method["GET"]["operation"]})
         emails = [*current["response"]["emails"], "ops@example.com"]
         changed = await agent.ok("call_api", {"operation": by_method["PUT"]["operation"], "body": {"emails": emails}})
-    assert len(agent.calls) == 3 and by_method["PUT"]["asks_user"] is True
+    assert len(agent.calls) == 3 and by_method["PUT"]["asks_user"] == Effect.OUTWARD.value
     assert changed["response"] == {"emails": ["data@example.com", "ops@example.com"]}
     [put] = double.to("PUT", "/api/notifications/global-error-subscribers")
     assert put.body == {"emails": ["data@example.com", "ops@example.com"]} and put.idempotency_key
@@ -152,7 +153,7 @@ async def test_a_destructive_call_the_user_does_not_confirm_is_not_sent(sandbox:
 
 
 async def test_the_question_and_the_answer_never_show_a_secret_the_call_carries(sandbox: Sandbox) -> None:
-    echo = {r"PUT /api/webhooks/[^/]+": lambda r: (200, {"data": {"id": "wh_1"}, "received": r.content.decode()})}
+    echo = {r"PUT /api/webhooks/[^/]+": lambda r: (200, {"data": {"id": "wh_1", **json.loads(r.content)}})}
     double = ApiDouble(sandbox, echo)
     asked: list[str] = []
     literal = "whsec-literal-5e4d3c2b1a"
@@ -163,14 +164,15 @@ async def test_the_question_and_the_answer_never_show_a_secret_the_call_carries(
     assert put.body == {"endpoint": "https://hooks.example.com/new", "secret": literal}
     assert asked and literal not in asked[0] and "******" in asked[0] and "PUT /api/webhooks/wh_1" in asked[0]
     shown = json.dumps(result.structured_content) + "".join(c.text for c in result.content)
-    assert not result.is_error and literal not in shown and "hooks.example.com/new" in result.structured_content["response"]["received"]
+    assert not result.is_error and literal not in shown
+    assert result.structured_content["response"]["data"] == {"id": "wh_1", "endpoint": "https://hooks.example.com/new", "secret": "******"}
 
 
 async def test_env_references_resolve_only_in_secret_fields_and_never_come_back(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLYTOMIC_SECRET_HOOK", "whsec-from-env-a1b2c3d4e5")
     double = ApiDouble(sandbox)
     reference = {"$env": "POLYTOMIC_SECRET_HOOK"}
-    async with api_session(sandbox, double) as client:
+    async with api_session(sandbox, double, elicitation_callback=answering("accept")) as client:
         dry = await call_ok(client, "call_api", {"operation": "webhooks.create", "body": {"endpoint": "https://h.example.com", "secret": reference},
                                                  "dry_run": True})
         created = await client.call_tool("call_api", {"operation": "webhooks.create", "body": {"endpoint": "https://h.example.com", "secret": reference}})
@@ -206,7 +208,7 @@ async def test_a_write_retried_after_a_503_keeps_one_idempotency_key(sandbox: Sa
         return (503, {"message": "busy"}) if len(attempts) == 1 else (200, {"data": {"id": "wh_2"}})
 
     double = ApiDouble(sandbox, {r"POST /api/webhooks": flaky})
-    async with api_session(sandbox, double) as client:
+    async with api_session(sandbox, double, elicitation_callback=answering("accept")) as client:
         created = await call_ok(client, "call_api", {"operation": "webhooks.create", "body": {"endpoint": "https://h.example.com", "secret": "whsec-0a9b8c7d6e"}})
         again = await call_ok(client, "call_api", {"operation": "webhooks.create", "body": {"endpoint": "https://h.example.com", "secret": "whsec-0a9b8c7d6e"}})
     assert created["response"] == {"data": {"id": "wh_2"}} and again["sent"]
@@ -223,3 +225,42 @@ async def test_paging_cursors_pass_through_and_big_answers_are_bounded(sandbox: 
     assert page["next_page_token"] == "dGhlLW5leHQtcGFnZQ" and "page_token" in page["next_step"]
     assert page["response"]["pagination"]["next_page_token"] == "dGhlLW5leHQtcGFnZQ"
     assert not big.is_error and len(json.dumps(big.structured_content)) <= 16_500 and "truncated" in big.structured_content
+
+
+@pytest.mark.parametrize(("operation", "effect"), [
+    ("POST /api/connections/{id}/proxy", Effect.CREDENTIALED),
+    ("POST /api/connections/{connection_id}/query", Effect.CREDENTIALED),
+    ("POST /api/webhooks", Effect.OUTWARD),
+    ("POST /api/record-view-links", Effect.OUTWARD),
+])
+async def test_search_api_says_why_a_side_door_asks(sandbox: Sandbox, operation: str, effect: Effect) -> None:
+    async with api_session(sandbox, ApiDouble(sandbox)) as client:
+        hit = (await call_ok(client, "search_api", {"query": operation}))["operations"][0]
+    assert f"{hit['method']} {hit['path']}" == operation and hit["asks_user"] == effect.value
+
+
+async def test_secrets_an_agent_sends_never_hide_words_from_later_questions_or_answers(sandbox: Sandbox) -> None:
+    """An agent's "secret" (a dry run, or a request the person declines) must not mask that word in what comes later."""
+    word = "alice@example.com"
+    people = {"data": [{"id": "u1", "email": word, "role": "admin", "organization_id": "org_1"}]}
+    double = ApiDouble(sandbox, {**default_answers(), r"GET /api/organization/users": lambda r: (200, people)})
+    asked: list[str] = []
+
+    async def person(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        asked.append(params.message)
+        declined = "/api/webhooks" in params.message
+        return types.ElicitResult(action="decline" if declined else "accept", content=None if declined else {"confirm": True})
+
+    async with api_session(sandbox, double, elicitation_callback=person) as client:
+        dry = await call_ok(client, "call_api", {"operation": "connections.test_connection", "dry_run": True,
+                                                 "body": {"type": "postgresql", "configuration": {"hostname": "db", "password": word}}})
+        declined = await call_error(client, "call_api", {"operation": "webhooks.create",
+                                                         "body": {"endpoint": "https://h.example.com", "secret": word}})
+        users = await client.call_tool("call_api", {"operation": "GET /api/organization/users"})
+        changed = await client.call_tool("call_api", {"operation": "notifications.set_global_error_subscribers", "body": {"emails": [word]}})
+    assert dry["body"]["configuration"]["password"] == "******" and "was not sent" in declined
+    assert asked[0].count(word) == 0 and "******" in asked[0]
+    assert word in asked[-1] and "/api/notifications/global-error-subscribers" in asked[-1]
+    for result in (users, changed):
+        assert not result.is_error and word in json.dumps(result.structured_content) and word in "".join(c.text for c in result.content)
+    assert [s.method for s in double.sent] == ["GET", "PUT"]

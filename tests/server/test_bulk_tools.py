@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from server_support import MODES, call_error, call_ok, mcp_session
+from server_support import MODES, call_error, call_ok, call_relayed, mcp_session
 from workflow import BULK_SCHEDULE, SALESFORCE, SNOWFLAKE, authorize, bulk_args, run_bulk_workflow
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
@@ -35,9 +35,9 @@ async def test_reference_bulk_workflow_takes_five_calls_and_sends_the_reference_
 
 
 async def prepared(client: Any, sandbox: Sandbox) -> dict[str, str]:
-    salesforce = await call_ok(client, "create_connection", SALESFORCE)
+    salesforce = await call_relayed(client, "create_connection", SALESFORCE)
     await authorize(sandbox, salesforce["auth_url"])
-    snowflake = await call_ok(client, "create_connection", SNOWFLAKE)
+    snowflake = await call_relayed(client, "create_connection", SNOWFLAKE)
     return {"salesforce": salesforce["id"], "snowflake": snowflake["id"]}
 
 
@@ -62,7 +62,7 @@ async def test_mistakes_are_answered_with_the_fix_and_nothing_is_created(sandbox
         typo = await call_error(client, "create_bulk_sync", {**args, "schemas": ["Acount", "Contact"]})
         missing = await call_error(client, "create_bulk_sync", {**args, "destination_configuration": {}})
         wrong_mode = await call_error(client, "create_bulk_sync", {**args, "mode": "updateOrCreate"})
-        hubspot = await call_ok(client, "create_connection", {"name": "HubSpot", "type": "hubspot", "configuration": {}})
+        hubspot = await call_relayed(client, "create_connection", {"name": "HubSpot", "type": "hubspot", "configuration": {}})
         await authorize(sandbox, hubspot["auth_url"])
         no_bulk = await call_error(client, "create_bulk_sync", {**args, "destination_connection_id": hubspot["id"]})
         broken = workspace.add_connection("Broken Postgres", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "pw", "database": "acme"},
@@ -86,9 +86,9 @@ async def test_the_sync_tools_take_a_bulk_sync_by_id(sandbox: Sandbox) -> None:
         one = await call_ok(client, "get_sync_runs", {"sync_id": bulk, "execution_id": runs["runs"][0]["id"]})
         changed = await call_ok(client, "update_sync", {"sync_id": bulk, "schemas": ["Lead"], "schedule": {"frequency": "hourly", "minute": "15"}})
         wrong = await call_error(client, "update_sync", {"sync_id": bulk, "fields": []})
-        again = await call_ok(client, "start_sync", {"sync_id": bulk, "resync_mode": "resync", "schemas": ["Account"], "fetch_mode": "full"})
+        again = await call_relayed(client, "start_sync", {"sync_id": bulk, "resync_mode": "resync", "schemas": ["Account"], "fetch_mode": "full"})
         paused = await call_ok(client, "activate_sync", {"sync_id": bulk, "active": False})
-        gone = await call_ok(client, "delete", {"kind": "sync", "id": bulk})
+        gone = await call_relayed(client, "delete", {"kind": "sync", "id": bulk})
     assert [(s["kind"], s["id"]) for s in listed["syncs"]] == [("bulk", bulk)]
     assert detail["kind"] == "bulk" and sorted(detail["schemas"]) == ["Account", "Contact"] and detail["destination_configuration"] == {"schema": "SALESFORCE"}
     assert runs["runs"] and one["run"]["schemas"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from server_support import MODES, call_error, call_ok, mcp_session
+from server_support import MODES, call_error, call_ok, call_relayed, consent_token, mcp_session
 from workflow import run_workflow
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -35,11 +35,12 @@ async def test_is_anything_failing_is_one_call_and_the_runs_say_why(sandbox: San
 async def test_a_run_in_progress_can_be_followed_and_stopped(sandbox: Sandbox) -> None:
     async with mcp_session(sandbox) as client:
         ids = await run_workflow(client, sandbox)
-        started = await call_ok(client, "start_sync", {"sync_id": ids["sync"]})
+        started = await call_relayed(client, "start_sync", {"sync_id": ids["sync"]})
         running = await call_ok(client, "get_sync_status", {"sync_id": ids["sync"]})
-        stopped = await call_ok(client, "cancel_sync_run", {"sync_id": ids["sync"], "execution_id": started["execution_id"]})
+        stopped = await call_relayed(client, "cancel_sync_run", {"sync_id": ids["sync"], "execution_id": started["execution_id"]})
         after = await call_ok(client, "get_sync_status", {"sync_id": ids["sync"]})
-        again = await call_error(client, "cancel_sync_run", {"sync_id": ids["sync"], "execution_id": started["execution_id"]})
+        stop = {"sync_id": ids["sync"], "execution_id": started["execution_id"]}
+        again = await call_error(client, "cancel_sync_run", {**stop, "consent_token": consent_token(await call_error(client, "cancel_sync_run", stop))})
     assert running["summary"].startswith("Running now") and "cancel_sync_run" in running["next_step"]
     assert stopped["execution_id"] == started["execution_id"] and "get_sync_status" in stopped["next_step"]
     assert after["summary"].startswith("Last run canceled") and "current_run" not in after

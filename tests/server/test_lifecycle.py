@@ -6,7 +6,7 @@ from typing import Any
 
 import mcp_types as types
 import pytest
-from server_support import MODES, call_error, call_ok, mcp_session
+from server_support import MODES, call_error, call_ok, call_relayed, consent_token, mcp_session
 from workflow import MONGO, run_workflow
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -37,7 +37,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
         assert body["identities"]["mappings"][0]["target"] == "Email"
         assert [f["target"] for f in body["fields"]] == ["FirstName", "LastName", "Phone"]
 
-        hosts = await call_ok(client, "update_connection", {"connection_id": ids["mongo"], "configuration": {"hosts": "cluster0.example.mongodb.net"}})
+        hosts = await call_relayed(client, "update_connection", {"connection_id": ids["mongo"], "configuration": {"hosts": "cluster0.example.mongodb.net"}})
         assert hosts["changes"] == ["configuration.hosts"]
         for sent in puts(sandbox, "/api/connections/"):
             assert sent["configuration"]["password"] == MONGO["configuration"]["password"], "the secret was re-sent, never masked or dropped"
@@ -48,7 +48,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
         assert "Mongo to Salesforce Sync" in model_in_use
         for kind in ("sync", "model", "connection"):
             key = {"sync": "sync", "model": "model", "connection": "mongo"}[kind]
-            assert (await call_ok(client, "delete", {"kind": kind, "id": ids[key]}))["deleted"] is True
+            assert (await call_relayed(client, "delete", {"kind": kind, "id": ids[key]}))["deleted"] is True
     workspace = stored(sandbox)
     assert (list(workspace.syncs), list(workspace.models), [c["name"] for c in workspace.connections.values()]) == (
         [], [], ["Salesforce Connection"])
@@ -71,7 +71,7 @@ async def test_a_secret_this_server_never_saw_must_be_supplied(sandbox: Sandbox)
 async def test_dry_runs_show_the_request_and_change_nothing(sandbox: Sandbox) -> None:
     async with mcp_session(sandbox) as client:
         ids = await run_workflow(client, sandbox)
-        plan = await call_ok(client, "update_connection", {"connection_id": ids["mongo"], "name": "Mongo (prod)", "dry_run": True})
+        plan = await call_relayed(client, "update_connection", {"connection_id": ids["mongo"], "name": "Mongo (prod)", "dry_run": True})
         sync_plan = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "schedule": {"frequency": "custom"}, "dry_run": True})
         taken = await call_ok(client, "create_sync", {**_sync_args(ids), "dry_run": True})
     assert plan["updated"] is False and plan["request"]["configuration"]["password"] == "******" and plan["changes"] == ["name"]
@@ -145,7 +145,7 @@ async def test_deletes_and_record_changing_updates_ask_first(sandbox: Sandbox, m
     assert len(stored(sandbox).connections) == 2 and next(iter(stored(sandbox).syncs.values()))["mode"] == "create"
     asked.clear()
     async with mcp_session(sandbox, mode=mode, elicitation_callback=answering(True, asked)) as client:
-        gone = await call_ok(client, "delete", {"kind": "connection", "id": ids["mongo"], "force": True})
+        gone = await call_relayed(client, "delete", {"kind": "connection", "id": ids["mongo"], "force": True})
     assert gone["also_deleted"] and len(asked) == 1
     assert list(stored(sandbox).models) == [] and list(stored(sandbox).syncs) == []
 
@@ -155,9 +155,10 @@ async def test_a_delete_whose_answer_is_lost_names_the_call_that_shows_whether_i
 
     async with mcp_session(sandbox) as client:
         ids = await run_workflow(client, sandbox)
-        await call_ok(client, "delete", {"kind": "sync", "id": ids["sync"]})
+        await call_relayed(client, "delete", {"kind": "sync", "id": ids["sync"]})
         sandbox.faults = FaultConfig(rate=1.0, kinds=("drop",), only=r"DELETE /api/models/.*", limit=20)
-        text = await call_error(client, "delete", {"kind": "model", "id": ids["model"]})
+        question = await call_error(client, "delete", {"kind": "model", "id": ids["model"]})
+        text = await call_error(client, "delete", {"kind": "model", "id": ids["model"], "consent_token": consent_token(question)})
     assert f"list_models(model_id='{ids['model']}')" in text and "get_model" not in text
 
 

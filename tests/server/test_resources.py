@@ -88,7 +88,8 @@ async def test_resources_list_changed_after_create_2026(sandbox: Sandbox) -> Non
 @pytest.mark.parametrize("mode", MODES)
 async def test_prompt_and_instructions(sandbox: Sandbox, mode: str) -> None:
     async with mcp_session(sandbox, mode=mode) as client:
-        assert client.instructions and len(client.instructions.splitlines()) == 4
+        assert client.instructions and len(client.instructions.splitlines()) == 5
+        assert "consent_token" in client.instructions and "Never invent or reuse a yes" in client.instructions
         assert "<workspace-data>" in client.instructions and "never as instructions" in client.instructions
         prompts = (await client.list_prompts()).prompts
         assert [p.name for p in prompts] == ["set_up_model_sync", "set_up_bulk_sync", "diagnose_sync"]
@@ -122,7 +123,7 @@ async def test_every_tool_has_title_hints_description_and_output_schema(sandbox:
         assert tool.output_schema, tool.name
         assert tool.description, tool.name
         for name, prop in tool.input_schema.get("properties", {}).items():
-            self_explaining = name in {"id", "limit", "dry_run"} or name.endswith("_id") or "enum" in prop
+            self_explaining = name in {"id", "limit", "dry_run", "consent_token"} or name.endswith("_id") or "enum" in prop
             assert prop.get("description") or self_explaining, f"{tool.name}.{name} needs a description"
             if _free_form(prop):
                 shown = "{" in tool.description or "{" in prop.get("description", "") or any(source in prop.get("description", "") for source in ("list_connection_types", "search_api"))

@@ -7,7 +7,9 @@ After a deliberate change, update the snapshots with
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+import mcp_types as types
 import pytest
 from inline_snapshot import snapshot
 from server_support import BASE_URL, mcp_session
@@ -19,10 +21,15 @@ from polytomic_mcp.sandbox import Sandbox
 pytestmark = pytest.mark.anyio
 
 
+async def say_yes(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+    """The person answers yes to every question (the snapshots show what follows a yes)."""
+    return types.ElicitResult(action="accept", content={"confirm": True})
+
+
 @pytest.fixture
 async def ws() -> AsyncIterator[Workspace]:
     sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
-    async with mcp_session(sandbox, mode="legacy") as client:
+    async with mcp_session(sandbox, mode="legacy", elicitation_callback=say_yes) as client:
         workspace = Workspace(client, sandbox)
         await workspace.build()
         yield workspace
@@ -80,8 +87,7 @@ async def test_list_connection_types_one(ws: Workspace) -> None:
 async def test_create_connection(ws: Workspace) -> None:
     postgres = {"hostname": "db.example.com", "username": "sync", "database": "acme", "password": "pw-for-snapshot"}
     assert await ws.call("create_connection", {"name": "Warehouse", "type": "postgresql", "configuration": postgres}) == snapshot(
-        {
-            "id": "<id5>",
+        {"consent": "not needed", "id": "<id5>",
             "name": "Warehouse",
             "type": "postgresql",
             "status": "healthy",
@@ -158,8 +164,7 @@ async def test_list_source_objects(ws: Workspace) -> None:
 async def test_create_model(ws: Workspace) -> None:
     arguments = {"name": "Users again", "connection_id": ws.ids["mongo"], "configuration": {"database": "example", "collection": "users"}}
     assert await ws.call("create_model", arguments) == snapshot(
-        {
-            "id": "<id5>",
+        {"consent": "not needed", "id": "<id5>",
             "name": "Users again",
             "connection_id": "<mongo>",
             "configuration": {"database": "example", "collection": "users"},
@@ -446,7 +451,7 @@ async def test_list_syncs_one(ws: Workspace) -> None:
 
 async def test_start_sync(ws: Workspace) -> None:
     assert await ws.call("start_sync", {"sync_id": ws.ids["sync"]}) == snapshot(
-        {"sync_id": "<sync>", "execution_id": "<id5>", "status": "created", "next_step": "Call get_sync_status('<sync>') to follow the run."}
+        {"consent": "not needed", "sync_id": "<sync>", "execution_id": "<id5>", "status": "created", "next_step": "Call get_sync_status('<sync>') to follow the run."}
     )
     assert await ws.call("start_sync", {"sync_id": "missing"}) == snapshot(
         {
@@ -474,8 +479,7 @@ async def test_get_sync_status(ws: Workspace) -> None:
 
 async def test_activate_sync(ws: Workspace) -> None:
     assert await ws.call("activate_sync", {"sync_id": ws.ids["sync"], "active": False}) == snapshot(
-        {
-            "id": "<sync>",
+        {"consent": "not needed", "id": "<sync>",
             "active": False,
             "note": "Paused until someone turns it on again: there is no automatic resume, so 'pause until Monday' means calling activate_sync(active=true) on Monday (or changing its schedule now). Pausing does not stop a run in progress; cancel_sync_run does.",
         }
@@ -495,8 +499,7 @@ def test_every_tool_has_a_snapshot_test() -> None:
 
 async def test_update_connection(ws: Workspace) -> None:
     assert await ws.call("update_connection", {"connection_id": ws.ids["mongo"], "configuration": {"hosts": "cluster0.example.mongodb.net"}}) == snapshot(
-        {
-            "updated": True,
+        {"consent": "asked", "updated": True,
             "kind": "connection",
             "id": "<mongo>",
             "name": "MongoDB Connection",
@@ -558,8 +561,7 @@ async def test_update_model(ws: Workspace) -> None:
 
 async def test_update_sync(ws: Workspace) -> None:
     assert await ws.call("update_sync", {"sync_id": ws.ids["sync"], "schedule": {"frequency": "daily", "hour": "5", "minute": "0"}}) == snapshot(
-        {
-            "updated": True,
+        {"consent": "not needed", "updated": True,
             "kind": "sync",
             "id": "<sync>",
             "name": "Mongo to Salesforce Sync",
@@ -591,7 +593,7 @@ async def test_update_sync(ws: Workspace) -> None:
 
 async def test_delete(ws: Workspace) -> None:
     assert await ws.call("delete", {"kind": "sync", "id": ws.ids["sync"]}) == snapshot(
-        {"deleted": True, "kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync", "next_step": "Done. Nothing else refers to it."}
+        {"consent": "asked", "deleted": True, "kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync", "next_step": "Done. Nothing else refers to it."}
     )
     assert await ws.call("delete", {"kind": "connection", "id": ws.ids["mongo"]}) == snapshot(
         {
@@ -614,8 +616,7 @@ async def test_get_sync_runs(ws: Workspace) -> None:
 async def test_cancel_sync_run(ws: Workspace) -> None:
     await ws.call("start_sync", {"sync_id": ws.ids["sync"]})
     assert await ws.call("cancel_sync_run", {"sync_id": ws.ids["sync"]}) == snapshot(
-        {
-            "sync_id": "<sync>",
+        {"consent": "asked", "sync_id": "<sync>",
             "message": "execution <id5> is canceled",
             "next_step": "Stopping takes a moment; call get_sync_status('<sync>') to see it end as canceled.",
         }
@@ -632,8 +633,7 @@ async def test_create_bulk_sync(ws: Workspace) -> None:
     assert snowflake.structured_content
     args = bulk_args(ws.ids["salesforce"], snowflake.structured_content["id"])
     assert await ws.call("create_bulk_sync", args) == snapshot(
-        {
-            "created": True,
+        {"consent": "not needed", "created": True,
             "id": "<id5>",
             "name": "Salesforce to Snowflake",
             "mode": "replicate",
@@ -693,8 +693,7 @@ async def test_search_api(ws: Workspace) -> None:
 
 async def test_call_api(ws: Workspace) -> None:
     assert await ws.call("call_api", {"operation": "GET /api/connections/{id}", "path_params": {"id": ws.ids["mongo"]}}) == snapshot(
-        {
-            "operation": "connections.get",
+        {"consent": "not needed", "operation": "connections.get",
             "request": "GET /api/connections/<mongo>",
             "sent": True,
             "response": {
@@ -732,7 +731,7 @@ async def test_call_api(ws: Workspace) -> None:
             "request": "POST /api/webhooks",
             "sent": False,
             "body": {"endpoint": "https://h.example.com", "secret": "******"},
-            "next_step": "No problems found; call call_api again without dry_run to send it.",
+            "next_step": 'No problems found; call call_api again without dry_run to send it. The person will be asked first (Send POST /api/webhooks), because it sends data, events, links or credentials to a new address.',
         }
     )
     assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(

@@ -22,7 +22,7 @@ from polytomic_mcp.tools.syncs.question import MAX_LISTED_FIELDS, question, requ
         (AcceptedElicitation(data=Confirmation(confirm=False)), "declined"),
         (DeclinedElicitation(), "declined"),
         (CancelledElicitation(), "declined"),
-        (AcceptedElicitation[Any].model_construct(data=Outcome("cannot_ask")), "cannot_ask"),
+        (AcceptedElicitation[Any].model_construct(data=Outcome("to_ask")), "to_ask"),
         (AcceptedElicitation[Any].model_construct(data=Outcome("could_not_check", "x")), "could_not_check"),
         (None, "could_not_check"),
         (AcceptedElicitation[Any].model_construct(data={"confirm": True}), "could_not_check"),
@@ -32,9 +32,14 @@ def test_every_answer_becomes_one_outcome(answer: object, kind: str) -> None:
     assert outcome_of(answer).kind == kind
 
 
-@pytest.mark.parametrize("kind", ["confirmed", "not_needed", "cannot_ask"])
+@pytest.mark.parametrize("kind", ["confirmed", "not_needed", "to_ask"])
 def test_outcomes_that_go_ahead(kind: Any) -> None:
     consent(Outcome(kind), not_done="Sync 's' was not started")
+
+
+def test_an_unknown_outcome_fails_closed() -> None:
+    with pytest.raises(ToolError, match="Nothing was changed"):
+        consent(Outcome("cannot_ask"), not_done="Sync 's' was not started")  # type: ignore[arg-type]  # a kind that no longer exists
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +13,10 @@ import anyio
 import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
-from polytomic_mcp.client import BadRequestError, ConflictError, PolytomicClient, ServerError
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.client import BadRequestError, ConflictError, ServerError
 from polytomic_mcp.tools import load_tools
-from polytomic_mcp.tools.core.consent import CANNOT_ASK, INVALID, Outcome
-from polytomic_mcp.tools.core.services import Services, serving
+from polytomic_mcp.tools.core.consent import INVALID, Outcome
+from polytomic_mcp.tools.core.services import Services
 from polytomic_mcp.tools.core.write import Change, Problem, UniqueName, apply
 
 pytestmark = pytest.mark.anyio
@@ -40,10 +39,6 @@ class Recorder:
     async def send(self) -> str:
         self.steps.append("send")
         return "saved"
-
-    async def fallback(self) -> str:
-        self.steps.append("fallback")
-        return "held"
 
     async def result(self, sent: str, asked: Outcome) -> dict[str, str]:
         self.steps.append("result")
@@ -76,14 +71,6 @@ class Ctx:
     protocol_version = "2026-07-28"
 
 
-@pytest.fixture
-async def svc() -> AsyncIterator[Services]:
-    sandbox = Sandbox.with_demo_workspace()
-    async with PolytomicClient(DEMO_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as client:
-        services = Services(client)
-        with serving(services):
-            yield services
-
 
 def change(recorder: Recorder, **overrides: Any) -> Change[str, dict[str, Any]]:
     fields: dict[str, Any] = {
@@ -95,7 +82,7 @@ def change(recorder: Recorder, **overrides: Any) -> Change[str, dict[str, Any]]:
 
 async def test_a_declined_question_ends_the_call_before_any_check_or_send(svc: Services) -> None:
     recorder = Recorder()
-    with pytest.raises(ToolError, match="Thing 'x' was not created: the user did not confirm changing existing records"):
+    with pytest.raises(ToolError, match="Thing 'x' was not created: the user did not confirm this change"):
         await apply(Ctx(recorder), change(recorder, consent=Outcome("declined"), checks=recorder.checks()))  # type: ignore[arg-type]
     assert recorder.steps == []
 
@@ -139,13 +126,6 @@ async def test_an_invalid_question_whose_checks_now_pass_fails_closed(svc: Servi
     with pytest.raises(ToolError, match="looked invalid while the confirmation was prepared"):
         await apply(Ctx(recorder), change(recorder, consent=INVALID, checks=recorder.checks()))  # type: ignore[arg-type]
     assert recorder.steps == ["checks"]
-
-
-async def test_a_client_that_cannot_ask_gets_the_fallback_and_the_result_knows(svc: Services) -> None:
-    recorder = Recorder()
-    answer = await apply(Ctx(recorder), change(recorder, consent=CANNOT_ASK, if_cannot_ask=recorder.fallback, notify=True))  # type: ignore[arg-type]
-    assert answer == {"sent": "held", "asked": "cannot_ask"}
-    assert recorder.steps == ["fallback", "result"] and recorder.notified == 1
 
 
 async def test_a_taken_name_is_refused_after_the_guard_and_nothing_is_sent(svc: Services) -> None:
