@@ -9,6 +9,7 @@ is not answered in time, or facts that changed while the question was on screen 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import anyio
@@ -186,3 +187,23 @@ async def test_a_dry_run_says_that_the_person_will_be_asked(sandbox: Sandbox) ->
         ids = await run_workflow(client, sandbox)
         plan = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "mode": "updateOrCreate", "dry_run": True})
     assert "The person will be asked first" in plan["next_step"] and "records in a business app" in plan["next_step"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_hanging_reads_for_the_question_stay_inside_the_tool_timeout(sandbox: Sandbox, mode: str) -> None:
+    """The reads a question needs used to run outside POLYTOMIC_TOOL_TIMEOUT (91-97 s with a 6 s timeout)."""
+    from polytomic_mcp.sandbox import FaultConfig
+
+    async with mcp_session(sandbox, mode=mode) as setup:
+        ids = await record_changing_sync(setup, sandbox)
+    before, asked = writes(sandbox), []
+    sandbox.faults = FaultConfig(rate=1.0, kinds=("slow",), only=r"GET /api/(syncs|models|connections)/[^/]+", slow_seconds=30)
+    settings = Settings(sandbox=True, tool_timeout=1.5)
+    async with mcp_session(sandbox, mode=mode, settings=settings, elicitation_callback=person(True, asked)) as client:
+        began = time.monotonic()
+        with anyio.fail_after(6):
+            text = await call_error(client, "start_sync", {"sync_id": ids["sync"]})
+        took = time.monotonic() - began
+    assert 1.4 <= took <= 3.0, took  # the reads get the call's time, no more (an earlier call's start must not count)
+    assert asked == [] and writes(sandbox) == before
+    assert "1.5s" in text and ("Nothing was changed" in text or "may have been applied" in text), text

@@ -108,23 +108,37 @@ def can_elicit(ctx: Context) -> bool:
 
 
 _started: ContextVar[tuple[object, float] | None] = ContextVar("polytomic_call_started", default=None)
+STALE_AFTER = 5.0
+"""Seconds past the tool timeout after which a remembered start belongs to an earlier call, whatever its id."""
 
 
-def started_at(request_id: object) -> float:
+def _call_key(ctx: Context) -> object:
+    """This call among all calls a task may serve: its session and its request id (ids repeat across sessions)."""
+    return (id(ctx.session), ctx.request_id)
+
+
+def _limit() -> float:
+    svc = serving_now()
+    return svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
+
+
+def started_at(ctx: Context) -> float:
     """When this call began (its resolver's first step), so the question counts against POLYTOMIC_TOOL_TIMEOUT."""
-    mark = _started.get()
-    if mark is not None and mark[0] == request_id:
+    mark, now = _started.get(), time.monotonic()
+    if mark is not None and mark[0] == _call_key(ctx) and now - mark[1] <= _limit() + STALE_AFTER:
         return mark[1]
-    now = time.monotonic()
-    _started.set((request_id, now))
+    _started.set((_call_key(ctx), now))
     return now
 
 
-def remaining(request_id: object) -> float:
+def remaining(ctx: Context) -> float:
     """Seconds left of POLYTOMIC_TOOL_TIMEOUT for this call, counted from its start."""
-    svc = serving_now()
-    limit = svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
-    return max(0.0, limit - (time.monotonic() - started_at(request_id)))
+    return max(0.0, _limit() - (time.monotonic() - started_at(ctx)))
+
+
+def call_ended() -> None:
+    """Forget this call's start (the task may serve the next call)."""
+    _started.set(None)
 
 
 async def offer(ctx: Context, build: Build, *, action: str, dry_run: bool = False, token: str | None = None) -> Asked:
@@ -142,7 +156,7 @@ async def offer(ctx: Context, build: Build, *, action: str, dry_run: bool = Fals
 
 async def prepare(ctx: Context, build: Build, *, action: str) -> Question | Outcome:
     """Run ``build`` within the call's remaining time; every failure becomes an outcome, never an exception."""
-    seconds = remaining(ctx.request_id)
+    seconds = remaining(ctx)
     try:
         with deadline(seconds), anyio.fail_after(seconds + 1):
             asked = await build()

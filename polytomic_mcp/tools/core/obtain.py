@@ -98,7 +98,7 @@ async def _ask_here(step: Asking, question: Question) -> Granted:
 
 async def _elicit(step: Asking, text: str) -> object:
     """The form's answer within the call's remaining time (no answer in time: nothing changes)."""
-    seconds = remaining(step.ctx.request_id)
+    seconds = remaining(step.ctx)
     try:
         with anyio.fail_after(seconds):
             return await step.ctx.elicit(text, Confirmation)
@@ -150,7 +150,7 @@ def _can_open_links(ctx: Context) -> bool:
 async def _approved_at_link(step: Asking, pending: PendingConsent) -> bool:
     """Open the approval page through the client, then wait (within the call's time) for the person's answer there."""
     url = f"{step.svc.approval_base}/consent/{pending.link_id}"
-    seconds = remaining(step.ctx.request_id)
+    seconds = remaining(step.ctx)
     with anyio.move_on_after(seconds):
         try:
             opened = await step.ctx.elicit_url(f"Approve or decline: {pending.title}", url, pending.link_id)

@@ -25,7 +25,7 @@ from polytomic_mcp.client import PolytomicError, deadline
 from polytomic_mcp.redaction import scrub, scrub_value
 
 from .. import Toolset
-from .consent import remaining
+from .consent import call_ended, remaining
 from .errors import ConsentNeeded, explain, fail
 from .result_text import as_text, bounded, clean_message
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
@@ -98,7 +98,7 @@ def tool(
             svc = serving_now()
             seconds = svc.tool_timeout if svc is not None else DEFAULT_TOOL_TIMEOUT
             ctx = kwargs.get("ctx")
-            left = remaining(ctx.request_id) if isinstance(ctx, Context) else seconds
+            left = remaining(ctx) if isinstance(ctx, Context) else seconds
             try:
                 with deadline(left), anyio.fail_after(left + DEADLINE_GRACE):
                     result = await fn(*args, **kwargs)
@@ -111,6 +111,8 @@ def tool(
                 raise fail(clean_message(scrub(str(error)))) from None
             except PolytomicError as error:
                 raise fail(clean_message(scrub(explain(error, action=f"run {name}")))) from None
+            finally:
+                call_ended()
             return compact_result(result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(
