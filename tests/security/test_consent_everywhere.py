@@ -207,3 +207,21 @@ async def test_hanging_reads_for_the_question_stay_inside_the_tool_timeout(sandb
     assert 1.4 <= took <= 3.0, took  # the reads get the call's time, no more (an earlier call's start must not count)
     assert asked == [] and writes(sandbox) == before
     assert "1.5s" in text and ("Nothing was changed" in text or "may have been applied" in text), text
+
+
+async def test_a_sync_re_targeted_while_the_question_is_open_is_asked_about_again(sandbox: Sandbox) -> None:
+    async with mcp_session(sandbox, mode="legacy") as setup:
+        ids = await run_workflow(setup, sandbox)
+        other = await call_ok(setup, "create_connection", {"name": "Other org", "type": "salesforce",
+                                                           "configuration": {"domain": "https://other.my.salesforce.com"}})
+        await call_relayed(setup, "update_sync", {"sync_id": ids["sync"], "mode": "updateOrCreate", "active": False})
+    asked: list[str] = []
+
+    async def re_target() -> None:
+        stored = sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]]
+        stored["target"] = {**stored["target"], "connection_id": other["id"]}
+
+    async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked, meanwhile=re_target)) as client:
+        done = await call_ok(client, "activate_sync", {"sync_id": ids["sync"], "active": True})
+    assert len(asked) == 2 and "Other org" not in asked[0] and "Other org" in asked[1]
+    assert done["active"] is True and done["consent"] == "asked"

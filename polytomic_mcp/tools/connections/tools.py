@@ -163,7 +163,7 @@ async def update_connection(
     connection_id: Annotated[str, Field(min_length=1)],
     name: NewNameArg = None,
     configuration: Annotated[
-        dict[str, Any] | None, Field(description="Only the keys to change.")
+        dict[str, Any] | None, Field(description="Only the keys to change: {'hosts': ...}.")
     ] = None,
     validate: Annotated[bool, Field(description="Test it before saving.")] = True,
     dry_run: DryRunArg = False,

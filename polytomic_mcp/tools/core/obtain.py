@@ -176,14 +176,15 @@ def _ask_for(step: Asking, question: Question, *, by_link: bool, opening: str) -
     """Issue a token (and link) for ``question`` and say how to use it."""
     svc = step.svc
     pending = _issue(step, question, by_link=by_link)
-    minutes = f"{svc.consents.ttl / 60:g}"
+    valid = f"valid {svc.consents.ttl / 60:g} minutes, once"
     if by_link:
-        how = (f"Give the person this approval_url: {svc.approval_base}/consent/{pending.link_id} . It shows the change "
-               f"and they approve or decline it there. Once they say they approved, call {step.tool} again with the same "
-               f"arguments and consent_token='{pending.token}' (valid {minutes} minutes, once).")
-    else:
-        how = (f"Ask the person exactly this and wait for their answer:\n---\n{question.shown}\n---\nOnly if they say yes, "
-               f"call {step.tool} again with the same arguments and consent_token='{pending.token}' (valid {minutes} "
-               "minutes, once; the result will say the yes was relayed by the assistant).")
-    return ConsentNeeded(f"{step.not_done} yet: {opening} ({question.title}: it needs their yes because "
-                         f"{question.effect.value}). Nothing was sent. {how}")
+        return ConsentNeeded(
+            f"{step.not_done} yet: {opening}, and {question.title} needs their yes because {question.effect.value}. "
+            f"Nothing was sent. Give the person this approval_url: {svc.approval_base}/consent/{pending.link_id} . It "
+            f"shows the change; they approve or decline it there. Once they say they approved, call {step.tool} again "
+            f"with the same arguments and consent_token='{pending.token}' ({valid}).")
+    return ConsentNeeded(
+        f"{step.not_done} yet: {opening}, and this needs their yes. Nothing was sent. Ask the person exactly this and "
+        f"wait for their answer:\n---\n{question.shown}\n---\nOnly if they say yes, call {step.tool} again with the "
+        f"same arguments and consent_token='{pending.token}' ({valid}; the result will say the yes was relayed by the "
+        "assistant).")
