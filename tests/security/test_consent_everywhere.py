@@ -93,6 +93,7 @@ async def test_every_side_door_asks_and_a_no_sends_nothing(sandbox: Sandbox, mod
     async with mcp_session(sandbox, mode=mode, elicitation_callback=person(answer, asked)) as client:
         ids = await record_changing_sync(client, sandbox)
         if tool == "cancel_sync_run":
+            sandbox.workspace(next(iter(sandbox.workspaces))).run_polls = 100  # still running when stopped
             await call_relayed(client, "start_sync", {"sync_id": ids["sync"]})
         before, answer["now"], asked[:] = writes(sandbox), False, []
         text = await call_error(client, tool, arguments(ids))
@@ -106,6 +107,7 @@ async def test_a_client_that_cannot_ask_gets_the_question_and_nothing_is_sent(sa
     async with mcp_session(sandbox, mode="auto") as client:
         ids = await record_changing_sync(client, sandbox)
         if tool == "cancel_sync_run":
+            sandbox.workspace(next(iter(sandbox.workspaces))).run_polls = 100  # still running when stopped
             await call_relayed(client, "start_sync", {"sync_id": ids["sync"]})
         before = writes(sandbox)
         text = await call_error(client, tool, arguments(ids))
@@ -225,3 +227,21 @@ async def test_a_sync_re_targeted_while_the_question_is_open_is_asked_about_agai
         done = await call_ok(client, "activate_sync", {"sync_id": ids["sync"], "active": True})
     assert len(asked) == 2 and "Other org" not in asked[0] and "Other org" in asked[1]
     assert done["active"] is True and done["consent"] == "asked"
+
+
+async def test_stopping_when_nothing_runs_asks_nothing_and_says_so(sandbox: Sandbox) -> None:
+    asked: list[str] = []
+    async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked)) as client:
+        ids = await record_changing_sync(client, sandbox)
+        asked.clear()
+        text = await call_error(client, "cancel_sync_run", {"sync_id": ids["sync"]})
+    assert asked == [] and "nothing to stop" in text
+
+
+async def test_the_question_says_when_a_change_also_turns_the_sync_on(sandbox: Sandbox) -> None:
+    asked: list[str] = []
+    async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked)) as client:
+        ids = await run_workflow(client, sandbox)
+        await call_ok(client, "update_sync", {"sync_id": ids["sync"], "mode": "updateOrCreate", "active": True})
+    assert len(asked) == 1 and asked[0].startswith("Change sync 'Mongo to Salesforce Sync' and turn it on?")
+    assert "From: model 'MongoDB Model'" in asked[0]

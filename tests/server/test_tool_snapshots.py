@@ -614,10 +614,11 @@ async def test_get_sync_runs(ws: Workspace) -> None:
 
 
 async def test_cancel_sync_run(ws: Workspace) -> None:
+    ws.sandbox.workspace(next(iter(ws.sandbox.workspaces))).run_polls = 100  # still running when stopped
     await ws.call("start_sync", {"sync_id": ws.ids["sync"]})
     assert await ws.call("cancel_sync_run", {"sync_id": ws.ids["sync"]}) == snapshot(
         {"consent": "asked", "sync_id": "<sync>",
-            "message": "execution <id5> is canceled",
+            "message": 'execution <id5> is canceling',
             "next_step": "Stopping takes a moment; call get_sync_status('<sync>') to see it end as canceled.",
         }
     )

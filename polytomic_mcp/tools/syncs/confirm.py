@@ -32,8 +32,9 @@ from ..core.effects import Effect, changes_records
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync
 from .merge import merge_sync, needs_consent
-from .precheck import precheck, read_models
+from .precheck import model_ids, precheck, read_models
 from .question import question, request_facts, sync_facts
+from .views import IN_PROGRESS
 
 
 async def confirm_create(
@@ -57,8 +58,9 @@ async def _new_sync_question(svc: Services, action: str, request: SyncRequest, a
     if checked.problems:
         return INVALID
     read = {checked.destination.id: checked.destination.name} if checked.destination else {}
-    names = await connection_names(svc, {request.target.connection_id}, checked.models, read)
-    text = question(action, request_facts(request, checked.models, names))
+    models = checked.models or await read_models(svc, model_ids(request))  # a target to be created is not prechecked
+    names = await connection_names(svc, {request.target.connection_id}, models, read)
+    text = question(action, request_facts(request, models, names))
     return Question(action, text, Effect.RECORDS, arguments)
 
 
@@ -90,7 +92,8 @@ async def _update_question(
     request = merge_sync(current, given)
     if not needs_consent(current, request):
         return NOT_NEEDED
-    return await _new_sync_question(svc, f"Change sync '{current.name}'", request, arguments)
+    turning_on = " and turn it on" if request.active and not current.active else ""
+    return await _new_sync_question(svc, f"Change sync '{current.name}'{turning_on}", request, arguments)
 
 
 def _bulk_update_question(sync: BulkSync, given: dict[str, Any], arguments: dict[str, Any]) -> Question | Outcome:
@@ -151,12 +154,22 @@ async def confirm_cancel(ctx: Context, sync_id: str, execution_id: str | None = 
     return await offer(ctx, build, action=f"read sync '{sync_id}'", token=consent_token)
 
 
-async def _cancel_question(svc: Services, sync_id: str, execution_id: str | None, arguments: dict[str, Any]) -> Question:
+async def _cancel_question(svc: Services, sync_id: str, execution_id: str | None, arguments: dict[str, Any]) -> Question | Outcome:
     found = await find_sync(svc, sync_id)
+    if execution_id is None and not await run_in_progress(svc, sync_id):
+        return INVALID  # nothing to stop: the body says so, and asks nothing
     name = found.model.name if found.model is not None else found.bulk.name if found.bulk is not None else sync_id
     run = f"run {execution_id}" if execution_id else "the current run"
     text = f"Stop {run} of sync '{name}' ({sync_id})? What it wrote so far stays; the rest is not written."
     return Question(f"Stop {run} of sync '{name}'", text, Effect.DESTRUCTIVE, arguments)
+
+
+async def run_in_progress(svc: Services, sync_id: str) -> bool:
+    """Whether the sync has a run that has not ended (the one cancel_sync_run stops by default)."""
+    found = await find_sync(svc, sync_id)
+    status = await (svc.client.bulk_syncs if found.bulk is not None else svc.client.syncs).status(sync_id)
+    current = status.current_execution
+    return current is not None and (current.status or "") in IN_PROGRESS
 
 
 async def _stored_sync_question(

@@ -62,7 +62,7 @@ def request_facts(request: SyncRequest, models: dict[str, Model], names: dict[st
     target = request.target
     return SyncFacts(
         mode=request.mode,
-        target_object=str(target.object or target.create),
+        target_object=target.object or "new " + ".".join(str(v) for v in (target.create or {}).values()),
         destination=labelled(target.connection_id, names),
         fields=[_field(f) for f in request.fields],
         identities=[_identity(i) for i in request.identity_mappings()],
