@@ -69,7 +69,7 @@ class Settings:
         if self.public_url is not None:
             return self.public_url
         host = "localhost" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}"
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def __repr__(self) -> str:
         key = "'******'" if self.api_key else "None"

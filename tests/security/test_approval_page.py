@@ -281,3 +281,14 @@ def test_a_person_approves_in_chromium() -> None:
         assert isinstance(path, Path)
         width, height = png_size(path)
         assert width >= 600 and height >= 600 and path.stat().st_size > 5_000, (path, width, height)
+
+
+@pytest.mark.parametrize(("host", "base"), [
+    ("127.0.0.1", "http://127.0.0.1:8000"), ("0.0.0.0", "http://localhost:8000"), ("::", "http://localhost:8000"),
+    ("::1", "http://[::1]:8000"), ("mcp.internal", "http://mcp.internal:8000"),
+])
+def test_approval_links_point_at_the_bound_address_as_a_valid_origin(host: str, base: str) -> None:
+    from polytomic_mcp.server.http import approval_pages
+
+    settings = Settings(sandbox=True, transport="http", host=host)
+    assert settings.approval_base == base and approval_pages(settings) is not None
