@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 
+from .approvals import digest
 from .consent import NOT_NEEDED, How, Outcome, consent
 from .errors import explain, fail
 from .guards import Objects, name_taken
@@ -80,6 +81,21 @@ class UniqueName:
                 "or choose another name.")
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """What an update read of the object it changes, and how to read it again: a change by someone else between the
+    tool's read and its write is refused instead of overwritten (each update sends the whole merged object)."""
+
+    label: str
+    """As said in messages: "connection 'x' (id)"."""
+    key: str
+    """The object's kind and id, for the lock that serializes this process's updates of it."""
+    as_read: Any
+    """The editable state the tool merged into (a JSON value: a request body)."""
+    read: Callable[[], Awaitable[Any]]
+    """Reads that state again."""
+
+
 @dataclass
 class Change(Generic[T, R]):
     """One write, as its tool read and checked it; ``apply`` does the rest (see the module docstring).
@@ -117,6 +133,8 @@ class Change(Generic[T, R]):
     consent_token: str | None = None
     """The token the assistant relays (or got with an approval link) when the client could not ask."""
     unique: UniqueName | None = None
+    unchanged: Unchanged | None = None
+    """For an update: the object as the tool read it; ``apply`` serializes updates of it and refuses when it changed."""
     guard: Callable[[], Awaitable[None]] | None = None
     """More refusals made under the name lock, before the name is checked (a model job still running)."""
     rejected: str = ""
@@ -142,12 +160,16 @@ class Change(Generic[T, R]):
     @classmethod
     def update(
         cls, tool: str, kind: str, object_id: str, name: str, *, new_name: str, existing: Callable[[], Objects], shown_by: str,
-        **rest: Any,
+        read_again: tuple[Any, Callable[[], Awaitable[Any]]] | None = None, **rest: Any,
     ) -> Change[T, R]:
-        """An update: refusals say nothing was changed, a new name must be free, and ``shown_by`` reads it back."""
+        """An update: refusals say nothing was changed, a new name must be free, and ``shown_by`` reads it back.
+
+        ``read_again``: the object's editable state as read and how to read it again (see ``Unchanged``).
+        """
         label = f"{kind} '{name}' ({object_id})"
         fields: dict[str, Any] = {
             "tool": tool, "not_done": f"Nothing was changed in {label}", "action": f"change {label}",
+            "unchanged": Unchanged(label, f"{kind}:{object_id}", *read_again) if read_again else None,
             "check": f"call {shown_by.format(id=object_id)} to see what it holds now", "rejected": f"Call {tool} with dry_run=true to check.",
             "unique": UniqueName(kind, new_name, existing, shown_by, tool, renaming=object_id) if new_name != name else None,
         }
@@ -167,7 +189,7 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
     if change.consent.kind == "invalid":
         consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
     granted = await _yes(ctx, svc, change)
-    async with _one_at_a_time(svc, change.unique):
+    async with _unchanged_since_read(svc, change), _one_at_a_time(svc, change.unique):
         if change.guard is not None:
             await change.guard()
         if change.unique is not None:
@@ -222,6 +244,25 @@ def _next_step(change: Change[Any, Any], problems: list[Problem]) -> str:
 
 def _then(text: str) -> str:
     return f" {text}" if text else ""
+
+
+@asynccontextmanager
+async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> AsyncIterator[None]:
+    """Hold this object's update lock and refuse when it changed since the tool read it (nothing to hold for a create)."""
+    unchanged = change.unchanged
+    if unchanged is None:
+        yield
+        return
+    async with svc.creates.one_at_a_time("update", unchanged.key):
+        try:
+            now = await unchanged.read()
+        except PolytomicError as error:
+            raise fail(_failure(change, error), api_error=error) from None
+        if digest(now) != digest(unchanged.as_read):
+            raise fail(f"{change.not_done}: {unchanged.label} was changed by someone else after this call read it, so "
+                       f"saving the merged object would undo that change. Call {change.tool} again: it reads the current "
+                       "state first.")
+        yield
 
 
 @asynccontextmanager

@@ -83,8 +83,12 @@ async def update_bulk(
     async def saved(sent: tuple[BulkSync, list[BulkSyncSchemaSummary]], _: Outcome) -> UpdateResult:
         return updating.saved(sent[0].name, bulk_sync_detail(*sent), f"Changes apply from the next run; start_sync('{current.id}') runs it now.")
 
+    async def stored() -> dict[str, Any]:
+        return (await svc.client.bulk_syncs.get(current.id)).to_request([]).model_dump(mode="json")
+
     return await apply(ctx, Change.update(
         "update_sync", "bulk sync", current.id, current.name, new_name=request.name, existing=svc.client.bulk_syncs.list,
+        read_again=(current.to_request([]).model_dump(mode="json"), stored),
         shown_by=SYNC_SHOWN_BY, send=send, result=saved, checks=checks, preview=preview, consent=consent,
         consent_token=consent_token,
     ), dry_run=dry_run)

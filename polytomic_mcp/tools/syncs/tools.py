@@ -287,8 +287,12 @@ async def _update_model_sync(
         when = schedule_said(sync_id, bool(sync.active), (sync.schedule or {}).get("frequency"))
         return updating.saved(sync.name, sync_detail(sync), f"{when} start_sync('{sync_id}') runs it now.")
 
+    async def stored() -> dict[str, Any]:
+        return (await svc.client.syncs.get(sync_id)).to_request().model_dump(mode="json")
+
     return await apply(ctx, Change.update(
         "update_sync", "sync", sync_id, current.name, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,
+        read_again=(current.to_request().model_dump(mode="json"), stored),
         send=lambda: svc.client.syncs.update(sync_id, request), result=saved, checks=checks, preview=preview,
         not_found="Call list_syncs to see valid ids.", consent=consent, consent_token=consent_token,
     ), dry_run=dry_run)
