@@ -2,14 +2,15 @@
 
 Each Polytomic key (the server's one key, or each tenant's in multi-tenant HTTP mode) has its
 own ``SecretRegistry``: the key, the secret values its requests carried, and the forms an
-upstream may echo them in (JSON-escaped, URL-encoded, base64). Output produced while serving a
-request is scrubbed with that request's registry only (``scope``), so one tenant can never make
-another tenant's words disappear or confirm a guessed secret. Credentials inside URLs and
-``Authorization`` values are masked by pattern, so they stay hidden in any process, including
-one that never saw them (a restart, another replica).
+upstream may echo them in (JSON-escaped, URL-encoded, base64, any letter case, inside a base64 or
+hex blob). Output produced while serving a request is scrubbed with that request's registry only
+(``scope``), so one tenant can never make another tenant's words disappear or confirm a guessed
+secret. Secrets with a recognizable shape (``secret_shapes``: URL passwords, ``Authorization`` and
+``Cookie`` values, JWTs, private keys, ``password=...`` pairs) are masked by pattern, so they stay
+hidden in any process, including one that never saw them (a restart, another replica).
 
-Used by the server (resources, logs) and by the tools (results, errors) alike; it depends only
-on the client's masking rules.
+``scrub`` is the one pass for every text that reaches the model or a log: used by the server
+(resources, logs) and by the tools (results, errors) alike; it depends only on the client's mask.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from polytomic_mcp.client import MASK
+from polytomic_mcp.secret_shapes import decoded_blob, mask_shapes
 
 WHOLE_WORD_BELOW = 12
 """Shorter secrets (``secret``, ``hunter2``) are masked only as whole tokens, so ``client_secret`` stays readable."""
 MAX_VALUES = 20_000
 """Forms kept per registry; the oldest go first (a registry grows only with what its own key's requests carried)."""
 
-_URL_CREDENTIALS = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:'\"<>]*):(?P<password>[^\s/?#'\"<>]+)@")
-_AUTH_VALUE = re.compile(r"\b(?P<scheme>Bearer|Basic)(?P<gap>\s+)[A-Za-z0-9._~+/=\-]{8,}", re.IGNORECASE)
+_SHORT_BEFORE = r"(?<![\w-])(?<![\w-][.@])(?<!://)"
+_SHORT_AFTER = r"(?![\w-])(?![.@][\w-])(?!:\d)"
+"""A short secret counts only as a whole token, never as a label of a host name, an e-mail address or a ``host:port``."""
+_BLOB = re.compile(r"(?<![\w+/=-])(?:[A-Za-z0-9+/_-]{16,}={0,2})(?![\w+/=-])")
 
 
 def encodings(value: str) -> set[str]:
@@ -46,18 +50,9 @@ def encodings(value: str) -> set[str]:
     return {form for form in forms if form and form != MASK}
 
 
-def url_passwords(text: str) -> list[str]:
-    """Passwords written into URLs (``scheme://user:password@host``) inside ``text``."""
-    return [m["password"] for m in _URL_CREDENTIALS.finditer(text)] if "://" in text else []
-
-
 def mask_patterns(text: str) -> str:
-    """Mask what is secret by its shape alone: URL passwords and Authorization header values."""
-    if "://" in text:
-        text = _URL_CREDENTIALS.sub(lambda m: f"{m['head']}:{MASK}@", text)
-    if "earer" in text or "asic" in text:
-        text = _AUTH_VALUE.sub(lambda m: f"{m['scheme']}{m['gap']}{MASK}", text)
-    return text
+    """Mask what is secret by its shape alone (see ``secret_shapes``): the pass every shown text gets."""
+    return mask_shapes(text)
 
 
 class SecretRegistry:
@@ -88,23 +83,54 @@ class SecretRegistry:
                 del self._forms[next(iter(self._forms))]
 
     def _matchers(self) -> tuple[list[str], re.Pattern[str] | None]:
-        """Long forms longest first (overlaps scrub fully) and one whole-token pattern for the short ones."""
+        """Case-folded forms: the long ones, and one whole-token pattern for the short ones (text is matched folded too)."""
         with self._lock:
             if self._dirty:
-                self._long = sorted((f for f in self._forms if len(f) >= WHOLE_WORD_BELOW), key=len, reverse=True)
-                short = sorted((f for f in self._forms if len(f) < WHOLE_WORD_BELOW), key=len, reverse=True)
+                folded = {_fold(f) for f in self._forms}
+                self._long = [f for f in folded if len(f) >= WHOLE_WORD_BELOW]
+                short = sorted((f for f in folded if len(f) < WHOLE_WORD_BELOW), key=len, reverse=True)
                 alternatives = "|".join(re.escape(f) for f in short)
-                self._short = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if short else None
+                self._short = re.compile(rf"{_SHORT_BEFORE}(?:{alternatives}){_SHORT_AFTER}") if short else None
                 self._dirty = False
             return self._long, self._short
 
-    def scrub(self, text: str) -> str:
-        """``text`` with every registered form replaced by the mask."""
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Where registered forms sit in ``text``, in any letter case, merged where they overlap."""
         long, short = self._matchers()
+        folded = _fold(text)
+        spans = [(m.start(), m.end()) for m in short.finditer(folded)] if short is not None else []
         for secret in long:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return short.sub(MASK, text) if short is not None else text
+            at = folded.find(secret)
+            while at >= 0:
+                spans.append((at, at + len(secret)))
+                at = folded.find(secret, at + 1)
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def _hidden_in(self, match: re.Match[str]) -> str:
+        """A base64 or hex blob masked whole when the text it encodes holds a registered secret."""
+        decoded = decoded_blob(match[0])
+        return MASK if decoded is not None and self._spans(decoded) else match[0]
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every registered form masked (any letter case), and every base64 or hex blob that encodes one."""
+        if not self._forms:
+            return text
+        parts, last = [], 0
+        for start, end in self._spans(text):
+            parts += [text[last:start], MASK]
+            last = end
+        return _BLOB.sub(self._hidden_in, "".join(parts) + text[last:])
+
+
+def _fold(text: str) -> str:
+    """``text`` lower-cased character by character, so every position stays where it was (``str.lower`` may not)."""
+    return text.lower() if text.isascii() else "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
 PROCESS = SecretRegistry()

@@ -127,7 +127,7 @@ def test_model_sql_and_credential_overrides_are_masked_whatever_the_api_returns(
         "access_token": "secret-value-123"})
     shown = model_detail(model).configuration
     assert "sk_live_123abc" not in json.dumps(shown) and "hunter2x" not in json.dumps(shown)
-    assert shown["query"].startswith("select * from users where api_key = ******")
+    assert shown["query"] == "select * from users where api_key = '******' and password=******", "the quotes around the value stay"
     assert shown["access_token"] == "******"
     mappings = masked_mappings([{"target": "Api_Key__c", "override_value": "sk_const_999"}, {"target": "Name", "override_value": "x"}])
     assert mappings == [{"target": "Api_Key__c", "override_value": "******"}, {"target": "Name", "override_value": "x"}]

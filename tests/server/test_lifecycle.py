@@ -38,7 +38,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
         assert [f["target"] for f in body["fields"]] == ["FirstName", "LastName", "Phone"]
 
         hosts = await call_relayed(client, "update_connection", {"connection_id": ids["mongo"], "configuration": {"hosts": "cluster0.example.mongodb.net"}})
-        assert hosts["changes"] == ["configuration.hosts"]
+        assert hosts["changes"][0] == "configuration.hosts" and hosts["changes"][1].startswith("configuration.password: re-sends")
         for sent in puts(sandbox, "/api/connections/"):
             assert sent["configuration"]["password"] == MONGO["configuration"]["password"], "the secret was re-sent, never masked or dropped"
 
@@ -74,7 +74,8 @@ async def test_dry_runs_show_the_request_and_change_nothing(sandbox: Sandbox) ->
         plan = await call_relayed(client, "update_connection", {"connection_id": ids["mongo"], "name": "Mongo (prod)", "dry_run": True})
         sync_plan = await call_ok(client, "update_sync", {"sync_id": ids["sync"], "schedule": {"frequency": "custom"}, "dry_run": True})
         taken = await call_ok(client, "create_sync", {**_sync_args(ids), "dry_run": True})
-    assert plan["updated"] is False and plan["request"]["configuration"]["password"] == "******" and plan["changes"] == ["name"]
+    assert plan["updated"] is False and plan["request"]["configuration"]["password"] == "******" and plan["changes"][0] == "name"
+    assert len(plan["changes"]) == 2 and plan["changes"][1].startswith("configuration.password: re-sends the value this server set at ")
     assert sync_plan["checks"] and "cron" in sync_plan["checks"][0] and "*/5" in sync_plan["checks"][0]
     assert any("already exists" in c["message"] and "update_sync" in c["message"] for c in taken["checks"])
     assert puts(sandbox, "/api/") == []

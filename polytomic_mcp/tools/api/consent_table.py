@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..core.effects import Effect, changes_records
-from ..core.secrets import is_env_reference
+from ..core.secrets import env_references, is_env_reference
 
 if TYPE_CHECKING:
     from polytomic_mcp.catalog import Operation
@@ -198,14 +198,8 @@ def _members(value: Any) -> list[tuple[str, Any]]:
 
 
 def holds_env_reference(value: Any) -> bool:
-    """Whether ``{"$env": ...}`` appears anywhere in ``value``."""
-    if is_env_reference(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(holds_env_reference(v) for v in value.values())
-    if isinstance(value, list):
-        return any(holds_env_reference(v) for v in value)
-    return False
+    """Whether ``{"$env": ...}`` appears anywhere in ``value`` (members and list items: the walk that resolves them)."""
+    return bool(env_references(value))
 
 
 def _record_changing_mode(given: Mapping[str, Any]) -> Effect | None:

@@ -14,14 +14,15 @@ a later question or answer hide a word.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from polytomic_mcp.catalog import CatalogError, Operation, ResolvedRequest, build_request, find
 
 from ..core.errors import fail
-from ..core.secrets import is_env_reference, resolve_env_references
+from ..core.secrets import Reference, resolve_env_references
 from ..core.services import Services
-from .call_masking import is_secret_field, leaves, masked_body
+from .call_masking import is_secret_field, masked_body
 from .consent_table import consent_effect
 
 __all__ = ["Prepared", "consent_effect", "operation_named", "prepare", "refusal", "refuse_misplaced_references"]
@@ -72,8 +73,8 @@ def prepare(
     secret fields are masked by position in ``shown_body`` and never registered (that list masks every later
     question and answer of this key, so the agent would choose what the user cannot read).
     """
-    refuse_misplaced_references(operation, body)
-    resolved = resolve_env_references(body, registry=svc.env_secret, prefix=svc.secret_prefix)
+    resolved = resolve_env_references(body, placed=partial(refuse_misplaced_references, operation), registry=svc.env_secret,
+                                      prefix=svc.secret_prefix)
     try:
         request = build_request(operation, path_params, query, resolved)
     except CatalogError as error:
@@ -81,10 +82,9 @@ def prepare(
     return Prepared(request, masked_body(body, operation.secret_fields) if request.body is not None else None)
 
 
-def refuse_misplaced_references(operation: Operation, body: Any) -> None:
-    """A ToolError when ``{"$env": ...}`` sits in a field that is not secret (it would be shown back in plain text)."""
-    misplaced = [path for path, key, value in leaves(body)
-                 if is_env_reference(value) and not is_secret_field(path, key, operation.secret_fields)]
+def refuse_misplaced_references(operation: Operation, references: list[Reference]) -> None:
+    """A ToolError when a ``{"$env": ...}`` member or list item sits in a field that is not secret (shown back in plain text)."""
+    misplaced = [r.path for r in references if not is_secret_field(r.path.replace("[]", ""), r.key, operation.secret_fields)]
     if misplaced:
         fields = ", ".join(repr(f) for f in operation.secret_fields) or "none"
         raise fail(

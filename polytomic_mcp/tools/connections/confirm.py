@@ -20,6 +20,7 @@ from ..core.lookups import fetch_connection, resolve_type
 from ..core.secrets import at_path, env_reference_paths, is_env_reference
 from ..core.services import Services, current_services
 from ..core.usage import record_changing_syncs
+from .secret_merge import fingerprint
 
 
 async def confirm_new_connection(
@@ -70,7 +71,9 @@ async def _change_question(
     changed = {k: v for k, v in given.items() if current.configuration.get(k) != v}
     if not changed:
         return NOT_NEEDED
-    kept = [p for p in schema.secret_paths if _sent_unseen(p, current.configuration, given, svc.written.get(connection_id, p))]
+    remembered = svc.written.current(connection_id, fingerprint(current))
+    kept = [p for p in schema.secret_paths
+            if _sent_unseen(p, current.configuration, given, remembered.values.get(p) if remembered is not None else None)]
     users = await record_changing_syncs(svc, connection_id=connection_id)
     if not kept and not users:
         return NOT_NEEDED

@@ -4,7 +4,8 @@ A reference is accepted only for a field the connection type marks sensitive: su
 comes back masked from the API in every process, while a value put into an ordinary field
 (say a connection string in ``hosts``) would be shown in plain text by any process that did
 not resolve it. ``WrittenSecrets`` keeps what this server sent per connection, so an update can
-re-send a secret Polytomic returns only masked (see ``connections.secret_merge``).
+re-send a secret Polytomic returns only masked, as long as the connection is as this server left it
+(see ``connections.secret_merge``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,16 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from polytomic_mcp.client import looks_secret
-from polytomic_mcp.redaction import url_passwords
+from polytomic_mcp.secret_shapes import inline_credentials, url_passwords
 
 from .errors import fail
 
 DEFAULT_SECRET_PREFIX = "POLYTOMIC_SECRET_"
 _MASK = re.compile(r"^\*{3,}$")
-
-_INLINE_CREDENTIAL = re.compile(
-    r"(?P<key>\b\w*(?:pass(?:wd|word)?|secret|token|api_?key|credential)\w*\b)(?P<sep>\s*(?:=|:)\s*)"
-    r"(?P<value>'[^']*'|\"[^\"]*\"|[^\s,;)&]+)",
-    re.IGNORECASE,
-)
 
 
 def secret_values(configuration: Any, secret_paths: Iterable[str] = (), _prefix: str = "") -> list[str]:
@@ -50,62 +46,81 @@ def secret_values(configuration: Any, secret_paths: Iterable[str] = (), _prefix:
     return found
 
 
-def inline_credentials(text: str) -> list[str]:
-    """Values written as ``password='x'`` / ``api_key: y`` inside free text such as model SQL."""
-    return [m["value"].strip("'\"") for m in _INLINE_CREDENTIAL.finditer(text) if m["value"].strip("'\"")]
-
-
-def mask_inline_credentials(text: str) -> str:
-    """``text`` with the value of every credential-looking ``key=value`` / ``key: value`` masked."""
-    return _INLINE_CREDENTIAL.sub(lambda m: f"{m['key']}{m['sep']}******", text)
-
-
 def is_env_reference(value: Any) -> bool:
     """``{"$env": "NAME"}`` and nothing else."""
     return isinstance(value, Mapping) and set(value) == {"$env"}
 
 
-def env_reference_paths(configuration: Any, _path: str = "") -> list[str]:
+@dataclass(frozen=True)
+class Reference:
+    """One ``{"$env": NAME}`` inside a JSON value, and where it sits."""
+
+    path: str
+    """Dotted member names, list items as ``[]``: ``password``, ``headers[].value``, ``queries[]``."""
+    key: str
+    """The member that holds it (for a list item, the list's member): what a name-based secret rule looks at."""
+    name: Any
+
+
+def map_references(value: Any, visit: Callable[[Reference], Any], _path: str = "", _key: str = "") -> Any:
+    """``value`` with each ``{"$env": ...}`` replaced by ``visit(reference)``: the one walk behind every check and resolution."""
+    if is_env_reference(value):
+        return visit(Reference(_path, _key, value["$env"]))
+    if isinstance(value, Mapping):
+        return {k: map_references(v, visit, f"{_path}.{k}" if _path else str(k), str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_references(v, visit, f"{_path}[]", _key) for v in value]
+    return value
+
+
+def env_references(value: Any) -> list[Reference]:
+    """Every ``{"$env": ...}`` reference in ``value``, wherever it sits (members and list items alike)."""
+    found: list[Reference] = []
+    map_references(value, found.append)
+    return found
+
+
+def env_reference_paths(value: Any) -> list[str]:
     """Dotted paths (``a.b``, ``list[].c``) of every ``{"$env": ...}`` reference in a configuration."""
-    if is_env_reference(configuration):
-        return [_path]
-    if isinstance(configuration, Mapping):
-        return [p for k, v in configuration.items() for p in env_reference_paths(v, f"{_path}.{k}" if _path else str(k))]
-    if isinstance(configuration, list):
-        return [p for item in configuration for p in env_reference_paths(item, f"{_path}[]" if _path else "[]")]
-    return []
+    return [reference.path for reference in env_references(value)]
 
 
-def refuse_references_outside(configuration: Any, secret_paths: Iterable[str], type_id: str) -> None:
-    """A ToolError when a reference sits in a field the type does not mark sensitive (names the fields that are)."""
+def secret_fields_only(secret_paths: Iterable[str], type_id: str) -> Callable[[list[Reference]], None]:
+    """The placement check of a connection configuration: references only in fields the type marks sensitive."""
     allowed = set(secret_paths)
-    refused = [p for p in env_reference_paths(configuration) if p not in allowed]
-    if refused:
-        sensitive = ", ".join(repr(p) for p in sorted(allowed)) or "none"
-        raise fail(
-            f"Credential reference at {', '.join(repr(p) for p in refused)} refused: {{\"$env\": ...}} is accepted only "
-            f"in fields that type '{type_id}' marks secret ({sensitive}), because other fields are shown back in plain "
-            "text. Put the value in the configuration directly, or ask the user."
-        )
+
+    def check(references: list[Reference]) -> None:
+        refused = [r.path for r in references if r.path not in allowed]
+        if refused:
+            sensitive = ", ".join(repr(p) for p in sorted(allowed)) or "none"
+            raise fail(
+                f"Credential reference at {', '.join(repr(p) for p in refused)} refused: {{\"$env\": ...}} is accepted only "
+                f"in fields that type '{type_id}' marks secret ({sensitive}), because other fields are shown back in plain "
+                "text. Put the value in the configuration directly, or ask the user."
+            )
+
+    return check
 
 
 def resolve_env_references(
-    configuration: Any,
+    value: Any,
     *,
+    placed: Callable[[list[Reference]], None],
     registry: Callable[[str], None],
     prefix: str = DEFAULT_SECRET_PREFIX,
     environ: Mapping[str, str] | None = None,
-    _path: str = "",
 ) -> Any:
-    """Replace each ``{"$env": "NAME"}`` with the variable's value; only names starting with ``prefix``.
+    """Replace each ``{"$env": "NAME"}`` with the variable's value, after ``placed`` checked where every one sits.
 
-    Each value is handed to ``registry`` (``Services.env_secret``), so it never appears in that key's results,
-    errors, logs or questions.
+    ``placed`` raises for a reference outside a secret field; it sees exactly the references resolved here (one walk,
+    ``map_references``). Only names starting with ``prefix`` are read. Each value is handed to ``registry``
+    (``Services.env_secret``), so it never appears in that key's results, errors, logs or questions.
     """
+    placed(env_references(value))
     environ = os.environ if environ is None else environ
-    if is_env_reference(configuration):
-        name = configuration["$env"]
-        where = _path or "configuration"
+
+    def read(reference: Reference) -> str:
+        name, where = reference.name, reference.path or "configuration"
         if not isinstance(name, str) or not name.startswith(prefix) or name == prefix:
             raise fail(
                 f"Credential reference at '{where}' refused: only environment variables whose names start "
@@ -118,19 +133,8 @@ def resolve_env_references(
             )
         registry(environ[name])
         return environ[name]
-    if isinstance(configuration, Mapping):
-        return {
-            k: resolve_env_references(
-                v, registry=registry, prefix=prefix, environ=environ, _path=f"{_path}.{k}" if _path else str(k)
-            )
-            for k, v in configuration.items()
-        }
-    if isinstance(configuration, list):
-        return [
-            resolve_env_references(v, registry=registry, prefix=prefix, environ=environ, _path=f"{_path}[{i}]")
-            for i, v in enumerate(configuration)
-        ]
-    return configuration
+
+    return map_references(value, read)
 
 
 def is_mask(value: Any) -> bool:
@@ -148,22 +152,48 @@ def at_path(config: Mapping[str, Any], path: str) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """The secrets this server sent for one connection, and the connection's fingerprint right after that write."""
+
+    values: dict[str, str]
+    """Secret value by dotted path."""
+    fingerprint: str
+    at: str
+    """When they were sent (UTC, ``2025-10-01T09:30:00Z``), as results name it."""
+
+
 @dataclass
 class WrittenSecrets:
-    """Secret values this server sent for each connection (by id and dotted path), so a later update can re-send them."""
+    """Secrets this server sent for each connection, re-sendable only while nothing else can have changed them.
 
-    _values: dict[str, dict[str, str]] = field(default_factory=dict)
+    Each write is remembered with the fingerprint of the connection as read back right after it (see
+    ``connections.secret_merge``); a later update uses the secrets only if the connection it just read has the
+    same fingerprint. A password rotated elsewhere (another process, key or person) changes the connection, so the
+    stale one is never restored: the update asks for the secret as a fresh process does.
+    """
 
-    def remember(self, connection_id: str, configuration: Mapping[str, Any], secret_paths: Iterable[str]) -> None:
-        """Keep the secrets of a configuration just sent for ``connection_id``."""
-        kept = self._values.setdefault(connection_id, {})
-        for path in secret_paths:
-            value = at_path(configuration, path) if "[]" not in path else None
-            if isinstance(value, str) and value and not is_mask(value):
-                kept[path] = value
+    _kept: dict[str, Remembered] = field(default_factory=dict)
 
-    def get(self, connection_id: str, path: str) -> str | None:
-        return self._values.get(connection_id, {}).get(path)
+    def remember(
+        self, connection_id: str, configuration: Mapping[str, Any], secret_paths: Iterable[str], fingerprint: str | None,
+    ) -> None:
+        """Keep the secrets of a configuration just sent, replacing earlier ones; without a fingerprint, forget them."""
+        if fingerprint is None:
+            self.forget(connection_id)
+            return
+        values = {path: value for path in secret_paths if "[]" not in path
+                  and isinstance(value := at_path(configuration, path), str) and value and not is_mask(value)}
+        self._kept[connection_id] = Remembered(values, fingerprint, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def current(self, connection_id: str, fingerprint: str) -> Remembered | None:
+        """What this server sent for the connection, if it still has the fingerprint it had right after (else None)."""
+        kept = self._kept.get(connection_id)
+        return kept if kept is not None and kept.fingerprint == fingerprint else None
+
+    def outdated(self, connection_id: str, fingerprint: str) -> bool:
+        """Whether this server sent secrets for the connection and it changed since (they may no longer be its secrets)."""
+        return connection_id in self._kept and self.current(connection_id, fingerprint) is None
 
     def forget(self, connection_id: str) -> None:
-        self._values.pop(connection_id, None)
+        self._kept.pop(connection_id, None)
