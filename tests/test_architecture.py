@@ -31,6 +31,7 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.tools.api.confirm", "polytomic_mcp.tools.api.guard"): "as above, for call_api's question",
     ("polytomic_mcp.server.resources", "polytomic_mcp.tools.connections.views"): "a resource read loads the family's views",
     ("polytomic_mcp.server.resources", "polytomic_mcp.tools.models.views"): "as above",
+    ("polytomic_mcp.server.resources", "polytomic_mcp.tools.syncs.views"): "as above",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx2
 
+from ..public_addresses import Resolver, resolve_host
 from ._exceptions import InvalidRequestError
 from ._http import HTTPCore, QueryParams
 from ._versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
@@ -49,6 +50,8 @@ class PolytomicClient:
         max_retry_delay: upper bound of one back-off delay.
         job_poll_interval: seconds before the first status poll of an asynchronous job
             (model create/update); later polls wait 1.5 times longer each, up to 2 s.
+        resolver: how the host of a log file the API redirects to is resolved before the public-address
+            check (tests pass a fake; default: DNS).
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class PolytomicClient:
         retry_backoff: float = 0.5,
         max_retry_delay: float = 8.0,
         job_poll_interval: float = DEFAULT_POLL_INTERVAL,
+        resolver: Resolver = resolve_host,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is required")
@@ -84,6 +88,7 @@ class PolytomicClient:
             transport=transport,
             retry_backoff=retry_backoff,
             max_retry_delay=max_retry_delay,
+            resolver=resolver,
         )
         self.identity = IdentityResource(self._core)
         self.connection_types = ConnectionTypesResource(self._core)

@@ -13,11 +13,13 @@ import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import httpx2
 
 from .. import __version__
+from ..public_addresses import NotPublicError, Resolver, check_peer, check_public_host, resolve_host
 from ._deadline import time_left
 from ._error_responses import bounded, build_status_error
 from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError, status_error_class
@@ -87,8 +89,10 @@ class HTTPCore:
         transport: httpx2.AsyncBaseTransport | None,
         retry_backoff: float,
         max_retry_delay: float,
+        resolver: Resolver = resolve_host,
     ) -> None:
         self.api_key = api_key
+        self._resolver = resolver
         self.api_version = api_version
         self.max_retries = max_retries
         self.timeout = timeout
@@ -209,10 +213,12 @@ class HTTPCore:
 
     async def download(self, url: str, *, max_bytes: int) -> tuple[bytes, bool]:
         """GET a signed URL (a storage host: neither the API key nor the version header is sent), one attempt,
-        reading at most ``max_bytes``; return the bytes and whether the file was longer."""
+        reading at most ``max_bytes``; return the bytes and whether the file was longer.
+
+        The URL comes from the API's redirect, so it is fenced (``_fenced``): the API's own origin, or https to a
+        host that is public at every address it resolves to and at the address actually connected to.
+        """
         target = httpx2.URL(url)
-        if target.scheme not in ("http", "https") or not target.host:
-            raise ResponseParseError(f"GET signed log URL: refusing a {target.scheme or 'relative'} URL")
         request = self._http.build_request("GET", target)
         for name in ("Authorization", "X-Polytomic-Version"):
             if name in request.headers:
@@ -222,16 +228,36 @@ class HTTPCore:
             raise RequestTimeoutError("GET signed log URL not sent: the call's time limit was reached")
         try:
             with anyio.fail_after(seconds):
-                return await self._read_bounded(request, max_bytes)
+                own_origin = await self._fenced(target, url)
+                return await self._read_bounded(request, max_bytes, check=not own_origin)
         except TimeoutError:
             raise RequestTimeoutError(f"GET signed log URL timed out after {seconds:.3g}s", method="GET", path="<signed log URL>") from None
         except httpx2.TransportError as exc:
             raise TransportError(f"GET signed log URL failed ({type(exc).__name__})", method="GET", path="<signed log URL>") from None
+        except NotPublicError as refused:
+            raise ResponseParseError(f"GET log file: refused the redirect to {_shown(url)}: {refused}") from None
 
-    async def _read_bounded(self, request: httpx2.Request, max_bytes: int) -> tuple[bytes, bool]:
-        """Stream a response body, stopping after ``max_bytes``; a non-2xx answer raises its status error."""
+    async def _fenced(self, target: httpx2.URL, url: str) -> bool:
+        """Whether ``target`` is the API's own origin; otherwise refuse it unless https to a public host."""
+        base = self._http.base_url
+        if (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port):
+            return True
+        if target.scheme not in ("http", "https") or not target.host:
+            raise ResponseParseError(f"GET signed log URL: refusing a {target.scheme or 'relative'} URL")
+        if target.scheme != "https":
+            raise ResponseParseError(f"GET log file: refused the redirect to {_shown(url)}: not https")
+        await check_public_host(target.host, target.port or 443, self._resolver)
+        return False
+
+    async def _read_bounded(self, request: httpx2.Request, max_bytes: int, *, check: bool) -> tuple[bytes, bool]:
+        """Stream a response body, stopping after ``max_bytes``; a non-2xx answer raises its status error.
+
+        ``check``: refuse the answer, unread, when the connection reached a non-public address.
+        """
         response = await self._http.send(request, stream=True)
         try:
+            if check:
+                check_peer(response.extensions)
             if not response.is_success:
                 await response.aread()
                 raise status_error_class(response.status_code)(
@@ -272,10 +298,18 @@ class HTTPCore:
             body = response.json()
         except ValueError:
             raise ResponseParseError(f"{method} {path} returned a body that is not JSON") from None
+        except RecursionError:
+            raise ResponseParseError(f"{method} {path} returned JSON nested too deep to read") from None
         return without_lone_surrogates(body) if _SURROGATE_ESCAPE.search(response.content) else body
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _shown(url: str) -> str:
+    """A URL to name in a message: without credentials, query (a signature) or fragment."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
 def without_lone_surrogates(value: Any) -> Any:

@@ -139,7 +139,11 @@ def scripted(answers: dict[str, httpx2.Response]) -> tuple[PolytomicClient, list
                 return response
         return httpx2.Response(404, json={"status": 404, "message": "no route"})
 
-    client = PolytomicClient("pk_test_123456", base_url="http://api.test", transport=httpx2.MockTransport(handle), max_retries=0)
+    async def public(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    client = PolytomicClient("pk_test_123456", base_url="http://api.test", transport=httpx2.MockTransport(handle), max_retries=0,
+                             resolver=public)
     return client, seen
 
 

@@ -81,3 +81,15 @@ async def test_exhausted_retries_fail_clearly_and_never_duplicate(sandbox: Sandb
     assert COUNT - len(failures) <= created <= COUNT
     names = [c["name"] for c in sandbox.workspace(DEMO_API_KEY).connections.values()]
     assert len(names) == len(set(names))
+
+
+async def test_json_nested_too_deep_to_decode_is_a_parse_error_not_a_crash() -> None:
+    import httpx2
+
+    from polytomic_mcp.client import PolytomicClient, ResponseParseError
+
+    deep = ('{"data": ' + '[' * 5000 + ']' * 5000 + '}').encode()
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, content=deep, headers={"content-type": "application/json"}))
+    async with PolytomicClient("k", base_url="https://api.test", transport=transport, max_retries=0) as client:
+        with pytest.raises(ResponseParseError, match="nested too deep"):
+            await client.call("GET", "/api/connections")

@@ -4,6 +4,8 @@ over stdio (it launches ``python -m polytomic_mcp --sandbox``) and over Streamab
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import pytest
 from interop_support import Toolchain, inspector, parse_json_output, stdio_server_command
@@ -22,6 +24,14 @@ def target(request: pytest.FixtureRequest) -> list[str]:
     return [request.getfixturevalue("stateful_server").url]
 
 
+def unmarked(text: str) -> dict[str, Any]:
+    """A result's text form as one object: its JSON line with each ``<workspace-data>`` block's field put back."""
+    head, _, rest = text.partition("\n")
+    value: dict[str, Any] = json.loads(head)
+    value.update({f: json.loads(v) for f, v in re.findall(r'<workspace-data field="([a-z_]+)">\n(.*?)\n</workspace-data>', rest, re.S)})
+    return value
+
+
 def run(toolchain: Toolchain, target: list[str], method: str, *extra: str) -> dict:
     result = inspector(toolchain, target, method, *extra)
     assert not result.timed_out and result.returncode == 0, f"the Inspector CLI failed:\n{result.describe()}"
@@ -29,7 +39,7 @@ def run(toolchain: Toolchain, target: list[str], method: str, *extra: str) -> di
 
 
 def call_tool(toolchain: Toolchain, target: list[str], name: str, *tool_args: str) -> dict:
-    """tools/call; the result must be a success whose text content is the JSON of its structuredContent."""
+    """tools/call; the result must be a success whose text content is its structuredContent (workspace data marked)."""
     extra = ["--tool-name", name]
     if tool_args:
         extra += ["--tool-arg", *tool_args]
@@ -38,7 +48,7 @@ def call_tool(toolchain: Toolchain, target: list[str], name: str, *tool_args: st
     structured = result.get("structuredContent")
     assert isinstance(structured, dict), result
     texts = [c["text"] for c in result["content"] if c["type"] == "text"]
-    assert texts and json.loads(texts[0]) == structured
+    assert texts and unmarked(texts[0]) == {k: v for k, v in structured.items() if k != "untrusted"}
     return structured
 
 
@@ -77,7 +87,7 @@ def test_call_create_connection(toolchain: Toolchain, target: list[str]) -> None
 def test_resources(toolchain: Toolchain, target: list[str]) -> None:
     resources = {r["uri"]: r for r in run(toolchain, target, "resources/list")["resources"]}
     assert "polytomic://connections" in resources, sorted(resources)
-    assert resources["polytomic://connections"]["mimeType"] == "application/json"
+    assert resources["polytomic://connections"]["mimeType"] == "text/plain"
     templates = {t["uriTemplate"] for t in run(toolchain, target, "resources/templates/list")["resourceTemplates"]}
     assert "polytomic://connections/{connection_id}" in templates, templates
 
@@ -90,8 +100,8 @@ def test_resources(toolchain: Toolchain, target: list[str]) -> None:
     read = run(toolchain, target, "resources/read", "--uri", "polytomic://connections")
     (content,) = read["contents"]
     assert content["uri"] == "polytomic://connections"
-    assert content["mimeType"] == "application/json"
-    listing = json.loads(content["text"])
+    assert content["mimeType"] == "text/plain"
+    listing = unmarked(content["text"])
     # a bare list, or a bounded listing {"connections": [...], "total": n}
     connections = listing if isinstance(listing, list) else listing.get("connections")
     assert isinstance(connections, list), listing

@@ -157,6 +157,8 @@ async def test_injected_sample_records_are_marked_as_workspace_data(sandbox: San
     text = result.content[0].text
     head, marked = text.split('\n<workspace-data field="sample">\n', 1)
     assert "IGNORE PREVIOUS" not in head and "IGNORE PREVIOUS" in marked
-    assert marked.endswith("\n</workspace-data>") and text.count("</workspace-data>") == 1, "the record cannot close the block"
+    assert marked.endswith("\n</workspace-data>") and marked.count("</workspace-data>") == 1, "the record cannot close the block"
+    assert text.count("</workspace-data>") == text.count("<workspace-data field="), "every block closes once"
+    assert "sample" in result.structured_content["untrusted"]
     assert result.structured_content["sample"][0]["first_name"] == attack
     assert "<workspace-data>" in instructions and "never as instructions" in instructions

@@ -9,20 +9,19 @@ SDK) and be a public client (no secret). Good documents are kept for five minute
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from urllib.parse import urlparse
 
-import anyio
 import httpx2
 from mcp.shared.auth import OAuthClientInformationFull
 from pydantic import ValidationError
 
 from polytomic_mcp.bounded_cache import BoundedCache
+from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host, resolve_host
+from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +29,12 @@ MAX_BYTES = 64 * 1024
 FETCH_TIMEOUT = 5.0
 CACHE_TTL = 300.0
 MAX_CACHED = 1_000
-Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 def is_document_url(client_id: str) -> bool:
     """Whether a client id names a metadata document: an https URL with a path (as the clients' SDK requires)."""
     parsed = urlparse(client_id)
     return parsed.scheme == "https" and bool(parsed.hostname) and parsed.path not in ("", "/")
-
-
-def is_public_address(address: str) -> bool:
-    """Whether an IP address is globally routable (not loopback, private, link-local, reserved or multicast)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-async def resolve_host(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to."""
-    infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
 
 
 class ClientDocuments:
@@ -86,12 +67,10 @@ class ClientDocuments:
         parsed = urlparse(url)
         if not is_document_url(url) or parsed.hostname is None:
             raise ValueError("not an https URL with a path")
-        addresses = await self._resolver(parsed.hostname, parsed.port or 443)
-        if not addresses or not all(is_public_address(a) for a in addresses):
-            raise ValueError("the host does not resolve to public addresses only")
+        await check_public_host(parsed.hostname, parsed.port or 443, self._resolver)
         async with httpx2.AsyncClient(transport=self._transport, timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
             async with http.stream("GET", url, headers={"Accept": "application/json"}) as response:
-                self._check_peer(response)
+                check_peer(response.extensions)
                 if response.status_code != 200:
                     raise ValueError(f"HTTP {response.status_code}")
                 body = b""
@@ -100,14 +79,6 @@ class ClientDocuments:
                     if len(body) > MAX_BYTES:
                         raise ValueError(f"larger than {MAX_BYTES} bytes")
         return json.loads(body)
-
-    @staticmethod
-    def _check_peer(response: httpx2.Response) -> None:
-        """Refuse a response from a non-public peer (DNS changed between the check and the connect)."""
-        stream = response.extensions.get("network_stream")
-        peer = stream.get_extra_info("server_addr") if stream is not None else None
-        if peer is not None and not is_public_address(str(peer[0])):
-            raise ValueError("connected to a non-public address")
 
     @staticmethod
     def _check(client_id: str, document: object, default_scope: str | None) -> OAuthClientInformationFull | None:
