@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import anyio  # noqa: E402
+import bounding  # noqa: E402
 import cold_start  # noqa: E402
 import context_cost  # noqa: E402
 import http_load  # noqa: E402
@@ -34,6 +35,8 @@ BUDGETS = {
     "largest list/get result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest"] <= 4000),
     "every list result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest_list"] <= 4000),
     "HTTP p99 / p50 (50 x 20, stateless)": ("<= 3", lambda r: r["http"]["p99_over_p50"] <= 3),
+    "bound a 1 MB answer (many keys, small lists, deep)": ("<= 50 ms", lambda r: r["bounding"]["worst_bound_ms"] <= 50),
+    "cheap call's extra wait while a 1 MB answer is rendered": ("<= +50 ms", lambda r: r["bounding"]["worst_render_delay_ms"] <= 50),
 }
 
 
@@ -44,6 +47,7 @@ async def collect(quick: bool) -> dict[str, object]:
         results["overhead"] = await overhead.run(url, rounds=40 if quick else 300)
     results["context"] = await context_cost.run()
     results["result_size"] = await result_size.run()
+    results["bounding"] = await bounding.run(rounds=3 if quick else 7)
     results["http"] = await http_load.run(clients=50, calls=5 if quick else 20)
     results["tenants"] = await tenants.run(steps=(200, 1_000) if quick else (1_000, 5_000), rounds=5 if quick else 20)
     return results
@@ -67,6 +71,7 @@ def table(results: dict[str, dict]) -> str:
           for name, t in x["toolsets"].items()),
         ("most expensive tools", ", ".join(f"{t['tool']} {t['tokens']:.0f}" for t in x["top5"]), "tokens"),
         *result_size.rows(s),
+        *bounding.rows(results["bounding"]),
         ("HTTP 50 clients x 20 calls, stateless", f"{h['throughput_per_s']:.0f} calls/s, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms", ""),
         ("HTTP p99 / p50", f"{h['p99_over_p50']:.2f}", "budget <= 3"),
         *tenants.rows(results["tenants"]),

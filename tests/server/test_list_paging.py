@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp_types import TextContent
-from server_support import call_error, call_ok, mcp_session
+from server_support import api_client, call_error, call_ok, mcp_session
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
 from polytomic_mcp.sandbox.store import Workspace
@@ -149,3 +149,22 @@ async def test_a_cursor_that_is_not_ours_is_refused(sandbox: Sandbox, tool: str)
         for cursor in ("garbage!", "eyJhZnRlciI6IDV9"):
             text = await call_error(client, tool, {"cursor": cursor})
             assert "next_cursor" in text and "unchanged" in text
+
+
+async def test_bulk_source_schemas_are_searched_and_paged(sandbox: Sandbox) -> None:
+    """A source with a thousand tables: a page of 50 with `total` and `next_cursor`, and `search` over all of them."""
+    workspace = sandbox.workspace(DEMO_API_KEY)
+    source = workspace.add_connection("PG", "postgresql", POSTGRES)["id"]
+    for index in range(1_000):
+        workspace.add_source_table(source, f"public.table_{index:04d}", {"id": "integer"})
+    async with api_client(sandbox) as api:
+        await api.schemas.refresh(source)  # the tool waits for the refresh, then reads the new tables
+    async with mcp_session(sandbox) as client:
+        pages = [await call_ok(client, "list_source_objects", {"connection_id": source, "bulk": True})]
+        while "next_cursor" in pages[-1]:
+            pages.append(await call_ok(client, "list_source_objects", {"connection_id": source, "cursor": pages[-1]["next_cursor"]}))
+        found = await call_ok(client, "list_source_objects", {"connection_id": source, "search": "TABLE_099"})
+    seen = [schema for page in pages for schema in page["schemas"]]
+    assert len(pages) == 21 and {len(page["schemas"]) for page in pages[:-1]} == {50} and {page["total"] for page in pages} == {1_003}
+    assert len(set(seen)) == 1_003 and "public.table_0999" in seen and "truncated" not in pages[0]
+    assert found["schemas"] == [f"public.table_{index:04d}" for index in range(990, 1_000)] and found["total"] == 10

@@ -25,7 +25,8 @@ from polytomic_mcp.client import (
     TransportError,
 )
 
-from .result_text import clip, quoted
+from .bounds import clip
+from .result_text import quoted
 
 
 class ToolFailure(ToolError):

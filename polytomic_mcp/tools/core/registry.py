@@ -10,6 +10,7 @@ first call.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -22,13 +23,15 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel
 
 from polytomic_mcp.client import PolytomicError, deadline
-from polytomic_mcp.redaction import scrub, scrub_value
+from polytomic_mcp.redaction import scrub
 
 from .. import Toolset
+from .bounds import clean_message, dumped, fitted, off_loop
 from .consent import call_ended, remaining
 from .errors import ConsentNeeded, explain, fail
-from .result_text import as_text, bounded, clean_message
+from .result_text import as_text
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
+from .views import UNTRUSTED, untrusted_paths
 
 DEADLINE_GRACE = 5.0
 """Seconds past the deadline before a tool is stopped outright (the client stops its own calls at the deadline)."""
@@ -113,7 +116,7 @@ def tool(
                 raise fail(clean_message(scrub(explain(error, action=f"run {name}")))) from None
             finally:
                 call_ended()
-            return compact_result(result) if isinstance(result, BaseModel) else result
+            return await off_loop(compact_result, result) if isinstance(result, BaseModel) else result
 
         SPECS[name] = ToolSpec(
             name=name,
@@ -143,7 +146,11 @@ def out_of_time(name: str, seconds: float) -> str:
 
 
 def compact_result(model: BaseModel) -> CallToolResult:
-    """Structured content plus its text form (see ``result_text``): unset fields left out, secrets scrubbed, size bounded."""
-    structured = bounded(scrub_value(model.model_dump(mode="json", by_alias=True, exclude_none=True)))
-    text = as_text(structured, getattr(type(model), "workspace_data", ()))
+    """Structured content plus its text form (see ``result_text``): unset fields left out, secrets scrubbed, size bounded,
+    workspace data marked (in the text, and as the paths listed under ``untrusted``)."""
+    untrusted = untrusted_paths(model)
+    listed = len(json.dumps(untrusted)) + len(UNTRUSTED) + 4 if untrusted else 0
+    structured, text = fitted(dumped(model), lambda shown: as_text(shown, untrusted), scrub=scrub, reserve=listed)
+    if untrusted:
+        structured[UNTRUSTED] = untrusted
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from polytomic_mcp.client import NotFoundError, PolytomicError
 from polytomic_mcp.client.models import BulkSync, Sync
 
+from .bounds import clip
 from .errors import explain, fail
-from .result_text import clip
 from .services import Services, SyncKind
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
@@ -11,6 +13,7 @@ from polytomic_mcp.client import NotFoundError, PolytomicError, UnprocessableEnt
 from polytomic_mcp.client.models import UsedBy
 
 from ..core.consent import Confirmation, Outcome, outcome_of
+from ..core.errors import explain
 from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
@@ -33,6 +36,7 @@ async def delete(
     svc = current_services()
     plan = await plan_deletion(svc, kind, id, force)
     target = plan.target
+    progress = _Progress()
 
     async def deleted(_: None, __: Outcome) -> Deleted:
         if kind == "connection":
@@ -46,32 +50,60 @@ async def delete(
 
     def still_used(error: PolytomicError) -> str | None:
         users = _used_by(error) if isinstance(error, UnprocessableEntityError) else []
-        return in_use(target, users) if users else None
+        return in_use(target, users) if users else _stopped(plan, progress, error)
 
     return await apply(ctx, Change(
-        tool="delete", not_done=f"{target} was not deleted", send=lambda: _remove(svc, plan, force), result=deleted,
+        tool="delete", not_done=f"{target} was not deleted", send=lambda: _remove(svc, plan, force, progress), result=deleted,
         action=f"delete {target}", consent=outcome_of(confirmation), consent_token=consent_token, asked="the delete",
         on_error=still_used,
         check=f"call {_LOOK_UP.get(target.kind, 'list_syncs(sync_id=')}'{target.id}') to see whether it still exists", notify=True,
     ))
 
 
-async def _remove(svc: Services, plan: DeletionPlan, force: bool) -> None:
-    """Send the DELETE (for a forced model delete, the syncs that use it go first); one already gone counts as deleted."""
+@dataclass
+class _Progress:
+    """What a delete has removed so far, and what it was removing when it stopped."""
+
+    gone: list[Dependent] = field(default_factory=list)
+    trying: Dependent | None = None
+
+    async def step(self, what: Dependent, call: Awaitable[object]) -> None:
+        """Await the DELETE of ``what``; one already gone (an earlier attempt whose answer was lost) counts as deleted."""
+        self.trying = what
+        try:
+            await call
+        except NotFoundError:
+            pass
+        self.gone.append(what)
+
+
+async def _remove(svc: Services, plan: DeletionPlan, force: bool, progress: _Progress) -> None:
+    """Send the DELETE (for a forced model delete, the syncs that use it go first), noting each one done in ``progress``."""
     target = plan.target
-    try:
-        if target.kind == "connection":
-            await svc.client.connections.delete(target.id, force=force)
-        elif target.kind == "model":
-            for user in plan.also:
-                await svc.client.syncs.delete(user.id)
-            await svc.client.models.delete(target.id)
-        elif target.kind == "bulk sync":
-            await svc.client.bulk_syncs.delete(target.id)
-        else:
-            await svc.client.syncs.delete(target.id)
-    except NotFoundError:
-        return  # gone already (an earlier attempt whose answer was lost): deleting is idempotent
+    if target.kind == "model":
+        for user in plan.also:
+            await progress.step(user, svc.client.syncs.delete(user.id))
+        await progress.step(target, svc.client.models.delete(target.id))
+    elif target.kind == "connection":
+        await progress.step(target, svc.client.connections.delete(target.id, force=force))
+    elif target.kind == "bulk sync":
+        await progress.step(target, svc.client.bulk_syncs.delete(target.id))
+    else:
+        await progress.step(target, svc.client.syncs.delete(target.id))
+
+
+def _stopped(plan: DeletionPlan, progress: _Progress, error: PolytomicError) -> str | None:
+    """For a delete that failed after removing something (a forced model delete's syncs): what is gone and what is not."""
+    failing = progress.trying
+    if not progress.gone or failing is None:
+        return None
+    maybe = " (its delete MAY have gone through)" if error.may_have_succeeded else ""
+    left = [f"{failing}{maybe}"] + [str(d) for d in [*plan.also, plan.target] if d not in progress.gone and d != failing]
+    return (
+        f"{plan.target} was only partly deleted. Already deleted: {'; '.join(map(str, progress.gone))}. "
+        f"Not deleted: {'; '.join(left)}. {explain(error, action=f'delete {failing}')} "
+        f"Call delete('{plan.target.kind.replace(' ', '_')}', '{plan.target.id}', force=true) again to delete what is left."
+    )
 
 
 _LOOK_UP = {"connection": "list_connections(connection_id=", "model": "list_models(model_id="}

@@ -36,21 +36,23 @@ MAX_CHOICES = 100
 MODEL_SHOWN_BY = "list_models(model_id='{id}')"
 
 
-@tool(title="List source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Source objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_source_objects(
     ctx: Context,
     connection_id: Annotated[str, Field(min_length=1)],
     params: Annotated[
         dict[str, str] | None,
-        Field(description="Choices so far, e.g. {'database': 'example'}."),
+        Field(description="Choices so far: {'database': 'x'}."),
     ] = None,
     bulk: Annotated[bool, Field(description="Schemas to replicate instead.")] = False,
-    schema: Annotated[str | None, Field(description="Bulk: this schema's fields.")] = None,
+    schema: Annotated[str | None, Field(description="Bulk: its fields.")] = None,
+    search: Annotated[str | None, Field(description="Bulk: part of a name.")] = None,
+    cursor: CursorArg = None,
 ) -> SourceChoices:
     svc = current_services()
     await usable_connection(svc, connection_id, "source")
-    if bulk or schema is not None:
-        return await _bulk_source(ctx, svc, connection_id, schema)
+    if bulk or schema is not None or search is not None or cursor is not None:
+        return await _bulk_source(ctx, svc, connection_id, schema, search, cursor)
     try:
         meta = await svc.client.sources.get(connection_id, params or None)
     except PolytomicError as error:
@@ -228,8 +230,12 @@ async def update_model(
                        f"call list_models(model_id='{model_id}') in a minute.")
         return updating.saved(model.name, model_detail(model), "Done; syncs that read this model use its new fields from their next run.")
 
+    async def stored() -> dict[str, Any]:
+        return (await fetch_model(svc, model_id)).to_update_request().model_dump(mode="json")
+
     return await apply(ctx, Change.update(
         "update_model", "model", model_id, current.name, new_name=request.name, existing=svc.client.models.list,
+        read_again=(base.model_dump(mode="json"), stored),
         shown_by=MODEL_SHOWN_BY, send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT),
         result=saved, checks=checks, preview=preview, not_found="Call list_models to see valid ids.", rejected="", notify=True,
         consent=outcome_of(confirmation), consent_token=consent_token,
@@ -256,9 +262,11 @@ async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateReques
     return problems
 
 
-async def _bulk_source(ctx: Context, svc: Services, connection_id: str, schema: str | None) -> SourceChoices:
-    """The schemas a source can replicate (its schema cache refreshed first when stale) and one schema's fields."""
-
+async def _bulk_source(
+    ctx: Context, svc: Services, connection_id: str, schema: str | None, search: str | None, cursor: str | None,
+) -> SourceChoices:
+    """A page of the schemas a source can replicate matching ``search`` (the cache refreshed first when stale), one schema's fields."""
+    offset = decode_cursor(cursor)
     try:
         cache = await fresh_cache(svc, connection_id, progress_to(ctx))
     except PolytomicError as error:
@@ -271,7 +279,10 @@ async def _bulk_source(ctx: Context, svc: Services, connection_id: str, schema: 
             raise fail(f"The source has no schema '{schema}'{did_you_mean(schema, list(schemas))}. "
                        f"Call list_source_objects('{connection_id}', bulk=true) to list them.")
         fields = [ModelFieldBrief(name=f.id, type=f.type, primary_key=True if f.is_primary_key else None) for f in found.fields or []]
+    needle = (search or "").lower()
+    matches = [s.id for s in schemas.values() if needle in s.id.lower() or needle in (s.name or "").lower()]
+    shown, next_cursor = page(matches, offset, None)
     return SourceChoices(
-        connection_id=connection_id, schemas=list(schemas), cache_status=cache, fields=fields,
+        connection_id=connection_id, schemas=shown, total=len(matches), next_cursor=next_cursor, cache_status=cache, fields=fields,
         next_step="Pick schemas for create_bulk_sync; list_target_objects(destination_id, bulk=true) shows what the destination needs.",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
@@ -15,6 +15,8 @@ from ..core.views import View, Written
 class ModelFieldBrief(View):
     """A model field usable as ``source.field`` in a sync (or, for a bulk source, a schema's field)."""
 
+    untrusted = ("name",)
+
     name: str
     type: str | None = None
     primary_key: bool | None = None
@@ -23,10 +25,14 @@ class ModelFieldBrief(View):
 class SourceChoices(View):
     """What a source connection offers: choices for a model's configuration, or (bulk) the schemas it can replicate."""
 
+    untrusted = ("choices", "schemas")
+
     connection_id: str
     requires_one_of: list[str] | None = None
     choices: dict[str, list[Any]] | None = None
-    schemas: list[str] | None = Field(default=None, description="Bulk: schema (object/table) ids to replicate.")
+    schemas: list[str] | None = Field(default=None, description="Bulk: schema (object/table) ids to replicate, one page.")
+    total: int | None = Field(default=None, description="Bulk: schemas matching the search.")
+    next_cursor: str | None = None
     cache_status: str | None = Field(default=None, description="Bulk: Polytomic's schema cache (refreshed when stale).")
     fields: list[ModelFieldBrief] | None = None
     next_step: str
@@ -34,6 +40,8 @@ class SourceChoices(View):
 
 class ModelBrief(View):
     """A model in a list."""
+
+    untrusted = ("name",)
 
     id: str
     name: str
@@ -52,7 +60,7 @@ class ModelList(View):
 class ModelDetail(Written):
     """A model with its fields."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("sample",)
+    untrusted = ("name", "configuration", "identifier", "sample")
 
     id: str
     name: str

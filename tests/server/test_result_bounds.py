@@ -1,0 +1,96 @@
+"""Every tool result and resource stays within the size limit, whatever the API answers, and is bounded off the event loop.
+
+The answers here are far larger or deeper than Polytomic's usual ones: a 50,000-key object, JSON
+nested 300 levels, text full of ``<`` (escaped six characters each in the text form), a 2 MB
+configuration value. Each must come back bounded, with its cut named, never as a bare error.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from api_support import ApiDouble, api_session
+from mcp_types import CallToolResult
+from server_support import call_relayed, mcp_session
+from workflow import MONGO
+
+from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.tools.core import registry
+from polytomic_mcp.tools.core.bounds import MAX_RESULT_CHARS, TOO_DEEP
+
+pytestmark = pytest.mark.anyio
+USERS = "GET /api/organization/users"
+
+
+def nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"leaf": True}
+    for _ in range(levels):
+        value = {"k": value}
+    return value
+
+
+def assert_bounded(result: CallToolResult) -> dict[str, Any]:
+    """The result's structured content, after checking it and its text are both within the limit."""
+    assert not result.is_error, result.content[0].text
+    structured = result.structured_content or {}
+    assert len(result.content[0].text) <= MAX_RESULT_CHARS
+    assert len(json.dumps(structured, separators=(",", ":"), ensure_ascii=False)) <= MAX_RESULT_CHARS
+    return structured
+
+
+async def call_api_answering(sandbox: Sandbox, answer: Any) -> CallToolResult:
+    double = ApiDouble(sandbox, {r"GET /api/organization/users": lambda request: (200, answer)})
+    async with api_session(sandbox, double) as client:
+        return await client.call_tool("call_api", {"operation": USERS})
+
+
+async def test_an_answer_of_50000_keys_is_cut_to_the_limit_and_says_so(sandbox: Sandbox) -> None:
+    shown = assert_bounded(await call_api_answering(sandbox, {"data": {f"user{index:05d}": index for index in range(50_000)}}))
+    assert "of 50000 keys" in shown["truncated"] and "narrower call" in shown["truncated"]
+    assert shown["next_step"] and shown["sent"] is True
+
+
+async def test_an_answer_nested_300_levels_deep_is_shown_down_to_the_depth_limit(sandbox: Sandbox) -> None:
+    shown = assert_bounded(await call_api_answering(sandbox, {"data": nested(300)}))
+    assert TOO_DEEP in json.dumps(shown["response"]) and "nested too deep" in shown["truncated"]
+
+
+async def test_the_text_form_with_its_escapes_stays_within_the_limit(sandbox: Sandbox) -> None:
+    shown = assert_bounded(await call_api_answering(sandbox, {"data": [{"html": "<p>" * 600} for _ in range(40)]}))
+    assert "truncated" in shown
+
+
+async def test_a_large_result_is_bounded_in_a_worker_thread_and_a_small_one_is_not(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int] = []
+    render = registry.compact_result
+
+    def recorded(model: Any) -> CallToolResult:
+        threads.append(threading.get_ident())
+        return render(model)
+
+    monkeypatch.setattr(registry, "compact_result", recorded)
+    password = "Tr0ub4dor-and-3-horses"
+    answer = {"data": [{"id": f"u{index}", "note": f"seen {password} here"} for index in range(20_000)]}
+    double = ApiDouble(sandbox, {r"GET /api/organization/users": lambda request: (200, answer)})
+    async with api_session(sandbox, double) as client:
+        await call_relayed(client, "create_connection", {**MONGO, "configuration": {**MONGO["configuration"], "password": password}})
+        threads.clear()
+        big = await client.call_tool("call_api", {"operation": USERS})
+        small = await client.call_tool("list_connections", {})
+    assert_bounded(big) and not small.is_error
+    assert threads[0] != threading.get_ident(), "a large result is dumped, scrubbed and bounded off the event loop"
+    assert threads[1] == threading.get_ident(), "a small one is not worth a thread hop"
+    assert "seen ****** here" in big.content[0].text and password not in big.content[0].text, "the call's secrets reach the thread"
+
+
+async def test_a_connection_resource_with_a_huge_configuration_is_bounded(sandbox: Sandbox) -> None:
+    huge = sandbox.workspace(DEMO_API_KEY).add_connection(
+        "Huge", "mongodb", {"hosts": "h" * 2_000_000, "username": "u", "password": "pw-123456"})
+    async with mcp_session(sandbox) as client:
+        text = (await client.read_resource(f"polytomic://connections/{huge['id']}")).contents[0].text
+    assert len(text) <= MAX_RESULT_CHARS and "more characters cut" in text and "pw-123456" not in text
