@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -78,3 +80,14 @@ async def call_relayed(client: Client, name: str, arguments: dict[str, Any]) -> 
     text = result.content[0].text
     assert "Nothing was sent" in text, text
     return await call_ok(client, name, {**arguments, "consent_token": consent_token(text)})
+
+
+_BLOCK = re.compile(r'<workspace-data field="([a-z_]+)">\n(.*?)\n</workspace-data>', re.S)
+
+
+def read_marked(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A result's text form split back: (its first JSON line, each marked block's field and value)."""
+    head, _, rest = text.partition("\n")
+    marked = {field: json.loads(value) for field, value in _BLOCK.findall(rest)}
+    assert rest.count("</workspace-data>") == len(marked), "every marked block closes exactly once"
+    return json.loads(head), marked

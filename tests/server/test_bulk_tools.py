@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from server_support import MODES, call_error, call_ok, call_relayed, mcp_session
+from server_support import MODES, call_error, call_ok, call_relayed, mcp_session, read_marked
 from workflow import BULK_SCHEDULE, SALESFORCE, SNOWFLAKE, authorize, bulk_args, run_bulk_workflow
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
@@ -117,10 +117,8 @@ async def test_thirty_percent_faults_end_with_exactly_one_bulk_sync(sandbox: San
 
 
 async def test_the_syncs_resource_lists_both_kinds(sandbox: Sandbox) -> None:
-    import json
-
     async with mcp_session(sandbox) as client:
         done = await run_bulk_workflow(client, sandbox)
-        listing = json.loads((await client.read_resource("polytomic://syncs")).contents[0].text)
-    assert listing["total"] == 1 and listing["syncs"][0] == {"id": done["bulk"], "name": "Salesforce to Snowflake", "kind": "bulk",
+        listing, marked = read_marked((await client.read_resource("polytomic://syncs")).contents[0].text)
+    assert listing["total"] == 1 and marked["syncs"][0] == {"id": done["bulk"], "name": "Salesforce to Snowflake", "kind": "bulk",
                                                              "mode": "replicate", "active": False}

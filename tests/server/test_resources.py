@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import anyio
 import mcp_types as types
 import pytest
 from mcp import MCPError
-from server_support import MODES, call_ok, mcp_session
+from server_support import MODES, call_ok, mcp_session, read_marked
 from workflow import MONGO, model_args
 
 from polytomic_mcp.sandbox import Sandbox
@@ -28,20 +27,20 @@ async def test_connection_and_model_resources(sandbox: Sandbox, mode: str) -> No
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
         assert templates == {"polytomic://connections/{connection_id}", "polytomic://models/{model_id}"}
 
-        connections = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
-        assert connections == {
-            "connections": [{"id": mongo["id"], "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"}],
-            "total": 1,
-        }
+        connections = read_marked((await client.read_resource("polytomic://connections")).contents[0].text)
+        assert connections == (
+            {"total": 1},
+            {"connections": [{"id": mongo["id"], "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"}]},
+        )
         one = (await client.read_resource(f"polytomic://connections/{mongo['id']}")).contents[0]
-        assert one.mime_type == "application/json"
-        detail = json.loads(one.text)
-        assert detail["configuration"]["password"] == "******"
+        assert one.mime_type == "text/plain"
+        head, detail = read_marked(one.text)
+        assert head["type"] == "mongodb" and detail["configuration"]["password"] == "******"
         assert "secret" not in one.text
 
-        models = json.loads((await client.read_resource("polytomic://models")).contents[0].text)
-        assert models == {"models": [{"id": model["id"], "name": "MongoDB Model", "connection_id": mongo["id"]}], "total": 1}
-        fields = json.loads((await client.read_resource(f"polytomic://models/{model['id']}")).contents[0].text)["fields"]
+        models = read_marked((await client.read_resource("polytomic://models")).contents[0].text)
+        assert models == ({"total": 1}, {"models": [{"id": model["id"], "name": "MongoDB Model", "connection_id": mongo["id"]}]})
+        fields = read_marked((await client.read_resource(f"polytomic://models/{model['id']}")).contents[0].text)[1]["fields"]
         assert {"name": "email", "type": "string"} in fields
 
         with pytest.raises(MCPError) as missing:
@@ -147,8 +146,8 @@ async def test_resource_lists_are_bounded(sandbox: Sandbox) -> None:
     for index in range(150):
         workspace.add_connection(f"c{index:03d}", "mongodb", {"hosts": "example.mongodb.net"})
     async with mcp_session(sandbox) as client:
-        listing = json.loads((await client.read_resource("polytomic://connections")).contents[0].text)
-    assert len(listing["connections"]) == 100 and listing["total"] == 150
+        listing, marked = read_marked((await client.read_resource("polytomic://connections")).contents[0].text)
+    assert len(marked["connections"]) == 100 and listing["total"] == 150
     assert "50 more" in listing["more"] and "list_connections" in listing["more"]
 
 
@@ -160,6 +159,6 @@ async def test_model_resource_list_is_bounded_however_the_api_pages(sandbox: San
     for index in range(count):
         workspace.add_model(f"m{index:04d}", source["id"], {"table": "public.users"}, fields=["email"])
     async with mcp_session(sandbox) as client:
-        listing = json.loads((await client.read_resource("polytomic://models")).contents[0].text)
-    assert len(listing["models"]) == 100 and listing["total"] == count
+        listing, marked = read_marked((await client.read_resource("polytomic://models")).contents[0].text)
+    assert len(marked["models"]) == 100 and listing["total"] == count
     assert f"{count - 100} more" in listing["more"] and "list_models" in listing["more"]

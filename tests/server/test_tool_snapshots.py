@@ -104,6 +104,8 @@ async def test_create_connection(ws: Workspace) -> None:
                 "change_detection": False,
             },
             "next_step": "Use the id in create_model or create_bulk_sync (source), or list_target_objects (destination).",
+            "untrusted": ["name", "configuration"],
+            "<marked as workspace data>": ["name", "configuration"],
         }
     )
     assert await ws.call("create_connection", {"name": "Broken", "type": "postgresql", "configuration": {"hostname": "h"}}) == snapshot(
@@ -121,6 +123,8 @@ async def test_list_connections(ws: Workspace) -> None:
                 {"id": "<mongo>", "name": "MongoDB Connection", "type": "mongodb", "status": "healthy"},
             ],
             "total": 2,
+            "untrusted": ["connections[].name"],
+            "<marked as workspace data>": ["connections"],
         }
     )
     assert await ws.call("list_connections", {"cursor": "not-a-cursor"}) == snapshot(
@@ -136,6 +140,8 @@ async def test_list_connections_one(ws: Workspace) -> None:
             "type": "mongodb",
             "status": "healthy",
             "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
+            "untrusted": ["name", "configuration"],
+            "<marked as workspace data>": ["name", "configuration"],
         }
     )
     assert await ws.call("list_connections", {"connection_id": "missing"}) == snapshot(
@@ -152,6 +158,8 @@ async def test_list_source_objects(ws: Workspace) -> None:
             "requires_one_of": ["collection"],
             "choices": {"database": ["acme", "analytics", "example"], "collection": ["accounts", "events", "orders", "users"]},
             "next_step": "Call again with params to drill down, or create_model(connection_id, configuration=params).",
+            "untrusted": ["choices"],
+            "<marked as workspace data>": ["choices"],
         }
     )
     assert await ws.call("list_source_objects", {"connection_id": "missing"}) == snapshot(
@@ -184,6 +192,8 @@ async def test_create_model(ws: Workspace) -> None:
                 {"name": "updated_at", "type": "datetime"},
             ],
             "next_step": "Map these fields with create_sync; find the destination object with list_target_objects.",
+            "untrusted": ["name", "configuration", "fields[].name"],
+            "<marked as workspace data>": ["name", "configuration", "fields"],
         }
     )
     arguments = {**arguments, "name": "Typo", "configuration": {"database": "example", "collection": "userz"}}
@@ -196,7 +206,12 @@ async def test_create_model(ws: Workspace) -> None:
 
 async def test_list_models(ws: Workspace) -> None:
     assert await ws.call("list_models", {"search": "mongo"}) == snapshot(
-        {"models": [{"id": "<model>", "name": "MongoDB Model", "connection_id": "<mongo>"}], "total": 1}
+        {
+            "models": [{"id": "<model>", "name": "MongoDB Model", "connection_id": "<mongo>"}],
+            "total": 1,
+            "untrusted": ["models[].name"],
+            "<marked as workspace data>": ["models"],
+        }
     )
     assert await ws.call("list_models", {"cursor": "not-a-cursor"}) == snapshot(
         {"error": "Error executing tool list_models: Invalid cursor: pass the `next_cursor` value from the previous result unchanged."}
@@ -302,7 +317,8 @@ async def test_list_models_one(ws: Workspace) -> None:
                     "updated_at": "<time>",
                 },
             ],
-            "<marked as workspace data>": ["sample"],
+            "untrusted": ["name", "configuration", "fields[].name", "sample"],
+            "<marked as workspace data>": ["name", "configuration", "fields", "sample"],
         }
     )
     assert await ws.call("list_models", {"model_id": "missing"}) == snapshot(
@@ -329,6 +345,8 @@ async def test_list_target_objects(ws: Workspace) -> None:
             ],
             "total": 1,
             "next_step": "Call list_target_objects(connection_id, target_object=...) to see the fields to map.",
+            "untrusted": ["objects[].id"],
+            "<marked as workspace data>": ["objects"],
         }
     )
     assert await ws.call("list_target_objects", {"connection_id": ws.ids["mongo"]}) == snapshot(
@@ -357,6 +375,8 @@ async def test_list_target_objects_fields(ws: Workspace) -> None:
                 {"id": "Country", "type": "string"},
             ],
             "next_step": "Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
+            "untrusted": ["fields[].id"],
+            "<marked as workspace data>": ["fields"],
         }
     )
     assert await ws.call("list_target_objects", {"connection_id": ws.ids["salesforce"], "target_object": "Contac"}) == snapshot(
@@ -417,6 +437,8 @@ async def test_list_syncs(ws: Workspace) -> None:
                 }
             ],
             "total": 1,
+            "untrusted": ["syncs[].name", "syncs[].target_object"],
+            "<marked as workspace data>": ["syncs"],
         }
     )
     assert await ws.call("list_syncs", {"cursor": "not-a-cursor"}) == snapshot(
@@ -440,6 +462,8 @@ async def test_list_syncs_one(ws: Workspace) -> None:
                 {"source": {"model_id": "<model>", "field": "last_name"}, "target": "LastName"},
             ],
             "model_ids": ["<model>"],
+            "untrusted": ["name", "target", "identities", "fields"],
+            "<marked as workspace data>": ["name", "target", "identities", "fields"],
         }
     )
     assert await ws.call("list_syncs", {"sync_id": "missing"}) == snapshot(
@@ -468,6 +492,8 @@ async def test_get_sync_status(ws: Workspace) -> None:
             "active": False,
             "summary": "Never run. Paused: its continuous schedule is off until activate_sync('<sync>', active=true); it runs only when started.",
             "next_step": "Call start_sync('<sync>') to run it now.",
+            "untrusted": ["name"],
+            "<marked as workspace data>": ["name"],
         }
     )
     assert await ws.call("get_sync_status", {"sync_id": "missing"}) == snapshot(
@@ -503,7 +529,7 @@ async def test_update_connection(ws: Workspace) -> None:
             "kind": "connection",
             "id": "<mongo>",
             "name": "MongoDB Connection",
-            "changes": ["configuration.hosts"],
+            "changes": ["configuration.hosts", "configuration.password: re-sends the value this server set at <time> (unchanged since)"],
             "result": {
                 "id": "<mongo>",
                 "name": "MongoDB Connection",
@@ -512,6 +538,8 @@ async def test_update_connection(ws: Workspace) -> None:
                 "configuration": {"hosts": "cluster0.example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
             },
             "next_step": "Done; models and syncs that use it keep working with the new settings.",
+            "untrusted": ["name", "result.name", "result.configuration"],
+            "<marked as workspace data>": ["name", "result"],
         }
     )
     assert await ws.call("update_connection", {"connection_id": ws.ids["mongo"], "configuration": {"password": "******"}}) == snapshot(
@@ -550,6 +578,8 @@ async def test_update_model(ws: Workspace) -> None:
                 ],
             },
             "next_step": "No problems found; call update_model again without dry_run to save it.",
+            "untrusted": ["name", "request"],
+            "<marked as workspace data>": ["name", "request"],
         }
     )
     assert await ws.call("update_model", {"model_id": ws.ids["model"], "fields": ["_id", "email"]}) == snapshot(
@@ -582,6 +612,8 @@ async def test_update_sync(ws: Workspace) -> None:
                 "model_ids": ["<model>"],
             },
             "next_step": "Paused: its daily schedule is off until activate_sync('<sync>', active=true); it runs only when started. start_sync('<sync>') runs it now.",
+            "untrusted": ["name", "result.name", "result.target", "result.identities", "result.fields"],
+            "<marked as workspace data>": ["name", "result"],
         }
     )
     assert await ws.call("update_sync", {"sync_id": ws.ids["sync"], "schedule": {"frequency": "custom"}}) == snapshot(
@@ -593,7 +625,7 @@ async def test_update_sync(ws: Workspace) -> None:
 
 async def test_delete(ws: Workspace) -> None:
     assert await ws.call("delete", {"kind": "sync", "id": ws.ids["sync"]}) == snapshot(
-        {"consent": "asked", "deleted": True, "kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync", "next_step": "Done. Nothing else refers to it."}
+        {"consent": "asked", "deleted": True, "kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync", "next_step": "Done. Nothing else refers to it.", 'untrusted': ['name'], '<marked as workspace data>': ['name']}
     )
     assert await ws.call("delete", {"kind": "connection", "id": ws.ids["mongo"]}) == snapshot(
         {
@@ -604,7 +636,7 @@ async def test_delete(ws: Workspace) -> None:
 
 async def test_get_sync_runs(ws: Workspace) -> None:
     assert await ws.call("get_sync_runs", {"sync_id": ws.ids["sync"]}) == snapshot(
-        {"sync_id": "<sync>", "runs": [], "next_step": "No runs; start_sync('<sync>') runs it now.", "<marked as workspace data>": ["runs"]}
+        {"sync_id": "<sync>", "runs": [], "next_step": "No runs; start_sync('<sync>') runs it now."}
     )
     assert await ws.call("get_sync_runs", {"sync_id": ws.ids["sync"], "execution_id": "missing"}) == snapshot(
         {
@@ -620,6 +652,8 @@ async def test_cancel_sync_run(ws: Workspace) -> None:
         {"consent": "asked", "sync_id": "<sync>",
             "message": 'execution <id5> is canceling',
             "next_step": "Stopping takes a moment; call get_sync_status('<sync>') to see it end as canceled.",
+            "untrusted": ["message"],
+            "<marked as workspace data>": ["message"],
         }
     )
     assert await ws.call("cancel_sync_run", {"sync_id": "missing"}) == snapshot(
@@ -721,6 +755,7 @@ async def test_call_api(ws: Workspace) -> None:
                 }
             },
             "next_step": "Done.",
+            "untrusted": ["response"],
             "<marked as workspace data>": ["response"],
         }
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
@@ -35,7 +35,7 @@ class ApiSearchResult(View):
 class ApiCallResult(Written):
     """What call_api sent (or, with dry_run, would send) and Polytomic's answer, secrets masked."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("response",)
+    untrusted = ("response",)
 
     operation: str
     request: str = Field(description="METHOD /path as sent.")

@@ -19,12 +19,12 @@ from ..core.masking import masked_configuration
 from ..core.notify import tell
 from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
-from ..core.secrets import refuse_references_outside, resolve_env_references, secret_values
+from ..core.secrets import resolve_env_references, secret_fields_only, secret_values
 from ..core.services import Services, current_services
 from ..core.views import UpdateResult, Updating, example_configuration, field_spec
 from ..core.write import Change, Problem, apply
 from .confirm import confirm_connection_change, confirm_new_connection
-from .secret_merge import merge_configuration
+from .secret_merge import fingerprint, fingerprint_after_write, merge_configuration
 from .views import (
     ConnectionBrief,
     ConnectionDetail,
@@ -110,11 +110,11 @@ async def create_connection(
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
     svc.secrets.add(*secret_values(configuration, schema.secret_paths))
-    refuse_references_outside(configuration, schema.secret_paths, kind.id)
-    configuration = resolve_env_references(configuration, registry=svc.env_secret, prefix=svc.secret_prefix)
+    configuration = resolve_env_references(configuration, placed=secret_fields_only(schema.secret_paths, kind.id),
+                                           registry=svc.env_secret, prefix=svc.secret_prefix)
 
     async def created(connection: Connection, _: Outcome) -> ConnectionDetail:
-        svc.written.remember(connection.id, configuration, schema.secret_paths)
+        svc.written.remember(connection.id, configuration, schema.secret_paths, await fingerprint_after_write(svc, connection))
         if connection.needs_authorization:
             await tell(ctx, "warning", f"connection '{name}' needs a person to open its auth_url before it can be used")
             step = "After the person has authorized, call list_connections(connection_id=...) to confirm status 'healthy'."
@@ -176,29 +176,35 @@ async def update_connection(
     given = configuration or {}
     if not dry_run:
         svc.secrets.add(*secret_values(given, schema.secret_paths))
-    refuse_references_outside(given, schema.secret_paths, current.type.id)
-    given = resolve_env_references(given, registry=svc.env_secret, prefix=svc.secret_prefix)
-    merged = merge_configuration(current.configuration, given, schema.secret_paths, connection_id, svc.written)
-    if (refusal := merged.refusal(f"connection '{current.name}' ({connection_id})")) is not None:
+    given = resolve_env_references(given, placed=secret_fields_only(schema.secret_paths, current.type.id),
+                                   registry=svc.env_secret, prefix=svc.secret_prefix)
+    seen = fingerprint(current)
+    merged = merge_configuration(current.configuration, given, schema.secret_paths, svc.written.current(connection_id, seen))
+    label = f"connection '{current.name}' ({connection_id})"
+    if (refusal := merged.refusal(label, changed_elsewhere=svc.written.outdated(connection_id, seen))) is not None:
         raise fail(refusal)
     new_name = name or current.name
     updating = Updating("connection", connection_id, changes(
         {"name": current.name, "configuration": current.configuration},
         {"name": new_name, "configuration": {**current.configuration, **given}},
-    ))
+    ) + merged.notes())
 
     async def preview(problems: list[Problem], step: str) -> UpdateResult:
         shown = await masked_configuration(svc, current.type.id, merged.configuration)
         return updating.preview(new_name, {"name": new_name, "configuration": shown}, problems, step)
 
     async def saved(connection: Connection, _: Outcome) -> UpdateResult:
-        svc.written.remember(connection_id, merged.configuration, schema.secret_paths)
+        svc.written.remember(connection_id, merged.configuration, schema.secret_paths, await fingerprint_after_write(svc, connection))
         return updating.saved(connection.name, await connection_detail(svc, connection),
                               "Check status: a connection whose new settings do not work shows it in status_error."
                               if connection.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.")
 
+    async def stored() -> dict[str, Any]:
+        return _editable(await fetch_connection(svc, connection_id))
+
     return await apply(ctx, Change.update(
         "update_connection", "connection", connection_id, current.name, new_name=new_name, existing=svc.client.connections.list,
+        read_again=(_editable(current), stored),
         shown_by=CONNECTION_SHOWN_BY, result=saved, preview=preview, notify=True, not_found="Call list_connections to see valid ids.",
         send=lambda: svc.client.connections.update(
             connection_id, name=new_name, configuration=merged.configuration, validate=None if validate else False,
@@ -208,3 +214,8 @@ async def update_connection(
         rejected="Fix the configuration or pass validate=false to save without probing.",
         consent=outcome_of(confirmation), consent_token=consent_token,
     ), dry_run=dry_run)
+
+
+def _editable(connection: Connection) -> dict[str, Any]:
+    """What update_connection merges into (compared again before saving, so another writer's change is not undone)."""
+    return {"name": connection.name, "configuration": connection.configuration}

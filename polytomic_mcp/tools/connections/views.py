@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
@@ -43,6 +43,8 @@ class ConnectionTypeDetail(ConnectionTypeBrief):
 class ConnectionBrief(View):
     """A connection in a list."""
 
+    untrusted = ("name",)
+
     id: str
     name: str
     type: str
@@ -60,7 +62,7 @@ class ConnectionList(View):
 class ConnectionDetail(Written):
     """A connection with its configuration (secrets masked)."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("status_error",)
+    untrusted = ("name", "status_error", "configuration")
 
     id: str
     name: str

@@ -1,24 +1,56 @@
 """Result views shared by several families: the base class, a configuration field, and the outcome of an update.
 
 API objects stay defined once in the client; views select and mask fields from them. Each family's own
-results live in its ``views`` module.
+results live in its ``views`` module. A view names its fields that hold workspace or third-party text in
+``untrusted``; ``untrusted_paths`` composes those names into JSON paths through nested views.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
 
 from polytomic_mcp.client.models import ConfigField, ConfigurationSchema
+
+UNTRUSTED = "untrusted"
+"""The structured result's key listing the JSON paths whose values are workspace data."""
 
 
 class View(BaseModel):
     """A tool result; its validator is built on first use, not at import (every result type costs cold start otherwise)."""
 
     model_config = ConfigDict(defer_build=True)
+    untrusted: ClassVar[tuple[str, ...]] = ()
+    """This view's fields whose values come from the workspace or a third party (names, messages, records...)."""
+
+
+def untrusted_paths(view: BaseModel, prefix: str = "") -> list[str]:
+    """JSON paths (``connections[].name``) of the values in ``view`` that are workspace data, each once, in field order."""
+    declared = getattr(type(view), "untrusted", ())
+    found: dict[str, None] = {}
+    for name, info in type(view).model_fields.items():
+        value = getattr(view, name)
+        path = f"{prefix}{info.serialization_alias or info.alias or name}"
+        if value is None:
+            continue
+        if name in declared:
+            found[path] = None
+            continue
+        for child, child_prefix in _nested(value, path):
+            found.update(dict.fromkeys(untrusted_paths(child, child_prefix)))
+    return list(found)
+
+
+def _nested(value: object, path: str) -> list[tuple[BaseModel, str]]:
+    """The models directly inside a field's value, with the path prefix of each."""
+    if isinstance(value, BaseModel):
+        return [(value, f"{path}.")]
+    if isinstance(value, list):
+        return [(item, f"{path}[].") for item in value if isinstance(item, BaseModel)]
+    return []
 
 
 class Written(View):
@@ -42,6 +74,8 @@ class FieldSpec(View):
 class UpdateResult(Written):
     """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
 
+    untrusted = ("name", "request")
+
     updated: bool
     kind: str
     id: str
@@ -49,7 +83,7 @@ class UpdateResult(Written):
     changes: list[str] = Field(description="What differs from the stored object.")
     checks: list[str] | None = Field(default=None, description="Problems found before calling the API.")
     request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
-    result: dict[str, Any] | None = Field(default=None, description="The object as saved.")
+    result: SerializeAsAny[View] | None = Field(default=None, description="The object as saved.")
     next_step: str
 
 
@@ -66,10 +100,10 @@ class Updating:
         return UpdateResult(updated=False, kind=self.kind, id=self.id, name=name, changes=self.changes,
                             checks=[str(p) for p in problems] or None, request=request, next_step=step)
 
-    def saved(self, name: str, shown: BaseModel, next_step: str) -> UpdateResult:
-        """The object as saved (``shown``: its view)."""
+    def saved(self, name: str, shown: View, next_step: str) -> UpdateResult:
+        """The object as saved (``shown``: its view, whose workspace data stays marked)."""
         return UpdateResult(updated=True, kind=self.kind, id=self.id, name=name, changes=self.changes,
-                            result=shown.model_dump(mode="json", exclude_none=True), next_step=next_step)
+                            result=shown, next_step=next_step)
 
 
 def field_spec(field: ConfigField) -> FieldSpec:

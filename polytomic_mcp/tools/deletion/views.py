@@ -8,6 +8,8 @@ from ..core.views import Written
 class Deleted(Written):
     """Outcome of delete."""
 
+    untrusted = ("name", "also_deleted")
+
     deleted: bool
     kind: str
     id: str

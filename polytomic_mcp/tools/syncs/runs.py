@@ -225,21 +225,32 @@ async def _run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRun
         raise fail(explain(error, action=f"get run '{execution_id}'", not_found=f"Call get_sync_runs('{sync_id}') to see its runs.")) from None
     counts: dict[str, int] | None = None
     record_errors: list[dict[str, Any]] | None = None
+    unread: str | None = None
     console: list[str] | None = None
     with suppress(PolytomicError):
         counts = (await client.syncs.log_index(sync_id, execution_id)).counts() or None
-        if counts and counts.get("errors"):
-            files = (await client.syncs.log_urls(sync_id, execution_id, "errors")).filenames
-            if files:
-                rows = (await client.syncs.read_log(sync_id, execution_id, "errors", files[0], max_bytes=200_000)).lines()
-                record_errors = [masked_free_text(mask_configuration(row)) for row in rows[:MAX_RECORD_ERRORS]]
+    if counts and counts.get("errors"):
+        try:
+            record_errors = await _record_errors(svc, sync_id, execution_id)
+        except PolytomicError as error:
+            unread = f"The record error log could not be fetched: {error.message}"
     with suppress(PolytomicError):
         entries = (await client.syncs.console_log(sync_id, execution_id, limit=CONSOLE_TAIL)).entries
         console = [" ".join(p for p in (e.timestamp, e.level, e.message) if p) for e in entries] or None
     failed = run.status in FAILED or bool((run.records or {}).get("errored"))
     step = ("Fix what the errors name (often a mapping: list_syncs(sync_id=...), then update_sync), then start_sync to run it again."
             if failed else f"Call get_sync_status('{sync_id}') for the current state.")
-    return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, console_tail=console, next_step=step)
+    return SyncRuns(sync_id=sync_id, run=run, record_logs=counts, record_errors=record_errors, record_errors_unread=unread,
+                    console_tail=console, next_step=step)
+
+
+async def _record_errors(svc: Services, sync_id: str, execution_id: str) -> list[dict[str, Any]] | None:
+    """The first rejected records of a run's error log (masked), or None when it has no file."""
+    files = (await svc.client.syncs.log_urls(sync_id, execution_id, "errors")).filenames
+    if not files:
+        return None
+    rows = (await svc.client.syncs.read_log(sync_id, execution_id, "errors", files[0], max_bytes=200_000)).lines()
+    return [masked_free_text(mask_configuration(row)) for row in rows[:MAX_RECORD_ERRORS]]
 
 
 async def _bulk_run_detail(svc: Services, sync_id: str, execution_id: str) -> SyncRuns:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
@@ -35,6 +35,8 @@ class ModeBrief(View):
 class TargetObjectBrief(View):
     """A target object with its modes."""
 
+    untrusted = ("id", "name")
+
     id: str
     name: str | None = None
     modes: list[ModeBrief]
@@ -58,6 +60,8 @@ class TargetObjectPage(View):
 class TargetFieldBrief(View):
     """A target field and what a sync may do with it."""
 
+    untrusted = ("id",)
+
     id: str
     type: str | None = None
     required: bool | None = None
@@ -78,6 +82,8 @@ class TargetFieldList(View):
 
 class SyncResult(Written):
     """Outcome of create_sync (or of its dry run)."""
+
+    untrusted = ("problems",)
 
     created: bool
     id: str | None = None
@@ -108,6 +114,8 @@ class BulkSyncResult(Written):
 class SyncBrief(View):
     """A sync in a list."""
 
+    untrusted = ("name", "target_object", "failing")
+
     id: str
     name: str
     mode: str | None = None
@@ -130,7 +138,7 @@ class SyncList(View):
 class SyncDetail(View):
     """A sync's configuration and problems (model sync: target and mappings; bulk sync: source, destination, schemas)."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("problems",)
+    untrusted = ("name", "target", "identity", "identities", "fields", "destination_configuration", "schemas", "problems")
 
     id: str
     kind: str = Field(description="'model' (Reverse ETL) or 'bulk' (ELT).")
@@ -163,6 +171,8 @@ class RunStarted(Written):
 class RunBrief(View):
     """One run of a sync: status, times, record counts and its first errors."""
 
+    untrusted = ("errors", "schemas")
+
     id: str
     status: str
     started_at: str | None = None
@@ -175,7 +185,7 @@ class RunBrief(View):
 class RunStatus(View):
     """Whether a sync runs, how its last run went, and when it runs next."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("current_run", "last_run")
+    untrusted = ("name",)
 
     sync_id: str
     name: str
@@ -190,13 +200,14 @@ class RunStatus(View):
 class SyncRuns(View):
     """Recent runs of a sync (newest first), or one run with the record errors Polytomic logged and the end of its console log."""
 
-    workspace_data: ClassVar[tuple[str, ...]] = ("runs", "run", "record_errors", "console_tail")
+    untrusted = ("record_errors", "record_errors_unread", "console_tail")
 
     sync_id: str
     runs: list[RunBrief] | None = None
     run: RunBrief | None = None
     record_logs: dict[str, int] | None = Field(default=None, description="Records per log type (errors, inserts, ...).")
     record_errors: list[dict[str, Any]] | None = None
+    record_errors_unread: str | None = Field(default=None, description="Why the record error log could not be read.")
     console_tail: list[str] | None = None
     next_step: str
 
@@ -211,6 +222,8 @@ class ActivationResult(Written):
 
 class RunCanceled(Written):
     """A request to stop a running execution."""
+
+    untrusted = ("message",)
 
     sync_id: str
     execution_id: str | None = None
