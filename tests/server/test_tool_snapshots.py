@@ -767,7 +767,7 @@ async def test_call_api(ws: Workspace) -> None:
             "request": "POST /api/webhooks",
             "sent": False,
             "body": {"endpoint": "https://h.example.com", "secret": "******"},
-            "next_step": 'No problems found; call call_api again without dry_run to send it. The person will be asked first (Send POST /api/webhooks), because it sends data, events, links or credentials to a new address.',
+            "next_step": 'No problems found; call call_api again without dry_run to send it. The person will be asked first (Send POST /api/webhooks), because it sends data, events, links or credentials to a new address or account.',
         }
     )
     assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(

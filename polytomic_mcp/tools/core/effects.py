@@ -15,7 +15,7 @@ class Effect(StrEnum):
     RECORDS = "it changes, replaces or deletes records in a business app"
     DESTRUCTIVE = "it deletes, cancels, replaces or reruns from scratch"
     CREDENTIALED = "it runs a request, SQL or schema edit with stored credentials"
-    OUTWARD = "it sends data, events, links or credentials to a new address"
+    OUTWARD = "it sends data, events, links or credentials to a new address or account"
     ACCESS = "it changes users, roles, keys, policies or organizations"
     UNKNOWN = "this server does not know it to be safe"
 

@@ -169,12 +169,12 @@ async function main() {
 
     step = "resources/read polytomic://connections";
     const read = await client.readResource({ uri: "polytomic://connections" }, options);
-    const parsed = JSON.parse(read.contents[0].text);
-    // a bare list, or a bounded listing {"connections": [...], "total": n}
-    const listed = Array.isArray(parsed) ? parsed : parsed.connections;
-    check(Array.isArray(listed), `unexpected polytomic://connections content: ${read.contents[0].text}`);
-    const listedIds = listed.map((c) => c.id);
-    check(listedIds.includes(mongo.id) && listedIds.includes(salesforce.id), `resource lacks the new connections: ${read.contents[0].text}`);
+    // the text a model reads: the listing's JSON, with workspace names inside <workspace-data> markers
+    const text = read.contents[0].text;
+    check(read.contents[0].mimeType === "text/plain" && text.includes('<workspace-data field="connections">'),
+      `unexpected polytomic://connections content: ${text}`);
+    const listedIds = [mongo.id, salesforce.id].filter((id) => text.includes(id));
+    check(listedIds.length === 2, `resource lacks the new connections: ${text}`);
 
     step = "prompts/get set_up_model_sync";
     const prompt = await client.getPrompt({ name: "set_up_model_sync", arguments: { source: "MongoDB users", destination: "Salesforce contacts" } }, options);
