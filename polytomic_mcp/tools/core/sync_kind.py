@@ -16,6 +16,9 @@ from .bounds import clip
 from .errors import explain, fail
 from .services import Services, SyncKind
 
+RUNNING = frozenset({"created", "scheduled", "queued", "waiting", "running", "processing", "canceling"})
+"""Execution statuses of a run that has not ended."""
+
 
 @dataclass(frozen=True)
 class FoundSync:
@@ -63,3 +66,10 @@ async def sync_kind(svc: Services, sync_id: str) -> SyncKind:
     if known == "model":
         return "model"
     return (await find_sync(svc, sync_id)).kind
+
+
+async def run_in_progress(svc: Services, sync_id: str, *, bulk: bool) -> bool:
+    """Whether the sync has a run that has not ended (the one a delete cancels and cancel_sync_run stops by default)."""
+    status = await (svc.client.bulk_syncs if bulk else svc.client.syncs).status(sync_id)
+    current = status.current_execution
+    return current is not None and (current.status or "") in RUNNING

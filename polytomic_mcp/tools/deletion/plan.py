@@ -15,11 +15,10 @@ from polytomic_mcp.client import PolytomicError
 from ..core.errors import explain, fail
 from ..core.lookups import fetch_connection, fetch_model
 from ..core.services import Services
-from ..core.sync_kind import find_sync
+from ..core.sync_kind import find_sync, run_in_progress
 from ..core.usage import Dependent, dependents_of_connection, syncs_of_model
 
 Kind = Literal["connection", "model", "sync", "bulk_sync"]
-RUNNING = frozenset({"created", "scheduled", "queued", "waiting", "running", "processing", "canceling"})
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,10 @@ async def plan_deletion(svc: Services, kind: Kind, object_id: str, force: bool) 
 
 async def _running(svc: Services, target: Dependent) -> bool:
     """Whether a sync has an execution in progress (deleting one cancels it)."""
+    if target.kind not in ("sync", "bulk sync"):
+        return False
     try:
-        if target.kind == "sync":
-            current = (await svc.client.syncs.status(target.id)).current_execution
-            return current is not None and current.status in RUNNING
-        if target.kind == "bulk sync":
-            bulk = (await svc.client.bulk_syncs.status(target.id)).current_execution
-            return bulk is not None and bulk.status in RUNNING
+        return await run_in_progress(svc, target.id, bulk=target.kind == "bulk sync")
     except PolytomicError as error:
         raise fail(explain(error, action=f"read the status of {target}"), api_error=error) from None
     return False

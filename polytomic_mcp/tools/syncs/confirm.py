@@ -30,11 +30,10 @@ from polytomic_mcp.client.models import (
 from ..core.consent import INVALID, NOT_NEEDED, Asked, Outcome, Question, call_arguments, offer
 from ..core.effects import Effect, changes_records
 from ..core.services import Services, current_services
-from ..core.sync_kind import find_sync
+from ..core.sync_kind import find_sync, run_in_progress
 from .merge import merge_sync, needs_consent
 from .precheck import model_ids, precheck, read_models
 from .question import question, request_facts, sync_facts
-from .views import IN_PROGRESS
 
 
 async def confirm_create(
@@ -156,20 +155,12 @@ async def confirm_cancel(ctx: Context, sync_id: str, execution_id: str | None = 
 
 async def _cancel_question(svc: Services, sync_id: str, execution_id: str | None, arguments: dict[str, Any]) -> Question | Outcome:
     found = await find_sync(svc, sync_id)
-    if execution_id is None and not await run_in_progress(svc, sync_id):
+    if execution_id is None and not await run_in_progress(svc, sync_id, bulk=found.bulk is not None):
         return INVALID  # nothing to stop: the body says so, and asks nothing
     name = found.model.name if found.model is not None else found.bulk.name if found.bulk is not None else sync_id
     run = f"run {execution_id}" if execution_id else "the current run"
     text = f"Stop {run} of sync '{name}' ({sync_id})? What it wrote so far stays; the rest is not written."
     return Question(f"Stop {run} of sync '{name}'", text, Effect.DESTRUCTIVE, arguments)
-
-
-async def run_in_progress(svc: Services, sync_id: str) -> bool:
-    """Whether the sync has a run that has not ended (the one cancel_sync_run stops by default)."""
-    found = await find_sync(svc, sync_id)
-    status = await (svc.client.bulk_syncs if found.bulk is not None else svc.client.syncs).status(sync_id)
-    current = status.current_execution
-    return current is not None and (current.status or "") in IN_PROGRESS
 
 
 async def _stored_sync_question(

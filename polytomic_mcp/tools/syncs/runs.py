@@ -19,10 +19,10 @@ from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.result_text import quoted
 from ..core.services import Services, current_services
-from ..core.sync_kind import find_sync, sync_kind
+from ..core.sync_kind import find_sync, run_in_progress, sync_kind
 from ..core.write import Change, Problem, apply
 from .bulk_checks import bulk_target
-from .confirm import confirm_activation, confirm_cancel, confirm_run, run_in_progress
+from .confirm import confirm_activation, confirm_cancel, confirm_run
 from .params import SyncIdArg
 from .views import (
     ActivationResult,
@@ -121,7 +121,7 @@ async def cancel_sync_run(
 
     async def checks() -> list[Problem]:
         await sync_kind(svc, sync_id)  # a sync that does not exist is refused here, naming the call that lists them
-        if execution_id is None and not await run_in_progress(svc, sync_id):
+        if execution_id is None and not await run_in_progress(svc, sync_id, bulk=await sync_kind(svc, sync_id) == "bulk"):
             return [Problem(path="", message=f"nothing to stop: sync '{sync_id}' has no run in progress; get_sync_status shows its last run")]
         return []
 

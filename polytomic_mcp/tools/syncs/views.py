@@ -18,6 +18,7 @@ from polytomic_mcp.client.models import (
 )
 
 from ..core.masking import masked_mappings
+from ..core.sync_kind import RUNNING
 from ..core.views import FieldSpec, View, Written
 from ..core.write import Problem
 
@@ -256,7 +257,6 @@ def sync_detail(sync: Sync) -> SyncDetail:
 MAX_RUN_ERRORS = 5
 COUNT_NAMES = {"total": "total", "insert": "inserted", "update": "updated", "upserts": "upserted", "delete": "deleted",
                "error": "errored", "warnings": "warnings"}
-IN_PROGRESS = frozenset({"created", "scheduled", "queued", "waiting", "running", "processing", "canceling"})
 
 
 def run_brief(execution: Execution) -> RunBrief:
@@ -283,7 +283,7 @@ def _said(run: RunBrief) -> str:
 def run_status(sync: Sync, status: SyncStatus) -> RunStatus:
     """A sync's runs in plain words: never run, running, or how the last run ended; and when it runs next."""
     current = run_brief(status.current_execution) if status.current_execution else None
-    if current is not None and current.status not in IN_PROGRESS:
+    if current is not None and current.status not in RUNNING:
         current = None
     last = run_brief(status.last_execution) if status.last_execution else None
     return _status(sync.id, sync.name, bool(sync.active), current, last, status.next_execution_time,
@@ -355,7 +355,7 @@ def bulk_run_brief(execution: BulkExecution) -> RunBrief:
 def bulk_run_status(sync: BulkSync, status: BulkSyncStatus) -> RunStatus:
     """A bulk sync's runs in plain words, with per-schema counts."""
     current = bulk_run_brief(status.current_execution) if status.current_execution else None
-    if current is not None and current.status not in IN_PROGRESS:
+    if current is not None and current.status not in RUNNING:
         current = None
     last = bulk_run_brief(status.last_execution) if status.last_execution else None
     return _status(sync.id, sync.name, bool(sync.active), current, last, status.next_execution_time,
