@@ -245,3 +245,21 @@ async def test_the_question_says_when_a_change_also_turns_the_sync_on(sandbox: S
         await call_ok(client, "update_sync", {"sync_id": ids["sync"], "mode": "updateOrCreate", "active": True})
     assert len(asked) == 1 and asked[0].startswith("Change sync 'Mongo to Salesforce Sync' and turn it on?")
     assert "From: model 'MongoDB Model'" in asked[0]
+
+
+async def test_a_destination_re_pointed_under_an_active_record_changing_sync_asks(sandbox: Sandbox) -> None:
+    """The 2025-09-18 sync list names no target: the syncs writing to a connection must be found all the same."""
+    asked: list[str] = []
+    async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked)) as client:
+        ids = await run_workflow(client, sandbox)
+        warehouse = await call_ok(client, "create_connection", {"name": "Warehouse", "type": "postgresql", "configuration": {
+            "hostname": "db.example.com", "username": "sync", "password": "pw", "database": "acme", "port": 5432}})
+        await call_ok(client, "create_sync", {
+            "name": "Users to warehouse", "mode": "updateOrCreate", "active": True, "schedule": {"frequency": "manual"},
+            "target": {"connection_id": warehouse["id"], "object": "public.users"},
+            "identity": {"source": {"model_id": ids["model"], "field": "email"}, "target": "email", "function": "Equality"},
+            "fields": [{"source": {"model_id": ids["model"], "field": "first_name"}, "target": "first_name"}]})
+        asked.clear()
+        await call_ok(client, "update_connection", {"connection_id": warehouse["id"],
+                                                    "configuration": {"database": "analytics", "password": "pw"}})
+    assert len(asked) == 1 and "updateOrCreate sync 'Users to warehouse'" in asked[0], asked

@@ -80,15 +80,21 @@ def fields_used(sync: Sync, model_id: str) -> set[str]:
 
 
 async def record_changing_syncs(svc: Services, *, connection_id: str | None = None, model_id: str | None = None) -> list[Dependent]:
-    """Active model syncs in a record-changing mode that read the model, or read from or write to the connection."""
+    """Active model syncs in a record-changing mode that read the model, or read from or write to the connection.
+
+    The list items carry mode and active state; a sync is read whole only when its item lacks them.
+    """
     models = {m.id for m in await all_models(svc) if m.connection_id == connection_id} if connection_id else set()
     if model_id is not None:
         models.add(model_id)
     found = []
     for summary in await all_syncs(svc):
-        uses = summary.target_connection_id == connection_id if connection_id else False
-        if uses or models & set(summary.model_ids):
+        if not ((connection_id and summary.target_connection_id == connection_id) or models & set(summary.model_ids)):
+            continue
+        mode, active = summary.mode, summary.active
+        if mode is None or active is None:
             sync = await svc.client.syncs.get(summary.id)
-            if sync.active and changes_records(sync.mode):
-                found.append(Dependent(f"{sync.mode} sync", sync.id, sync.name))
+            mode, active = sync.mode, sync.active
+        if active and changes_records(mode):
+            found.append(Dependent(f"{mode} sync", summary.id, summary.name))
     return found
