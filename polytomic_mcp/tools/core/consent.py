@@ -19,6 +19,7 @@ import anyio
 from mcp.server.mcpserver import AcceptedElicitation, CancelledElicitation, Context, DeclinedElicitation, Elicit
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
+from pydantic_core import to_jsonable_python
 
 from polytomic_mcp.client import (
     BadRequestError,
@@ -242,14 +243,4 @@ def unchecked(error: Exception, *, action: str) -> Outcome:
 
 def call_arguments(**values: Any) -> dict[str, Any]:
     """A call's arguments as JSON values (models dumped), the part of a request a token is bound to."""
-    return {name: _plain(value) for name, value in values.items() if value is not None}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_none=True)
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    return value
+    return {name: to_jsonable_python(value, exclude_none=True) for name, value in values.items() if value is not None}
