@@ -29,11 +29,13 @@ from ._exceptions import (
     TransportError,
     UnprocessableEntityError,
 )
+from ._gc_pause import large_answers_frozen
 from ._pagination import AsyncPager, Page
 from ._secrets import MASK, is_set, looks_secret, mask_configuration
 from ._versions import API_2024_02_08, API_2025_09_18, DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 
 __all__ = [
+    "large_answers_frozen",
     "API_2024_02_08",
     "API_2025_09_18",
     "DEFAULT_API_VERSION",

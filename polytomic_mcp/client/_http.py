@@ -7,6 +7,7 @@ does I/O, so tests inject the sandbox's in-process transport.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import random
 import re
@@ -23,6 +24,7 @@ from ..public_addresses import NotPublicError, Resolver, check_peer, check_publi
 from ._deadline import time_left
 from ._error_responses import bounded, build_status_error
 from ._exceptions import InvalidRequestError, PolytomicError, RequestTimeoutError, ResponseParseError, TransportError, status_error_class
+from ._gc_pause import freeze_if_scoped, gc_paused
 from ._retry import is_retryable_status, next_delay, retry_after_seconds
 from ._secrets import redact
 
@@ -134,6 +136,8 @@ class HTTPCore:
         given, and reused on every retry so a retried create cannot create twice.
         """
         response = await self.send(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        if len(response.content) > DECODE_ON_LOOP_BYTES:
+            return await anyio.to_thread.run_sync(self._decode_large, response, method, path)
         return self._decode(response, method, path)
 
     async def redirect_location(self, path: str) -> str:
@@ -289,13 +293,22 @@ class HTTPCore:
         message = f"{method} {path} {what}" + (f": {detail}" if detail else "")
         return cls(message, method=method, path=path, idempotency_key=idempotency_key)
 
+    @classmethod
+    def _decode_large(cls, response: httpx2.Response, method: str, path: str) -> Any:
+        """``_decode`` for a large body, in a worker thread, without collection passes holding the lock meanwhile
+        (nor just after: inside ``large_answers_frozen`` the answer is frozen before collection resumes)."""
+        with gc_paused():
+            body = cls._decode(response, method, path, off_loop=True)
+            freeze_if_scoped()
+            return body
+
     @staticmethod
-    def _decode(response: httpx2.Response, method: str, path: str) -> Any:
+    def _decode(response: httpx2.Response, method: str, path: str, *, off_loop: bool = False) -> Any:
         """The JSON body of a 2xx response (``None`` when empty)."""
         if not response.content or response.status_code == 204:
             return None
         try:
-            body = response.json()
+            body = json.loads(response.content, object_hook=_lock_released_here if off_loop else None)
         except ValueError:
             raise ResponseParseError(f"{method} {path} returned a body that is not JSON") from None
         except RecursionError:
@@ -304,6 +317,14 @@ class HTTPCore:
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+DECODE_ON_LOOP_BYTES = 64 * 1024
+"""A body larger than this is decoded in a worker thread: a megabyte of JSON holds the event loop for tenths of a second."""
+
+
+def _lock_released_here(value: dict[str, Any]) -> dict[str, Any]:
+    """Each decoded object as it is. Calling back into Python lets the event loop's thread take the interpreter lock:
+    the C decoder would otherwise hold it for all of a large body (60 ms for 1 MB nested 300 levels; 12 ms with this)."""
+    return value
 
 
 def _shown(url: str) -> str:
