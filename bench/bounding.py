@@ -5,7 +5,8 @@
 - call_api bringing back that answer on an in-memory server (the upstream answers from bytes encoded
   beforehand), end to end;
 - on the same server, list_connections(connection_id) called over and over while that call_api runs:
-  its worst latency against its median alone (the delay a huge answer causes other calls).
+  its worst latency against its median alone (the delay a huge answer causes other calls), the median of
+  three tries.
 
     python bench/bounding.py    # just these figures (about half a minute)
 """
@@ -31,6 +32,9 @@ from polytomic_mcp.tools.core.registry import compact_result
 
 BASE = "http://sandbox.polytomic.test"
 HUGE = "/api/organization/users"
+TRIES = 3
+"""call_api under load is measured this many times per shape; the median try is reported (a VM's scheduling hiccups
+alone reach 100 ms now and then on a 2-core machine), and the worst try beside it."""
 TARGET_MS = 50.0
 """Budget: bounding 1 MB of any shape, and the extra wait of a cheap call meanwhile."""
 
@@ -110,10 +114,13 @@ async def on_one_server(data: dict[str, Any], rounds: int) -> dict[str, Any]:
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:
             alone = sorted([await timed(client, "list_connections", cheap) for _ in range(rounds)])
             rendered = await meanwhile(client, cheap, lambda: off_loop(compact_result, result))
-            called = await meanwhile(client, cheap, lambda: timed(client, "call_api", {"operation": f"GET {HUGE}"}))
+            calls = [await meanwhile(client, cheap, lambda: timed(client, "call_api", {"operation": f"GET {HUGE}"}))
+                     for _ in range(TRIES)]
     median = alone[len(alone) // 2]
+    calls.sort(key=lambda figures: figures["worst_ms"])
+    called = calls[len(calls) // 2]
     return {"cheap_alone_ms": median, "render": {**rendered, "delay_ms": rendered["worst_ms"] - median},
-            "call_api": {**called, "delay_ms": called["worst_ms"] - median}}
+            "call_api": {**called, "delay_ms": called["worst_ms"] - median, "worst_of_tries_ms": calls[-1]["worst_ms"] - median}}
 
 
 async def run(rounds: int = 7) -> dict[str, Any]:
@@ -123,6 +130,7 @@ async def run(rounds: int = 7) -> dict[str, Any]:
         results[name] = {"json_chars": len(json.dumps(data)), "bound_ms": bound_ms(data, rounds), **await on_one_server(data, rounds * 3)}
     results["worst_bound_ms"] = max(results[name]["bound_ms"] for name in shapes())
     results["worst_render_delay_ms"] = max(results[name]["render"]["delay_ms"] for name in shapes())
+    results["worst_call_api_delay_ms"] = max(results[name]["call_api"]["delay_ms"] for name in shapes())
     return results
 
 
@@ -140,7 +148,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
              f"worst {render['worst_ms']:.1f} ms vs {alone:.1f} ms alone (+{render['delay_ms']:.1f}, {render['calls']} calls)",
              f"budget <= +{TARGET_MS:.0f} ms"),
             (f"call_api bringing back that answer ({name}), in memory", f"{called['ms']:.0f} ms",
-             f"cheap call meanwhile: worst {called['worst_ms']:.0f} ms (+{called['delay_ms']:.0f})"),
+             f"cheap call meanwhile: worst {called['worst_ms']:.0f} ms (+{called['delay_ms']:.0f}, median of {TRIES} tries; "
+             f"+{called['worst_of_tries_ms']:.0f} in the worst try); budget <= +{TARGET_MS:.0f} ms"),
         ]
     return table
 

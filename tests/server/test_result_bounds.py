@@ -18,6 +18,7 @@ from server_support import call_relayed, mcp_session
 from workflow import MONGO
 
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.tools.api import call_masking
 from polytomic_mcp.tools.core import registry
 from polytomic_mcp.tools.core.bounds import MAX_RESULT_CHARS, TOO_DEEP
 
@@ -63,29 +64,51 @@ async def test_the_text_form_with_its_escapes_stays_within_the_limit(sandbox: Sa
     assert "truncated" in shown
 
 
-async def test_a_large_result_is_bounded_in_a_worker_thread_and_a_small_one_is_not(
+async def test_a_huge_answer_is_cut_in_a_worker_thread_and_the_result_rendered_from_what_is_kept(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    threads: list[int] = []
-    render = registry.compact_result
+    cuts: list[int] = []
+    renders: list[tuple[int, int]] = []
+    cut, render = call_masking.bounded, registry.compact_result
 
-    def recorded(model: Any) -> CallToolResult:
-        threads.append(threading.get_ident())
+    def recorded_cut(value: Any, *args: Any, **kwargs: Any) -> Any:
+        cuts.append(threading.get_ident())
+        return cut(value, *args, **kwargs)
+
+    def recorded_render(model: Any) -> CallToolResult:
+        renders.append((threading.get_ident(), len(json.dumps(model.model_dump(mode="json"), default=str))))
         return render(model)
 
-    monkeypatch.setattr(registry, "compact_result", recorded)
+    monkeypatch.setattr(call_masking, "bounded", recorded_cut)
+    monkeypatch.setattr(registry, "compact_result", recorded_render)
     password = "Tr0ub4dor-and-3-horses"
     answer = {"data": [{"id": f"u{index}", "note": f"seen {password} here"} for index in range(20_000)]}
     double = ApiDouble(sandbox, {r"GET /api/organization/users": lambda request: (200, answer)})
     async with api_session(sandbox, double) as client:
         await call_relayed(client, "create_connection", {**MONGO, "configuration": {**MONGO["configuration"], "password": password}})
-        threads.clear()
+        renders.clear()
         big = await client.call_tool("call_api", {"operation": USERS})
-        small = await client.call_tool("list_connections", {})
-    assert_bounded(big) and not small.is_error
-    assert threads[0] != threading.get_ident(), "a large result is dumped, scrubbed and bounded off the event loop"
-    assert threads[1] == threading.get_ident(), "a small one is not worth a thread hop"
+    shown = assert_bounded(big)
+    assert cuts and all(thread != threading.get_ident() for thread in cuts), "a huge answer is cut off the event loop"
+    assert renders[0][1] <= MAX_RESULT_CHARS, "only what is kept reaches the result"
+    assert "shows the first" in shown["truncated"] and "of 20000 items" in shown["truncated"]
     assert "seen ****** here" in big.content[0].text and password not in big.content[0].text, "the call's secrets reach the thread"
+
+
+async def test_connections_in_a_huge_answer_are_masked_by_their_type_even_where_the_cut_left_the_type_out(
+    sandbox: Sandbox,
+) -> None:
+    """Only the kept part is masked, but each object is looked up where it was copied from, so its type still counts.
+
+    Salesforce's ``client_id`` is secret by its schema alone (nothing in the name says so).
+    """
+    connection = {"configuration": {"client_id": "3MVG9-client-id-value", "domain": "acme.my.salesforce.com"},
+                  "type": {**{f"about{index:04d}": index for index in range(5_000)}, "id": "salesforce"}}
+    shown = assert_bounded(await call_api_answering(sandbox, {"data": [{**connection, "id": f"c{index}"} for index in range(50)]}))
+    first = shown["response"]["data"][0]
+    assert "id" not in first["type"], "the cut left the type's id out (else this test shows nothing)"
+    assert first["configuration"] == {"client_id": "******", "domain": "acme.my.salesforce.com"}
+    assert "3MVG9-client-id-value" not in json.dumps(shown)
 
 
 async def test_a_connection_resource_with_a_huge_configuration_is_bounded(sandbox: Sandbox) -> None:

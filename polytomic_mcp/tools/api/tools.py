@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
+
+from polytomic_mcp.client import large_answers_frozen
 
 from .. import Toolset
 from ..core.consent import Confirmation, Outcome, outcome_of
@@ -20,7 +23,7 @@ from ..core.params import ConsentTokenArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
 from ..core.write import REJECTIONS, Change, Problem, apply
-from .call_masking import masked_answer
+from .call_masking import ShownAnswer, shown_answer
 from .confirm import confirm_call
 from .views import ApiCallResult, ApiOperationHit, ApiSearchResult
 
@@ -98,18 +101,27 @@ async def call_api(
         return ApiCallResult(operation=op.id, request=shown, sent=False, query=request.query or None, body=prepared.shown_body,
                              next_step=step)
 
-    async def answered(answer: Any, _: Outcome) -> ApiCallResult:
-        token = _next_page_token(answer)
-        return ApiCallResult(operation=op.id, request=shown, sent=True, response=await masked_answer(svc, answer),
+    async def send() -> tuple[str | None, ShownAnswer]:
+        """Send, then keep only what will be shown; a huge answer is freed in a worker thread, not on the event loop."""
+        answer = [await svc.client.call(request.method, request.path, params=request.query or None, json=request.body)]
+        token = _next_page_token(answer[0])
+        kept = await shown_answer(svc, answer[0])
+        await anyio.to_thread.run_sync(answer.clear)
+        return token, kept
+
+    async def answered(sent: tuple[str | None, ShownAnswer], _: Outcome) -> ApiCallResult:
+        token, (response, truncated) = sent
+        return ApiCallResult(operation=op.id, request=shown, sent=True, response=response, truncated=truncated,
                              next_page_token=token, next_step=_after(op, token))
 
-    return await apply(ctx, Change(
-        tool="call_api", not_done=f"{shown} was not sent", result=answered, preview=preview, verb="send",
-        send=lambda: svc.client.call(request.method, request.path, params=request.query or None, json=request.body),
-        action=f"call {shown}", check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
-        consent=outcome_of(confirmation), consent_token=consent_token, asked="this request",
-        on_error=lambda error: explain(error, action=f"call {shown}") if isinstance(error, REJECTIONS) else None,
-    ), dry_run=dry_run)
+    with large_answers_frozen():  # collection passes never walk a huge answer
+        return await apply(ctx, Change(
+            tool="call_api", not_done=f"{shown} was not sent", result=answered, preview=preview, verb="send",
+            send=send,
+            action=f"call {shown}", check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
+            consent=outcome_of(confirmation), consent_token=consent_token, asked="this request",
+            on_error=lambda error: explain(error, action=f"call {shown}") if isinstance(error, REJECTIONS) else None,
+        ), dry_run=dry_run)
 
 
 def _next_page_token(answer: Any) -> str | None:

@@ -43,5 +43,6 @@ class ApiCallResult(Written):
     query: dict[str, Any] | None = None
     body: Any = None
     response: Any = None
+    truncated: str | None = Field(default=None, description="What was cut from a large response, and how to get the rest.")
     next_page_token: str | None = None
     next_step: str
