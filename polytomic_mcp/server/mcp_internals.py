@@ -9,6 +9,10 @@ test keeps private access out of every other module.
   and takes no ``on_set_logging_level``), to declare ``resources.listChanged`` on 2025-era sessions (stdio and the
   session manager call ``create_initialization_options()`` without notification options), and to build our own
   session manager (``streamable_http_app`` hard-codes the SDK's manager class).
+- ``add_built_tool(server, tool)``: ``MCPServer.add_tool`` takes a function and builds its ``Tool`` anew for every
+  server (its argument model and JSON Schema: 15 to 20 ms a tool); a ``Tool`` is only accepted at construction. Tools
+  are added on their first call, so one built once per process (with the public ``Tool.from_function``) is put in the
+  tool manager's table (``_tool_manager._tools``, name -> Tool), as ``ToolManager.add_tool`` itself does.
 - ``EvictingSessionManager``: at the session limit the SDK's manager answers 503 "Too many open sessions", so a
   flood of ``initialize`` calls locks clients out. Ours evicts the least recently used idle session instead; it
   overrides ``_admit_session`` (called under the manager's creation lock, synchronously, to register a session) and
@@ -26,6 +30,7 @@ from typing import Any
 from anyio import CancelScope
 from mcp.server import MCPServer, NotificationOptions, Server, ServerRequestContext
 from mcp.server.auth.middleware.bearer_auth import AuthorizationContext
+from mcp.server.mcpserver.tools import Tool
 from mcp.server.streamable_http import StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp_types import EmptyResult, SetLevelRequestParams
@@ -50,6 +55,11 @@ def advertise_resources_list_changed(server: MCPServer) -> None:
     lowlevel.create_initialization_options = functools.partial(  # type: ignore[method-assign]
         lowlevel.create_initialization_options, NotificationOptions(resources_changed=True)
     )
+
+
+def add_built_tool(server: MCPServer, tool: Tool) -> None:
+    """Add ``tool``, already built, to ``server`` (see the module docstring for why it is needed)."""
+    server._tool_manager._tools[tool.name] = tool  # noqa: SLF001 - MCPServer.add_tool always builds the tool anew
 
 
 class EvictingSessionManager(StreamableHTTPSessionManager):

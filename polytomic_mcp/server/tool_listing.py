@@ -1,9 +1,9 @@
 """An MCPServer that lists its tools from the generated manifest and adds each one on its first call.
 
 Start-up then imports no tool module, result view or argument model (most of our cold start used to go
-there). Only public SDK API is used: ``list_tools`` and ``call_tool`` are MCPServer's own public methods,
-overridden here, and a tool is added with ``add_tool`` (the SDK's ``Tool.from_function``) just before its
-first call, so what runs is exactly what the SDK builds. tools/list keeps the manifest's compact schemas;
+there). ``list_tools`` and ``call_tool`` are MCPServer's own public methods, overridden here; a tool is built
+with the SDK's ``Tool.from_function`` (as ``add_tool`` would, once per process) and added just before its first
+call, so what runs is exactly what the SDK builds. tools/list keeps the manifest's compact schemas;
 the SDK still validates every call against the full pydantic argument model.
 """
 
@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, InputRequiredResult
 from mcp_types import Tool as ListedTool
 
 from polytomic_mcp.tools.core.manifest import entries
+
+from .mcp_internals import add_built_tool
 
 if TYPE_CHECKING:
     from polytomic_mcp.tools.core.registry import ToolSpec
@@ -49,8 +52,17 @@ class ManifestToolServer(MCPServer):
         return await super().call_tool(name, arguments, context)
 
     def add_declared(self, name: str) -> None:
-        """Add the declared tool ``name`` the way ``@server.tool`` would (its result is rendered by the tool itself)."""
-        spec = self.load_tool(name)
-        self.add_tool(spec.fn, name=name, title=spec.title, description=spec.description, annotations=spec.annotations,
-                      structured_output=False)
+        """Add the declared tool ``name`` as ``@server.tool`` would build it (its result is rendered by the tool itself)."""
+        add_built_tool(self, built_tool(self.load_tool(name)))
         self.tools_to_add.discard(name)
+
+
+_built: dict[Callable[..., Any], Tool] = {}
+
+
+def built_tool(spec: ToolSpec) -> Tool:
+    """The SDK's ``Tool`` for a declared tool, built once per process: every server built adds the same one."""
+    if spec.fn not in _built:
+        _built[spec.fn] = Tool.from_function(spec.fn, name=spec.name, title=spec.title, description=spec.description,
+                                             annotations=spec.annotations, structured_output=False)
+    return _built[spec.fn]

@@ -58,3 +58,20 @@ def test_the_session_manager_admits_sessions_through_the_method_and_tables_we_ov
     assert isinstance(manager._session_owners, dict), "StreamableHTTPSessionManager._session_owners changed"
     transport = StreamableHTTPServerTransport(mcp_session_id="s")
     assert transport.idle_scope is None, "StreamableHTTPServerTransport.idle_scope changed"
+
+
+async def test_a_tool_built_once_is_added_to_each_server_through_the_tool_managers_table() -> None:
+    from mcp.server.mcpserver.tools import Tool
+
+    from polytomic_mcp.server.mcp_internals import add_built_tool
+
+    async def echo(text: str) -> str:
+        return text
+
+    tool = Tool.from_function(echo, name="echo")
+    assert isinstance(MCPServer("t")._tool_manager._tools, dict), "MCPServer._tool_manager._tools (name -> Tool) changed"
+    for server in (MCPServer("a"), MCPServer("b")):
+        add_built_tool(server, tool)
+        async with Client(server) as client:
+            assert [listed.name for listed in (await client.list_tools()).tools] == ["echo"]
+            assert (await client.call_tool("echo", {"text": "hi"})).content[0].text == "hi"
