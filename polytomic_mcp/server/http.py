@@ -3,7 +3,7 @@
 Outermost first: the JSON access log (one line per request, ``X-Request-Id``), the probes
 ``/healthz`` and ``/readyz`` (answered before the checks below, which a load balancer's probe
 cannot pass), Host/Origin allow-lists (421/403), the Bearer key in multi-tenant mode (401; the
-session is bound to the key's hash), the body timeout (408), then the SDK's Streamable HTTP
+session is bound to the key's hash), the body's time and size limits (408, 413), then the SDK's Streamable HTTP
 transport with a session manager that expires idle sessions and evicts the oldest idle one at the
 limit, next to the approval page at /consent (no key: its link is the capability). uvicorn runs
 it with a header timeout.
@@ -42,7 +42,7 @@ from .oauth.sealing import Sealer
 from .probes import Probes
 from .sandbox_backend import sandbox_tenants
 from .state import bearer_key
-from .timeouts import BodyTimeout, h11_with_header_timeout
+from .timeouts import BodyLimits, h11_with_header_timeout
 
 MCP_PATH = "/mcp"
 
@@ -156,7 +156,7 @@ def http_app(
     oauth = None
     if settings.auth == "oauth":
         oauth = OAuthParts(settings, client_for_key or (lambda key, org: make_client(settings, api_key=key, organization_id=org)))
-    app: ASGIApp = BodyTimeout(mcp_app(server, settings, oauth), settings.http_body_timeout)
+    app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
     if settings.key_from_request and oauth is None:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:

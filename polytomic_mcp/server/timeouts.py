@@ -1,4 +1,4 @@
-"""Cut off slow HTTP clients: request headers and POST bodies must arrive within a time limit.
+"""Cut off slow and oversized HTTP requests: headers and bodies must arrive within a time limit, bodies within a size.
 
 A client that trickles one byte every few seconds would otherwise hold a connection (and, for a
 body, a request task) for as long as it likes: uvicorn 0.54's keep-alive timer is cancelled by any
@@ -18,28 +18,43 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
-class BodyTimeout:
-    """ASGI wrapper: a POST whose whole body has not arrived within ``seconds`` gets 408 and its connection closed.
+SMALL_BODY = 64 * 1024
+"""The largest body accepted outside /mcp (OAuth registration, token and revocation forms, the key and approval pages)."""
 
-    The body is read ahead (up to ``max_buffered`` bytes; past that the SDK's size limit answers 413)
-    and replayed to the app, so a request is only handed on once its body is complete.
+
+class BodyLimits:
+    """ASGI wrapper: a request body must be complete within ``seconds`` (else 408) and within its size (else 413).
+
+    The size is ``max_bytes`` on ``large_paths`` (/mcp: the SDK's own limit) and ``SMALL_BODY`` elsewhere. A declared
+    ``Content-Length`` over it is refused before anything is read; otherwise the body is read ahead, timed as a whole,
+    and refused as soon as it passes the size, so nothing parses a body larger than that or waits on one longer.
+    The app gets the body replayed once it is complete. Both refusals close the connection.
     """
 
-    def __init__(self, app: ASGIApp, seconds: float, max_buffered: int = DEFAULT_MAX_REQUEST_BODY_SIZE) -> None:
+    def __init__(self, app: ASGIApp, seconds: float, large_paths: tuple[str, ...] = (),
+                 max_bytes: int = DEFAULT_MAX_REQUEST_BODY_SIZE) -> None:
         self.app = app
         self.seconds = seconds
-        self.max_buffered = max_buffered
+        self.large_paths = large_paths
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
             await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes if scope["path"] in self.large_paths else SMALL_BODY
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(scope, receive, send, 413, f"Request body over {limit:,} bytes")
             return
         messages: deque[Message] = deque()
         with anyio.move_on_after(self.seconds) as timer:
-            await self._read_body(receive, messages)
+            within = await _read_body(receive, messages, limit)
         if timer.cancelled_caught:
-            response = PlainTextResponse("Request body not received in time", status_code=408, headers={"connection": "close"})
-            await response(scope, receive, send)
+            await _refuse(scope, receive, send, 408, "Request body not received in time")
+            return
+        if not within:
+            await _refuse(scope, receive, send, 413, f"Request body over {limit:,} bytes")
             return
 
         async def replay() -> Message:
@@ -47,17 +62,23 @@ class BodyTimeout:
 
         await self.app(scope, replay, send)
 
-    async def _read_body(self, receive: Receive, messages: deque[Message]) -> None:
-        """Receive until the body is complete, the client is gone, or more than ``max_buffered`` bytes came."""
-        size = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                return
-            size += len(message.get("body", b""))
-            if size > self.max_buffered:
-                return
+
+async def _read_body(receive: Receive, messages: deque[Message], limit: int) -> bool:
+    """Receive until the body is complete or the client is gone (True), or until it passes ``limit`` bytes (False)."""
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        size += len(message.get("body", b""))
+        if size > limit:
+            return False
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return True
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, text: str) -> None:
+    """Answer ``status`` with ``text`` and close the connection (the rest of the body is never read)."""
+    await PlainTextResponse(text, status_code=status, headers={"connection": "close"})(scope, receive, send)
 
 
 class HeaderTimeoutH11Protocol(H11Protocol):
