@@ -17,7 +17,6 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-
 SMALL_BODY = 64 * 1024
 """The largest body accepted outside /mcp (OAuth registration, token and revocation forms, the key and approval pages)."""
 
