@@ -37,6 +37,7 @@ from .host_origin import CheckHostAndOrigin, OwnPages
 from .mcp_internals import EvictingSessionManager, low_level
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
+from .oauth.quotas import RememberCaller
 from .oauth.routes import oauth_routes, require_token
 from .oauth.sealing import Sealer
 from .probes import Probes
@@ -157,6 +158,8 @@ def http_app(
     if settings.auth == "oauth":
         oauth = OAuthParts(settings, client_for_key or (lambda key, org: make_client(settings, api_key=key, organization_id=org)))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
+    if oauth is not None:
+        app = RememberCaller(app)
     if settings.key_from_request and oauth is None:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:

@@ -23,6 +23,8 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host, resolve_host
 from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
 
+from .request_bounds import BadRequest, compact_client
+
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 64 * 1024
@@ -94,4 +96,8 @@ class ClientDocuments:
         except ValidationError:
             log.warning("client metadata document %s refused: not valid client metadata", client_id)
             return None
-        return client if client.redirect_uris else None
+        try:
+            return compact_client(client)
+        except BadRequest as problem:
+            log.warning("client metadata document %s refused: %s", client_id, problem)
+            return None

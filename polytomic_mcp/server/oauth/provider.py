@@ -31,6 +31,8 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.server.tenants import Grant, key_digest
 
 from .client_documents import ClientDocuments, is_document_url
+from .quotas import QuotaExceeded, QuotaTable
+from .request_bounds import BadRequest, check_authorization, compact_client
 from .sealing import Sealer
 
 READ_SCOPE = "polytomic:read"
@@ -41,6 +43,9 @@ PENDING_TTL = 900
 ACCESS_TTL = 3600
 REFRESH_TTL = 30 * 24 * 3600
 MAX_ENTRIES = 10_000
+PER_CALLER = 20
+"""Registrations, and authorizations in progress, one client address may hold at once."""
+REGISTRATION_TTL = 24 * 3600
 
 
 
@@ -103,8 +108,11 @@ class SealedTokenProvider:
         self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES))
         self._key_page_url = key_page_url
         self._clock = clock
-        self._clients: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_ENTRIES, clock=clock)
-        self._pending: BoundedCache[str, PendingAuthorization] = BoundedCache(MAX_ENTRIES, clock=clock)
+        self._clients: QuotaTable[OAuthClientInformationFull] = QuotaTable(
+            "registrations", PER_CALLER, MAX_ENTRIES, clock=clock)
+        """Registered clients: a day until a code is issued for them, then as long as their refresh tokens live."""
+        self._pending: QuotaTable[PendingAuthorization] = QuotaTable(
+            "authorizations in progress", PER_CALLER, MAX_ENTRIES, clock=clock)
         self._codes: BoundedCache[str, TenantAuthorizationCode] = BoundedCache(MAX_ENTRIES, clock=clock)
         self.used_refresh: BoundedCache[str, bool] = BoundedCache(MAX_ENTRIES, clock=clock)
         """Refresh token ids already exchanged, each until its token expires (a reuse revokes the grant)."""
@@ -120,17 +128,33 @@ class SealedTokenProvider:
         return None
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
-        if not client_info.redirect_uris or client_info.client_id is None:
-            raise RegistrationError("invalid_redirect_uri", "at least one redirect_uri is required")
-        self._clients.put(client_info.client_id, client_info)
+        """Keep a checked, compact copy of the client (see ``request_bounds``), within the caller's quota."""
+        if client_info.client_id is None:
+            raise RegistrationError("invalid_client_metadata", "no client_id was assigned")
+        try:
+            compact = compact_client(client_info)
+        except BadRequest as problem:
+            raise RegistrationError("invalid_redirect_uri" if "redirect" in str(problem) else "invalid_client_metadata",
+                                    str(problem)) from None
+        try:
+            self._clients.add(client_info.client_id, compact, self._clock() + REGISTRATION_TTL)
+        except QuotaExceeded as full:
+            raise RegistrationError("invalid_client_metadata", str(full)) from None
 
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
         """Park the request and send the browser to the key page (the code is issued there)."""
         if client.client_id is None:
             raise AuthorizeError("unauthorized_client", "unknown client")
+        try:
+            check_authorization(params)
+        except BadRequest as problem:
+            raise AuthorizeError("invalid_request", str(problem)) from None
         request_id = secrets.token_urlsafe(32)
         expires_at = self._clock() + PENDING_TTL
-        self._pending.put(request_id, PendingAuthorization(client.client_id, params, expires_at), expires_at=expires_at)
+        try:
+            self._pending.add(request_id, PendingAuthorization(client.client_id, params, expires_at), expires_at)
+        except QuotaExceeded as full:
+            raise AuthorizeError("temporarily_unavailable", str(full)) from None
         return construct_redirect_uri(self._key_page_url, request=request_id)
 
     def pending(self, request_id: str) -> PendingAuthorization | None:
@@ -147,6 +171,7 @@ class SealedTokenProvider:
             raise AuthorizeError("access_denied", "the authorization request expired; start again from the client")
         code = secrets.token_urlsafe(32)
         expires_at = self._clock() + CODE_TTL
+        self._clients.extend(entry.client_id, self._clock() + REFRESH_TTL)
         self._codes.put(code, TenantAuthorizationCode(
             code=code, scopes=granted_scopes(read_write), expires_at=expires_at,
             client_id=entry.client_id, code_challenge=entry.params.code_challenge,
@@ -184,6 +209,7 @@ class SealedTokenProvider:
         if token_id in self.used_refresh:
             self.revoked_grants.put(grant_id, True, expires_at=self._clock() + REFRESH_TTL)
             return None
+        self._clients.extend(client.client_id or "", float(claims["exp"]))
         return TenantRefreshToken(
             token=refresh_token, client_id=str(claims["cid"]), scopes=list(claims.get("scope", [])),
             expires_at=int(claims["exp"]), resource=claims.get("res"), subject=key_digest(str(claims["key"])),
