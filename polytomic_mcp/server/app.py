@@ -48,10 +48,10 @@ def selected_tools(settings: Settings) -> list[str]:
 
 def make_client(
     settings: Settings, api_key: str | None = None, *, transport: httpx2.AsyncBaseTransport | None = None,
-    organization_id: str | None = None,
+    organization_id: str | None = None, max_retries: int | None = None,
 ) -> PolytomicClient:
-    """A client for the configured API (``api_key`` and ``organization_id`` override the settings', ``transport`` the
-    connection pool), or the sandbox."""
+    """A client for the configured API (``api_key``, ``organization_id`` and ``max_retries`` override the settings',
+    ``transport`` the connection pool), or the sandbox."""
     if settings.sandbox:
         from .sandbox_backend import sandbox_client
 
@@ -65,7 +65,7 @@ def make_client(
         api_version=settings.api_version,
         organization_id=organization_id or settings.organization_id,
         timeout=settings.request_timeout,
-        max_retries=settings.max_retries,
+        max_retries=settings.max_retries if max_retries is None else max_retries,
         transport=transport,
     )
 

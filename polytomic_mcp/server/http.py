@@ -123,7 +123,7 @@ class OAuthParts:
             raise SettingsError(str(error)) from None
         self.issuer_url = settings.public_url
         self.resource_url = settings.public_url + MCP_PATH
-        self.provider = SealedTokenProvider(sealer, settings.public_url + KEY_PAGE_PATH)
+        self.provider = SealedTokenProvider(sealer, settings.public_url + KEY_PAGE_PATH, resource_url=self.resource_url)
         self.client_for_key = client_for_key
 
 
@@ -156,7 +156,8 @@ def http_app(
     """
     oauth = None
     if settings.auth == "oauth":
-        oauth = OAuthParts(settings, client_for_key or (lambda key, org: make_client(settings, api_key=key, organization_id=org)))
+        oauth = OAuthParts(settings, client_for_key or (
+            lambda key, org: make_client(settings, api_key=key, organization_id=org, max_retries=0)))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
     if oauth is not None:
         app = RememberCaller(app)

@@ -4,7 +4,10 @@ Two steps, both POSTed to the same path: "verify" checks the key and shows the o
 "confirm" issues the code and redirects to the client. The key travels only in the first POST body and
 is kept server-side between the steps; it never appears in a URL, a page or an error. Every POST needs
 the CSRF token of its request (in the form and in a cookie, both equal to the one stored) and, when the
-browser says where it comes from, the same origin.
+browser says where it comes from, the same origin. The page belongs to the browser that opened it first
+(a cookie), so a leaked page URL is no capability. Key checks are limited per authorization and per client
+address and minute, and never retried: each is a request to Polytomic from this server's address. Write
+access is offered only when both the request and the client's registration include it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import functools
 import html
 import secrets
+import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -21,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
 
 from ..pages import page, same_origin
@@ -29,6 +35,11 @@ from .provider import MAX_ENTRIES, SealedTokenProvider
 
 KEY_PAGE_PATH = "/oauth/key"
 CSRF_COOKIE = "pmcp_csrf"
+BROWSER_COOKIE = "pmcp_browser"
+CHECKS_PER_REQUEST = 5
+"""Keys one authorization may have checked: past that, the user starts again from the client."""
+CHECKS_PER_MINUTE = 10
+"""Keys checked per minute for one client address: each check is a request to Polytomic from this server's address."""
 ClientForKey = Callable[[str, "str | None"], PolytomicClient]
 
 @dataclass
@@ -39,6 +50,14 @@ class Verified:
     organization_id: str | None
     organization_name: str
     read_write: bool
+
+
+def destination(redirect_uri: str) -> str:
+    """Where the browser goes after the grant, as the user should read it: the web origin, or the app's own scheme."""
+    parts = urlparse(redirect_uri)
+    if parts.scheme in ("https", "http"):
+        return f"<strong>{html.escape(f'{parts.scheme}://{parts.netloc}')}</strong>"
+    return f"the app that opens <strong>{html.escape(parts.scheme)}:</strong> links (not a website)"
 
 
 def who_asks(client_id: str) -> str:
@@ -56,16 +75,33 @@ class KeyPage:
         self._origin = issuer_origin.rstrip("/")
         self._csrf: dict[str, str] = {}
         self._verified: dict[str, Verified] = {}
+        self._browsers: dict[str, str] = {}
+        """Request id -> the browser that opened the page first (its ``BROWSER_COOKIE``); only it may go on."""
+        self._checks: Counter[str] = Counter()
+        """Request id -> keys checked for it."""
+        self._recent: BoundedCache[str, deque[float]] = BoundedCache(MAX_ENTRIES)
+        """Client address -> when its last key checks were made (the last minute's)."""
 
     def routes(self) -> list[Route]:
         """The page's one route."""
         return [Route(KEY_PAGE_PATH, self.endpoint, methods=["GET", "POST"])]
 
     async def endpoint(self, request: Request) -> Response:
-        """Dispatch GET (show the form) and POST (verify or confirm)."""
-        if request.method == "GET":
-            return self.show_form(request.query_params.get("request", ""), None)
-        return await self.submit(request)
+        """Dispatch GET (show the form) and POST (verify or confirm), from the browser the page was opened in."""
+        getting = request.method == "GET"
+        request_id = request.query_params.get("request", "") if getting else str((await request.form()).get("request", ""))
+        browser = request.cookies.get(BROWSER_COOKIE, "")
+        owner = self._browsers.get(request_id)
+        if owner is None and getting and self._provider.pending(request_id) is not None:
+            owner = self._browsers[request_id] = browser or secrets.token_urlsafe(24)
+        elif owner is not None and not secrets.compare_digest(browser.encode(), owner.encode()):
+            return page("Opened in another browser", "<p>This sign-in was started in another browser or window. "
+                        "Start again from your MCP client in this one.</p>", 403)
+        response = self.show_form(request_id, None) if getting else await self.submit(request)
+        if owner is not None:
+            response.set_cookie(BROWSER_COOKIE, owner, httponly=True, samesite="lax", path=KEY_PAGE_PATH,
+                                secure=self._origin.startswith("https://"))
+        return response
 
     def show_form(self, request_id: str, error: str | None, status: int = 200, *, organization_id: str | None = None,
                   read_write: bool = False) -> Response:
@@ -80,7 +116,7 @@ class KeyPage:
         notice = f"<p class=error role=alert>{html.escape(error)}</p>" if error else ""
         body = (
             f"{notice}<p>An MCP client{who_asks(pending.client_id)} asks to use Polytomic on your behalf; once "
-            f"allowed you return to <strong>{html.escape(urlparse(str(pending.params.redirect_uri)).netloc)}</strong>. "
+            f"allowed you are sent to {destination(str(pending.params.redirect_uri))}. "
             "Paste a Polytomic API key; it is checked with Polytomic and never shown again.</p>"
             f"<form method=post action='{KEY_PAGE_PATH}'>"
             f"<input type=hidden name=request value='{html.escape(request_id, quote=True)}'>"
@@ -93,8 +129,11 @@ class KeyPage:
             "<fieldset><legend>Access</legend>"
             f"<label><input type=radio name=access value=read{'' if read_write else ' checked'}> Read-only: only "
             "read tools are listed and accepted; nothing in Polytomic can be changed.</label>"
-            f"<label><input type=radio name=access value=read-write{' checked' if read_write else ''}> Read and "
-            "write: the client may also create, change and run syncs and other objects.</label></fieldset>"
+            + (f"<label><input type=radio name=access value=read-write{' checked' if read_write else ''}> Read and "
+               "write: the client may also create, change and run syncs and other objects.</label>"
+               if self._provider.may_write(request_id) else
+               "<p>This client asked for read-only access.</p>")
+            + "</fieldset>"
             "<button type=submit>Check key</button></form>"
         )
         response = page("Connect Polytomic", body, status)
@@ -108,6 +147,8 @@ class KeyPage:
             for request_id in [r for r in self._csrf if self._provider.pending(r) is None]:
                 self._csrf.pop(request_id, None)
                 self._verified.pop(request_id, None)
+                self._browsers.pop(request_id, None)
+                self._checks.pop(request_id, None)
 
     def _same_origin(self, request: Request) -> bool:
         """Refuse a POST the browser marks as cross-site; browsers that send nothing rely on the CSRF token."""
@@ -127,10 +168,12 @@ class KeyPage:
             return self.confirm(request_id)
         api_key = str(form.get("api_key", "")).strip()
         organization_id = str(form.get("organization_id", "")).strip() or None
-        read_write = str(form.get("access", "read")) == "read-write"
+        read_write = str(form.get("access", "read")) == "read-write" and self._provider.may_write(request_id)
         again = functools.partial(self.show_form, request_id, organization_id=organization_id, read_write=read_write)
         if not api_key:
             return again("Paste a Polytomic API key.", 400)
+        if (too_many := self._too_many_checks(request_id, request.client.host if request.client else "unknown")):
+            return page("Too many attempts", f"<p>{too_many} Nothing was authorized.</p>", 429)
         try:
             async with self._client_for_key(api_key, organization_id) as client:
                 me = await client.identity.get()
@@ -151,6 +194,21 @@ class KeyPage:
                 f"<input type=hidden name=csrf value='{expected}'><input type=hidden name=step value=confirm>"
                 f"<button type=submit>Allow access to {html.escape(name)}</button></form>")
         return page("Confirm access", body)
+
+    def _too_many_checks(self, request_id: str, address: str) -> str | None:
+        """Why one more key check is refused (per authorization, per client address and minute), or None; counts it."""
+        if self._checks[request_id] >= CHECKS_PER_REQUEST:
+            return f"{CHECKS_PER_REQUEST} keys were already checked for this sign-in: start again from your MCP client."
+        now = time.monotonic()
+        recent = self._recent.get(address) or deque()
+        while recent and recent[0] <= now - 60:
+            recent.popleft()
+        if len(recent) >= CHECKS_PER_MINUTE:
+            return f"{CHECKS_PER_MINUTE} keys were checked from your address in the last minute: wait a minute."
+        recent.append(now)
+        self._recent.put(address, recent)
+        self._checks[request_id] += 1
+        return None
 
     def confirm(self, request_id: str) -> Response:
         """Issue the code for the verified key and redirect to the client (303, so the browser GETs it)."""

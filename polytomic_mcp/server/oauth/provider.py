@@ -3,8 +3,9 @@
 Access and refresh tokens are sealed (see ``sealing``): each carries the tenant's Polytomic key and
 organization id, the granted scopes, its expiry, the client id and a grant id shared by every token
 of one authorization. Replicas with the same secret all accept them. Kept in this process only:
-registered clients, pending authorizations, codes (single use, five minutes), refresh tokens already
-rotated and revoked grants; so rotation reuse detection and revocation hold per replica (README).
+registered clients, pending authorizations, codes (single use, five minutes) and each grant's state
+(its live refresh token, revoked or not: see ``grants``); so rotation reuse detection and revocation
+hold per replica, and a restart forgets them (README).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.server.tenants import Grant, key_digest
 
 from .client_documents import ClientDocuments, is_document_url
+from .grants import GrantBook, TooManyGrants
 from .quotas import QuotaExceeded, QuotaTable
 from .request_bounds import BadRequest, check_authorization, compact_client
 from .sealing import Sealer
@@ -103,7 +105,9 @@ class SealedTokenProvider:
     """``OAuthAuthorizationServerProvider`` issuing sealed tokens for tenants verified on the key page."""
 
     def __init__(self, sealer: Sealer, key_page_url: str, clock: Callable[[], float] = time.time,
-                 documents: ClientDocuments | None = None) -> None:
+                 documents: ClientDocuments | None = None, resource_url: str | None = None) -> None:
+        """``resource_url``: this server's MCP endpoint; tokens are issued for it alone and accepted for it alone."""
+        self._resource_url = resource_url.rstrip("/") if resource_url else None
         self._sealer = sealer
         self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES))
         self._key_page_url = key_page_url
@@ -114,10 +118,10 @@ class SealedTokenProvider:
         self._pending: QuotaTable[PendingAuthorization] = QuotaTable(
             "authorizations in progress", PER_CALLER, MAX_ENTRIES, clock=clock)
         self._codes: BoundedCache[str, TenantAuthorizationCode] = BoundedCache(MAX_ENTRIES, clock=clock)
-        self.used_refresh: BoundedCache[str, bool] = BoundedCache(MAX_ENTRIES, clock=clock)
-        """Refresh token ids already exchanged, each until its token expires (a reuse revokes the grant)."""
-        self.revoked_grants: BoundedCache[str, bool] = BoundedCache(MAX_ENTRIES, clock=clock)
-        """Grant ids revoked, each until the longest token of the grant expires."""
+        self._spent_codes: BoundedCache[str, str] = BoundedCache(MAX_ENTRIES, ttl=2 * CODE_TTL, clock=clock)
+        """Codes already presented once -> the grant they were exchanged for ("" when the exchange failed)."""
+        self.grants = GrantBook(clock)
+        """Each grant's live refresh token and whether it is revoked (see ``grants``)."""
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         """A registered client, or the client an https client id's metadata document describes."""
@@ -149,6 +153,8 @@ class SealedTokenProvider:
             check_authorization(params)
         except BadRequest as problem:
             raise AuthorizeError("invalid_request", str(problem)) from None
+        if params.resource and self._resource_url and params.resource.rstrip("/") != self._resource_url:
+            raise AuthorizeError("invalid_request", f"resource must be this server, {self._resource_url}")
         request_id = secrets.token_urlsafe(32)
         expires_at = self._clock() + PENDING_TTL
         try:
@@ -169,6 +175,7 @@ class SealedTokenProvider:
         entry = self._pending.pop(request_id)
         if entry is None:
             raise AuthorizeError("access_denied", "the authorization request expired; start again from the client")
+        read_write = read_write and self._may_write(entry)
         code = secrets.token_urlsafe(32)
         expires_at = self._clock() + CODE_TTL
         self._clients.extend(entry.client_id, self._clock() + REFRESH_TTL)
@@ -182,19 +189,48 @@ class SealedTokenProvider:
         ), expires_at=expires_at)
         return construct_redirect_uri(str(entry.params.redirect_uri), code=code, state=entry.params.state)
 
+    def may_write(self, request_id: str) -> bool:
+        """Whether the pending authorization ``request_id`` may be granted write access (the key page offers it)."""
+        entry = self._pending.get(request_id)
+        return entry is not None and self._may_write(entry)
+
+    def _may_write(self, entry: PendingAuthorization) -> bool:
+        """Write only when both the request and the client's registration (if it names scopes) include it."""
+        client = self._clients.get(entry.client_id)
+        registered = client.scope.split() if client is not None and client.scope else list(SCOPES)
+        requested = entry.params.scopes or list(SCOPES)
+        return WRITE_SCOPE in registered and WRITE_SCOPE in requested
+
     async def load_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: str
     ) -> TenantAuthorizationCode | None:
-        code = self._codes.get(authorization_code)
-        return code if code is not None and code.client_id == client.client_id else None
+        """The code, used up by this very request: a wrong PKCE verifier burns it, and a code presented a second time
+        revokes the grant the first exchange made (RFC 6749 section 4.1.2)."""
+        spent = self._spent_codes.get(authorization_code)
+        if spent is not None:
+            if spent:
+                self.grants.revoke(spent, "", self._clock() + REFRESH_TTL)
+            return None
+        code = self._codes.pop(authorization_code)
+        if code is None:
+            return None
+        self._spent_codes.put(authorization_code, "")
+        return code if code.client_id == client.client_id else None
 
     async def exchange_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: TenantAuthorizationCode
     ) -> OAuthToken:
-        if self._codes.pop(authorization_code.code) is None:
+        if self._spent_codes.get(authorization_code.code) != "":
             raise TokenError("invalid_grant", "authorization code already used")
+        grant_id = secrets.token_urlsafe(16)
+        refresh_id = secrets.token_urlsafe(16)
+        try:
+            self.grants.start(grant_id, key_digest(authorization_code.api_key), refresh_id, self._clock() + REFRESH_TTL)
+        except TooManyGrants as full:
+            raise TokenError("invalid_grant", str(full)) from None
+        self._spent_codes.put(authorization_code.code, grant_id)
         return self._issue(client.client_id or "", authorization_code.api_key, authorization_code.organization_id,
-                           authorization_code.scopes, authorization_code.resource, secrets.token_urlsafe(16))
+                           authorization_code.scopes, authorization_code.resource, grant_id, refresh_id)
 
     async def load_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: str
@@ -203,11 +239,9 @@ class SealedTokenProvider:
         if claims is None or claims.get("cid") != client.client_id or claims.get("exp", 0) <= self._clock():
             return None
         grant_id = str(claims.get("gid"))
-        if grant_id in self.revoked_grants:
-            return None
         token_id = str(claims.get("jti"))
-        if token_id in self.used_refresh:
-            self.revoked_grants.put(grant_id, True, expires_at=self._clock() + REFRESH_TTL)
+        if not self.grants.is_live_refresh(grant_id, token_id):
+            self.grants.revoke(grant_id, key_digest(str(claims["key"])), float(claims["exp"]))
             return None
         self._clients.extend(client.client_id or "", float(claims["exp"]))
         return TenantRefreshToken(
@@ -219,20 +253,21 @@ class SealedTokenProvider:
     async def exchange_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: TenantRefreshToken, scopes: list[str]
     ) -> OAuthToken:
-        if refresh_token.token_id in self.used_refresh:
-            raise TokenError("invalid_grant", "refresh token already used")
         if not set(scopes) <= set(refresh_token.scopes):
             raise TokenError("invalid_scope", "a refresh cannot widen the grant")
-        self.used_refresh.put(refresh_token.token_id, True, expires_at=float(refresh_token.expires_at or self._clock() + REFRESH_TTL))
+        refresh_id = secrets.token_urlsafe(16)
+        if not self.grants.rotate(refresh_token.grant_id, refresh_token.token_id, refresh_id,
+                                  key_digest(refresh_token.api_key), self._clock() + REFRESH_TTL):
+            raise TokenError("invalid_grant", "refresh token already used")
         return self._issue(refresh_token.client_id, refresh_token.api_key, refresh_token.organization_id,
-                           scopes or refresh_token.scopes, refresh_token.resource, refresh_token.grant_id)
+                           scopes or refresh_token.scopes, refresh_token.resource, refresh_token.grant_id, refresh_id)
 
     async def load_access_token(self, token: str) -> TenantAccessToken | None:
         claims = self._sealer.open("access", token)
-        if claims is None or claims.get("exp", 0) <= self._clock():
+        if claims is None or claims.get("exp", 0) <= self._clock() or not self._for_us(claims.get("res")):
             return None
         grant_id = str(claims.get("gid"))
-        if grant_id in self.revoked_grants:
+        if self.grants.is_revoked(grant_id):
             return None
         return TenantAccessToken(
             token=token, client_id=str(claims["cid"]), scopes=list(claims.get("scope", [])),
@@ -240,13 +275,17 @@ class SealedTokenProvider:
             api_key=str(claims["key"]), organization_id=claims.get("org"), grant_id=grant_id,
         )
 
+    def _for_us(self, resource: object) -> bool:
+        """Whether a token's audience is this server (a token naming no resource is this server's own)."""
+        return resource is None or self._resource_url is None or str(resource).rstrip("/") == self._resource_url
+
     async def verify_token(self, token: str) -> TenantAccessToken | None:
         """``TokenVerifier`` for the SDK's bearer check: the same as ``load_access_token``."""
         return await self.load_access_token(token)
 
     async def revoke_token(self, token: TenantAccessToken | TenantRefreshToken) -> None:
         """Revoke the whole grant: the access and refresh tokens issued together, and their rotations."""
-        self.revoked_grants.put(token.grant_id, True, expires_at=self._clock() + REFRESH_TTL)
+        self.grants.revoke(token.grant_id, key_digest(token.api_key), self._clock() + REFRESH_TTL)
 
     async def exchange_identity_assertion(
         self, client: OAuthClientInformationFull, params: IdentityAssertionParams
@@ -255,10 +294,10 @@ class SealedTokenProvider:
         raise TokenError("unsupported_grant_type", "only authorization_code and refresh_token grants are supported")
 
     def _issue(self, client_id: str, api_key: str, organization_id: str | None, scopes: list[str],
-               resource: str | None, grant_id: str) -> OAuthToken:
+               resource: str | None, grant_id: str, refresh_id: str) -> OAuthToken:
         now = int(self._clock())
         base = {"cid": client_id, "key": api_key, "org": organization_id, "scope": scopes, "res": resource,
                 "gid": grant_id}
         access = self._sealer.seal("access", {**base, "exp": now + ACCESS_TTL})
-        refresh = self._sealer.seal("refresh", {**base, "exp": now + REFRESH_TTL, "jti": secrets.token_urlsafe(16)})
+        refresh = self._sealer.seal("refresh", {**base, "exp": now + REFRESH_TTL, "jti": refresh_id})
         return OAuthToken(access_token=access, expires_in=ACCESS_TTL, scope=" ".join(scopes), refresh_token=refresh)

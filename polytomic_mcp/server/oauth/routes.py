@@ -20,13 +20,15 @@ from starlette.types import ASGIApp
 
 from .key_page import ClientForKey, KeyPage
 from .provider import READ_SCOPE, SCOPES, SealedTokenProvider
+from .revocation import REVOCATION_PATH, Revocation
 
 METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 
 def authorization_server_routes(provider: SealedTokenProvider, issuer_url: str) -> list[BaseRoute]:
     """The SDK's authorization server routes, with metadata that also says what the provider accepts beyond the
-    SDK's defaults: client ID metadata documents (https client ids) and public clients (auth method none)."""
+    SDK's defaults (client ID metadata documents: https client ids; public clients: auth method none), and a
+    revocation endpoint that public clients can use (see ``revocation``)."""
     registration = ClientRegistrationOptions(enabled=True, valid_scopes=list(SCOPES), default_scopes=[READ_SCOPE])
     revocation = RevocationOptions(enabled=True)
     metadata = build_metadata(AnyHttpUrl(issuer_url), None, registration, revocation)
@@ -36,7 +38,8 @@ def authorization_server_routes(provider: SealedTokenProvider, issuer_url: str) 
                        methods=["GET", "OPTIONS"])
     routes: list[BaseRoute] = list(create_auth_routes(
         provider, AnyHttpUrl(issuer_url), client_registration_options=registration, revocation_options=revocation))
-    return [advertised if isinstance(route, Route) and route.path == METADATA_PATH else route for route in routes]
+    replaced = {METADATA_PATH: advertised, REVOCATION_PATH: Revocation(provider).route()}
+    return [replaced.get(route.path, route) if isinstance(route, Route) else route for route in routes]
 
 
 def oauth_routes(

@@ -71,7 +71,7 @@ async def open_page(http: httpx2.AsyncClient) -> tuple[str, str, str, str]:
     # Under "no-referrer" a browser posts the form with "Origin: null", which the origin check refuses.
     assert form.headers["referrer-policy"] == "same-origin"
     assert "Read-only" in form.text and "only read tools" in form.text
-    assert "you return to <strong>127.0.0.1:33418</strong>" in form.text
+    assert "you are sent to <strong>http://127.0.0.1:33418</strong>" in form.text
     csrf = re.search(r"name=csrf value='([^']+)'", form.text)
     assert csrf is not None and form.cookies.get(CSRF_COOKIE) == csrf.group(1)
     request_id = parse_qs(urlparse(answer.headers["location"]).query)["request"][0]
@@ -140,3 +140,71 @@ async def test_unknown_request_gets_no_form(http: httpx2.AsyncClient) -> None:
     assert answer.status_code == 400 and "expired" in answer.text
     assert answer.headers["cache-control"] == "no-store"
     assert "default-src 'none'" in answer.headers["content-security-policy"]
+
+
+async def test_the_page_belongs_to_the_browser_that_opened_it(http: httpx2.AsyncClient, me: FakeMe) -> None:
+    """Before: anyone with the page URL (the request id) could finish the grant with their own key."""
+    _, request_id, csrf, _ = await open_page(http)
+    own = dict(http.cookies)
+    http.cookies.clear()
+    other = await http.get(KEY_PAGE_PATH, params={"request": request_id})
+    assert other.status_code == 403 and "another browser" in other.text
+    http.cookies.set(CSRF_COOKIE, csrf)
+    taken = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify", "api_key": KEY})
+    assert taken.status_code == 403 and me.calls == 0
+    http.cookies.update(own)
+    assert (await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                  "api_key": KEY})).status_code == 200
+
+
+async def test_key_checks_are_limited_per_sign_in_and_per_address_and_never_retried(
+    http: httpx2.AsyncClient, me: FakeMe,
+) -> None:
+    from polytomic_mcp.server.oauth.key_page import CHECKS_PER_MINUTE, CHECKS_PER_REQUEST
+
+    async def wrong_keys(times: int) -> list[int]:
+        """Open a page and post a wrong key ``times`` times (each answer's fresh CSRF token for the next)."""
+        _, request_id, csrf, _ = await open_page(http)
+        statuses = []
+        for _ in range(times):
+            answer = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                           "api_key": WRONG_KEY})
+            statuses.append(answer.status_code)
+            found = re.search(r"name=csrf value='([^']+)'", answer.text)
+            csrf = found.group(1) if found else csrf
+        return statuses
+
+    assert await wrong_keys(CHECKS_PER_REQUEST + 2) == [400] * CHECKS_PER_REQUEST + [429, 429]
+    assert me.calls == CHECKS_PER_REQUEST, "one check per attempt: Polytomic's answer is never retried"
+    later = [status for _ in range(3) for status in await wrong_keys(2)]
+    assert later.count(429) == len(later) - (CHECKS_PER_MINUTE - CHECKS_PER_REQUEST)
+    assert me.calls == CHECKS_PER_MINUTE, "past the address's minute budget nothing reaches Polytomic"
+
+
+async def test_a_client_registered_read_only_is_never_offered_or_granted_write(
+    http: httpx2.AsyncClient, provider: SealedTokenProvider,
+) -> None:
+    registered = (await http.post("/register", json={"redirect_uris": [REDIRECT], "token_endpoint_auth_method": "none",
+                                                     "scope": READ_SCOPE})).json()
+    _, challenge = pkce()
+    answer = await http.get("/authorize", params={
+        "response_type": "code", "client_id": registered["client_id"], "redirect_uri": REDIRECT,
+        "code_challenge": challenge, "code_challenge_method": "S256"})
+    form = await http.get(answer.headers["location"])
+    assert "value=read-write" not in form.text and "asked for read-only access" in form.text
+    request_id = parse_qs(urlparse(answer.headers["location"]).query)["request"][0]
+    csrf = re.search(r"name=csrf value='([^']+)'", form.text)
+    assert csrf is not None
+    checked = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf.group(1), "step": "verify",
+                                                   "api_key": KEY, "access": "read-write"})
+    assert "read-only" in checked.text
+    done = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf.group(1), "step": "confirm"})
+    code = parse_qs(urlparse(done.headers["location"]).query)["code"][0]
+    assert (await provider.load_authorization_code(await provider.get_client(registered["client_id"]), code)).scopes == [READ_SCOPE]  # type: ignore[arg-type, union-attr]
+
+
+def test_an_app_scheme_destination_is_named_as_an_app_not_a_website() -> None:
+    from polytomic_mcp.server.oauth.key_page import destination
+
+    assert "claude.ai" not in destination("myapp.example://claude.ai/cb")
+    assert "the app that opens <strong>myapp.example:</strong> links" in destination("myapp.example://claude.ai/cb")

@@ -142,7 +142,7 @@ async def test_revoked_access_token_and_its_refresh_token_are_refused(
 async def test_expired_access_token_is_refused() -> None:
     clock = Clock()
     provider = SealedTokenProvider(Sealer(secrets.token_bytes(32)), f"{ISSUER}/oauth/key", clock)
-    issued = provider._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1")  # noqa: SLF001
+    issued = provider._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1", "refresh-1")  # noqa: SLF001
     assert await provider.load_access_token(issued.access_token) is not None
     clock.now += (issued.expires_in or 0) + 1
     assert await provider.load_access_token(issued.access_token) is None
@@ -150,9 +150,9 @@ async def test_expired_access_token_is_refused() -> None:
 
 async def test_token_sealed_with_another_secret_or_kind_is_refused(provider: SealedTokenProvider) -> None:
     other = SealedTokenProvider(Sealer(secrets.token_bytes(32)), f"{ISSUER}/oauth/key")
-    issued = other._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1")  # noqa: SLF001
+    issued = other._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1", "refresh-1")  # noqa: SLF001
     assert await provider.load_access_token(issued.access_token) is None
-    own = provider._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1")  # noqa: SLF001
+    own = provider._issue("client-1", KEY, None, [READ_SCOPE], None, "grant-1", "refresh-1")  # noqa: SLF001
     assert await provider.load_access_token(own.refresh_token or "") is None
     assert await provider.load_access_token(own.access_token[:-2] + "AA") is None
 

@@ -70,7 +70,7 @@ async def test_token_reaches_the_app_with_its_tenant_and_revoked_or_foreign_toke
     served = await http.post("/mcp/", headers=bearer)
     assert served.status_code == 200 and served.json() == {"key_matches": True, "scopes": ["polytomic:read"]}
     foreign = SealedTokenProvider(Sealer(secrets.token_bytes(32)), f"{ISSUER}/oauth/key")
-    other = foreign._issue(client["client_id"], KEY, None, ["polytomic:read"], None, "g")  # noqa: SLF001
+    other = foreign._issue(client["client_id"], KEY, None, ["polytomic:read"], None, "g", "r")  # noqa: SLF001
     refused = await http.post("/mcp/", headers={"authorization": f"Bearer {other.access_token}"})
     assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["www-authenticate"]
     await http.post("/revoke", data={"token": tokens["access_token"], "client_id": client["client_id"],
