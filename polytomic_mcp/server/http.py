@@ -26,6 +26,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.oauth_secret import SecretError, decode_secret
 from polytomic_mcp.origins import parse_origin_pattern
 from polytomic_mcp.settings import Settings, SettingsError
@@ -43,6 +44,7 @@ from .oauth.sealing import Sealer
 from .probes import Probes
 from .sandbox_backend import sandbox_tenants
 from .state import bearer_key
+from .tenants import SharedTransport
 from .timeouts import BodyLimits, h11_with_header_timeout
 
 MCP_PATH = "/mcp"
@@ -127,6 +129,19 @@ class OAuthParts:
         self.client_for_key = client_for_key
 
 
+def key_checks(settings: Settings, transport: httpx2.AsyncBaseTransport | None = None) -> ClientForKey:
+    """Clients for the key page's checks: never retried (each is a request from this server's address) and over one
+    connection pool, so a submission does not build a TLS context of its own (about 20 ms of CPU)."""
+    pool: list[SharedTransport] = []
+
+    def client(key: str, organization_id: str | None) -> PolytomicClient:
+        if not pool:
+            pool.append(SharedTransport(transport or httpx2.AsyncHTTPTransport()))
+        return make_client(settings, api_key=key, organization_id=organization_id, max_retries=0, transport=pool[0])
+
+    return client
+
+
 def public_host_and_origin(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Allowed Host and Origin values: the configured ones plus, with --auth oauth, the public URL's (the key page form)."""
     if settings.auth != "oauth" or settings.public_url is None:
@@ -156,8 +171,7 @@ def http_app(
     """
     oauth = None
     if settings.auth == "oauth":
-        oauth = OAuthParts(settings, client_for_key or (
-            lambda key, org: make_client(settings, api_key=key, organization_id=org, max_retries=0)))
+        oauth = OAuthParts(settings, client_for_key or key_checks(settings))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
     if oauth is not None:
         app = RememberCaller(app)

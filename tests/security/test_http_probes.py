@@ -105,3 +105,57 @@ async def test_readyz_in_sandbox_mode_needs_no_network() -> None:
     async with asgi_client(settings, refusing_transport(seen)) as http:
         ready = await http.get("/readyz")
     assert (ready.status_code, ready.json(), seen) == (200, {"status": "ok"}, [])
+
+
+async def test_readiness_probes_share_one_check_and_one_client() -> None:
+    """Before: each anonymous /readyz built a client, SSL context and CA bundle and went upstream (23 ms of CPU)."""
+    import anyio
+
+    from polytomic_mcp.server.probes import READY_CACHE, Readiness
+
+    seen: list[httpx2.Request] = []
+    settings = Settings(transport="http", key_from_request=True, base_url=UPSTREAM)
+    async with asgi_client(settings, echoing_401_transport(seen)) as http:
+        statuses: list[int] = []
+
+        async def probe() -> None:
+            statuses.append((await http.get("/readyz")).status_code)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(100):
+                group.start_soon(probe)
+        for _ in range(20):
+            await probe()
+    assert statuses == [200] * 120 and len(seen) == 1, "one upstream check answers every probe meanwhile"
+
+    now = [0.0]
+    readiness = Readiness(UPSTREAM, refusing_transport(seen := []), clock=lambda: now[0])
+    assert await readiness.reason() == "polytomic api unreachable (ConnectError)"
+    now[0] += READY_CACHE - 0.1
+    await readiness.reason()
+    now[0] += 0.2
+    await readiness.reason()
+    assert readiness.checks == 2 and len(seen) == 2
+
+
+async def test_key_page_checks_share_one_pool_and_are_never_retried() -> None:
+    from polytomic_mcp.client import PolytomicError
+    from polytomic_mcp.server.http import key_checks
+
+    seen: list[httpx2.Request] = []
+
+    def busy(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return httpx2.Response(503, headers={"retry-after": "0"}, json={"message": "busy"})
+
+    inner = httpx2.MockTransport(busy)
+    make = key_checks(Settings(transport="http", base_url=UPSTREAM), transport=inner)
+    for key in ("pk_one", "pk_two"):
+        async with make(key, None) as client:
+            with pytest.raises(PolytomicError):
+                await client.identity.get()
+    assert len(seen) == 2, "one request per check: Polytomic's 503 is not retried from this server's address"
+    async with make("pk_three", None) as client:
+        with pytest.raises(PolytomicError):
+            await client.identity.get()
+    assert len(seen) == 3, "closing a check's client leaves the shared pool open for the next"
