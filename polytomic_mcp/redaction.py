@@ -174,12 +174,23 @@ def scrub_value(value: Any, registry: SecretRegistry | None = None) -> Any:
     return value
 
 
+_LINE_BREAKS = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, 0x85]} | {
+    ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(message: str) -> str:
+    """``message`` with line breaks and other control characters escaped: text from a caller (a client id, a
+    header) can then never start a forged log line of its own."""
+    return message.translate(_LINE_BREAKS)
+
+
 _installed = False
 _install_lock = threading.Lock()
 
 
 def install_log_scrubbing() -> None:
-    """Scrub every log record at creation (message, arguments and traceback), for every handler."""
+    """Scrub every log record at creation (message, arguments and traceback), for every handler, and keep its
+    message on one line (``one_line``)."""
     global _installed
     with _install_lock:
         if _installed:
@@ -192,7 +203,7 @@ def install_log_scrubbing() -> None:
                 message = record.getMessage()
             except Exception:  # noqa: BLE001 - a broken format string must not break logging
                 return record
-            record.msg, record.args = scrub(message), None
+            record.msg, record.args = one_line(scrub(message)), None
             if record.exc_info and record.exc_info[1] is not None:
                 record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
                 record.exc_info = None

@@ -24,13 +24,19 @@ from .tenants import MAX_TENANTS, ClientFactory, Grant, SharedTransport, TenantP
 
 
 def bearer_key(headers: Any) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header, if any."""
+    """The token of an ``Authorization: Bearer <token>`` header, if any (and if it is visible ASCII)."""
     value = headers.get("authorization") if headers is not None else None
     if not isinstance(value, str):
         return None
     scheme, _, token = value.strip().partition(" ")
     token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
+    return token if scheme.lower() == "bearer" and is_token_text(token) else None
+
+
+def is_token_text(value: str) -> bool:
+    """Whether ``value`` can be a key or token at all: visible ASCII only (anything else cannot even be sent on as an
+    HTTP header, and used to end in a 500 and a traceback per request)."""
+    return bool(value) and value.isascii() and value.isprintable() and " " not in value
 
 
 @dataclass

@@ -30,6 +30,7 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
 
 from ..pages import page, same_origin
+from ..state import is_token_text
 from .client_documents import is_document_url
 from .provider import MAX_ENTRIES, SealedTokenProvider
 
@@ -172,6 +173,9 @@ class KeyPage:
         again = functools.partial(self.show_form, request_id, organization_id=organization_id, read_write=read_write)
         if not api_key:
             return again("Paste a Polytomic API key.", 400)
+        if not is_token_text(api_key) or (organization_id is not None and not is_token_text(organization_id)):
+            return again("That is not a Polytomic API key (or organization id): only letters, digits and "
+                         "punctuation. Nothing was authorized.", 400)
         if (too_many := self._too_many_checks(request_id, request.client.host if request.client else "unknown")):
             return page("Too many attempts", f"<p>{too_many} Nothing was authorized.</p>", 429)
         try:

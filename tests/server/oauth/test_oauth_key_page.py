@@ -208,3 +208,12 @@ def test_an_app_scheme_destination_is_named_as_an_app_not_a_website() -> None:
 
     assert "claude.ai" not in destination("myapp.example://claude.ai/cb")
     assert "the app that opens <strong>myapp.example:</strong> links" in destination("myapp.example://claude.ai/cb")
+
+
+async def test_a_non_ascii_key_is_refused_on_the_page_without_a_request_to_polytomic(
+    http: httpx2.AsyncClient, me: FakeMe,
+) -> None:
+    _, request_id, csrf, _ = await open_page(http)
+    answer = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                   "api_key": "pk_\u00e9t\u00e9"})
+    assert answer.status_code == 400 and "not a Polytomic API key" in answer.text and me.calls == 0
