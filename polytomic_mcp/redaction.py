@@ -31,8 +31,14 @@ from polytomic_mcp.secret_shapes import decoded_blob, mask_shapes
 
 WHOLE_WORD_BELOW = 12
 """Shorter secrets (``secret``, ``hunter2``) are masked only as whole tokens, so ``client_secret`` stays readable."""
-MAX_VALUES = 20_000
-"""Forms kept per registry; the oldest go first (a registry grows only with what its own key's requests carried)."""
+MAX_VALUES = 500
+"""Forms kept per registry (about 100 secrets in their encodings); the oldest go first. A registry grows only with
+what its own key's sent requests carried, and scrubbing costs time in proportion to it: 500 forms, 3 ms per 16,000
+characters; the 20,000 once allowed took 130 ms, on the loop every other tenant shares."""
+MAX_BYTES = 512 * 1024
+"""Characters of forms kept per registry, likewise."""
+MAX_FORM_CHARS = 8 * 1024
+"""A longer secret (a whole key file) is kept as its first this many characters: enough to find and mask it."""
 
 _SHORT_BEFORE = r"(?<![\w-])(?<![\w-][.@])(?<!://)"
 _SHORT_AFTER = r"(?![\w-])(?![.@][\w-])(?!:\d)"
@@ -60,6 +66,9 @@ class SecretRegistry:
 
     def __init__(self, max_values: int = MAX_VALUES) -> None:
         self._forms: dict[str, None] = {}
+        self._pinned: set[str] = set()
+        """Forms never let go (the key and credentials the client itself holds), outside the limits."""
+        self._chars = 0
         self._max_values = max_values
         self._long: list[str] = []
         self._short: re.Pattern[str] | None = None
@@ -67,26 +76,38 @@ class SecretRegistry:
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._forms)
+        return len(self._forms) + len(self._pinned)
+
+    def pin(self, *values: Any) -> None:
+        """Remember secret strings that must stay masked whatever is added later (the key this registry is for)."""
+        with self._lock:
+            for value in values:
+                if isinstance(value, str) and value and value != MASK:
+                    self._pinned.update(form[:MAX_FORM_CHARS] for form in encodings(value))
+                    self._dirty = True
 
     def add(self, *values: Any) -> None:
-        """Remember secret strings (every non-empty string) and their encoded forms."""
+        """Remember secret strings (every non-empty string) and their encoded forms, within the limits (oldest go)."""
         with self._lock:
             for value in values:
                 if not isinstance(value, str) or not value or value == MASK:
                     continue
                 for form in encodings(value):
-                    if form not in self._forms:
+                    form = form[:MAX_FORM_CHARS]
+                    if form not in self._forms and form not in self._pinned:
                         self._forms[form] = None
+                        self._chars += len(form)
                         self._dirty = True
-            while len(self._forms) > self._max_values:
-                del self._forms[next(iter(self._forms))]
+            while len(self._forms) > self._max_values or self._chars > MAX_BYTES:
+                oldest = next(iter(self._forms))
+                del self._forms[oldest]
+                self._chars -= len(oldest)
 
     def _matchers(self) -> tuple[list[str], re.Pattern[str] | None]:
         """Case-folded forms: the long ones, and one whole-token pattern for the short ones (text is matched folded too)."""
         with self._lock:
             if self._dirty:
-                folded = {_fold(f) for f in self._forms}
+                folded = {_fold(f) for f in [*self._forms, *self._pinned]}
                 self._long = [f for f in folded if len(f) >= WHOLE_WORD_BELOW]
                 short = sorted((f for f in folded if len(f) < WHOLE_WORD_BELOW), key=len, reverse=True)
                 alternatives = "|".join(re.escape(f) for f in short)
@@ -103,7 +124,7 @@ class SecretRegistry:
             at = folded.find(secret)
             while at >= 0:
                 spans.append((at, at + len(secret)))
-                at = folded.find(secret, at + 1)
+                at = folded.find(secret, at + len(secret))  # from its end: overlapping tries made "xxx..." quadratic
         merged: list[tuple[int, int]] = []
         for start, end in sorted(spans):
             if merged and start <= merged[-1][1]:
@@ -119,7 +140,7 @@ class SecretRegistry:
 
     def scrub(self, text: str) -> str:
         """``text`` with every registered form masked (any letter case), and every base64 or hex blob that encodes one."""
-        if not self._forms:
+        if not self._forms and not self._pinned:
             return text
         parts, last = [], 0
         for start, end in self._spans(text):

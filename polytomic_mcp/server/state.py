@@ -87,7 +87,7 @@ class ServerState:
     def start_single(self, client: PolytomicClient) -> Services:
         """Serve every request with ``client`` (single-key mode); its key is also masked in every log line."""
         self.services = self.make_services(client)
-        PROCESS.add(*client.secrets_for_scrubbing())
+        PROCESS.pin(*client.secrets_for_scrubbing())
         return self.services
 
     async def middleware(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:

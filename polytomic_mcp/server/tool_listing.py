@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, InputRequiredResult
 from mcp_types import Tool as ListedTool
@@ -36,6 +37,7 @@ class ManifestToolServer(MCPServer):
         super().__init__(*args, **kwargs)
         manifest = entries()
         self.listed_tools: list[ListedTool] = [manifest[name].listed() for name in tool_names]
+        self.listed_by_name = {tool.name: tool for tool in self.listed_tools}
         self.tools_to_add = {tool.name for tool in self.listed_tools}
         self.load_tool = load_tool
 
@@ -46,7 +48,17 @@ class ManifestToolServer(MCPServer):
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
-        """Call tool ``name``, adding it first if this is its first call; unknown or hidden names are the SDK's error."""
+        """Call tool ``name``, adding it first if this is its first call; unknown or hidden names are the SDK's error.
+
+        An argument the tool does not take is refused: the SDK would drop it silently, and an agent that passes
+        ``dry_run=true`` to a tool without one would have it create for real.
+        """
+        if (listed := self.listed_by_name.get(name)) is not None:
+            unknown = sorted(set(arguments) - set(listed.input_schema.get("properties", {})))
+            if unknown:
+                takes = ", ".join(listed.input_schema.get("properties", {})) or "no arguments"
+                raise ToolError(f"{name} does not take {', '.join(repr(u) for u in unknown)}; it takes: {takes}. "
+                                "Nothing was done.")
         if name in self.tools_to_add:
             self.add_declared(name)
         return await super().call_tool(name, arguments, context)

@@ -109,7 +109,7 @@ async def create_connection(
     svc = current_services()
     kind = await resolve_type(svc, type)
     schema = await svc.type_schema(kind.id)
-    svc.secrets.add(*secret_values(configuration, schema.secret_paths))
+    carried = secret_values(configuration, schema.secret_paths)
     configuration = resolve_env_references(configuration, placed=secret_fields_only(schema.secret_paths, kind.id),
                                            registry=svc.env_secret, prefix=svc.secret_prefix)
 
@@ -123,7 +123,7 @@ async def create_connection(
         return await connection_detail(svc, connection, step)
 
     return await apply(ctx, Change.create(
-        "create_connection", "connection", name, existing=svc.client.connections.list, shown_by=CONNECTION_SHOWN_BY,
+        "create_connection", "connection", name, secrets=carried, existing=svc.client.connections.list, shown_by=CONNECTION_SHOWN_BY,
         change_tool="update_connection", search_tool="list_connections", result=created,
         send=lambda: svc.client.connections.create(
             name=name, type=kind.id, configuration=configuration, validate=None if validate else False, redirect_url=redirect_url,
@@ -174,8 +174,7 @@ async def update_connection(
     current = await fetch_connection(svc, connection_id)
     schema = await svc.type_schema(current.type.id)
     given = configuration or {}
-    if not dry_run:
-        svc.secrets.add(*secret_values(given, schema.secret_paths))
+    carried = secret_values(given, schema.secret_paths)
     given = resolve_env_references(given, placed=secret_fields_only(schema.secret_paths, current.type.id),
                                    registry=svc.env_secret, prefix=svc.secret_prefix)
     seen = fingerprint(current)
@@ -203,7 +202,7 @@ async def update_connection(
         return _editable(await fetch_connection(svc, connection_id))
 
     return await apply(ctx, Change.update(
-        "update_connection", "connection", connection_id, current.name, new_name=new_name, existing=svc.client.connections.list,
+        "update_connection", "connection", connection_id, current.name, new_name=new_name, secrets=carried, existing=svc.client.connections.list,
         read_again=(_editable(current), stored),
         shown_by=CONNECTION_SHOWN_BY, result=saved, preview=preview, notify=True, not_found="Call list_connections to see valid ids.",
         send=lambda: svc.client.connections.update(

@@ -61,8 +61,8 @@ class Services:
     _cache: BoundedCache[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.secrets.add(*self.client.secrets_for_scrubbing())
-        self.server_secrets.add(*self.client.secrets_for_scrubbing())
+        self.secrets.pin(*self.client.secrets_for_scrubbing())
+        self.server_secrets.pin(*self.client.secrets_for_scrubbing())
         self._cache = BoundedCache(MAX_CACHED, ttl=self.ttl)
 
     def env_secret(self, *values: str) -> None:

@@ -141,6 +141,10 @@ class Change(Generic[T, R]):
     """What to do after Polytomic rejects the request (400/422): "Call create_sync with dry_run=true to check."."""
     on_error: Callable[[PolytomicError], str | None] | None = None
     """The tool's own text for an upstream error (a conflict: "it is probably already running"), or None."""
+    secrets: Sequence[str] = ()
+    """Secret values the request carries (a password, an override): registered for scrubbing just before it is sent,
+    never for a request refused, declined or only previewed (one caller could otherwise load its registry with
+    thousands of values and make every later call of its key slow)."""
     notify: bool = False
     """Send resources/list_changed once it is done (the connection and model lists changed)."""
 
@@ -196,6 +200,7 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
             await _taken(change.unique, refuse=True)
         if granted.pending is not None and not svc.consents.claim(granted.pending):
             raise fail(f"{change.not_done}: the consent_token was already used; a token works once. Nothing was sent.")
+        svc.secrets.add(*change.secrets)
         try:
             sent = await change.send()
         except PolytomicError as error:

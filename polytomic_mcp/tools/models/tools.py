@@ -88,7 +88,7 @@ async def create_model(
     labels: Annotated[list[str] | None, Field(description="Labels.")] = None,
 ) -> ModelDetail:
     svc = current_services()
-    svc.secrets.add(*secret_values(configuration))
+    carried = secret_values(configuration)
     await usable_connection(svc, connection_id, "source")
     request = ModelCreateRequest(
         name=name, connection_id=connection_id, configuration=configuration,
@@ -118,7 +118,7 @@ async def create_model(
         return model_detail(model, "Map these fields with create_sync; find the destination object with list_target_objects.")
 
     return await apply(ctx, Change.create(
-        "create_model", "model", name, existing=svc.client.models.list, shown_by=MODEL_SHOWN_BY, change_tool="update_model",
+        "create_model", "model", name, secrets=carried, existing=svc.client.models.list, shown_by=MODEL_SHOWN_BY, change_tool="update_model",
         search_tool="list_models", send=send, result=created, check=_still_creating(name), guard=lambda: refuse_model_in_progress(svc, name),
         rejected=f"Call list_source_objects('{connection_id}') to see valid configuration values.",
     ))
@@ -211,8 +211,7 @@ async def update_model(
     if configuration is not None and fields is None:
         updates["fields"] = None  # another source object: all of its fields unless chosen
     request = base.model_copy(update=updates)
-    if not dry_run:
-        svc.secrets.add(*secret_values(request.configuration))
+    carried = secret_values(request.configuration)
     updating = Updating("model", model_id, changes(base.to_body(), request.to_body()))
 
     async def checks() -> list[Problem]:
@@ -234,7 +233,7 @@ async def update_model(
         return (await fetch_model(svc, model_id)).to_update_request().model_dump(mode="json")
 
     return await apply(ctx, Change.update(
-        "update_model", "model", model_id, current.name, new_name=request.name, existing=svc.client.models.list,
+        "update_model", "model", model_id, current.name, secrets=carried, new_name=request.name, existing=svc.client.models.list,
         read_again=(base.model_dump(mode="json"), stored),
         shown_by=MODEL_SHOWN_BY, send=lambda: svc.client.models.update(model_id, request, timeout=MODEL_JOB_TIMEOUT),
         result=saved, checks=checks, preview=preview, not_found="Call list_models to see valid ids.", rejected="", notify=True,

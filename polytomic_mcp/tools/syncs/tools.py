@@ -59,8 +59,7 @@ async def create_sync(
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_create)] = None,  # type: ignore[assignment]
 ) -> SyncResult:
     svc = current_services()
-    if not dry_run:
-        svc.secrets.add(*[f.override_value for f in fields if f.override_value and looks_secret(f.target)])
+    carried = [f.override_value for f in fields if f.override_value and looks_secret(f.target)]
     if identity is not None and identities is not None:
         raise fail("Give either `identity` or `identities`, not both.")
     request = SyncRequest(
@@ -80,7 +79,7 @@ async def create_sync(
         return _created(sync)
 
     return await apply(ctx, Change.create(
-        "create_sync", "sync", name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
+        "create_sync", "sync", name, secrets=carried, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
         search_tool="list_syncs", not_done=f"Sync '{name}' (mode '{mode}') was not created", send=lambda: svc.client.syncs.create(request),
         result=created, checks=checks, preview=preview, consent=outcome_of(confirmation), consent_token=consent_token,
         rejected="Call create_sync with dry_run=true to check.",
@@ -272,8 +271,7 @@ async def _update_model_sync(
     svc = current_services()
     sync_id = current.id
     request = merge_sync(current, given)
-    if not dry_run:
-        svc.secrets.add(*[f.override_value for f in request.fields if f.override_value and looks_secret(f.target)])
+    carried = [f.override_value for f in request.fields if f.override_value and looks_secret(f.target)]
     body = request_body(svc, request)
     updating = Updating("sync", sync_id, changes(request_body(svc, current.to_request()), body))
 
@@ -291,7 +289,7 @@ async def _update_model_sync(
         return (await svc.client.syncs.get(sync_id)).to_request().model_dump(mode="json")
 
     return await apply(ctx, Change.update(
-        "update_sync", "sync", sync_id, current.name, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,
+        "update_sync", "sync", sync_id, current.name, secrets=carried, new_name=request.name, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY,
         read_again=(current.to_request().model_dump(mode="json"), stored),
         send=lambda: svc.client.syncs.update(sync_id, request), result=saved, checks=checks, preview=preview,
         not_found="Call list_syncs to see valid ids.", consent=consent, consent_token=consent_token,
