@@ -3,34 +3,57 @@ JSON document at that URL, fetched by this server instead of registered.
 
 The fetch is an outbound request chosen by whoever calls /authorize, so it is fenced: https only, the host must
 resolve to public addresses only (and the connected peer is checked again, against DNS rebinding), no redirects,
-5 seconds, 64 KB. The document must name itself as ``client_id``, list its redirect URIs (matched exactly by the
-SDK) and be a public client (no secret). Good documents are kept for five minutes; failures are not kept.
+64 KB, and one deadline for all of it (DNS, connect, every byte). Lookups run on their own few threads, never the
+event loop's shared executor (12 anonymous requests naming a domain whose DNS never answers used to stall every
+upstream connect and /readyz). At most ``MAX_FETCHING`` fetches run at once and ``PER_CALLER_PER_MINUTE`` per
+client address; a failure is remembered for ``FAILURE_TTL``. The document must name itself as ``client_id``, list
+its redirect URIs (matched exactly by the SDK) and be a public client (no secret). Good documents are kept for
+five minutes, compact (only what the flow reads).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import socket
 import time
+from collections import deque
 from collections.abc import Callable
 from urllib.parse import urlparse
 
+import anyio
 import httpx2
 from mcp.shared.auth import OAuthClientInformationFull
 from pydantic import ValidationError
 
 from polytomic_mcp.bounded_cache import BoundedCache
-from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host, resolve_host
+from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host
 from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
 
+from .quotas import caller
 from .request_bounds import BadRequest, compact_client
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 64 * 1024
 FETCH_TIMEOUT = 5.0
+"""Seconds for the whole fetch: lookup, connect, and the last byte."""
 CACHE_TTL = 300.0
+FAILURE_TTL = 60.0
 MAX_CACHED = 1_000
+MAX_FETCHING = 8
+PER_CALLER_PER_MINUTE = 10
+_LOOKUPS = anyio.CapacityLimiter(4)
+"""Threads for these lookups: a name server that never answers holds these, and nothing else."""
+
+
+async def resolve_apart(host: str, port: int) -> list[str]:
+    """``host``'s addresses, looked up on this module's own threads (see ``_LOOKUPS``)."""
+    infos = await anyio.to_thread.run_sync(
+        functools.partial(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM), abandon_on_cancel=True,
+        limiter=_LOOKUPS)
+    return [str(info[4][0]) for info in infos]
 
 
 def is_document_url(client_id: str) -> bool:
@@ -42,7 +65,7 @@ def is_document_url(client_id: str) -> bool:
 class ClientDocuments:
     """Fetches, checks and caches client ID metadata documents."""
 
-    def __init__(self, transport: httpx2.AsyncBaseTransport | None = None, resolver: Resolver = resolve_host,
+    def __init__(self, transport: httpx2.AsyncBaseTransport | None = None, resolver: Resolver = resolve_apart,
                  clock: Callable[[], float] = time.monotonic, default_scope: str | None = None) -> None:
         """``default_scope``: what a document that names no ``scope`` may ask for (the grant is decided on the key page)."""
         self._default_scope = default_scope
@@ -50,20 +73,45 @@ class ClientDocuments:
         self._resolver = resolver
         self._clock = clock
         self._cache: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_CACHED, ttl=CACHE_TTL, clock=clock)
+        self._failed: BoundedCache[str, bool] = BoundedCache(MAX_CACHED, ttl=FAILURE_TTL, clock=clock)
+        self._fetching = anyio.Semaphore(MAX_FETCHING)
+        self._recent: BoundedCache[str, deque[float]] = BoundedCache(MAX_CACHED)
+        self.fetches = 0
+        """Fetches started (for tests and the benchmark)."""
 
     async def client(self, client_id: str) -> OAuthClientInformationFull | None:
         """The client the document at ``client_id`` describes, or None when it cannot be fetched or is not valid."""
         if (cached := self._cache.get(client_id)) is not None:
             return cached
+        if client_id in self._failed or not self._within_rate(caller.get()) or self._fetching.value == 0:
+            return None
         try:
-            document = await self._fetch(client_id)
-        except (OSError, httpx2.HTTPError, ValueError) as error:
-            log.warning("client metadata document %s refused: %s", client_id, error)
+            async with self._fetching:
+                self.fetches += 1
+                with anyio.fail_after(FETCH_TIMEOUT):
+                    document = await self._fetch(client_id)
+        except (OSError, httpx2.HTTPError, ValueError, TimeoutError) as error:
+            log.warning("client metadata document %s refused: %s", client_id, error or "took too long")
+            self._failed.put(client_id, True)
             return None
         client = self._check(client_id, document, self._default_scope)
-        if client is not None:
+        if client is None:
+            self._failed.put(client_id, True)
+        else:
             self._cache.put(client_id, client)
         return client
+
+    def _within_rate(self, address: str) -> bool:
+        """Count one fetch for ``address``; False when it already made ``PER_CALLER_PER_MINUTE`` in the last minute."""
+        now = self._clock()
+        recent = self._recent.get(address) or deque()
+        while recent and recent[0] <= now - 60:
+            recent.popleft()
+        if len(recent) >= PER_CALLER_PER_MINUTE:
+            return False
+        recent.append(now)
+        self._recent.put(address, recent)
+        return True
 
     async def _fetch(self, url: str) -> object:
         parsed = urlparse(url)

@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from token_storage import MemoryTokenStorage
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.server.oauth.client_documents import MAX_BYTES, ClientDocuments, is_public_address
+from polytomic_mcp.server.oauth.client_documents import FAILURE_TTL, MAX_BYTES, ClientDocuments, is_public_address
 from polytomic_mcp.server.oauth.provider import SCOPES, SealedTokenProvider, TenantAccessToken
 from polytomic_mcp.server.oauth.routes import oauth_routes, require_token
 from polytomic_mcp.server.oauth.sealing import Sealer
@@ -85,10 +85,15 @@ async def test_a_valid_document_describes_a_public_client_and_is_cached() -> Non
     (httpx2.Response(302, headers={"location": "http://169.254.169.254/latest/meta-data"}), "a redirect"),
     (httpx2.Response(500), "a server error"),
 ])
-async def test_bad_documents_are_refused_and_not_cached(answer: httpx2.Response, why: str) -> None:
+async def test_bad_documents_are_refused_and_the_refusal_kept_for_a_minute(answer: httpx2.Response, why: str) -> None:
     host = Host({CLIENT_URL: answer})
-    docs = documents(host)
+    now = [0.0]
+    docs = ClientDocuments(transport=httpx2.MockTransport(host), resolver=resolver_to(PUBLIC_IP),
+                           default_scope=" ".join(SCOPES), clock=lambda: now[0])
     assert await docs.client(CLIENT_URL) is None, why
+    assert await docs.client(CLIENT_URL) is None
+    assert host.requests == [CLIENT_URL], "a failure is remembered: anonymous retries cost no fetch"
+    now[0] += FAILURE_TTL + 1
     assert await docs.client(CLIENT_URL) is None
     assert host.requests == [CLIENT_URL, CLIENT_URL]
 
@@ -234,3 +239,77 @@ async def test_a_connection_that_reached_a_non_public_peer_is_refused(peer: str,
     """DNS rebinding: the name resolved to a public address at the check, then to a private one at the connect."""
     host = Host({CLIENT_URL: httpx2.Response(200, json=document(), extensions={"network_stream": Peer(peer)})})
     assert (await documents(host).client(CLIENT_URL) is not None) is accepted
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2002:a9fe:a9fe::1",
+                                     "fec0::1", "64:ff9b:1::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2"])
+def test_ipv6_forms_of_private_addresses_are_not_public(address: str) -> None:
+    """NAT64, 6to4 and Teredo carry an IPv4 address, judged in its place; site-local fec0::/10 is not public."""
+    assert not is_public_address(address)
+    assert is_public_address("64:ff9b::808:808") and is_public_address("2002:808:808::1")
+
+
+async def test_a_document_trickled_slowly_is_cut_at_one_deadline_for_the_whole_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: the 5 s timeout was per read, so a slowly sent document held a connection for a minute and more."""
+    import anyio
+
+    from polytomic_mcp.server.oauth import client_documents
+
+    monkeypatch.setattr(client_documents, "FETCH_TIMEOUT", 0.3)
+
+    class Trickle(httpx2.AsyncByteStream):
+        async def __aiter__(self) -> Any:
+            for _ in range(100):
+                await anyio.sleep(0.05)
+                yield b" "
+
+    host = Host({})
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, stream=Trickle()))
+    docs = ClientDocuments(transport=transport, resolver=resolver_to(PUBLIC_IP), default_scope=" ".join(SCOPES))
+    with anyio.fail_after(2):
+        assert await docs.client(CLIENT_URL) is None
+    assert host.requests == []
+
+
+async def test_lookups_that_never_answer_hold_only_their_own_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: 12 /authorize naming a domain whose DNS never answers filled the loop's executor: every upstream
+    connect and /readyz stalled behind them."""
+    import socket
+    import threading
+
+    import anyio
+
+    from polytomic_mcp.server.oauth import client_documents
+
+    monkeypatch.setattr(client_documents, "FETCH_TIMEOUT", 0.3)
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def stuck(host: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if (host.decode() if isinstance(host, bytes) else host).endswith("stuck.example"):
+            release.wait(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    docs = ClientDocuments(default_scope=" ".join(SCOPES))
+    try:
+        with anyio.fail_after(3):
+            async with anyio.create_task_group() as group:
+                for index in range(12):
+                    group.start_soon(docs.client, f"https://c{index}.stuck.example/metadata.json")
+                await anyio.sleep(0.05)
+                with anyio.fail_after(1):
+                    assert await anyio.getaddrinfo("localhost", 443), "the shared executor still answers meanwhile"
+        assert docs.fetches <= 10, "past the per-address budget nothing more was started"
+    finally:
+        release.set()
+
+
+async def test_one_address_starts_a_bounded_number_of_fetches_a_minute() -> None:
+    from polytomic_mcp.server.oauth.client_documents import PER_CALLER_PER_MINUTE
+
+    host = Host({})
+    docs = documents(host)
+    for index in range(PER_CALLER_PER_MINUTE + 5):
+        await docs.client(f"https://c{index}.example.com/metadata.json")
+    assert docs.fetches == PER_CALLER_PER_MINUTE
