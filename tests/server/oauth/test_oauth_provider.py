@@ -157,8 +157,11 @@ async def test_token_sealed_with_another_secret_or_kind_is_refused(provider: Sea
     assert await provider.load_access_token(own.access_token[:-2] + "AA") is None
 
 
-@pytest.mark.parametrize("value", ["", "short", "00" * 16, base64.b64encode(b"x" * 31).decode()])
-def test_missing_or_short_secret_is_refused(value: str) -> None:
+@pytest.mark.parametrize("value", ["", "short", "00" * 16, base64.b64encode(b"x" * 31).decode(),
+                                   "0" * 64, "a" * 43, "ab" * 32, "correcthorsebatterystaplecorrecthorsebatter",
+                                   base64.b64encode(bytes(range(8)) * 4).decode()])
+def test_missing_short_or_guessable_secret_is_refused(value: str) -> None:
+    """Before: 64 zeros, ``a`` x 43 and a passphrase were accepted, and one was recovered offline from one token."""
     with pytest.raises(SecretError):
         secret_from_env({"POLYTOMIC_OAUTH_SECRET": value})
 

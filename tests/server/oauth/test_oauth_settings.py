@@ -9,7 +9,7 @@ from polytomic_mcp.tools import load_tools
 
 SPECS = load_tools()
 
-SECRET = "ab" * 32
+SECRET = "3f9a1c07be52d84e6a0f7b19c2d5e83a47b60c1f9e2d8a5b3c7e0f14a96d2b58"
 URL = "https://mcp.example.com"
 
 
