@@ -28,7 +28,7 @@ from .mcp_internals import accept_log_level, advertise_resources_list_changed
 from .prompts import register_prompts
 from .read_only_grants import enforce_read_only_tenant
 from .resources import register_resources
-from .state import ServerState
+from .state import ServerState, connection_key
 from .tenants import ClientFactory, SharedTransport
 from .tool_listing import ManifestToolServer
 
@@ -157,7 +157,7 @@ def _accept_log_level(server: MCPServer, state: ServerState) -> None:
     """Declare the logging capability and honour logging/setLevel (2025-era clients)."""
 
     async def set_level(ctx: ServerRequestContext[Any, Any], params: SetLevelRequestParams) -> EmptyResult:
-        state.log_level = params.level
+        state.log_levels.put(connection_key(ctx.session), params.level)
         return EmptyResult()
 
     accept_log_level(server, set_level)

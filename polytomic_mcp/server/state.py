@@ -15,6 +15,7 @@ from typing import Any
 
 from mcp.server.context import CallNext, ServerRequestContext
 
+from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
 from polytomic_mcp.tools.core.approvals import ConsentStore
@@ -39,6 +40,13 @@ def is_token_text(value: str) -> bool:
     return bool(value) and value.isascii() and value.isprintable() and " " not in value
 
 
+def connection_key(session: object) -> int:
+    """What stays the same for every request of one client connection: the SDK makes a ServerSession per request,
+    but the ``initialize`` params it reads belong to the connection."""
+    params = getattr(session, "client_params", None)
+    return id(params) if params is not None else id(session)
+
+
 @dataclass
 class ServerState:
     """Holds the Services while the lifespan is active (one, or one per tenant key)."""
@@ -47,7 +55,9 @@ class ServerState:
     tool_timeout: float = DEFAULT_TOOL_TIMEOUT
     read_only: bool = False
     allow_credential_minting: bool = False
-    log_level: str = "info"
+    log_levels: BoundedCache[int, str] = field(default_factory=lambda: BoundedCache(MAX_TENANTS))
+    """The level each connection chose with logging/setLevel (one tenant's choice never silences another's
+    messages), keyed by its ``connection_key``."""
     factory: ClientFactory | None = None
     oauth: Callable[[object], Grant | None] | None = None
     """With ``--auth oauth``: the tenant a verified access token of this server carries, never a raw Authorization
@@ -83,6 +93,10 @@ class ServerState:
             read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
             consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
         )
+
+    def log_level(self, session: object) -> str:
+        """The level the connection of ``session`` (a request's ServerSession) chose, or ``info``."""
+        return self.log_levels.get(connection_key(session)) or "info"
 
     def start_single(self, client: PolytomicClient) -> Services:
         """Serve every request with ``client`` (single-key mode); its key is also masked in every log line."""

@@ -42,3 +42,17 @@ async def test_progress_and_warnings_arrive_as_log_messages(sandbox: Sandbox) ->
 async def test_set_level_filters_lower_levels(sandbox: Sandbox) -> None:
     logs = await run(sandbox, "legacy", "warning")
     assert logs and all(level == "warning" for level, _ in logs)
+
+
+def test_a_chosen_level_belongs_to_its_connection_not_to_the_server() -> None:
+    """Before: logging/setLevel set one level for the whole server, so one tenant could silence another's messages."""
+    from types import SimpleNamespace
+
+    from polytomic_mcp.server.state import ServerState, connection_key
+
+    state = ServerState()
+    alice, bob = object(), object()
+    alice_request_1, alice_request_2 = SimpleNamespace(client_params=alice), SimpleNamespace(client_params=alice)
+    state.log_levels.put(connection_key(alice_request_1), "error")
+    assert state.log_level(alice_request_2) == "error", "every request of one connection sees its choice"
+    assert state.log_level(SimpleNamespace(client_params=bob)) == "info", "another connection keeps its own"

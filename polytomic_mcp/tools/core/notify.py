@@ -44,7 +44,8 @@ async def tell(ctx: Context, level: Level, message: str) -> None:
     them is not an error. MCP logging is deprecated in newer protocol versions, so the
     SDK's deprecation warning is silenced here on purpose.
     """
-    minimum = getattr(ctx.request_context.lifespan_context, "log_level", "info")
+    chosen = getattr(ctx.request_context.lifespan_context, "log_level", None)
+    minimum = str(chosen(ctx.session)) if callable(chosen) else "info"
     if LEVELS.index(level) < LEVELS.index(minimum if minimum in LEVELS else "info"):
         return
     try:
