@@ -1,7 +1,8 @@
 """Structured access logs: one JSON line per HTTP request on the ``polytomic_mcp.access`` logger.
 
 Each line has a request id (also sent back as ``X-Request-Id``), method, path, status,
-duration_ms, the tenant as a short hash of the bearer key (never the key), the tool of a
+duration_ms, the tenant as a short hash of the bearer key (never the key; under ``--auth oauth``, of the grant the
+token belongs to, so it stays the same across refreshes), the tool of a
 ``tools/call`` and the outcome. The tool is read from the request body as it passes to the
 app (nothing extra is buffered beyond a copy of the first ``MAX_BODY_PEEK`` bytes). Lines go
 through the logging module, so the record factory of ``install_log_scrubbing`` scrubs them too.
@@ -101,6 +102,7 @@ class AccessLog:
         """The access-log record of one finished request."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         key = bearer_key(headers)
+        grant = getattr(getattr(scope.get("user"), "access_token", None), "grant_id", None)
         tool = tool_name(body) if body and len(body) <= MAX_BODY_PEEK else None
         return {
             "request_id": request_id,
@@ -108,7 +110,7 @@ class AccessLog:
             "path": loggable_path(scope["path"]),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "tenant": tenant_hash(key) if key else None,
+            "tenant": tenant_hash(grant) if isinstance(grant, str) else tenant_hash(key) if key else None,
             "tool": tool,
             "outcome": "ok" if status < 400 else "error",
         }

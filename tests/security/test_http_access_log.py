@@ -96,3 +96,19 @@ async def test_the_real_server_logs_the_tool_of_each_call_and_the_tenant(access_
     assert [line["tool"] for line in logged if line["tool"]] == ["list_connections"]
     assert {line["tenant"] for line in logged} == {hashlib.sha256(KEY.encode()).hexdigest()[:12]}
     assert KEY not in access_lines.getvalue()
+
+
+def test_under_oauth_the_tenant_is_the_grant_and_stays_the_same_across_refreshes() -> None:
+    """Before: the tenant was a hash of the access token, a new one after every refresh."""
+    import time
+    from types import SimpleNamespace
+
+    from polytomic_mcp.server.access_log import AccessLog, tenant_hash
+
+    def line(token: str, grant_id: str) -> dict[str, object]:
+        scope = {"method": "POST", "path": "/mcp", "headers": [(b"authorization", f"Bearer {token}".encode())],
+                 "user": SimpleNamespace(access_token=SimpleNamespace(grant_id=grant_id))}
+        return AccessLog._line(scope, "r", 200, time.perf_counter(), b"")  # noqa: SLF001
+
+    first, refreshed, other = line("sealed-token-1", "grant-a"), line("sealed-token-2", "grant-a"), line("t3", "grant-b")
+    assert first["tenant"] == refreshed["tenant"] == tenant_hash("grant-a") != other["tenant"]
