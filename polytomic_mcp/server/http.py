@@ -34,11 +34,11 @@ from polytomic_mcp.settings import Settings, SettingsError
 from .access_log import AccessLog, configure_access_log
 from .app import build_server, consent_store, make_client
 from .approval_page import CONSENT_PATH, ApprovalPage
+from .callers import RememberCaller
 from .host_origin import CheckHostAndOrigin, OwnPages
 from .mcp_internals import EvictingSessionManager, low_level
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
-from .oauth.quotas import RememberCaller
 from .oauth.routes import oauth_routes, require_token
 from .oauth.sealing import Sealer
 from .probes import Probes
@@ -173,8 +173,7 @@ def http_app(
     if settings.auth == "oauth":
         oauth = OAuthParts(settings, client_for_key or key_checks(settings))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
-    if oauth is not None:
-        app = RememberCaller(app)
+    app = RememberCaller(app)
     if settings.key_from_request and oauth is None:
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:

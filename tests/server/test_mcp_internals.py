@@ -75,3 +75,36 @@ async def test_a_tool_built_once_is_added_to_each_server_through_the_tool_manage
         async with Client(server) as client:
             assert [listed.name for listed in (await client.list_tools()).tools] == ["echo"]
             assert (await client.call_tool("echo", {"text": "hi"})).content[0].text == "hi"
+
+
+async def test_one_caller_can_neither_fill_the_session_table_nor_evict_everyone_elses_sessions() -> None:
+    """Before: 1,000 sessions each holding an open GET stream (never idle, so never evicted) made every new
+    initialize answer 503, and 1,000 initialize from one token evicted another tenant's idle session."""
+    from anyio import CancelScope
+
+    from polytomic_mcp.server.callers import caller
+
+    manager = EvictingSessionManager(app=low_level(MCPServer("t")), max_sessions=10, per_caller=3)
+
+    def admit(address: str, subject: str | None = None, *, streaming: bool = False, idle_since: float = 0.0) -> str | None:
+        token = caller.set(address)
+        try:
+            requestor = {"client_id": "c", "issuer": None, "subject": subject} if subject else None
+            transport = manager._admit_session(requestor)  # type: ignore[arg-type]
+        finally:
+            caller.reset(token)
+        if transport is None:
+            return None
+        transport.idle_scope = CancelScope(deadline=float("inf") if streaming else idle_since + 60)
+        return transport.mcp_session_id
+
+    user = admit("198.51.100.1", idle_since=0)
+    held = [admit("203.0.113.9", streaming=True) for _ in range(3)]
+    assert None not in held and admit("203.0.113.9", streaming=True) is None, "streams count against the caller's quota"
+    assert admit("198.51.100.2") is not None, "everyone else still gets in"
+    own_idle = [admit("192.0.2.7", idle_since=float(t)) for t in range(1, 4)]
+    fourth = admit("192.0.2.7", idle_since=10)
+    assert fourth is not None and own_idle[0] not in manager._server_instances, "a caller at its quota lets go of its own oldest idle session"
+    assert user in manager._server_instances and all(h in manager._server_instances for h in held)
+    by_tenant = [admit(f"10.0.0.{n}", subject="tenant-x", streaming=True) for n in range(5)]
+    assert by_tenant.count(None) == 2, "one tenant from many addresses has the same quota"

@@ -31,7 +31,7 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host
 from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
 
-from .quotas import caller
+from ..callers import caller
 from .request_bounds import BadRequest, compact_client
 
 log = logging.getLogger(__name__)

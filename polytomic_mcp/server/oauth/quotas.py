@@ -2,8 +2,7 @@
 
 A full table refuses the next entry instead of evicting an older one: evicting let 10,000 anonymous
 registrations push out a legitimate client, and 10,000 anonymous authorizations expire a user's
-sign-in in progress. The caller is the client address of the request (``RememberCaller`` puts it in
-``caller``; behind a proxy, uvicorn's ``--forwarded-allow-ips`` makes it the forwarded one).
+sign-in in progress. The caller is the client address of the request (see ``callers``).
 """
 
 from __future__ import annotations
@@ -13,33 +12,16 @@ import itertools
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Generic, TypeVar
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from ..callers import caller
 
 V = TypeVar("V")
-caller: ContextVar[str] = ContextVar("polytomic_oauth_caller", default="unknown")
-"""The address of the client whose request is being handled."""
+
 
 
 class QuotaExceeded(Exception):
     """The caller (or everyone together) holds as many entries as the table allows; the message says which."""
-
-
-class RememberCaller:
-    """ASGI wrapper: each HTTP request runs with ``caller`` set to its client address."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client")
-        token = caller.set(str(client[0]) if client else "unknown")
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            caller.reset(token)
 
 
 class QuotaTable(Generic[V]):

@@ -16,8 +16,9 @@ import pytest
 from oauth_support import ISSUER, REDIRECT, Clock, auth_routes, pkce, register
 from starlette.applications import Starlette
 
+from polytomic_mcp.server.callers import RememberCaller, caller
 from polytomic_mcp.server.oauth.provider import PER_CALLER, SealedTokenProvider
-from polytomic_mcp.server.oauth.quotas import QuotaExceeded, QuotaTable, RememberCaller, caller
+from polytomic_mcp.server.oauth.quotas import QuotaExceeded, QuotaTable
 from polytomic_mcp.server.oauth.request_bounds import redirect_problem
 from polytomic_mcp.server.oauth.sealing import Sealer
 
