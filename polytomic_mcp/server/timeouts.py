@@ -24,7 +24,8 @@ SMALL_BODY = 64 * 1024
 class BodyLimits:
     """ASGI wrapper: a request body must be complete within ``seconds`` (else 408) and within its size (else 413).
 
-    The size is ``max_bytes`` on ``large_paths`` (/mcp: the SDK's own limit) and ``SMALL_BODY`` elsewhere. A declared
+    The size is ``max_bytes`` on ``large_paths`` (/mcp: the SDK's own limit, answered with its own text) and
+    ``SMALL_BODY`` elsewhere. A declared
     ``Content-Length`` over it is refused before anything is read; otherwise the body is read ahead, timed as a whole,
     and refused as soon as it passes the size, so nothing parses a body larger than that or waits on one longer.
     The app gets the body replayed once it is complete. Both refusals close the connection.
@@ -44,7 +45,7 @@ class BodyLimits:
         limit = self.max_bytes if scope["path"] in self.large_paths else SMALL_BODY
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _refuse(scope, receive, send, 413, f"Request body over {limit:,} bytes")
+            await _refuse(scope, receive, send, 413, "Request body too large")
             return
         messages: deque[Message] = deque()
         with anyio.move_on_after(self.seconds) as timer:
@@ -53,7 +54,7 @@ class BodyLimits:
             await _refuse(scope, receive, send, 408, "Request body not received in time")
             return
         if not within:
-            await _refuse(scope, receive, send, 413, f"Request body over {limit:,} bytes")
+            await _refuse(scope, receive, send, 413, "Request body too large")
             return
 
         async def replay() -> Message:
