@@ -3,12 +3,14 @@ JSON document at that URL, fetched by this server instead of registered.
 
 The fetch is an outbound request chosen by whoever calls /authorize, so it is fenced: https only, the host must
 resolve to public addresses only (and the connected peer is checked again, against DNS rebinding), no redirects,
-64 KB, and one deadline for all of it (DNS, connect, every byte). Lookups run on their own few threads, never the
-event loop's shared executor (12 anonymous requests naming a domain whose DNS never answers used to stall every
-upstream connect and /readyz). At most ``MAX_FETCHING`` fetches run at once and ``PER_CALLER_PER_MINUTE`` per
-client address; a failure is remembered for ``FAILURE_TTL``. The document must name itself as ``client_id``, list
-its redirect URIs (matched exactly by the SDK) and be a public client (no secret). Good documents are kept for
-five minutes, compact (only what the flow reads).
+64 KB, and one deadline for all of it (DNS, connect, every byte). The name is looked up once, on this module's own
+few threads, never the event loop's shared executor (12 anonymous requests naming a domain whose DNS never answers
+used to stall every upstream connect and /readyz), and the connection goes to the address checked, the name given
+as TLS server name and Host (so the certificate is still verified for it, and no second lookup can differ). At
+most ``MAX_FETCHING`` fetches run at once and ``PER_CALLER_PER_MINUTE`` per client address; a failure is remembered
+for ``FAILURE_TTL``. The document must name itself as ``client_id``, list its redirect URIs (matched exactly by the
+SDK) and be a public client (no secret). Good documents are kept for five minutes, compact (only what the flow
+reads).
 """
 
 from __future__ import annotations
@@ -117,9 +119,19 @@ class ClientDocuments:
         parsed = urlparse(url)
         if not is_document_url(url) or parsed.hostname is None:
             raise ValueError("not an https URL with a path")
-        await check_public_host(parsed.hostname, parsed.port or 443, self._resolver)
+        host, port = parsed.hostname, parsed.port or 443
+        resolved: list[str] = []
+
+        async def kept(name: str, at: int) -> list[str]:
+            resolved.extend(await self._resolver(name, at))
+            return resolved
+
+        await check_public_host(host, port, kept)
+        address = resolved[0] if resolved else host.strip("[]")
+        direct = parsed._replace(netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}").geturl()
+        headers = {"Accept": "application/json", "Host": parsed.netloc}
         async with httpx2.AsyncClient(transport=self._transport, timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
-            async with http.stream("GET", url, headers={"Accept": "application/json"}) as response:
+            async with http.stream("GET", direct, headers=headers, extensions={"sni_hostname": host}) as response:
                 check_peer(response.extensions)
                 if response.status_code != 200:
                     raise ValueError(f"HTTP {response.status_code}")

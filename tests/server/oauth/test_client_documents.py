@@ -48,8 +48,11 @@ class Host:
         self.requests: list[str] = []
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(str(request.url))
-        return self.answers.get(str(request.url), httpx2.Response(404))
+        assert request.url.host == PUBLIC_IP or request.url.host not in request.headers["host"], "sent to the address checked"
+        assert request.extensions.get("sni_hostname") == request.headers["host"].split(":")[0]
+        url = f"https://{request.headers['host']}{request.url.raw_path.decode()}"
+        self.requests.append(url)
+        return self.answers.get(url, httpx2.Response(404))
 
 
 def resolver_to(*addresses: str) -> Any:
