@@ -128,7 +128,8 @@ class ClientDocuments:
 
         await check_public_host(host, port, kept)
         address = resolved[0] if resolved else host.strip("[]")
-        direct = parsed._replace(netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}").geturl()
+        at = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        direct = f"https://{at}{parsed.path}" + (f"?{parsed.query}" if parsed.query else "")
         headers = {"Accept": "application/json", "Host": parsed.netloc}
         async with httpx2.AsyncClient(transport=self._transport, timeout=FETCH_TIMEOUT, follow_redirects=False) as http:
             async with http.stream("GET", direct, headers=headers, extensions={"sni_hostname": host}) as response:
