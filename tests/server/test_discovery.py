@@ -87,6 +87,8 @@ async def test_target_objects_page_and_filter(sandbox: Sandbox) -> None:
             if cursor is None:
                 break
         assert pages == 18 and len(set(seen)) == 900
+        listed = [r for r in sandbox.requests if r.method == "GET" and r.path.endswith("/modelsync/targetobjects")]
+        assert len(listed) == 1, "the pages after the first come from the list the first page read"
         first = seen[0]
         filtered = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "search": first.upper()})
         assert first in [o["id"] for o in filtered["objects"]]

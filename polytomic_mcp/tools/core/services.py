@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,8 @@ from .secrets import DEFAULT_SECRET_PREFIX, WrittenSecrets
 T = TypeVar("T")
 CATALOG_TTL = 300.0
 """Seconds the connection-type list, type schemas and schedule options stay cached."""
+LISTING_TTL = 60.0
+"""Seconds the list behind a paged listing is kept for its next pages."""
 DEFAULT_TOOL_TIMEOUT = 45.0
 """Seconds a tool call may take in all, below the timeouts MCP clients commonly use (60 s and more)."""
 
@@ -82,6 +85,16 @@ class Services:
             return cast(T, hit)
         value = await load()
         self._cache.put(key, value)
+        return value
+
+    async def listing(self, key: str, load: Callable[[], Awaitable[T]], *, first_page: bool) -> T:
+        """What one paged listing pages through: loaded for its first page and kept ``LISTING_TTL`` seconds, so the
+        pages after it come from the same list (consistent, and not the whole list fetched again for each page)."""
+        hit = None if first_page else self._cache.get(f"listing:{key}")
+        if hit is not None:
+            return cast(T, hit)
+        value = await load()
+        self._cache.put(f"listing:{key}", value, expires_at=time.monotonic() + LISTING_TTL)
         return value
 
     async def connection_types(self) -> list[ConnectionType]:

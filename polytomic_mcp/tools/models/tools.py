@@ -162,8 +162,9 @@ async def list_models(
     if model_id is not None:
         return await one_model(current_services(), model_id, sample)
     offset = decode_cursor(cursor)
+    svc = current_services()
     try:
-        listing = await read_all(current_services().client.models.list(limit=API_PAGE_SIZE))
+        listing = await svc.listing("models", lambda: read_all(svc.client.models.list(limit=API_PAGE_SIZE)), first_page=offset == 0)
     except PolytomicError as error:
         raise fail(explain(error, action="list models")) from None
     needle = (search or "").lower()

@@ -36,7 +36,7 @@ async def list_target_objects(
         return await _bulk_target(svc, connection_id)
     if target_object is not None:
         return await describe_target(svc, connection_id, target_object)
-    objects = await target_objects(svc, connection_id)
+    objects = await svc.listing(f"targets:{connection_id}", lambda: target_objects(svc, connection_id), first_page=offset == 0)
     needle = (search or "").lower()
     matches = [o for o in objects if needle in o.id.lower() or needle in (o.name or "").lower()]
     chunk, next_cursor = page(matches, offset, limit)
