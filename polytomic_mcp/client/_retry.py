@@ -13,8 +13,9 @@ MAX_RETRY_AFTER = 60.0
 
 
 def is_retryable_status(status: int) -> bool:
-    """408, 409 (idempotency lock), 429 and every 5xx are worth another try."""
-    return status in RETRYABLE_STATUSES or status >= 500
+    """408, 409 (idempotency lock), 429 and every 5xx but 501 are worth another try (501 Not Implemented says the
+    server does not do this at all)."""
+    return status in RETRYABLE_STATUSES or (status >= 500 and status != 501)
 
 
 def retry_after_seconds(headers: httpx2.Headers) -> float | None:

@@ -77,6 +77,9 @@ def explain(error: PolytomicError, *, action: str, not_found: str = "", check: s
         return f"Could not {action}: Polytomic is rate limiting requests (429).{wait}"
     if isinstance(error, JobFailedError):
         return f"Could not {action}: the Polytomic job failed: {quoted(error.message)}"
+    if isinstance(error, APIStatusError) and error.status == 501:
+        return (f"Could not {action}: the server does not implement this operation (501) {quoted(error.message)}. "
+                "Nothing was changed; retrying will not help. Tell the user, or do it another way.")
     if error.may_have_succeeded and check:
         return (
             f"Could not confirm that this worked: {_what_happened(error)}. The change MAY have been "

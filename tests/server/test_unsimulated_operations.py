@@ -1,0 +1,18 @@
+"""call_api on an operation the sandbox does not simulate tells the agent so, and that retrying will not help."""
+
+from __future__ import annotations
+
+import pytest
+from server_support import mcp_session
+
+from polytomic_mcp.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_call_api_says_the_operation_is_not_implemented_here_and_retrying_will_not_help(sandbox: Sandbox) -> None:
+    async with mcp_session(sandbox) as client:
+        result = await client.call_tool("call_api", {"operation": "events.list"})
+    text = result.content[0].text
+    assert result.is_error and "(501)" in text and "events.list" in text and "retrying will not help" in text
+    assert "Try again later" not in text
