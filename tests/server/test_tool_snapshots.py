@@ -417,7 +417,7 @@ async def test_create_sync(ws: Workspace) -> None:
     )
     assert await ws.call("create_sync", {**arguments, "mode": "upsert"}) == snapshot(
         {
-            "error": "Error executing tool create_sync: Sync 'Emails to Leads' (mode 'upsert') was not created, 1 problem(s): mode: object 'Lead' does not support mode 'upsert'; valid modes: 'create', 'updateOrCreate'."
+            "error": "Error executing tool create_sync: Sync 'Emails to Leads' (mode 'upsert') was not created, 1 problem(s): mode: object 'Lead' does not support mode 'upsert'; valid modes: 'create', 'updateOrCreate' (did you mean 'updateOrCreate'?)."
         }
     )
 

@@ -54,8 +54,10 @@ def _nested(value: object, path: str) -> list[tuple[BaseModel, str]]:
 
 
 class Written(View):
-    """The result of a write tool: it says how the person's yes was given."""
+    """The result of a write tool: whether a dry run found the change blocked (first, so it is read first), and how
+    the person's yes was given."""
 
+    blocked: str | None = Field(default=None, description="A dry run's verdict when problems stop the change.")
     consent: Literal["asked", "approved by link", "relayed by the assistant", "not needed"] | None = Field(
         default=None, description="How the person's yes was given.")
 

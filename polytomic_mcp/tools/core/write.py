@@ -231,7 +231,11 @@ async def _preview(change: Change[Any, R], problems: list[Problem]) -> R:
     question = change.consent.question
     if question is not None:
         step += f" The person will be asked first ({question.title}), because {question.effect.value}."
-    return await change.preview(problems, step)
+    result = await change.preview(problems, step)
+    if problems and isinstance(result, BaseModel) and "blocked" in type(result).model_fields:
+        verdict = f"Blocked: {len(problems)} problem(s) in checks stop this change. Nothing was sent."
+        return result.model_copy(update={"blocked": verdict})
+    return result
 
 
 def _with_consent(result: R, how: How) -> R:

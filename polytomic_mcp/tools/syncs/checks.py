@@ -44,15 +44,22 @@ def check_sync(
     return problems
 
 
+MODE_SYNONYMS = {"upsert": "updateOrCreate", "merge": "updateOrCreate", "insert": "create", "add": "create",
+                 "overwrite": "replace", "mirror": "replace", "insertonly": "append"}
+"""What other tools call Polytomic's modes (compared without case, ``_`` or ``-``)."""
+
+
 def _check_mode(request: SyncRequest, target_object: TargetObject) -> list[Problem]:
-    """The mode must be one the target object supports."""
+    """The mode must be one the target object supports; a near name or a common synonym is suggested."""
     modes = [m.id for m in target_object.modes]
     if request.mode in modes:
         return []
+    plain = request.mode.lower().replace("_", "").replace("-", "")
+    meant = next((m for m in modes if m.lower() == plain), None) or MODE_SYNONYMS.get(plain)
+    hint = f" (did you mean '{meant}'?)" if meant in modes else did_you_mean(request.mode, modes)
     return [Problem(
         path="mode",
-        message=f"object '{target_object.id}' does not support mode '{request.mode}'; "
-        f"valid modes: {listing(modes)}{did_you_mean(request.mode, modes)}",
+        message=f"object '{target_object.id}' does not support mode '{request.mode}'; valid modes: {listing(modes)}{hint}",
     )]
 
 
