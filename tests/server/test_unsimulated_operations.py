@@ -16,3 +16,13 @@ async def test_call_api_says_the_operation_is_not_implemented_here_and_retrying_
     text = result.content[0].text
     assert result.is_error and "(501)" in text and "events.list" in text and "retrying will not help" in text
     assert "Try again later" not in text
+
+
+async def test_an_answer_without_a_body_says_it_succeeded(sandbox: Sandbox) -> None:
+    """Before: connections.test_connection came back ``sent: true`` with nothing saying whether the test passed."""
+    async with mcp_session(sandbox) as client:
+        result = await client.call_tool("call_api", {"operation": "connections.test_connection", "body": {
+            "type": "mongodb", "configuration": {"hosts": "example.mongodb.net"}}})
+    shown = result.structured_content or {}
+    assert not result.is_error and shown["sent"] is True and "response" not in shown
+    assert "sent no body back (success)" in shown["next_step"]

@@ -111,8 +111,9 @@ async def call_api(
 
     async def answered(sent: tuple[str | None, ShownAnswer], _: Outcome) -> ApiCallResult:
         token, (response, truncated) = sent
+        step = _after(op, token) if response is not None else "Polytomic accepted it and sent no body back (success)."
         return ApiCallResult(operation=op.id, request=shown, sent=True, response=response, truncated=truncated,
-                             next_page_token=token, next_step=_after(op, token))
+                             next_page_token=token, next_step=step)
 
     with large_answers_frozen():  # collection passes never walk a huge answer
         return await apply(ctx, Change(
