@@ -537,9 +537,10 @@ async def test_update_connection(ws: Workspace) -> None:
                 "status": "healthy",
                 "configuration": {"hosts": "cluster0.example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
             },
-            "next_step": "Done; models and syncs that use it keep working with the new settings.",
-            "untrusted": ["name", "result.name", "result.configuration"],
-            "<marked as workspace data>": ["name", "result"],
+            "used_by": ["model 'MongoDB Model' (<model>)", "sync 'Mongo to Salesforce Sync' (<sync>)"],
+            "next_step": "Done; what uses it (used_by) runs with the new settings from its next run.",
+            "untrusted": ["name", "result.name", "result.configuration", "used_by"],
+            "<marked as workspace data>": ["name", "result", "used_by"],
         }
     )
     assert await ws.call("update_connection", {"connection_id": ws.ids["mongo"], "configuration": {"password": "******"}}) == snapshot(

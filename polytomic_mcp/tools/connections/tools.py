@@ -12,7 +12,7 @@ from polytomic_mcp.client.models import Connection, ConnectionType
 from ..core.config_check import check_configuration
 from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
-from ..core.errors import fail
+from ..core.errors import ToolFailure, fail
 from ..core.list_pages import decode_cursor, page
 from ..core.lookups import fetch_connection, resolve_type
 from ..core.masking import masked_configuration
@@ -21,6 +21,7 @@ from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNa
 from ..core.registry import tool
 from ..core.secrets import resolve_env_references, secret_fields_only, secret_values
 from ..core.services import Services, current_services
+from ..core.usage import dependents_of_connection
 from ..core.views import UpdateResult, Updating, example_configuration, field_spec
 from ..core.write import Change, Problem, apply
 from .confirm import confirm_connection_change, confirm_new_connection
@@ -194,9 +195,16 @@ async def update_connection(
 
     async def saved(connection: Connection, _: Outcome) -> UpdateResult:
         svc.written.remember(connection_id, merged.configuration, schema.secret_paths, await fingerprint_after_write(svc, connection))
-        return updating.saved(connection.name, await connection_detail(svc, connection),
-                              "Check status: a connection whose new settings do not work shows it in status_error."
-                              if connection.status != "healthy" else "Done; models and syncs that use it keep working with the new settings.")
+        try:
+            users: list[str] | None = [str(d) for d in await dependents_of_connection(svc, connection_id)]
+        except ToolFailure:
+            users = None  # the update is done; only the list of what uses it could not be read
+        step = ("Check status: a connection whose new settings do not work shows it in status_error."
+                if connection.status != "healthy" else
+                "Done; what uses it (used_by) runs with the new settings from its next run." if users else
+                "Done; nothing uses it yet." if users is not None else
+                "Done; models and syncs that use it run with the new settings from their next run.")
+        return updating.saved(connection.name, await connection_detail(svc, connection), step, users)
 
     async def stored() -> dict[str, Any]:
         return _editable(await fetch_connection(svc, connection_id))

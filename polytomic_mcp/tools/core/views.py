@@ -76,7 +76,7 @@ class FieldSpec(View):
 class UpdateResult(Written):
     """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
 
-    untrusted = ("name", "request")
+    untrusted = ("name", "request", "used_by")
 
     updated: bool
     kind: str
@@ -86,6 +86,7 @@ class UpdateResult(Written):
     checks: list[str] | None = Field(default=None, description="Problems found before calling the API.")
     request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
     result: SerializeAsAny[View] | None = Field(default=None, description="The object as saved.")
+    used_by: list[str] | None = Field(default=None, description="What uses it: from their next run, with the change.")
     next_step: str
 
 
@@ -102,10 +103,10 @@ class Updating:
         return UpdateResult(updated=False, kind=self.kind, id=self.id, name=name, changes=self.changes,
                             checks=[str(p) for p in problems] or None, request=request, next_step=step)
 
-    def saved(self, name: str, shown: View, next_step: str) -> UpdateResult:
-        """The object as saved (``shown``: its view, whose workspace data stays marked)."""
+    def saved(self, name: str, shown: View, next_step: str, used_by: list[str] | None = None) -> UpdateResult:
+        """The object as saved (``shown``: its view, whose workspace data stays marked), and what uses it."""
         return UpdateResult(updated=True, kind=self.kind, id=self.id, name=name, changes=self.changes,
-                            result=shown, next_step=next_step)
+                            result=shown, used_by=used_by or None, next_step=next_step)
 
 
 def field_spec(field: ConfigField) -> FieldSpec:

@@ -12,7 +12,7 @@ from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpd
 
 from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
-from ..core.errors import explain, fail
+from ..core.errors import ToolFailure, explain, fail
 from ..core.guards import usable_connection
 from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
 from ..core.lookups import fetch_model, fetch_sync
@@ -228,7 +228,14 @@ async def update_model(
         if not isinstance(model, Model):
             raise fail(f"The change to model '{current.name}' ({model_id}) is still being applied; "
                        f"call list_models(model_id='{model_id}') in a minute.")
-        return updating.saved(model.name, model_detail(model), "Done; syncs that read this model use its new fields from their next run.")
+        try:
+            users: list[str] | None = [f"sync '{sync.name}' ({sync.id})" for sync in await syncs_of_model(svc, model_id)]
+        except ToolFailure:
+            users = None  # the update is done; only the list of what reads the model could not be read
+        step = ("Done; the syncs that read it (used_by) use its new fields from their next run." if users else
+                "Done; no sync reads it yet." if users is not None else
+                "Done; syncs that read this model use its new fields from their next run.")
+        return updating.saved(model.name, model_detail(model), step, users)
 
     async def stored() -> dict[str, Any]:
         return (await fetch_model(svc, model_id)).to_update_request().model_dump(mode="json")
