@@ -40,7 +40,7 @@ from .params import (
     TargetArg,
 )
 from .precheck import precheck
-from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, schedule_said, sync_detail
+from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, compact, schedule_said, sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -76,7 +76,13 @@ async def create_sync(
                           next_step=step)
 
     async def created(sync: Sync, _: Outcome) -> SyncResult:
-        return _created(sync)
+        next_at = None
+        if sync.active and (sync.schedule or {}).get("frequency") not in (None, "", "manual"):
+            try:
+                next_at = (await svc.client.syncs.status(sync.id)).next_execution_time or None
+            except PolytomicError:
+                next_at = None  # created; only when it runs next could not be read
+        return _created(sync, next_at)
 
     return await apply(ctx, Change.create(
         "create_sync", "sync", name, secrets=carried, existing=svc.client.syncs.list, shown_by=SYNC_SHOWN_BY, change_tool="update_sync",
@@ -94,8 +100,8 @@ def request_body(svc: Services, request: SyncRequest) -> dict[str, Any]:
         raise fail(str(error)) from None
 
 
-def _created(sync: Sync) -> SyncResult:
-    """The compact result of a created sync."""
+def _created(sync: Sync, next_at: str | None = None) -> SyncResult:
+    """The compact result of a created sync: as saved, with its schedule and (when scheduled and on) its next run."""
     if sync.problems:
         step = f"The sync has problems and will not run until they are fixed; see list_syncs(sync_id='{sync.id}')."
     elif sync.active:
@@ -107,7 +113,8 @@ def _created(sync: Sync) -> SyncResult:
         step = f"Call start_sync('{sync.id}') to run it now."
     return SyncResult(
         created=True, id=sync.id, name=sync.name, mode=sync.mode, active=sync.active,
-        target_object=sync.target_object, problems=sync.problems or None, next_step=step,
+        target_object=sync.target_object, schedule=compact(sync.schedule or {}) or None, next_run_at=next_at,
+        problems=sync.problems or None, next_step=step,
     )
 
 

@@ -92,6 +92,8 @@ class SyncResult(Written):
     mode: str
     active: bool | None = None
     target_object: str | None = None
+    schedule: dict[str, Any] | None = Field(default=None, description="As saved.")
+    next_run_at: str | None = None
     problems: list[SyncProblem] | None = Field(default=None, description="Problems Polytomic reports on the saved sync.")
     checks: list[Problem] | None = Field(default=None, description="Problems found before calling the API.")
     request: dict[str, Any] | None = Field(default=None, description="Dry run: the checked API request.")
@@ -230,6 +232,11 @@ class RunCanceled(Written):
     execution_id: str | None = None
     message: str | None = None
     next_step: str
+
+
+def compact(value: Any) -> Any:
+    """``value`` without empty members (a schedule as a person would write it)."""
+    return _compact(value)
 
 
 def _compact(value: Any) -> Any:
