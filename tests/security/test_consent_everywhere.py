@@ -179,7 +179,7 @@ async def test_model_sync_refuses_bulk_arguments_before_asking(sandbox: Sandbox)
     async with mcp_session(sandbox, mode="legacy") as setup:
         ids = await record_changing_sync(setup, sandbox)
     async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked)) as client:
-        text = await call_error(client, "start_sync", {"sync_id": ids["sync"], "resync_mode": "resync"})
+        text = await call_error(client, "start_sync", {"sync_id": ids["sync"], "resync_mode": "rebuild"})
     assert asked == [] and "bulk syncs only" in text
 
 

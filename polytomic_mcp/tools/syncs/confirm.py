@@ -140,8 +140,13 @@ async def _run_question(
         text = (f"Run bulk sync '{found.bulk.name}' ({sync_id}) with resync_mode '{resync_mode}'? A resync or rebuild "
                 "reloads the destination tables from scratch.")
         return Question(f"Run bulk sync '{found.bulk.name}' with resync_mode '{resync_mode}'", text, Effect.DESTRUCTIVE, arguments)
-    if bulk_only:
+    if bulk_only and (resync_mode != "resync" or test or arguments.get("schemas") or arguments.get("fetch_mode")):
         return INVALID  # bulk-only arguments on a model sync: the body refuses them before anyone is asked
+    if resync_mode == "resync" and found.model is not None:
+        name = found.model.name
+        text = (f"Run sync '{name}' ({sync_id}) as a full resync? Every record of its model is read and written to "
+                f"{found.model.target_object or 'the target'} again, not only those changed since the last run.")
+        return Question(f"Fully resync sync '{name}'", text, Effect.DESTRUCTIVE, arguments)
     action = "Run a test of sync '{name}' now (a few records)" if test else "Run sync '{name}' now"
     return await _stored_sync_question(svc, sync_id, action, arguments)
 

@@ -43,19 +43,24 @@ async def start_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     test: Annotated[bool, Field(description="A few records only.")] = False,
-    resync_mode: Annotated[str | None, Field(description="Bulk: resync, refetch or rebuild.")] = None,
+    resync_mode: Annotated[str | None, Field(description="resync; bulk: refetch, rebuild.")] = None,
     schemas: Annotated[list[str] | None, Field(description="Bulk: only these schemas.")] = None,
     fetch_mode: Annotated[Literal["none", "incremental", "full"] | None, Field(description="Bulk.")] = None,
     consent_token: ConsentTokenArg = None,
     confirmation: Annotated[ElicitationResult[Confirmation], Resolve(confirm_run)] = None,  # type: ignore[assignment]
 ) -> RunStarted:
     svc = current_services()
-    bulk_only = [name for name, value in (("resync_mode", resync_mode), ("fetch_mode", fetch_mode), ("schemas", schemas))
-                 if value is not None]
+    bulk_only = [name for name, value in (("resync_mode", None if resync_mode == "resync" else resync_mode),
+                                          ("fetch_mode", fetch_mode), ("schemas", schemas)) if value is not None]
 
     async def checks() -> list[Problem]:
         if await sync_kind(svc, sync_id) == "model":
-            return [Problem(path=", ".join(bulk_only), message="apply to bulk syncs only, and this is a model sync")] if bulk_only else []
+            if bulk_only:
+                return [Problem(path=", ".join(bulk_only), message="apply to bulk syncs only, and this is a model sync "
+                                "(it takes resync_mode='resync' for a full resync)")]
+            if resync_mode == "resync" and test:
+                return [Problem(path="resync_mode, test", message="a test run cannot be a full resync; give one of them")]
+            return []
         return await resync_problems(svc, sync_id, resync_mode) if resync_mode is not None else []
 
     async def send() -> tuple[str, str]:
@@ -64,7 +69,8 @@ async def start_sync(
                 sync_id, resync_mode=resync_mode, fetch_mode=fetch_mode, schemas=schemas, test=True if test else None,
             )
             return execution.id, execution.status
-        started = await svc.client.syncs.start(sync_id, test=True if test else None)
+        started = await svc.client.syncs.start(sync_id, test=True if test else None,
+                                               resync=True if resync_mode == "resync" else None)
         return started.id, started.status
 
     async def started(run: tuple[str, str], _: Outcome) -> RunStarted:

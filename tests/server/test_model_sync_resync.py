@@ -1,0 +1,56 @@
+"""A model sync can be fully resynced (``start_sync(resync_mode='resync')``): the person is asked, and the run reads
+every row again, not only those changed since the last run.
+
+Before: model syncs ran only incrementally, so after a mapping fix the next run read 0 records and nothing
+could prove the fix worked; resync_mode was refused on model syncs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import pytest
+from server_support import call_error, call_ok, call_relayed, mcp_session
+from workflow import MONGO, model_args
+
+from polytomic_mcp.sandbox import Sandbox
+
+pytestmark = pytest.mark.anyio
+PG = {"name": "PG", "type": "postgresql",
+      "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
+
+
+async def finished(client: Any, sync_id: str) -> dict[str, Any]:
+    for _ in range(200):
+        status = await call_ok(client, "get_sync_status", {"sync_id": sync_id})
+        last = status.get("last_run") or {}
+        if not status.get("current_run") and last.get("status") in ("completed", "failed"):
+            return dict(last)
+        await anyio.sleep(0.01)
+    raise AssertionError("the run never finished")
+
+
+async def test_a_full_resync_asks_and_reads_every_row_again(sandbox: Sandbox) -> None:
+    async with mcp_session(sandbox) as client:
+        mongo = await call_ok(client, "create_connection", MONGO)
+        model = await call_ok(client, "create_model", model_args(mongo["id"]))
+        pg = await call_ok(client, "create_connection", PG)
+        sync = await call_relayed(client, "create_sync", {
+            "name": "S", "mode": "updateOrCreate", "target": {"connection_id": pg["id"], "object": "public.users"},
+            "fields": [{"source": {"model_id": model["id"], "field": "email"}, "target": "email"}],
+            "identity": {"source": {"model_id": model["id"], "field": "email"}, "target": "email", "function": "Equality"},
+            "schedule": {"frequency": "manual"}})
+        await call_relayed(client, "start_sync", {"sync_id": sync["id"]})
+        first = await finished(client, sync["id"])
+        await call_relayed(client, "start_sync", {"sync_id": sync["id"]})
+        incremental = await finished(client, sync["id"])
+        asked = await call_error(client, "start_sync", {"sync_id": sync["id"], "resync_mode": "resync"})
+        assert "as a full resync?" in asked and "Nothing was sent" in asked
+        await call_relayed(client, "start_sync", {"sync_id": sync["id"], "resync_mode": "resync"})
+        resynced = await finished(client, sync["id"])
+        refused = await call_error(client, "start_sync", {"sync_id": sync["id"], "resync_mode": "rebuild"})
+    total = first["records"]["total"]
+    assert total > 0 and incremental.get("records", {}).get("total", 0) == 0, "an ordinary run reads only what changed"
+    assert resynced["records"]["total"] == total, "a full resync reads every row again"
+    assert "resync_mode='resync'" in refused
