@@ -105,8 +105,6 @@ TYPED_TOOLS: dict[str, str] = {
     "bulk_sync.executions.get": "get_sync_runs",
     "bulk_sync.executions.get_console_logs": "get_sync_runs",
     "bulk_sync.executions.cancel": "cancel_sync_run",
-    "schemas.refresh": "list_source_objects",
-    "schemas.get_status": "list_source_objects",
 }
 """The MCP tool that does an operation's job better (checks first, pages, masks secrets, explains failures)."""
 

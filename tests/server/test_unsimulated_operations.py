@@ -26,3 +26,18 @@ async def test_an_answer_without_a_body_says_it_succeeded(sandbox: Sandbox) -> N
     shown = result.structured_content or {}
     assert not result.is_error and shown["sent"] is True and "response" not in shown
     assert "sent no body back (success)" in shown["next_step"]
+
+
+async def test_a_schema_refresh_goes_through_call_api_since_no_typed_tool_can_do_it(sandbox: Sandbox) -> None:
+    """Before: search_api said "use list_source_objects" for schemas.refresh, which cannot refresh, and call_api
+    refused it as covered by that tool, so a table created upstream stayed invisible."""
+    from server_support import call_ok
+
+    async with mcp_session(sandbox) as client:
+        pg = await call_ok(client, "create_connection", {"name": "PG", "type": "postgresql", "configuration": {
+            "hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}})
+        found = await call_ok(client, "search_api", {"query": "refresh connection schemas"})
+        refreshed = await call_ok(client, "call_api", {"operation": "schemas.refresh", "path_params": {"id": pg["id"]}})
+    hit = next(o for o in found["operations"] if o["operation"] == "schemas.refresh")
+    assert "use_instead" not in hit
+    assert refreshed["sent"] is True and refreshed["consent"] == "not needed"
