@@ -28,3 +28,14 @@ async def test_a_created_sync_says_its_schedule_and_next_run(sandbox: Sandbox, a
     assert ("next_run_at" in created) is runs_next
     if runs_next:
         assert created["next_run_at"] == status["next_run_at"] and created["next_run_at"].endswith("T05:00:00Z")
+
+
+async def test_source_params_that_name_a_source_say_so_and_require_nothing_more(sandbox: Sandbox) -> None:
+    """Before: list_source_objects kept answering requires_one_of ['collection'] after the collection was given."""
+    async with mcp_session(sandbox) as client:
+        mongo = await call_ok(client, "create_connection", MONGO)
+        partway = await call_ok(client, "list_source_objects", {"connection_id": mongo["id"], "params": {"database": "example"}})
+        chosen = await call_ok(client, "list_source_objects", {
+            "connection_id": mongo["id"], "params": {"database": "example", "collection": "users"}})
+    assert partway["requires_one_of"] == ["collection"] and "drill down" in partway["next_step"]
+    assert "requires_one_of" not in chosen and chosen["fields"] and chosen["next_step"].startswith("These params name a source")

@@ -65,12 +65,16 @@ async def list_source_objects(
             fields = [ModelFieldBrief(name=f.name, type=f.type) for f in found] or None
         except PolytomicError:
             fields = None
+    given = {key for key, value in (params or {}).items() if value}
+    missing = [] if given & set(meta.requires_one_of) else meta.requires_one_of
+    ready = bool(fields) and not missing
     return SourceChoices(
         connection_id=connection_id,
-        requires_one_of=meta.requires_one_of,
+        requires_one_of=missing or None,
         choices=choices,
         fields=fields,
-        next_step="Call again with params to drill down, or create_model(connection_id, configuration=params).",
+        next_step=("These params name a source: create_model(connection_id, configuration=params)." if ready else
+                   "Call again with params to drill down, or create_model(connection_id, configuration=params)."),
     )
 
 
