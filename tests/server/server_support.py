@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from mcp import Client
 
 from polytomic_mcp.client import PolytomicClient
@@ -91,3 +92,19 @@ def read_marked(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
     marked = {field: json.loads(value) for field, value in _BLOCK.findall(rest)}
     assert rest.count("</workspace-data>") == len(marked), "every marked block closes exactly once"
     return json.loads(head), marked
+
+
+PG = {"name": "PG", "type": "postgresql",
+      "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
+"""The sandbox's Postgres warehouse (table ``public.users`` among others)."""
+
+
+async def finished(client: Client, sync_id: str) -> dict[str, Any]:
+    """The last run of ``sync_id`` once it has finished (get_sync_status polled, a bounded number of times)."""
+    for _ in range(200):
+        status = await call_ok(client, "get_sync_status", {"sync_id": sync_id})
+        last = status.get("last_run") or {}
+        if not status.get("current_run") and last.get("status") in ("completed", "failed"):
+            return dict(last)
+        await anyio.sleep(0.01)
+    raise AssertionError("the run never finished")

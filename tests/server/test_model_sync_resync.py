@@ -7,30 +7,13 @@ could prove the fix worked; resync_mode was refused on model syncs.
 
 from __future__ import annotations
 
-from typing import Any
-
-import anyio
 import pytest
-from server_support import call_error, call_ok, call_relayed, mcp_session
+from server_support import PG, call_error, call_ok, call_relayed, finished, mcp_session
 from workflow import MONGO, model_args
 
 from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
-PG = {"name": "PG", "type": "postgresql",
-      "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
-
-
-async def finished(client: Any, sync_id: str) -> dict[str, Any]:
-    for _ in range(200):
-        status = await call_ok(client, "get_sync_status", {"sync_id": sync_id})
-        last = status.get("last_run") or {}
-        if not status.get("current_run") and last.get("status") in ("completed", "failed"):
-            return dict(last)
-        await anyio.sleep(0.01)
-    raise AssertionError("the run never finished")
-
-
 async def test_a_full_resync_asks_and_reads_every_row_again(sandbox: Sandbox) -> None:
     async with mcp_session(sandbox) as client:
         mongo = await call_ok(client, "create_connection", MONGO)

@@ -2,14 +2,17 @@
 
 A run reads the model's records now (a SQL model runs its query), maps them onto the target object and
 decides per record: insert, update or delete, or an error when a REQUIRED target field gets no value
-(``REQUIRED_FIELD_MISSING``, as Salesforce words it). Records already written by earlier runs of the sync
+(``REQUIRED_FIELD_MISSING``, as Salesforce words it) or a value does not fit its target field's type (text
+into a number, integer, boolean or date field: ``INVALID_TYPE``, naming the field and the value). Records already written by earlier runs of the sync
 are not sent again unless the run is a full one (first run, resync, replace/snapshot modes).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from ..upstream import TargetObject
 
 REQUIRED_FIELD_MISSING = "REQUIRED_FIELD_MISSING"
+INVALID_TYPE = "INVALID_TYPE"
 MISSING_IDENTITY = "MISSING_IDENTITY"
 FULL_MODES = ("replace", "snapshot")
 TEST_RUN_RECORDS = 10
@@ -127,6 +131,34 @@ def _missing(target: TargetObject | None, operation: str, values: dict[str, Any]
     return [f.id for f in required if f.id in values and _empty(values[f.id])]
 
 
+def _fits(kind: str, value: Any) -> bool:
+    """Whether ``value`` can be written to a target field of type ``kind`` (converted, as Polytomic does)."""
+    if _empty(value) or kind in ("string", "text", "id", "reference", "picklist", "object", "array"):
+        return True
+    text = str(value).strip()
+    if kind == "boolean":
+        return isinstance(value, bool) or text.lower() in ("true", "false", "1", "0", "yes", "no")
+    if kind == "integer":
+        return not isinstance(value, bool) and re.fullmatch(r"[-+]?\d+(\.0+)?", text) is not None
+    if kind in ("number", "double", "decimal", "currency"):
+        return not isinstance(value, bool) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text) is not None
+    if kind in ("datetime", "date", "timestamp"):
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return True
+    return True
+
+
+def _mistyped(target: TargetObject | None, operation: str, values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """(field, value, type) of each mapped value that does not fit its target field's type."""
+    if target is None or operation == "delete":
+        return []
+    types = {f.id: f.type for f in target.fields}
+    return [(name, value, types[name]) for name, value in values.items() if name in types and not _fits(types[name], value)]
+
+
 class RunPlanner:
     """Works out a run of one sync against the workspace as it is now."""
 
@@ -154,6 +186,11 @@ class RunPlanner:
                 continue
             if result.warning is None and (missing := _missing(target, result.operation, result.values)):
                 rejected = {"code": REQUIRED_FIELD_MISSING, "fields": missing, "message": f"Required fields are missing: [{', '.join(missing)}]"}
+                result = RecordResult(result.identity, result.operation, result.values, error=rejected)
+            elif result.warning is None and (wrong := _mistyped(target, result.operation, result.values)):
+                name, value, kind = wrong[0]
+                rejected = {"code": INVALID_TYPE, "fields": [f for f, _, _ in wrong],
+                            "message": f"{name}: value {str(value)[:60]!r} is not a valid {kind}"}
                 result = RecordResult(result.identity, result.operation, result.values, error=rejected)
             results.append(result)
             if limit and len(results) >= limit:
