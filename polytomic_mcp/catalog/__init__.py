@@ -8,7 +8,7 @@ package does not read the file (``load`` does, once).
 from __future__ import annotations
 
 from .operation import ANY_FIELD, REQUIRED_MARK, CatalogError, Method, Operation, ResolvedRequest, Risk, field_name, is_required
-from .operations_file import find, load, lookup
+from .operations_file import find, fitting, load, lookup
 from .request import build_request
 from .search import search
 
@@ -23,6 +23,7 @@ __all__ = [
     "build_request",
     "field_name",
     "find",
+    "fitting",
     "is_required",
     "load",
     "lookup",

@@ -59,6 +59,13 @@ def find(id_or_method_path: str) -> Operation:
     raise CatalogError(f"No operation {name!r}. {_hint(name)}")
 
 
+def fitting(method: str, path: str) -> Operation | None:
+    """The operation a concrete ``method path`` is (``GET /api/syncs/abc`` -> ``GET /api/syncs/{id}``), preferring the
+    template with the most literal segments, or None."""
+    candidates = [operation for operation in load() if operation.method == method and _fits(operation.path, path)]
+    return max(candidates, key=lambda operation: operation.path.count("/") - operation.path.count("{"), default=None)
+
+
 def _hint(name: str) -> str:
     """What the caller may have meant."""
     if name.startswith("/"):
@@ -66,11 +73,8 @@ def _hint(name: str) -> str:
         if keys:
             return f"Give the method too: {', '.join(keys)}."
     method, _, path = name.partition(" ")
-    if path.startswith("/"):
-        fitting = [operation for operation in load() if operation.method == method and _fits(operation.path, path)]
-        if fitting:
-            best = max(fitting, key=lambda operation: operation.path.count("/") - operation.path.count("{"))
-            return f"Name the template and pass the ids as path_params: {best.key} (path_params {list(best.path_params)})."
+    if path.startswith("/") and (best := fitting(method, path)) is not None:
+        return f"Name the template and pass the ids as path_params: {best.key} (path_params {list(best.path_params)})."
     close = difflib.get_close_matches(name, list(_by_name()), n=3, cutoff=0.6)
     if close:
         return f"Did you mean {' or '.join(repr(key) for key in close)}? Use search to find others."

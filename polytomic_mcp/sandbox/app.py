@@ -6,7 +6,6 @@ agent can tell it from a wrong path (404 "no route").
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -15,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from polytomic_mcp.catalog import load
+from polytomic_mcp.catalog import fitting
 
 from .errors import ApiError, error_body
 from .gateway import Gateway
@@ -32,8 +31,8 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    if exc.status_code == 404 and (known := _catalog_operation(request.method, request.url.path)) is not None:
-        message = (f"not implemented: the sandbox does not simulate {known} ({request.method} {request.url.path}); "
+    if exc.status_code == 404 and (known := fitting(request.method, request.url.path)) is not None:
+        message = (f"not implemented: the sandbox does not simulate {known.id} ({request.method} {request.url.path}); "
                    "the Polytomic API serves it. Nothing was changed.")
         return JSONResponse(error_body(501, message), status_code=501)
     if exc.status_code == 404:
@@ -43,19 +42,6 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     else:
         message = exc.detail
     return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code, headers=exc.headers)
-
-
-def _catalog_operation(method: str, path: str) -> str | None:
-    """The id of the API operation ``method path`` is, when the API has it (the sandbox may not simulate it)."""
-    for operation in load():
-        if operation.method == method and _fits(operation.path, path):
-            return operation.id
-    return None
-
-
-def _fits(template: str, path: str) -> bool:
-    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]*\})", template))
-    return re.fullmatch(pattern, path) is not None
 
 
 def build_app(sandbox: Sandbox) -> Starlette:
