@@ -20,7 +20,6 @@ import json
 import logging
 import socket
 import time
-from collections import deque
 from collections.abc import Callable
 from urllib.parse import urlparse
 
@@ -34,6 +33,7 @@ from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_ho
 from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
 
 from ..callers import caller
+from .quotas import PerMinute
 from .request_bounds import BadRequest, compact_client
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class ClientDocuments:
         self._cache: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_CACHED, ttl=CACHE_TTL, clock=clock)
         self._failed: BoundedCache[str, bool] = BoundedCache(MAX_CACHED, ttl=FAILURE_TTL, clock=clock)
         self._fetching = anyio.Semaphore(MAX_FETCHING)
-        self._recent: BoundedCache[str, deque[float]] = BoundedCache(MAX_CACHED)
+        self._per_caller = PerMinute(PER_CALLER_PER_MINUTE, clock=clock)
         self.fetches = 0
         """Fetches started (for tests and the benchmark)."""
 
@@ -85,7 +85,7 @@ class ClientDocuments:
         """The client the document at ``client_id`` describes, or None when it cannot be fetched or is not valid."""
         if (cached := self._cache.get(client_id)) is not None:
             return cached
-        if client_id in self._failed or not self._within_rate(caller.get()) or self._fetching.value == 0:
+        if client_id in self._failed or not self._per_caller.allow(caller.get()) or self._fetching.value == 0:
             return None
         try:
             async with self._fetching:
@@ -102,18 +102,6 @@ class ClientDocuments:
         else:
             self._cache.put(client_id, client)
         return client
-
-    def _within_rate(self, address: str) -> bool:
-        """Count one fetch for ``address``; False when it already made ``PER_CALLER_PER_MINUTE`` in the last minute."""
-        now = self._clock()
-        recent = self._recent.get(address) or deque()
-        while recent and recent[0] <= now - 60:
-            recent.popleft()
-        if len(recent) >= PER_CALLER_PER_MINUTE:
-            return False
-        recent.append(now)
-        self._recent.put(address, recent)
-        return True
 
     async def _fetch(self, url: str) -> object:
         parsed = urlparse(url)

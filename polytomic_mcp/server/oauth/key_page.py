@@ -15,8 +15,7 @@ from __future__ import annotations
 import functools
 import html
 import secrets
-import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -26,13 +25,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
 
 from ..pages import page, same_origin
 from ..state import is_token_text
 from .client_documents import is_document_url
 from .provider import MAX_ENTRIES, SealedTokenProvider
+from .quotas import PerMinute
 
 KEY_PAGE_PATH = "/oauth/key"
 CSRF_COOKIE = "pmcp_csrf"
@@ -80,8 +79,8 @@ class KeyPage:
         """Request id -> the browser that opened the page first (its ``BROWSER_COOKIE``); only it may go on."""
         self._checks: Counter[str] = Counter()
         """Request id -> keys checked for it."""
-        self._recent: BoundedCache[str, deque[float]] = BoundedCache(MAX_ENTRIES)
-        """Client address -> when its last key checks were made (the last minute's)."""
+        self._per_address = PerMinute(CHECKS_PER_MINUTE)
+        """Key checks per client address and minute."""
 
     def routes(self) -> list[Route]:
         """The page's one route."""
@@ -203,14 +202,8 @@ class KeyPage:
         """Why one more key check is refused (per authorization, per client address and minute), or None; counts it."""
         if self._checks[request_id] >= CHECKS_PER_REQUEST:
             return f"{CHECKS_PER_REQUEST} keys were already checked for this sign-in: start again from your MCP client."
-        now = time.monotonic()
-        recent = self._recent.get(address) or deque()
-        while recent and recent[0] <= now - 60:
-            recent.popleft()
-        if len(recent) >= CHECKS_PER_MINUTE:
+        if not self._per_address.allow(address):
             return f"{CHECKS_PER_MINUTE} keys were checked from your address in the last minute: wait a minute."
-        recent.append(now)
-        self._recent.put(address, recent)
         self._checks[request_id] += 1
         return None
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from polytomic_mcp.bounded_cache import BoundedCache
 
 from ..callers import caller
 
@@ -87,3 +89,27 @@ class QuotaTable(Generic[V]):
             entry = self._entries.get(key)
             if entry is not None and entry[2] == expires_at:
                 self._forget(key)
+
+
+class PerMinute:
+    """At most ``limit`` events per caller in any 60 seconds (a sliding window; callers beyond ``MAX_CALLERS``
+    least recently seen are forgotten)."""
+
+    MAX_CALLERS = 10_000
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._recent: BoundedCache[str, deque[float]] = BoundedCache(self.MAX_CALLERS)
+
+    def allow(self, who: str) -> bool:
+        """Count one event for ``who``; False (and nothing counted) when it already had ``limit`` this minute."""
+        now = self._clock()
+        recent = self._recent.get(who) or deque()
+        while recent and recent[0] <= now - 60:
+            recent.popleft()
+        if len(recent) >= self.limit:
+            return False
+        recent.append(now)
+        self._recent.put(who, recent)
+        return True
