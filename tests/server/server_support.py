@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio
 from mcp import Client
+from workflow import MONGO, model_args
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
@@ -97,6 +98,14 @@ def read_marked(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
 PG = {"name": "PG", "type": "postgresql",
       "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
 """The sandbox's Postgres warehouse (table ``public.users`` among others)."""
+
+
+async def users_model_and_warehouse(client: Client) -> tuple[str, str]:
+    """A Mongo connection with a model of its ``users`` collection, and the Postgres warehouse: (model id, warehouse id)."""
+    mongo = await call_ok(client, "create_connection", MONGO)
+    model = await call_ok(client, "create_model", model_args(mongo["id"]))
+    warehouse = await call_ok(client, "create_connection", PG)
+    return model["id"], warehouse["id"]
 
 
 async def finished(client: Client, sync_id: str) -> dict[str, Any]:

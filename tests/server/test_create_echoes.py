@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from server_support import call_ok, mcp_session
-from workflow import MONGO, model_args
+from server_support import call_ok, mcp_session, users_model_and_warehouse
+from workflow import MONGO
 
 from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
-PG = {"name": "PG", "type": "postgresql",
-      "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
 
 
 @pytest.mark.parametrize(("active", "runs_next"), [(True, True), (False, False)])
 async def test_a_created_sync_says_its_schedule_and_next_run(sandbox: Sandbox, active: bool, runs_next: bool) -> None:
     async with mcp_session(sandbox) as client:
-        mongo = await call_ok(client, "create_connection", MONGO)
-        model = await call_ok(client, "create_model", model_args(mongo["id"]))
-        pg = await call_ok(client, "create_connection", PG)
+        model_id, warehouse_id = await users_model_and_warehouse(client)
         created = await call_ok(client, "create_sync", {
-            "name": "S", "mode": "create", "target": {"connection_id": pg["id"], "object": "public.users"},
-            "fields": [{"source": {"model_id": model["id"], "field": "email"}, "target": "email"}],
+            "name": "S", "mode": "create", "target": {"connection_id": warehouse_id, "object": "public.users"},
+            "fields": [{"source": {"model_id": model_id, "field": "email"}, "target": "email"}],
             "schedule": {"frequency": "daily", "hour": "5"}, "active": active})
         status = await call_ok(client, "get_sync_status", {"sync_id": created["id"]})
     assert created["schedule"] == {"frequency": "daily", "hour": "5"}

@@ -8,25 +8,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from server_support import call_ok, mcp_session
-from workflow import MONGO, model_args
+from server_support import mcp_session, users_model_and_warehouse
 
 from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
-PG = {"name": "PG", "type": "postgresql",
-      "configuration": {"hostname": "db.example.com", "database": "analytics", "username": "u", "password": "p"}}
 
 
 @pytest.mark.parametrize(("mode", "field", "blocked"), [("upsert", "nope", True), ("create", "email", False)])
 async def test_a_blocked_dry_run_leads_with_its_verdict(sandbox: Sandbox, mode: str, field: str, blocked: bool) -> None:
     async with mcp_session(sandbox) as client:
-        mongo = await call_ok(client, "create_connection", MONGO)
-        model = await call_ok(client, "create_model", model_args(mongo["id"]))
-        pg = await call_ok(client, "create_connection", PG)
+        model_id, warehouse_id = await users_model_and_warehouse(client)
         result = await client.call_tool("create_sync", {
-            "name": "S", "mode": mode, "target": {"connection_id": pg["id"], "object": "public.users"},
-            "fields": [{"source": {"model_id": model["id"], "field": "email"}, "target": field}],
+            "name": "S", "mode": mode, "target": {"connection_id": warehouse_id, "object": "public.users"},
+            "fields": [{"source": {"model_id": model_id, "field": "email"}, "target": field}],
             "schedule": {"frequency": "manual"}, "dry_run": True})
     shown = result.structured_content or {}
     assert not result.is_error

@@ -11,8 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from server_support import PG, call_ok, call_relayed, finished, mcp_session
-from workflow import MONGO, model_args
+from server_support import call_ok, call_relayed, finished, mcp_session, users_model_and_warehouse
 
 from polytomic_mcp.sandbox import Sandbox
 
@@ -21,17 +20,15 @@ pytestmark = pytest.mark.anyio
 
 async def test_a_type_mismatch_is_rejected_found_fixed_and_proven(sandbox: Sandbox) -> None:
     async with mcp_session(sandbox) as client:
-        mongo = await call_ok(client, "create_connection", MONGO)
-        model = await call_ok(client, "create_model", model_args(mongo["id"]))
-        pg = await call_ok(client, "create_connection", PG)
+        model_id, warehouse_id = await users_model_and_warehouse(client)
 
         def field(source: str, target: str) -> dict[str, Any]:
-            return {"source": {"model_id": model["id"], "field": source}, "target": target}
+            return {"source": {"model_id": model_id, "field": source}, "target": target}
 
         sync = await call_relayed(client, "create_sync", {
-            "name": "Users", "mode": "updateOrCreate", "target": {"connection_id": pg["id"], "object": "public.users"},
+            "name": "Users", "mode": "updateOrCreate", "target": {"connection_id": warehouse_id, "object": "public.users"},
             "fields": [field("email", "email"), field("plan", "lifetime_value")],
-            "identity": {"source": {"model_id": model["id"], "field": "email"}, "target": "email", "function": "Equality"},
+            "identity": {"source": {"model_id": model_id, "field": "email"}, "target": "email", "function": "Equality"},
             "schedule": {"frequency": "manual"}})
         await call_relayed(client, "start_sync", {"sync_id": sync["id"]})
         broken = await finished(client, sync["id"])

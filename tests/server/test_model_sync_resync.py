@@ -8,21 +8,18 @@ could prove the fix worked; resync_mode was refused on model syncs.
 from __future__ import annotations
 
 import pytest
-from server_support import PG, call_error, call_ok, call_relayed, finished, mcp_session
-from workflow import MONGO, model_args
+from server_support import call_error, call_relayed, finished, mcp_session, users_model_and_warehouse
 
 from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 async def test_a_full_resync_asks_and_reads_every_row_again(sandbox: Sandbox) -> None:
     async with mcp_session(sandbox) as client:
-        mongo = await call_ok(client, "create_connection", MONGO)
-        model = await call_ok(client, "create_model", model_args(mongo["id"]))
-        pg = await call_ok(client, "create_connection", PG)
+        model_id, warehouse_id = await users_model_and_warehouse(client)
         sync = await call_relayed(client, "create_sync", {
-            "name": "S", "mode": "updateOrCreate", "target": {"connection_id": pg["id"], "object": "public.users"},
-            "fields": [{"source": {"model_id": model["id"], "field": "email"}, "target": "email"}],
-            "identity": {"source": {"model_id": model["id"], "field": "email"}, "target": "email", "function": "Equality"},
+            "name": "S", "mode": "updateOrCreate", "target": {"connection_id": warehouse_id, "object": "public.users"},
+            "fields": [{"source": {"model_id": model_id, "field": "email"}, "target": "email"}],
+            "identity": {"source": {"model_id": model_id, "field": "email"}, "target": "email", "function": "Equality"},
             "schedule": {"frequency": "manual"}})
         await call_relayed(client, "start_sync", {"sync_id": sync["id"]})
         first = await finished(client, sync["id"])
