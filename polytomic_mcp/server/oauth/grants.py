@@ -55,10 +55,12 @@ class GrantBook:
 
     def rotate(self, grant_id: str, used_id: str, new_id: str, tenant: str, expires_at: float) -> bool:
         """Replace the grant's live refresh token ``used_id`` by ``new_id``; False (and the grant revoked) when
-        ``used_id`` is not the live one: an old token is being reused. An unknown grant starts here."""
+        ``used_id`` is not the live one: an old token is being reused. A grant this process does not know (issued
+        before a restart, or by another replica) is recorded from here, outside the new-grant limit: it exists."""
         state = self._live(grant_id)
         if state is None:
-            self.start(grant_id, tenant, new_id, expires_at)
+            self._drop_expired()
+            self._add(grant_id, GrantState(tenant, new_id, expires_at))
             return True
         if state.revoked:
             return False
