@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from polytomic_mcp.sandbox.domain.schedule_times import allowed, next_execution_time
+from polytomic_mcp.sandbox.domain.schedule_times import cron_expression, next_execution_time
 
 NOW = datetime(2025, 10, 1, 10, 30, 15, tzinfo=UTC)
 """A Wednesday."""
@@ -44,8 +44,19 @@ def test_an_inactive_sync_has_no_next_run() -> None:
     assert next_execution_time(sync("daily", active=False, hour="5", minute="0"), NOW) is None
 
 
-def test_cron_fields() -> None:
-    assert allowed("*/15", 0, 59) == {0, 15, 30, 45}
-    assert allowed("1-3,5", 0, 6) == {1, 2, 3, 5}
-    assert allowed("mon-wed", 0, 6) == {1, 2, 3}
-    assert allowed("", 1, 12) == set(range(1, 13))
+def test_schedules_become_standard_cron_expressions() -> None:
+    assert cron_expression(sync("hourly", minute="15")["schedule"]) == "15 * * * *"
+    assert cron_expression(sync("daily", minute="")["schedule"]) == "0 0 * * *"
+    assert cron_expression(sync("weekly", day_of_week="mon-wed", hour="9")["schedule"]) == "0 9 * * MON-WED"
+    assert cron_expression(sync("custom", minute="5")["schedule"]) == "5 * * * *"
+    assert cron_expression(sync("manual")["schedule"]) is None
+
+
+def test_day_of_month_and_day_of_week_together_match_either_as_in_cron() -> None:
+    """``0 6 13 * fri``: the 13th or any Friday, whichever comes first (Friday 2025-10-03 here)."""
+    assert next_execution_time(sync("custom", minute="0", hour="6", day_of_month="13", day_of_week="fri"), NOW) == "2025-10-03T06:00:00Z"
+
+
+def test_a_schedule_cron_cannot_read_has_no_next_run() -> None:
+    assert next_execution_time(sync("custom", minute="61"), NOW) is None
+    assert next_execution_time(sync("custom", minute="0", hour="0", day_of_month="31", month="2"), NOW) is None

@@ -1,75 +1,54 @@
-"""When an active sync runs next, from its schedule (UTC, minute precision, cron-style fields as strings).
+"""When an active sync runs next, from its schedule (UTC, minute precision, cron fields as strings), via ``cronsim``.
 
 ``hourly`` uses ``minute``; ``daily`` ``hour`` and ``minute``; ``weekly`` adds ``day_of_week``; ``custom``
-and ``builder`` use all five cron fields (``*``, numbers, ``a-b``, ``*/n``, lists; days of the week 0-6 from
-Sunday, or their names). Frequencies with no clock (manual, continuous, runafter, multi, dbtcloud) and
-inactive syncs have no next time.
+and ``builder`` use all five cron fields, with standard cron meaning (day of month and day of week restricted
+together match either). Frequencies with no clock (manual, continuous, runafter, multi, dbtcloud), inactive
+syncs and schedules cron cannot read have no next time.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, datetime
 from typing import Any
 
-_DAYS = {name: index for index, name in enumerate(("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}
-_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day_of_month", 1, 31), ("month", 1, 12), ("day_of_week", 0, 6))
+from cronsim import CronSim, CronSimError
+
+_FIELDS = ("minute", "hour", "day_of_month", "month", "day_of_week")
 _CLOCKED = {
     "hourly": ("minute",),
     "daily": ("minute", "hour"),
     "weekly": ("minute", "hour", "day_of_week"),
-    "custom": ("minute", "hour", "day_of_month", "month", "day_of_week"),
-    "builder": ("minute", "hour", "day_of_month", "month", "day_of_week"),
+    "custom": _FIELDS,
+    "builder": _FIELDS,
 }
-_HORIZON_DAYS = 366 * 4
+_ZERO_WHEN_EMPTY = {"minute": tuple(_CLOCKED), "hour": ("daily", "weekly")}
+"""Fields an empty value means ``0`` for, by frequency (a daily sync with no hour runs at midnight)."""
+_DAY_NAME = re.compile(r"\b(sun|mon|tue|wed|thu|fri|sat)[a-z]*\b", re.IGNORECASE)
 
 
-def _number(token: str, low: int) -> int:
-    token = token.strip().lower()
-    if token in _DAYS:
-        return _DAYS[token]
-    if token[:3] in {d[:3] for d in _DAYS}:
-        return next(i for d, i in _DAYS.items() if d.startswith(token[:3]))
-    return int(token) if token.isdigit() else low
-
-
-def allowed(spec: str, low: int, high: int) -> set[int]:
-    """The values a cron field allows; an empty or unreadable field allows every value."""
-    values: set[int] = set()
-    for part in (spec or "*").split(","):
-        base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
-        if base.strip() in ("*", ""):
-            start, end = low, high
-        elif "-" in base:
-            first, _, last = base.partition("-")
-            start, end = _number(first, low), _number(last, high)
-        else:
-            start = _number(base, low)
-            end = high if step_text else start
-        values.update(v for v in range(start, end + 1, step) if low <= v <= high)
-    return values or set(range(low, high + 1))
+def cron_expression(schedule: dict[str, Any]) -> str | None:
+    """The five-field cron expression of a clocked schedule (unused fields ``*``), or None."""
+    used = _CLOCKED.get(schedule.get("frequency", ""))
+    if used is None:
+        return None
+    parts = []
+    for name in _FIELDS:
+        value = str(schedule.get(name) or "").strip() if name in used else ""
+        if not value:
+            value = "0" if schedule["frequency"] in _ZERO_WHEN_EMPTY.get(name, ()) else "*"
+        parts.append(_DAY_NAME.sub(lambda m: m.group(1).upper(), value) if name == "day_of_week" else value)
+    return " ".join(parts)
 
 
 def next_execution_time(sync: dict[str, Any], now: datetime | None = None) -> str | None:
     """The next run of an active clocked sync after ``now`` (default: the current time), or None."""
-    schedule = sync["schedule"]
-    used = _CLOCKED.get(schedule["frequency"])
-    if not sync["active"] or used is None:
+    expression = cron_expression(sync["schedule"]) if sync["active"] else None
+    if expression is None:
         return None
-    rules = {name: allowed(schedule.get(name, "") if name in used else "", low, high) for name, low, high in _FIELDS}
-    if schedule["frequency"] in ("daily", "weekly"):
-        rules["hour"] = allowed(schedule.get("hour") or "0", 0, 23)
-    rules["minute"] = allowed(schedule.get("minute") or "0", 0, 59)
-    start = (now or datetime.now(UTC)).replace(second=0, microsecond=0) + timedelta(minutes=1)
-    day = start.replace(hour=0, minute=0)
-    for offset in range(_HORIZON_DAYS):
-        date = day + timedelta(days=offset)
-        cron_weekday = (date.weekday() + 1) % 7
-        if date.month not in rules["month"] or date.day not in rules["day_of_month"] or cron_weekday not in rules["day_of_week"]:
-            continue
-        for hour in sorted(rules["hour"]):
-            for minute in sorted(rules["minute"]):
-                candidate = date.replace(hour=hour, minute=minute)
-                if candidate >= start:
-                    return candidate.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
+    start = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
+    try:
+        upcoming = next(iter(CronSim(expression, start)))
+    except (CronSimError, StopIteration):
+        return None
+    return upcoming.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
