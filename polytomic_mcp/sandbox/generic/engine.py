@@ -15,6 +15,7 @@ from polytomic_mcp.catalog import Operation, field_name, is_required, response
 
 from ..errors import bad_request, not_found
 from ..ids import new_id, now_iso
+from ..versions import missing_route
 from .owners import check_owners, missing
 from .plans import Kind, Plan, collections, creatable, item_picture, item_types, noun, operation_for, shape
 from .records import Record
@@ -62,9 +63,8 @@ class Answer:
 def serve(ws: Workspace, call: Call) -> Answer:
     """Check ``call``, apply it to the workspace's generic store and answer as the SDK's type describes."""
     op = call.operation
-    if not op.available_in(call.version):
-        raise not_found(f"not found: no route for {op.method} {call.path} in API version {call.version}; "
-                        f"{op.id} is in API version {op.since} and later")
+    if op.since is not None and not op.available_in(call.version):
+        raise missing_route(op.method, call.path, call.version, op.id, op.since)
     _check_query(op, call.query)
     body = _checked_body(op, call.body)
     check_owners(ws, call.plan.owners, call.params, call.path)
@@ -97,8 +97,12 @@ def _checked_body(op: Operation, body: Any) -> dict[str, Any]:
     return body
 
 
-def _answer(call: Call, value: Any, status: int = 200) -> Answer:
-    """``value`` rendered as the operation's SDK type (204 when the SDK ignores the body)."""
+def _answer(call: Call, value: Any, status: int = 200, *, with_id: bool = False) -> Answer:
+    """``value`` rendered as the operation's SDK type (204 when the SDK ignores the body).
+
+    ``with_id``: a stored object keeps its ``id`` even where the SDK's type has no member for it (a bulk schedule):
+    without it no one could read, replace or delete the object again.
+    """
     answer = response(call.operation.id)
     if answer.shape is None:
         return Answer(204)
@@ -107,10 +111,22 @@ def _answer(call: Call, value: Any, status: int = 200) -> Answer:
     wrapped = members(answer.shape)
     if "data" not in wrapped:
         return Answer(status, render(answer.shape, value, ctx, nouns))
-    body: dict[str, Any] = {"data": render(wrapped["data"][0], value, ctx, nouns)}
+    picture = wrapped["data"][0]
+    body: dict[str, Any] = {"data": render(picture, value, ctx, nouns)}
+    if with_id:
+        shown_objects = body["data"] if isinstance(body["data"], list) else [body["data"]]
+        for shown, stored in zip(shown_objects, value if isinstance(value, list) else [value], strict=True):
+            if isinstance(shown, dict) and stored["id"] not in _ids_shown(shown):
+                shown["id"] = stored["id"]
     if "pagination" in wrapped:
         body["pagination"] = {"next_page_token": ""}
     return Answer(status, body)
+
+
+def _ids_shown(shown: dict[str, Any]) -> set[Any]:
+    """The values of an answer's members and of its nested objects' members (where an id would be)."""
+    nested = [value for value in shown.values() if isinstance(value, dict)]
+    return {value for item in (shown, *nested) for value in item.values() if isinstance(value, str)}
 
 
 def _data_picture(op: Operation) -> Any:
@@ -119,10 +135,11 @@ def _data_picture(op: Operation) -> Any:
     return wrapped["data"][0] if "data" in wrapped else shape_
 
 
-def _new_members(ws: Workspace, collection: str, object_id: str, params: Mapping[str, str]) -> dict[str, Any]:
+def _new_members(ws: Workspace, collection: str, object_id: str, params: Mapping[str, str], picture: Any = None) -> dict[str, Any]:
     """What a new object of ``collection`` holds besides its body: its id (also under the path's name for it,
-    ``session_id``), the ids of its owners, its organization and its times, where its type has them."""
-    known = members(item_picture(collection) or {})
+    ``session_id``), the ids of its owners, its organization and its times, where its type (the collection's
+    item type, else ``picture``) has them."""
+    known = members(item_picture(collection) or (picture if isinstance(picture, dict) else {}))
     param = _item_param(collection)
     made: dict[str, Any] = {"id": object_id, **({param: object_id} if param in known else {})}
     made |= {name: value for name, value in params.items() if name in known and name != param}
@@ -142,7 +159,7 @@ def _collection(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
     kind = call.plan.kind
     if kind is Kind.LIST:
         records = sorted(objects(ws, call.path, collection).values(), key=lambda r: r.revision, reverse=True)
-        return _answer(call, [r.members for r in records])
+        return _answer(call, [r.members for r in records], with_id=True)
     if kind is Kind.CREATE:
         return _create(ws, call, body, collection)
     where, object_id = call.path.rsplit("/", 1)
@@ -156,13 +173,15 @@ def _collection(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
         del records[object_id]
         ws.generic.forget_under(call.path)
         return _answer(call, record.members)
+    if kind is Kind.GET:
+        return _answer(call, record.members, with_id=True)
     if kind is Kind.REPLACE:
         kept = ("id", call.plan.item_param or "id", "organization_id", *CREATED)
         record.members = {**{key: record.members[key] for key in kept if key in record.members}, **body}
     elif kind is Kind.PATCH:
         record.members |= body
     _stamp(record, collection)
-    return _answer(call, record.members)
+    return _answer(call, record.members, with_id=True)
 
 
 def _create(ws: Workspace, call: Call, body: dict[str, Any], collection: str) -> Answer:
@@ -175,9 +194,9 @@ def _create(ws: Workspace, call: Call, body: dict[str, Any], collection: str) ->
             records[item[param]] = Record(item[param], {**_new_members(ws, collection, item[param], call.params), **item})
         return _answer(call, batch[-1], 201)
     object_id = body["id"] if isinstance(body.get("id"), str) and body["id"] else new_id()
-    record = Record(object_id, {**body, **_new_members(ws, collection, object_id, call.params)})
+    record = Record(object_id, {**body, **_new_members(ws, collection, object_id, call.params, _data_picture(call.operation))})
     records[object_id] = record
-    return _answer(call, record.members)
+    return _answer(call, record.members, with_id=True)
 
 
 def _stamp(record: Record, collection: str) -> None:

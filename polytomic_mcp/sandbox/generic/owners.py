@@ -1,7 +1,8 @@
 """Whether the objects a generic path hangs under exist: in a simulated domain, or in the generic store.
 
 ``/api/syncs/{id}/error-handling`` needs sync ``id``; ``/api/harbors/{harbor_id}/contexts`` needs the harbor. A
-missing owner is a 404 naming it, as the simulated domains name theirs.
+missing owner is a 404 naming it, as the simulated domains name theirs. An owner of a collection the catalog can
+neither list nor add to is not checked: nothing could make it exist.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..domain.models import get_model
 from ..domain.syncs import get_sync
 from ..errors import ApiError, listing, not_found
 from ..type_schemas import CONNECTION_TYPES, get_type
-from .plans import Owner, collections, noun
+from .plans import Kind, Owner, creatable, noun, operation_for
 from .seeds import objects
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ SIMULATED: dict[str, Check] = {
     "/api/bulk/syncs/{}": lambda ws, ids: get_bulk_sync(ws, ids[-1]),
     "/api/bulk/syncs/{}/executions/{}": lambda ws, ids: bulk_executions.get_execution(ws, get_bulk_sync(ws, ids[0])["id"], ids[1]),
     "/api/bulk/syncs/{}/schemas/{}": lambda ws, ids: schema_config(get_bulk_sync(ws, ids[0]), ids[1]),
+    "/api/bulk/syncs/{}/executions/{}/schemas/{}": lambda ws, ids: schema_config(get_bulk_sync(ws, ids[0]), ids[2]),
     "/api/connections/{}/schemas/{}": lambda ws, ids: cached_schema(ws, get_connection(ws, ids[0]), ids[1]),
 }
 """Owners the simulated domains hold, by item shape (``/api/enrichment/{connection_id}`` names a connection too)."""
@@ -60,7 +62,7 @@ def check_owners(ws: Workspace, owners: tuple[Owner, ...], params: dict[str, str
             simulated(ws, ids)
             continue
         collection = owner.shape.rsplit("/", 1)[0]
-        if collection in collections():
+        if collection in creatable() or operation_for(collection, Kind.LIST) is not None:
             if ids[-1] not in objects(ws, item_path.rsplit("/", 1)[0], collection):
                 raise missing(collection, ids[-1])
 
