@@ -158,8 +158,8 @@ def _collection(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
     assert collection is not None
     kind = call.plan.kind
     if kind is Kind.LIST:
-        records = sorted(objects(ws, call.path, collection).values(), key=lambda r: r.revision, reverse=True)
-        return _answer(call, [r.members for r in records], with_id=True)
+        newest_first = sorted(objects(ws, call.path, collection).values(), key=lambda r: r.revision, reverse=True)
+        return _answer(call, [r.members for r in newest_first], with_id=True)
     if kind is Kind.CREATE:
         return _create(ws, call, body, collection)
     where, object_id = call.path.rsplit("/", 1)
