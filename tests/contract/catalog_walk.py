@@ -17,7 +17,7 @@ import httpx2
 
 from polytomic_mcp.catalog import Operation, field_name, is_required, load, response
 from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
-from polytomic_mcp.sandbox.generic.plans import Kind, item_types, plans, shape
+from polytomic_mcp.sandbox.generic.plans import Kind, item_param, item_types, plans, shape
 
 BASE = "http://sandbox.polytomic.test"
 
@@ -124,11 +124,6 @@ class Walk:
         if "/api/harbor/sessions/{}" in self.ids:  # Harbor activity reads back the sessions Harbor registered
             self.ids.setdefault("/api/organization/harbor-activity/sessions/{}", self.ids["/api/harbor/sessions/{}"])
 
-
-def item_param(collection: str) -> str:
-    """The path's name for one object of a collection (``session_id`` in ``/api/harbor/sessions/{session_id}``)."""
-    items = (found.operation for found in plans().values() if found.collection == collection and found.operation.path.endswith("}"))
-    return next((op.path_params[-1] for op in items), "id")
 
 
 def walk(version: str, transport_wrapper: Callable[[httpx2.AsyncBaseTransport], httpx2.AsyncBaseTransport], skip: set[str]) -> None:

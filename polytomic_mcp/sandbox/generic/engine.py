@@ -17,7 +17,7 @@ from ..errors import bad_request, not_found
 from ..ids import new_id, now_iso
 from ..versions import missing_route
 from .owners import check_owners, missing
-from .plans import Kind, Plan, collections, creatable, item_picture, item_types, noun, operation_for, shape
+from .plans import Kind, Plan, collections, creatable, item_param, item_picture, item_types, noun, operation_for, shape
 from .records import Record
 from .seeds import objects, singleton
 from .shapes import Context, example, fits, members, render, type_name
@@ -47,7 +47,8 @@ class Call:
 
     @property
     def context(self) -> Context:
-        noun_of = self.plan.collection or shape(self.operation.path)
+        path = shape(self.operation.path)
+        noun_of = self.plan.collection or (path.rsplit("/", 1)[0] if self.plan.kind is Kind.ACTION else path)
         return Context(self.params, noun(noun_of), self.plan.verb if self.plan.kind is Kind.ACTION else "", self.base_url)
 
 
@@ -140,17 +141,12 @@ def _new_members(ws: Workspace, collection: str, object_id: str, params: Mapping
     ``session_id``), the ids of its owners, its organization and its times, where its type (the collection's
     item type, else ``picture``) has them."""
     known = members(item_picture(collection) or (picture if isinstance(picture, dict) else {}))
-    param = _item_param(collection)
+    param = item_param(collection)
     made: dict[str, Any] = {"id": object_id, **({param: object_id} if param in known else {})}
     made |= {name: value for name, value in params.items() if name in known and name != param}
     if "organization_id" in known:
         made["organization_id"] = ws.organization_id
     return made | {stamp: now_iso() for stamp in (*CREATED, *UPDATED) if stamp in known}
-
-
-def _item_param(collection: str) -> str:
-    op = operation_for(collection, Kind.GET) or operation_for(collection, Kind.DELETE) or operation_for(collection, Kind.REPLACE)
-    return op.path_params[-1] if op is not None else "id"
 
 
 def _collection(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
@@ -187,12 +183,12 @@ def _collection(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
 def _create(ws: Workspace, call: Call, body: dict[str, Any], collection: str) -> Answer:
     """Add one object (or, for a body that is one list of objects carrying their ids, upsert each) and answer it."""
     records = objects(ws, call.path, collection)
-    param = _item_param(collection)
+    param = item_param(collection)
     batch = list(body.values())[0] if len(body) == 1 else None
     if isinstance(batch, list) and batch and all(isinstance(item, dict) and isinstance(item.get(param), str) for item in batch):
         for item in batch:
             records[item[param]] = Record(item[param], {**_new_members(ws, collection, item[param], call.params), **item})
-        return _answer(call, batch[-1], 201)
+        return _answer(call, batch[-1])
     object_id = body["id"] if isinstance(body.get("id"), str) and body["id"] else new_id()
     record = Record(object_id, {**body, **_new_members(ws, collection, object_id, call.params, _data_picture(call.operation))})
     records[object_id] = record
@@ -262,7 +258,7 @@ def _action(ws: Workspace, call: Call, body: dict[str, Any]) -> Answer:
     home = _home(call, answer.data_type)
     if home is not None:
         path, collection = home
-        object_id = made.get(_item_param(collection)) or new_id()
+        object_id = made.get(item_param(collection)) or new_id()
         made |= _new_members(ws, collection, object_id, call.params)
         objects(ws, path, collection)[object_id] = Record(object_id, made)
     return _answer(call, made)

@@ -159,3 +159,9 @@ def item_picture(collection: str) -> dict[str, Any] | None:
 def operation_for(collection: str, kind: Kind) -> Operation | None:
     """The catalog operation of this kind on this collection, if the catalog has one."""
     return next((found.operation for found in plans().values() if found.kind is kind and found.collection == collection), None)
+
+
+def item_param(collection: str) -> str:
+    """The path's name for one object of a collection (``session_id`` in ``/api/harbor/sessions/{session_id}``)."""
+    op = next((found.operation for found in plans().values() if found.collection == collection and found.item_param), None)
+    return op.path_params[-1] if op is not None else "id"
