@@ -30,9 +30,12 @@ import pydantic
 from . import catalog_rules as rules
 
 OUTPUT = Path(__file__).resolve().parents[1] / "polytomic_mcp" / "catalog" / "operations.json"
+RESPONSES = OUTPUT.with_name("responses.json")
 SDK_ROOT = Path(polytomic.__file__).parent
 MAX_DEPTH = 2
 """Nesting levels of a body schema that are spelled out; deeper objects are ``object``."""
+RESPONSE_DEPTH = 4
+"""Nesting levels of a response type spelled out for the sandbox (envelope, object, member, list item)."""
 MAX_ENUM = 30
 """Enum members listed before the rest are counted (``a|b|...+3``)."""
 MAX_SUMMARY = 120
@@ -127,24 +130,27 @@ def read_call(call: ast.Call) -> Call:
     )
 
 
-def compact(annotation: Any, depth: int = 0) -> Any:
-    """A compact, JSON-ready picture of a type: names for scalars, ``a|b`` enums, ``[item]`` lists, dicts for models."""
+def compact(annotation: Any, depth: int = 0, limit: int = MAX_DEPTH, seen: frozenset[type] = frozenset()) -> Any:
+    """A compact, JSON-ready picture of a type: names for scalars, ``a|b`` enums, ``[item]`` lists, dicts for models.
+
+    A model already being pictured further up (``seen``: a recursive type) is ``object``, as is one past ``limit``.
+    """
     origin = typing.get_origin(annotation)
     arguments = typing.get_args(annotation)
     if annotation in SCALARS:
         return SCALARS[annotation]
     if origin is typing.Annotated:
-        return compact(arguments[0], depth)
+        return compact(arguments[0], depth, limit, seen)
     if origin is typing.Literal:
         return enum(arguments)
     if origin in (typing.Union, types.UnionType):
-        return union([argument for argument in arguments if argument is not type(None)], depth)
+        return union([argument for argument in arguments if argument is not type(None)], depth, limit, seen)
     if origin in (list, set, frozenset, tuple) or (origin is not None and _is_sequence(origin)):
-        return [compact(arguments[0], depth) if arguments else "any"]
+        return [compact(arguments[0], depth, limit, seen) if arguments else "any"]
     if origin is dict or (origin is not None and _is_mapping(origin)):
-        return f"map<{inline(compact(arguments[1], MAX_DEPTH)) if len(arguments) == 2 else 'any'}>"
+        return f"map<{inline(compact(arguments[1], limit, limit, seen)) if len(arguments) == 2 else 'any'}>"
     if inspect.isclass(annotation) and issubclass(annotation, pydantic.BaseModel):
-        return model(annotation, depth)
+        return model(annotation, depth, limit, seen)
     if annotation is dict:
         return "object"
     raise ValueError(f"no compact form for {annotation!r}")
@@ -165,15 +171,15 @@ def enum(values: tuple[Any, ...]) -> str:
     return "|".join(shown) + (f"|...+{len(names) - MAX_ENUM}" if len(names) > MAX_ENUM else "")
 
 
-def union(members: list[Any], depth: int) -> Any:
+def union(members: list[Any], depth: int, limit: int = MAX_DEPTH, seen: frozenset[type] = frozenset()) -> Any:
     """A union: an open enum (``Literal`` or ``Any``) is the enum; one member is itself; scalars join with ``|``."""
     literals = [value for member in members if typing.get_origin(member) is typing.Literal for value in typing.get_args(member)]
     others = [member for member in members if typing.get_origin(member) is not typing.Literal and member is not typing.Any]
     if literals and not others:
         return enum(tuple(literals))
     if len(members) == 1:
-        return compact(members[0], depth)
-    pictures = [compact(member, depth) for member in others]
+        return compact(members[0], depth, limit, seen)
+    pictures = [compact(member, depth, limit, seen) for member in others]
     if any(isinstance(picture, dict) for picture in pictures):
         return "object"
     return "|".join(dict.fromkeys(inline(picture) for picture in pictures))
@@ -188,13 +194,13 @@ def inline(picture: Any) -> str:
     return "object"
 
 
-def model(cls: type[pydantic.BaseModel], depth: int) -> Any:
-    """A pydantic model's fields by wire name (``*`` when required), or ``object`` past ``MAX_DEPTH``."""
-    if depth >= MAX_DEPTH:
+def model(cls: type[pydantic.BaseModel], depth: int, limit: int = MAX_DEPTH, seen: frozenset[type] = frozenset()) -> Any:
+    """A pydantic model's fields by wire name (``*`` when required), or ``object`` past ``limit`` levels or inside itself."""
+    if depth >= limit or cls in seen:
         return "object"
     cls.model_rebuild()
     return {
-        (info.alias or name) + ("*" if info.is_required() else ""): compact(info.annotation, depth + 1)
+        (info.alias or name) + ("*" if info.is_required() else ""): compact(info.annotation, depth + 1, limit, seen | {cls})
         for name, info in cls.model_fields.items()
     }
 
@@ -241,6 +247,7 @@ def operation(module: str, name: str, function: Callable[..., Any], call: Call) 
         "reads": rules.reads(call.method),
         "risk": list(rules.risks(operation_id, call.method, call.path)),
         "typed_tool": rules.typed_tool(operation_id),
+        "since": rules.since(operation_id),
     }
 
 
@@ -264,3 +271,38 @@ def render(entries: list[dict[str, Any]]) -> str:
     """The file's text: one operation per line, keys sorted, so diffs stay readable and bytes stable."""
     lines = [json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")) for entry in entries]
     return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def response(operation_id: str, function: Callable[..., Any]) -> dict[str, Any]:
+    """What the SDK parses a 2xx answer of one operation into: its type's name, the model under ``data`` (if any)
+    and the type's compact picture to ``RESPONSE_DEPTH`` levels; ``type`` None when the SDK ignores the body."""
+    (answer,) = typing.get_args(typing.get_type_hints(function)["return"])
+    if answer is type(None):
+        return {"id": operation_id, "type": None, "data_type": None, "shape": None}
+    answer.model_rebuild()
+    data = answer.model_fields.get("data")
+    inner = _model_in(data.annotation) if data is not None else None
+    return {
+        "id": operation_id,
+        "type": answer.__name__,
+        "data_type": inner.__name__ if inner is not None else None,
+        "shape": model(answer, 0, RESPONSE_DEPTH),
+    }
+
+
+def _model_in(annotation: Any) -> type[pydantic.BaseModel] | None:
+    """The pydantic model in ``X``, ``Optional[X]`` or ``Optional[List[X]]``, if any."""
+    if inspect.isclass(annotation) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    found = [m for argument in typing.get_args(annotation) if (m := _model_in(argument)) is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def responses() -> list[dict[str, Any]]:
+    """The response of every SDK operation, in the catalog's order."""
+    found = []
+    for module, cls in raw_clients():
+        for name, function in sorted(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(function) and (call := request_call(function)) is not None:
+                found.append((read_call(call), response(f"{module}.{name}", function)))
+    return [entry for call, entry in sorted(found, key=lambda pair: (pair[0].path, pair[0].method))]

@@ -108,6 +108,44 @@ TYPED_TOOLS: dict[str, str] = {
 }
 """The MCP tool that does an operation's job better (checks first, pages, masks secrets, explains failures)."""
 
+API_VERSIONS = ("2024-02-08", "2025-09-18")
+"""The API versions the catalog describes, oldest first: SDK 1.18.0 speaks the first, SDK 25.9.10 the second."""
+
+NEW_IN_2025_09_18 = frozenset({
+    "activity.get", "activity.get_session", "activity.list", "bulk_sync.error_handling.get",
+    "bulk_sync.error_handling.update", "bulk_sync.executions.get_console_logs",
+    "bulk_sync.executions.get_ingest_console_logs", "bulk_sync.executions.get_schema_console_logs",
+    "connections.get_connect_session", "connections.get_usage", "connections.proxy.execute_proxy",
+    "connections.proxy.get_proxy_info", "connections.proxy.get_proxy_settings",
+    "connections.proxy.update_proxy_settings", "connections.shared_connections.create_shared_connection",
+    "connections.shared_connections.list_shared_connections_for_partner", "entities.get", "entities.get_for_partner",
+    "harbors.actions.describe", "harbors.actions.execute", "harbors.actions.get_execution", "harbors.actions.list",
+    "harbors.actions.lookup", "harbors.actions.prepare", "harbors.assign_user", "harbors.close_session",
+    "harbors.create", "harbors.create_context", "harbors.create_context_draft", "harbors.create_key",
+    "harbors.create_saved_query_draft", "harbors.delete", "harbors.delete_context", "harbors.delete_context_draft",
+    "harbors.delete_key", "harbors.delete_saved_query", "harbors.delete_saved_query_draft",
+    "harbors.execute_saved_query", "harbors.get", "harbors.get_authorized_schema", "harbors.get_context",
+    "harbors.get_context_draft", "harbors.get_context_version", "harbors.get_saved_query", "harbors.get_status",
+    "harbors.invite_user", "harbors.list", "harbors.list_authorized_connections", "harbors.list_authorized_schemas",
+    "harbors.list_context_drafts", "harbors.list_context_versions", "harbors.list_contexts", "harbors.list_keys",
+    "harbors.list_saved_queries", "harbors.list_saved_query_drafts", "harbors.list_users",
+    "harbors.promote_context_draft", "harbors.publish_saved_query_draft", "harbors.register_session",
+    "harbors.resolve_source_mappings", "harbors.run_query", "harbors.save_context_draft",
+    "harbors.save_saved_query_draft", "harbors.unassign_user", "harbors.update", "harbors.update_context",
+    "harbors.validate_saved_query_draft", "model_sync.error_handling.get", "model_sync.error_handling.update",
+    "model_sync.executions.cancel", "model_sync.executions.get_console_logs", "model_sync.executions.get_logs_index",
+    "operations.get_search_availability", "operations.search", "organization.get_current",
+    "organization.get_record_logging", "organization.update_record_logging", "record_view_links.create",
+    "record_view_links.get_capabilities", "schemas.patch_field", "temporary_credentials.create",
+    "users.create_current_org_user", "users.delete_current_org_user", "users.get_current_org_user",
+    "users.list_current_org_users", "users.update_current_org_user", "webhooks.list_deliveries",
+})
+"""Operations SDK 1.18.0 (API 2024-02-08) does not send, compared by method and path shape (``{}`` for each
+parameter) with the 25.9.10 catalog when this list was made. SDK 1.18.0 is not installed here, so the list is
+committed rather than recomputed; 2024-02-08 also had three operations 2025-09-18 dropped (``GET
+/api/connections/{id}/modelsync/target``, ``POST /api/connections/{id}/share``, ``PUT
+/api/syncs/{sync_id}/executions/{id}``), which the catalog does not list."""
+
 
 def reads(method: str) -> bool:
     """Whether an operation only reads: GET, and nothing else."""
@@ -174,3 +212,8 @@ def _body_paths(schema: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, s
 def typed_tool(operation_id: str) -> str | None:
     """The MCP tool that does this operation's job better, if one does."""
     return TYPED_TOOLS.get(operation_id)
+
+
+def since(operation_id: str) -> str | None:
+    """The API version that added an operation, when newer than the oldest one the catalog describes."""
+    return API_VERSIONS[-1] if operation_id in NEW_IN_2025_09_18 else None

@@ -7,6 +7,7 @@ The files, in the order they are made (later ones read earlier ones):
 
 - ``polytomic_mcp/tools/core/manifest.json``: what tools/list says of each tool (``dev.tool_manifest``);
 - ``polytomic_mcp/catalog/operations.json``: every API operation, from the official SDK (``dev.catalog_generate``);
+- ``polytomic_mcp/catalog/responses.json``: what each operation answers, from the same SDK (for the sandbox);
 - ``bundle/manifest.json`` and ``bundle/icon.png``: the Claude Desktop bundle (``dev.bundle``);
 - ``tests/server/contract.json``: tools/list, resources, prompts and instructions as served (``dev.contract``).
 """
@@ -40,6 +41,7 @@ def files() -> list[Generated]:
     return [
         Generated(tool_manifest.PATH, lambda: tool_manifest.render().encode()),
         Generated(catalog_generate.OUTPUT, lambda: catalog_generate.render(catalog_generate.operations()).encode()),
+        Generated(catalog_generate.RESPONSES, lambda: catalog_generate.render(catalog_generate.responses()).encode()),
         Generated(bundle.BUNDLE_DIR / "manifest.json", lambda: bundle.render_manifest().encode()),
         Generated(bundle.BUNDLE_DIR / bundle.ICON_NAME, bundle.icon_png),
         Generated(contract.PATH, lambda: contract.render().encode()),

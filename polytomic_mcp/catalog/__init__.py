@@ -1,8 +1,8 @@
 """A catalog of every Polytomic API operation, for a guarded generic path to the whole API.
 
-Generated from the official ``polytomic`` SDK by ``python -m polytomic_mcp.catalog.generate --write`` and
-committed as ``operations.json``; nothing here imports the SDK, mcp, httpx2 or the client, and importing the
-package does not read the file (``load`` does, once).
+Generated from the official ``polytomic`` SDK by ``python -m dev.regenerate`` and committed as ``operations.json``
+(each operation's answer in ``responses.json``); nothing here imports the SDK, mcp, httpx2 or the client, and
+importing the package reads neither file (``load`` and ``response`` do, once).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from .operation import ANY_FIELD, REQUIRED_MARK, CatalogError, Method, Operation, ResolvedRequest, Risk, field_name, is_required
 from .operations_file import find, fitting, load, lookup
 from .request import build_request
+from .responses import Response, response
 from .search import search
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Method",
     "Operation",
     "ResolvedRequest",
+    "Response",
     "Risk",
     "build_request",
     "field_name",
@@ -27,5 +29,6 @@ __all__ = [
     "is_required",
     "load",
     "lookup",
+    "response",
     "search",
 ]

@@ -39,7 +39,8 @@ class Operation(BaseModel):
     ``secret_fields`` are dotted body paths that carry secrets; ``configuration.*`` means every member may,
     depending on the connection type. ``destructive_params`` are top-level query or body fields that make one
     call destructive when set (``force``). ``headers`` are extra headers the SDK can send (Harbor sessions and
-    signatures); a generic call cannot send them.
+    signatures); a generic call cannot send them. ``since`` is the API version that added the operation when it
+    is newer than 2024-02-08, the oldest the catalog describes (None: every version has it).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -57,11 +58,16 @@ class Operation(BaseModel):
     reads: bool
     risk: tuple[Risk, ...]
     typed_tool: str | None
+    since: str | None = None
 
     @property
     def key(self) -> str:
         """``METHOD /path``, as ``ALL_PATHS`` writes it."""
         return f"{self.method} {self.path}"
+
+    def available_in(self, api_version: str) -> bool:
+        """Whether API version ``api_version`` (``YYYY-MM-DD``) has this operation."""
+        return self.since is None or api_version >= self.since
 
     @property
     def query_names(self) -> tuple[str, ...]:

@@ -30,9 +30,13 @@ redacts it before an error is built. Errors raised for a POST/PUT carry the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ._used_by import UsedBy, parse_used_by
+
+ROUTE_MISSING = re.compile(r"no route|page not found|unknown (?:route|path|endpoint)|^\s*not found\s*$", re.IGNORECASE)
+"""What a 404 says when the server has no such path (a router's answer), not when an object is missing."""
 
 __all__ = [
     "APIStatusError",
@@ -118,6 +122,12 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: no such object (or route) in this organization."""
+
+    @property
+    def names_the_route(self) -> bool:
+        """Whether the answer says the path itself is unknown ("no route", "404 page not found", or a bare
+        "Not Found" without the API's error body) rather than an object the path names."""
+        return ROUTE_MISSING.search(self.message) is not None
 
 
 class ConflictError(APIStatusError):

@@ -1,7 +1,7 @@
 """Build the Starlette app: routes, the gateway middleware and error rendering in the API's error shape.
 
-A request for an operation the API has but the sandbox does not simulate gets 501 naming the operation, so an
-agent can tell it from a wrong path (404 "no route").
+Every catalog operation answers: the simulated domains' routes first, then the generic store (``generic``);
+a path the API does not have is a 404 "no route".
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-
-from polytomic_mcp.catalog import fitting
 
 from .errors import ApiError, error_body
 from .gateway import Gateway
@@ -31,10 +29,6 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    if exc.status_code == 404 and (known := fitting(request.method, request.url.path)) is not None:
-        message = (f"not implemented: the sandbox does not simulate {known.id} ({request.method} {request.url.path}); "
-                   "the Polytomic API serves it. Nothing was changed.")
-        return JSONResponse(error_body(501, message), status_code=501)
     if exc.status_code == 404:
         message = f"not found: no route for {request.method} {request.url.path}"
     elif exc.status_code == 405:

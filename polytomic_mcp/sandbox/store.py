@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from .domain.connections import seed_connection
 from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
+from .generic.records import GenericStore
 from .ids import new_id, stable_id
 from .seed_runs import backdate
 from .synthetic import synthetic_system
@@ -63,6 +65,8 @@ class Workspace:
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
     bulk: BulkState = field(default_factory=BulkState, repr=False)
+    generic: GenericStore = field(default_factory=GenericStore, repr=False)
+    """Objects of the operations no simulated domain serves (webhooks, users, roles, Harbor...)."""
     leak_secrets: bool = False
     """Test hook: answer with secrets unmasked, like a misbehaving API, to prove clients mask them anyway."""
     run_polls: int = 2
@@ -71,6 +75,12 @@ class Workspace:
     def __post_init__(self) -> None:
         if not self.user_id:
             self.user_id = stable_id("user", self.api_key)
+
+    @property
+    def user_email(self) -> str:
+        """The email of the key's user, derived from the organization's name."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.organization_name.lower()).strip("-") or "sandbox"
+        return f"sandbox.user@{slug}.example.com"
 
     def actor(self) -> dict[str, str]:
         """Return the ``created_by``/``updated_by`` object for changes made with this key."""
@@ -81,6 +91,7 @@ class Workspace:
         for store in (self.connections, self.models, self.syncs, self.executions, self.jobs, self.systems):
             store.clear()
         self.bulk.clear()
+        self.generic.clear()
 
     def drop_sync(self, sync_id: str) -> None:
         """Remove a sync and its execution history."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import bad_request
+from .errors import ApiError, bad_request, not_found
 
 LATEST = "2025-09-18"
 LEGACY = "2024-02-08"
@@ -22,3 +22,9 @@ def resolve(requested: str | None) -> str:
 def is_legacy(version: str) -> bool:
     """Whether ``version`` behaves like 2024-02-08 (every supported version older than the latest does)."""
     return version != LATEST
+
+
+def missing_route(method: str, path: str, version: str, operation_id: str, since: str) -> ApiError:
+    """The 404 for an operation the requested version does not have, naming the version that added it."""
+    return not_found(f"not found: no route for {method} {path} in API version {version}; "
+                     f"{operation_id} is in API version {since} and later")

@@ -10,6 +10,7 @@ and the SDK does not know is found by walking ``model_extra`` through the valida
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import json
 import re
@@ -209,6 +210,14 @@ BULK_ENDPOINTS: tuple[Endpoint, ...] = (
 (``/api/bulk/syncs/status``) and ``get_status`` (``/schemas/status``) come before the ``{id}`` paths they would match."""
 
 ENDPOINTS = BULK_ENDPOINTS + ENDPOINTS
+
+
+def catalog_endpoint(operation_id: str) -> Endpoint:
+    """The SDK method of a catalog operation (``webhooks.list_deliveries`` -> ``polytomic.webhooks``'s raw client)."""
+    module, _, method = operation_id.rpartition(".")
+    raw = importlib.import_module(f"polytomic.{module}.raw_client")
+    (cls,) = (value for name, value in vars(raw).items() if inspect.isclass(value) and name.startswith("Raw") and value.__module__ == raw.__name__)
+    return Endpoint((), cls, method, module)
 
 
 def endpoint_for(method: str, path: str) -> Endpoint | None:

@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("polytomic", reason="the polytomic SDK (test extra) is not installed")
 
+from catalog_walk import walk  # noqa: E402
 from polytomic import types as sdk  # noqa: E402
 from polytomic.types import ApiError, BulkSyncResponse, ModelSyncV5Response  # noqa: E402
 from sdk_oracle import (  # noqa: E402
@@ -37,11 +38,13 @@ from sdk_oracle import (  # noqa: E402
     Exchange,
     Finding,
     RecordingTransport,
+    catalog_endpoint,
     check,
     endpoint_for,
     fields_the_sdk_lacks,
 )
 
+from polytomic_mcp.catalog import fitting, load  # noqa: E402
 from polytomic_mcp.client import (  # noqa: E402
     BadRequestError,
     ConflictError,
@@ -79,6 +82,14 @@ ALLOWED_QUIRKS: dict[tuple[str, str], str] = {
         "envelope has no `pagination` and it sends only `active`; the sandbox pages like GET /api/models",
 }
 """Known differences from the SDK's types, each with the reason it is accepted: (operation, finding) -> reason."""
+
+
+WALK_QUIRKS: dict[tuple[str, str], str] = {
+    **{(f"bulk_sync.schedules.{method}", f"response: unknown key data{'[]' if method == 'list' else ''}.id"):
+       "the SDK's BulkBulkSyncSchedule has no id, yet get, update and delete address a schedule by schedule_id: the "
+       "generic store sends `id` so a schedule can be reached again" for method in ("create", "get", "list", "update")},
+}
+"""Known differences of walked answers from the SDK's types, each with its reason."""
 
 
 class LegacySyncList(pydantic.BaseModel):
@@ -470,6 +481,74 @@ def test_the_model_comparison_catches_a_field_the_sdk_lacks() -> None:
         type: Type
 
     assert fields_the_sdk_lacks(Drifted, sdk.ConnectionResponseSchema) == {"type.colour"}
+
+
+def answered_operations(recorded: list[Exchange]) -> set[str]:
+    """Catalog operations that got a success (or, for a log file, its redirect) in these exchanges."""
+    return {op.id for e in recorded if 200 <= e.status < 400 and (op := fitting(e.method, e.path)) is not None}
+
+
+@pytest.fixture(scope="module")
+def walked(exchanges: dict[str, list[Exchange]]) -> dict[str, list[Exchange]]:
+    """Every catalog operation the client workflow did not answer, called once per version (tests/contract/catalog_walk)."""
+    recorders: dict[str, RecordingTransport] = {}
+    for version in VERSIONS:
+
+        def recording(inner: Any, version: str = version) -> RecordingTransport:
+            recorders[version] = RecordingTransport(inner)
+            return recorders[version]
+
+        walk(version, recording, skip=answered_operations(exchanges[version]))
+    return {version: recorder.exchanges for version, recorder in recorders.items()}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_catalog_operation_the_version_has_is_answered(
+    exchanges: dict[str, list[Exchange]], walked: dict[str, list[Exchange]], version: str,
+) -> None:
+    """All 198 on 2025-09-18; on 2024-02-08 the 111 it has (the workflow's and the walk's successes together)."""
+    expected = {op.id for op in load() if op.available_in(version)}
+    missing = expected - answered_operations(exchanges[version] + walked[version])
+    assert not missing, f"never answered with a success: {sorted(missing)}"
+    assert len(expected) == (198 if version == VERSIONS[0] else 111)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_walked_answer_parses_as_the_sdk_type(walked: dict[str, list[Exchange]], version: str) -> None:
+    """Each success is parsed with the type the SDK method parses it into; each error with the SDK's ApiError."""
+    found: set[Finding] = set()
+    for exchange in walked[version]:
+        op = fitting(exchange.method, exchange.path)
+        assert op is not None, f"{exchange.method} {exchange.path} is no catalog operation"
+        endpoint = catalog_endpoint(op.id)
+        if 200 <= exchange.status < 300 and endpoint.response_type is not None:
+            found |= check(endpoint.response_type, exchange.response_body, endpoint.name, "response")
+        elif 200 <= exchange.status < 300:
+            assert exchange.response_body is None, f"{op.id}: the SDK ignores the body, the sandbox sent one"
+        elif op.available_in(version):
+            found.add(Finding(endpoint.name, "response", f"status {exchange.status}: {exchange.response_body}"))
+        else:
+            found |= check(ApiError, exchange.response_body, endpoint.name, "error")
+    unexplained = {f for f in found if (f.operation, f"{f.direction}: {f.detail}") not in WALK_QUIRKS}
+    assert not unexplained, "differences from the SDK types:\n" + "\n".join(sorted(map(str, unexplained)))
+    if version == VERSIONS[0]:
+        assert {(f.operation, f"{f.direction}: {f.detail}") for f in found} == set(WALK_QUIRKS), "a quirk is no longer seen"
+
+
+def test_operations_2024_02_08_lacks_answer_404_naming_the_version_that_has_them(walked: dict[str, list[Exchange]]) -> None:
+    lacking = [(op, e) for e in walked[VERSIONS[1]] if (op := fitting(e.method, e.path)) is not None and not op.available_in(VERSIONS[1])]
+    assert len({op.id for op, _ in lacking}) >= 80
+    for op, exchange in lacking:
+        assert exchange.status == 404, (op.id, exchange.status)
+        assert exchange.response_body["message"] == (
+            f"not found: no route for {op.method} {exchange.path} in API version 2024-02-08; {op.id} is in API version 2025-09-18 and later"
+        )
+
+
+def test_the_walk_fills_every_path_with_ids_it_knows() -> None:
+    """The walk's own check: an operation whose ids it never learns is reported, not skipped."""
+    with pytest.raises(AssertionError, match="no ids for"):
+        walk(VERSIONS[0], lambda inner: inner, skip={op.id for op in load()} - {"harbors.get_context_version"} | {"harbors.create"})
 
 
 @pytest.mark.slow

@@ -117,9 +117,11 @@ async def test_a_log_file_redirects_to_its_signed_url(sandbox, client, seeded) -
 async def test_log_urls_exist_on_2024_but_console_and_index_do_not(legacy_client, seeded) -> None:
     path = execution_path(seeded)
     assert len((await legacy_client.get(f"{path}/errors")).json()["data"]["urls"]) == 1
-    for tail in ("consolelog", "logs"):
+    for tail, operation in (("consolelog", "get_console_logs"), ("logs", "get_logs_index")):
         r = await legacy_client.get(f"{path}/{tail}")
-        assert r.status_code == 404 and r.json()["message"] == f"not found: no route for GET {path}/{tail}"
+        assert r.status_code == 404 and r.json()["message"] == (
+            f"not found: no route for GET {path}/{tail} in API version 2024-02-08; "
+            f"model_sync.executions.{operation} is in API version 2025-09-18 and later")
 
 
 async def test_log_urls_of_a_deleted_sync_stop_working(sandbox, client, seeded) -> None:

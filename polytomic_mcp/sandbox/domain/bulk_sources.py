@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..bulk_catalog import BULK_DESTINATIONS, BulkDestination, bulk_destination, is_bulk_source
 from ..bulk_schemas import BulkSourceSchema, source_schemas
-from ..errors import ApiError, listing
+from ..errors import ApiError, listing, not_found
 from ..ids import now_iso
 from ..type_schemas import CONNECTION_TYPES, get_type
 from ..upstream import System
@@ -93,6 +93,14 @@ def cached_schemas(ws: Workspace, conn: dict[str, Any]) -> dict[str, BulkSourceS
     """The schemas the connection's cache holds (what ``/bulksync/source`` lists)."""
     schemas: dict[str, BulkSourceSchema] = _cache(ws, conn)["_schemas"]
     return schemas
+
+
+def cached_schema(ws: Workspace, conn: dict[str, Any], schema_id: str) -> BulkSourceSchema:
+    """One schema of the connection's cache, or 404 naming the ones it holds."""
+    schemas = cached_schemas(ws, conn)
+    if schema_id not in schemas:
+        raise not_found(f'schema "{schema_id}" not found on connection {describe(conn)}; available: {listing(list(schemas))}')
+    return schemas[schema_id]
 
 
 def start_refresh(ws: Workspace, conn: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..bulk_catalog import MODE_INFO, BulkDestination, source_capabilities
 from ..bulk_schemas import BulkSourceSchema
-from ..errors import ApiError, bad_request, not_found, unprocessable
+from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
 from ..validation import clean_configuration
 from ..versions import is_legacy
@@ -166,6 +166,14 @@ def build_bulk_sync(ws: Workspace, body: Any, *, version: str, existing: dict[st
         "_rev": next_revision(),
         "_schemas": configs,
     }
+
+
+def schema_config(sync: dict[str, Any], schema_id: str) -> dict[str, Any]:
+    """The stored configuration of one of the sync's schemas, or 404 naming the ones it has."""
+    config: dict[str, Any] | None = sync["_schemas"].get(schema_id)
+    if config is None:
+        raise not_found(f'schema "{schema_id}" not found on bulk sync "{sync["name"]}"; available: {listing(list(sync["_schemas"]))}')
+    return config
 
 
 def patch_schemas(ws: Workspace, sync: dict[str, Any], body: Any) -> list[dict[str, Any]]:

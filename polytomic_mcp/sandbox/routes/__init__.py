@@ -1,9 +1,10 @@
-"""HTTP routes per resource; ``ROUTES`` is the full table in matching order."""
+"""HTTP routes per resource; ``ROUTES`` is the full table in matching order, the generic store's catch-all last."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from ..generic.route import ROUTE as GENERIC
 from . import (
     bulk_discovery,
     bulk_executions,
@@ -34,4 +35,5 @@ ROUTES: list[BaseRoute] = [
     *bulk_syncs.ROUTES,
     *oauth.ROUTES,
     *log_links.ROUTES,
+    GENERIC,
 ]

@@ -15,8 +15,7 @@ from starlette.routing import Route
 from ..bulk_catalog import source_capabilities, source_configuration
 from ..bulk_schemas import BulkSourceSchema
 from ..domain import bulk_sources as domain
-from ..domain.connections import describe, get_connection
-from ..errors import listing, not_found
+from ..domain.connections import get_connection
 from ..web import context, ok, query_bool
 
 SAMPLE_RECORDS = 10
@@ -58,11 +57,7 @@ def _cached_schema(request: Request) -> tuple[dict[str, Any], BulkSourceSchema]:
     ws = context(request).workspace
     conn = get_connection(ws, request.path_params["id"])
     domain.check_source(ws, conn, status=400)
-    schemas = domain.cached_schemas(ws, conn)
-    wanted = request.path_params["schema_id"]
-    if wanted not in schemas:
-        raise not_found(f'schema "{wanted}" not found on connection {describe(conn)}; available: {listing(list(schemas))}')
-    return conn, schemas[wanted]
+    return conn, domain.cached_schema(ws, conn, request.path_params["schema_id"])
 
 
 async def get_schema(request: Request) -> Response:

@@ -1,4 +1,5 @@
-"""``/api/bulk/syncs``: list (paged), create, read, full-replace update, delete, activate and per-schema settings."""
+"""``/api/bulk/syncs``: list (paged), create, read, full-replace update, delete, activate and per-schema settings
+(all listed schemas with PATCH, one with PUT)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ..domain import bulk_executions as executions
 from ..domain import bulk_syncs as domain
 from ..domain.body import require_object
 from ..domain.bulk_sources import cached_schemas
-from ..errors import bad_request, listing, not_found
+from ..errors import bad_request
 from ..ids import next_revision, now_iso
 from ..paging import listing as page_of
 from ..web import context, json_body, no_content, ok
@@ -104,11 +105,18 @@ async def get_schema(request: Request) -> Response:
     """One schema of the sync with its field selection and filters."""
     ws = context(request).workspace
     sync = domain.get_bulk_sync(ws, request.path_params["id"])
-    schema_id = request.path_params["schema_id"]
-    config = sync["_schemas"].get(schema_id)
-    if config is None:
-        raise not_found(f'schema "{schema_id}" not found on bulk sync "{sync["name"]}"; available: {listing(list(sync["_schemas"]))}')
-    return ok(render.schema_detail(sync, config, _source_schemas(ws, sync).get(schema_id)))
+    config = domain.schema_config(sync, request.path_params["schema_id"])
+    return ok(render.schema_detail(sync, config, _source_schemas(ws, sync).get(config["id"])))
+
+
+async def update_schema(request: Request) -> Response:
+    """Change one schema of the sync, as ``PATCH .../schemas`` with this schema alone would, and return it."""
+    ws = context(request).workspace
+    sync = domain.get_bulk_sync(ws, request.path_params["id"])
+    schema_id = domain.schema_config(sync, request.path_params["schema_id"])["id"]
+    body = require_object(json_body(request))
+    (changed,) = domain.patch_schemas(ws, sync, {"schemas": [{**body, "id": schema_id}]})
+    return ok(render.schema_detail(sync, changed, _source_schemas(ws, sync).get(schema_id)))
 
 
 async def patch_schemas(request: Request) -> Response:
@@ -130,4 +138,5 @@ ROUTES = [
     Route("/api/bulk/syncs/{id}/schemas", list_schemas, methods=["GET"]),
     Route("/api/bulk/syncs/{id}/schemas", patch_schemas, methods=["PATCH"]),
     Route("/api/bulk/syncs/{id}/schemas/{schema_id}", get_schema, methods=["GET"]),
+    Route("/api/bulk/syncs/{id}/schemas/{schema_id}", update_schema, methods=["PUT"]),
 ]

@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from polytomic_mcp.catalog import fitting
+
 from .. import render
 from ..domain import console_log, log_files
 from ..domain import executions as domain
@@ -16,6 +18,7 @@ from ..domain.syncs import get_sync
 from ..errors import not_found
 from ..log_links import LogLink, expires_at
 from ..paging import listing
+from ..versions import LATEST, missing_route
 from ..web import context, json_body, ok, query_bool
 
 
@@ -28,9 +31,11 @@ def _execution(request: Request, *, advance: bool = True) -> dict[str, Any]:
 
 
 def _only_latest(request: Request) -> None:
-    """Answer like an unknown route on API versions that lack the endpoint (it is new in 2025-09-18)."""
-    if context(request).legacy:
-        raise not_found(f"not found: no route for {request.method} {request.url.path}")
+    """Answer like an unknown route on API versions that lack the endpoint, naming the version that has it."""
+    ctx = context(request)
+    if ctx.legacy:
+        op = fitting(request.method, request.url.path)
+        raise missing_route(request.method, request.url.path, ctx.version, op.id if op else "this operation", LATEST)
 
 
 async def start(request: Request) -> Response:

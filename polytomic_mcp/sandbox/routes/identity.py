@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -15,10 +13,9 @@ async def me(request: Request) -> JSONResponse:
     """Describe the calling user and organization (``credential`` only on 2025-09-18)."""
     ctx = context(request)
     ws = ctx.workspace
-    slug = re.sub(r"[^a-z0-9]+", "-", ws.organization_name.lower()).strip("-") or "sandbox"
     data = {
         "id": ws.user_id,
-        "email": f"sandbox.user@{slug}.example.com",
+        "email": ws.user_email,
         "role": "admin",
         "organization_id": ws.organization_id,
         "organization_name": ws.organization_name,

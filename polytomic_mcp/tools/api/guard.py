@@ -1,6 +1,7 @@
 """What call_api checks before anything is sent: the operation, what this server refuses, what needs the user's yes.
 
-Refused outright, with nothing sent: unknown operations, writes in read-only mode, writes a
+Refused outright, with nothing sent: unknown operations, operations the configured API version does
+not have (the catalog names the version that added each), writes in read-only mode, writes a
 typed tool does (that tool checks first and asks the user where it matters, so call_api must
 not become the way around it), operations that mint credentials unless the setting allows them,
 and ``{"$env": ...}`` references outside secret fields. Asked first: every write the consent
@@ -50,6 +51,11 @@ def operation_named(name: str) -> Operation:
 
 def refusal(svc: Services, operation: Operation) -> str | None:
     """Why this server will not run ``operation`` at all, or None."""
+    version = svc.client.api_version
+    if not operation.available_in(version):
+        return (f"{operation.key} ({operation.id}) is in API version {operation.since} and later; this server speaks "
+                f"{version} (POLYTOMIC_API_VERSION), which does not have it. Nothing was sent. Ask the user to set "
+                f"POLYTOMIC_API_VERSION={operation.since}, or do it another way.")
     if operation.reads:
         return None
     if svc.read_only:

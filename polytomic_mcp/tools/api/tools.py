@@ -14,7 +14,7 @@ import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
-from polytomic_mcp.client import large_answers_frozen
+from polytomic_mcp.client import NotFoundError, large_answers_frozen
 
 from .. import Toolset
 from ..core.consent import Confirmation, Outcome, outcome_of
@@ -25,6 +25,7 @@ from ..core.services import Services, current_services
 from ..core.write import REJECTIONS, Change, Problem, apply
 from .call_masking import ShownAnswer, shown_answer
 from .confirm import confirm_call
+from .missing import missing
 from .views import ApiCallResult, ApiOperationHit, ApiSearchResult
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ def _hit(svc: Services, op: Operation) -> ApiOperationHit:
     from .guard import consent_effect
 
     unavailable = None
-    if not op.reads and svc.read_only:
+    if not op.available_in(svc.client.api_version):
+        unavailable = f"needs API version {op.since}; this server speaks {svc.client.api_version}"
+    elif not op.reads and svc.read_only:
         unavailable = "read-only mode: call_api runs only reads"
     elif not op.reads and "mints_credentials" in op.risk and not svc.allow_credential_minting:
         unavailable = "creates credentials: off unless POLYTOMIC_ALLOW_CREDENTIAL_MINTING=true"
@@ -121,7 +124,8 @@ async def call_api(
             send=send,
             action=f"call {shown}", check="read it back with the matching GET (search_api finds it)" if not op.reads else "",
             consent=outcome_of(confirmation), consent_token=consent_token, asked="this request",
-            on_error=lambda error: explain(error, action=f"call {shown}") if isinstance(error, REJECTIONS) else None,
+            on_error=lambda error: explain(error, action=f"call {shown}", not_found=missing(op, path_params, error))
+            if isinstance(error, (*REJECTIONS, NotFoundError)) else None,
         ), dry_run=dry_run)
 
 
