@@ -211,13 +211,15 @@ class System:
     flags: dict[str, Any] = field(default_factory=dict)
     native_types: dict[str, str] = field(default_factory=dict)
     """Remote type name of each field type, for the columns of a query's result."""
+    sql_dialect: str = ""
+    """The connection type whose SQL model queries are written in (``postgresql``, ``mysql``, ...); plain SQL if empty."""
     _engine: QueryEngine | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def engine(self) -> QueryEngine:
-        """The SQLite copy of this system's tables, built on first use and kept for the process."""
+        """The DuckDB copy of this system's tables, built on first use and kept for the process."""
         if self._engine is None:
-            self._engine = QueryEngine(self.tables)
+            self._engine = QueryEngine(self.tables, self.sql_dialect)
         return self._engine
 
     def target_properties(self) -> dict[str, Any]:
