@@ -16,6 +16,8 @@ from sqlglot import ErrorLevel, ParseError, TokenError, TokenType, UnsupportedEr
 from sqlglot.dialects.dialect import Dialect as Parser
 from sqlglot.optimizer.annotate_types import annotate_types
 
+from .errors import QueryError
+
 READ_ONLY = "permission denied: model queries may only read data"
 _DIVISION_BY_ZERO = "division by zero"
 _STATEMENT_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.VALUES, TokenType.L_PAREN}
@@ -25,10 +27,6 @@ _DATE_ARITHMETIC = (exp.DateAdd, exp.DateSub, exp.DateTrunc, exp.TimestampTrunc,
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 """sqlglot warns when it reads a statement as an opaque command; such statements are refused here, with their reason."""
 _SQLITE = frozenset({"datetime", "julianday", "strftime", "iif", "unixepoch"})
-
-
-class QueryError(Exception):
-    """A query the warehouse would refuse, or the sandbox cannot answer as it would, with the message to show."""
 
 
 @dataclass(frozen=True)

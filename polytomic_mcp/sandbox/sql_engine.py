@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 import duckdb
 
-from .sql_dialects import READ_ONLY, Catalog, QueryError, dialect_for, to_duckdb
+from .errors import QueryError
+from .sql_dialects import READ_ONLY, Catalog, dialect_for, to_duckdb
 
 __all__ = ["MAX_ROWS", "TIME_BUDGET", "Column", "QueryEngine", "QueryError", "QueryResult", "api_message", "infer_type"]
 

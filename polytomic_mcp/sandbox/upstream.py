@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import bad_request, listing, unprocessable
-from .sql_engine import QueryEngine, QueryError
+from .errors import QueryError, bad_request, listing, unprocessable
+
+if TYPE_CHECKING:
+    from .sql_engine import QueryEngine
 
 IDENTITY_FUNCTIONS = {
     "Equality": "Equality",
@@ -219,6 +221,8 @@ class System:
     def engine(self) -> QueryEngine:
         """The DuckDB copy of this system's tables, built on first use and kept for the process."""
         if self._engine is None:
+            from .sql_engine import QueryEngine
+
             self._engine = QueryEngine(self.tables, self.sql_dialect)
         return self._engine
 
