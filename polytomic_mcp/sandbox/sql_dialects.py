@@ -24,8 +24,8 @@ _STATEMENT_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.VALUES, TokenTy
 _WORD = re.compile(r"^\w+$")
 _TEMPORAL = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentDatetime, exp.CurrentTime, exp.TsOrDsToDate, exp.StrToDate)
 _DATE_ARITHMETIC = (exp.DateAdd, exp.DateSub, exp.DateTrunc, exp.TimestampTrunc, exp.TsOrDsAdd, exp.Add, exp.Sub)
+# sqlglot logs a warning for each statement it reads as an opaque command; those are refused here with their reason.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
-"""sqlglot warns when it reads a statement as an opaque command; such statements are refused here, with their reason."""
 _SQLITE = frozenset({"datetime", "julianday", "strftime", "iif", "unixepoch"})
 
 
@@ -53,7 +53,7 @@ class Dialect:
 DIALECTS = {
     "postgresql": Dialect(
         "postgres", "PostgreSQL", settings=(("integer_division", "true"),), dates_stay_dates=False,
-        absent=_SQLITE | {"ifnull", "nvl", "iff", "if", "group_concat", "listagg", "date_sub", "date_add", "dateadd", "datediff", "date_diff",
+        absent=_SQLITE | {"ifnull", "nvl", "iff", "if", "group_concat", "listagg", "date_sub", "dateadd", "datediff", "date_diff",
                           "timestamp_sub", "timestamp_add", "curdate", "date_format", "countif", "count_if", "safe_cast", "format_timestamp",
                           "format_date", "unix_timestamp", "from_unixtime", "zeroifnull", "getdate", "str_to_date", "substring_index"},
     ),
@@ -65,7 +65,7 @@ DIALECTS = {
     ),
     "snowflake": Dialect(
         "snowflake", "Snowflake",
-        absent=_SQLITE | {"group_concat", "date_sub", "date_format", "curdate", "countif", "safe_cast", "format_timestamp", "timestamp_sub",
+        absent=_SQLITE | {"group_concat", "date_format", "curdate", "countif", "safe_cast", "format_timestamp", "timestamp_sub",
                           "string_agg", "str_to_date", "unix_timestamp"},
     ),
     "bigquery": Dialect(
@@ -82,7 +82,7 @@ PLAIN = Dialect("", "the source")
 
 @dataclass(frozen=True)
 class Catalog:
-    """What a query may name: tables (schema or "", table) in lower case, schemas searched for bare names, datetime columns."""
+    """What a query may name: tables as (schema or "", table) and the names of datetime columns, all in lower case."""
 
     tables: frozenset[tuple[str, str]]
     temporal_columns: frozenset[str]
@@ -110,6 +110,7 @@ def to_duckdb(query: str, dialect: Dialect, catalog: Catalog) -> str:
 
 
 def _cannot(what: str, dialect: Dialect) -> str:
+    """The refusal of a query the sandbox would answer differently from the real database."""
     return f"the sandbox cannot run {what} as {dialect.title} would"
 
 
@@ -143,6 +144,7 @@ def _parse(query: str, dialect: Dialect) -> exp.Expr:
 
 
 def _syntax_error(query: str, dialect: Dialect, error: ParseError) -> str:
+    """PostgreSQL's wording: near an unknown first word, near the offending token, or at the end of the input."""
     tokens = Parser.get_or_raise(dialect.parser or None).tokenize(query)
     if tokens and tokens[0].token_type not in _STATEMENT_STARTS and tokens[0].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
         return f'syntax error at or near "{tokens[0].text}"'
@@ -170,6 +172,7 @@ def _check_tables(statement: exp.Expr, catalog: Catalog) -> None:
 
 
 def _is_temporal(node: exp.Expr, catalog: Catalog) -> bool:
+    """Whether ``node`` is a date or time: a datetime column, the current date or time, or a cast or parse to one."""
     if isinstance(node, exp.Column):
         return node.name.lower() in catalog.temporal_columns
     if isinstance(node, exp.Anonymous):
@@ -181,7 +184,7 @@ def _check_semantics(statement: exp.Expr, dialect: Dialect, catalog: Catalog) ->
     """Refuse what DuckDB computes differently from ``dialect``'s database."""
     for function in statement.find_all(exp.Anonymous):
         if function.name.lower() not in dialect.verified:
-            raise QueryError(_cannot(f"{function.name}()", dialect) + "; use a function listed in its documentation that the sandbox knows")
+            raise QueryError(_cannot(f"{function.name}()", dialect) + " (it does not know this function: check the name, or use a common one)")
     for node_type, part, shown in dialect.refused:
         for node in statement.find_all(node_type):
             if not part or node.this.name.upper() == part:

@@ -87,7 +87,7 @@ def test_queries_only_read(flavor: str, query: str) -> None:
 def test_errors_are_worded_the_way_a_warehouse_words_them(flavor: str, query: str, message: str) -> None:
     with pytest.raises(QueryError) as error:
         run(flavor, query)
-    assert str(error.value) == message or str(error.value).startswith(message + ";")
+    assert str(error.value).startswith(message)
 
 
 @pytest.mark.parametrize(
