@@ -26,6 +26,7 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.server.app", "polytomic_mcp.server.sandbox_backend"): "the sandbox loads only with --sandbox",
     ("polytomic_mcp.server.app", "polytomic_mcp.server.oauth.provider"): "OAuth loads only with --auth oauth",
     ("polytomic_mcp.server.sandbox_backend", "polytomic_mcp.sandbox"): "built on the first API call (start-up time)",
+    ("polytomic_mcp.sandbox.upstream", "polytomic_mcp.sandbox.sql_engine"): "DuckDB and sqlglot (~0.6 s to import) load on the first SQL model query",
     ("polytomic_mcp.tools.api.tools", "polytomic_mcp.catalog"): "the API catalog loads on the first search_api or call_api",
     ("polytomic_mcp.tools.api.tools", "polytomic_mcp.tools.api.guard"): "it imports the catalog: loaded on first use",
     ("polytomic_mcp.tools.api.confirm", "polytomic_mcp.tools.api.guard"): "as above, for call_api's question",

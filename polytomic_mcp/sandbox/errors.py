@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 
+class QueryError(Exception):
+    """A model query the warehouse would refuse, or the sandbox cannot answer as it would, with the message to show."""
+
+
 class ApiError(Exception):
     """An error answered to the client as ``{"status", "message", "key", "metadata"}``."""
 

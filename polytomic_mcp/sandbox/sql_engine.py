@@ -1,35 +1,57 @@
-"""Run a SQL model's query on an in-memory SQLite copy of a source system's tables (stdlib ``sqlite3`` only).
+"""Run a SQL model's query on an in-memory DuckDB copy of a source system's tables, in the source's own dialect.
 
-A model ``{"query": "SELECT ..."}`` must see what the query really selects: its WHERE clause, joins and
-aliases decide the model's fields and sample records. Each system gets one read-only database per process;
-queries run under an authorizer that allows reading only, a step budget and a row cap, and SQLite's errors
-are reworded the way a warehouse words them.
+A model ``{"query": "SELECT ..."}`` must see what the query really selects: its WHERE clause, joins and aliases decide
+the model's fields and sample records. ``sql_dialects`` writes the query for DuckDB (or refuses it); each system gets
+one locked-down database per process (no files, extensions or settings), every query runs as one rolled-back SELECT
+under a time budget and a row cap, and DuckDB's errors are reworded the way a warehouse words them.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Protocol
+
+import duckdb
+
+from .errors import QueryError
+from .sql_dialects import READ_ONLY, Catalog, dialect_for, to_duckdb
+
+__all__ = ["MAX_ROWS", "TIME_BUDGET", "Column", "QueryEngine", "QueryError", "QueryResult", "api_message", "infer_type"]
 
 MAX_ROWS = 10_000
 """Rows a query may return; the rest are dropped (a model reads samples and counts, never a whole warehouse)."""
-STEP_BUDGET = 5_000
-"""Progress callbacks (of 1,000 SQLite VM steps each) a query may take before it is stopped."""
-_BOOLEAN = "SANDBOXBOOL"
-_DECLARED = {"integer": "INTEGER", "number": "REAL", "boolean": _BOOLEAN, "datetime": "DATETIME"}
-_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
+TIME_BUDGET = 2.0
+"""Seconds a query may run before it is interrupted."""
+_COLUMN_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "datetime": "TIMESTAMPTZ"}
+_LOCKED_DOWN: dict[str, str | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "threads": 1,
+    "memory_limit": "256MB",
+    "temp_directory": "",
+}
+"""No files, network or extensions; one thread and bounded memory (the machine is shared)."""
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_BACKTICKED = re.compile(r"`([^`]+)`")
-
-sqlite3.register_converter(_BOOLEAN, lambda raw: raw not in (b"0", b""))
-
-
-class QueryError(Exception):
-    """A query the warehouse would refuse, with the message it would answer."""
+_REWORDED = (
+    (r'^Binder Error: Referenced column "([^"]+)" not found', r'column "\1" does not exist'),
+    (r'^Binder Error: Values list "([^"]+)" does not have a column named "([^"]+)"', r'column \1.\2 does not exist'),
+    (r'^Binder Error: Referenced table "([^"]+)" not found', r'missing FROM-clause entry for table "\1"'),
+    (r'^Binder Error: Ambiguous reference to column name "([^"]+)"', r'column reference "\1" is ambiguous'),
+    (r"^Catalog Error: Table with name (\S+) does not exist", r'relation "\1" does not exist'),
+    (r"^Catalog Error: \w+ Function with name (\S+) does not exist", r"function \1() does not exist"),
+    (r"^INTERRUPT Error", "canceling statement due to statement timeout"),
+    (r"^Out of Memory Error", "out of memory: the query needs more than a sandbox model query may use"),
+    (r"^Invalid Input Error: [Dd]ivision by zero", "division by zero"),
+    (r"^Permission Error", READ_ONLY),
+)
 
 
 class Field(Protocol):
@@ -73,10 +95,10 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _split(key: str) -> tuple[str | None, str]:
-    """``public.users`` -> (``public``, ``users``); ``Contact`` -> (None, ``Contact``)."""
+def _split(key: str) -> tuple[str, str]:
+    """``public.users`` -> (``public``, ``users``); ``Contact`` -> ("", ``Contact``)."""
     schema, _, table = key.rpartition(".")
-    return (schema or None), table
+    return schema, table
 
 
 def infer_type(values: Iterable[Any]) -> str:
@@ -96,88 +118,102 @@ def infer_type(values: Iterable[Any]) -> str:
 
 
 def api_message(error: Exception) -> str:
-    """SQLite's message worded the way PostgreSQL-like warehouses report the same problem."""
-    text = str(error)
-    rewrites = (
-        (r"^no such table: (.+)$", r'relation "\1" does not exist'),
-        (r"^no such column: (.+)$", r'column "\1" does not exist'),
-        (r'^near "(.+)": syntax error$', r'syntax error at or near "\1"'),
-        (r"^incomplete input$", "syntax error at end of input"),
-        (r"^no such function: (.+)$", r"function \1() does not exist"),
-        (r"^ambiguous column name: (.+)$", r'column reference "\1" is ambiguous'),
-        (r"^interrupted$", "canceling statement due to statement timeout"),
-        (r"^You can only execute one statement at a time\.$", "cannot insert multiple commands into a prepared statement"),
-        (r"^not authorized$", "permission denied: model queries may only read data"),
-    )
-    for pattern, replacement in rewrites:
-        if re.match(pattern, text):
-            return re.sub(pattern, replacement, text)
-    return text
+    """DuckDB's message (its first line) worded the way PostgreSQL-like warehouses report the same problem."""
+    text = str(error).split("\n", 1)[0]
+    for pattern, replacement in _REWORDED:
+        found = re.match(pattern, text)
+        if found:
+            return found.expand(replacement)
+    return re.sub(r"^[\w ]+ Error: ", "", text)
 
 
-def _portable(query: str) -> str:
-    """Accept BigQuery-style names: `` `project.dataset.table` `` becomes ``"dataset"."table"``."""
-
-    def unquote(match: re.Match[str]) -> str:
-        parts = match.group(1).split(".")
-        return ".".join(_quoted(part) for part in parts[-2:])
-
-    return _BACKTICKED.sub(unquote, query)
+def _plain(value: Any) -> Any:
+    """A result value as JSON carries it: timestamps as ISO text (``Z`` when zoned), numbers as numbers."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.isoformat()
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (timedelta, uuid.UUID)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 class QueryEngine:
-    """One read-only in-memory SQLite database holding a system's tables; ``run`` is safe to call from any thread."""
+    """One locked-down in-memory DuckDB database holding a system's tables; ``run`` is safe to call from any thread."""
 
-    def __init__(self, tables: Mapping[str, Table]) -> None:
+    def __init__(self, tables: Mapping[str, Table], source: str = "") -> None:
         self._lock = threading.Lock()
+        self._dialect = dialect_for(source)
         self._unique = {f.name.lower() for table in tables.values() for f in table.fields if f.unique}
-        self._db = sqlite3.connect(":memory:", detect_types=sqlite3.PARSE_DECLTYPES, check_same_thread=False, isolation_level=None)
-        self._load(tables)
-        self._db.execute("PRAGMA query_only = ON")
-        self._db.set_authorizer(self._authorize)
+        self._catalog = Catalog(
+            tables=frozenset((schema.lower(), name.lower()) for schema, name in map(_split, tables)),
+            temporal_columns=frozenset(f.name.lower() for table in tables.values() for f in table.fields if f.type == "datetime"),
+        )
+        self._db = duckdb.connect(":memory:", config=dict(_LOCKED_DOWN))
+        schemas = self._load(tables)
+        if schemas:
+            self._db.execute(f"SET search_path = '{','.join(schemas)}'")
+        for name, value in (("TimeZone", "'UTC'"), *self._dialect.settings):
+            self._db.execute(f"SET GLOBAL {name} = {value}")
+        self._db.execute("SET GLOBAL lock_configuration = true")
 
-    def _load(self, tables: Mapping[str, Table]) -> None:
-        schemas = sorted({schema for schema, _ in map(_split, tables) if schema})
-        for schema in schemas:
-            self._db.execute(f"ATTACH DATABASE ':memory:' AS {_quoted(schema)}")
+    def _load(self, tables: Mapping[str, Table]) -> list[str]:
+        """Create and fill each table; return its schemas in first-seen order (bare names are looked up in them)."""
+        schemas: list[str] = []
         for key, table in tables.items():
-            owner, name = _split(key)
-            qualified = f"{_quoted(owner)}.{_quoted(name)}" if owner else _quoted(name)
+            schema, name = _split(key)
+            if schema and schema not in schemas:
+                schemas.append(schema)
+                self._db.execute(f"CREATE SCHEMA {_quoted(schema)}")
+            qualified = f"{_quoted(schema)}.{_quoted(name)}" if schema else _quoted(name)
             columns = [f.name for f in table.fields]
-            declared = ", ".join(f"{_quoted(f.name)} {_DECLARED.get(f.type, 'TEXT')}" for f in table.fields)
+            declared = ", ".join(f"{_quoted(f.name)} {_COLUMN_TYPES.get(f.type, 'VARCHAR')}" for f in table.fields)
             self._db.execute(f"CREATE TABLE {qualified} ({declared})")
-            placeholders = ", ".join("?" for _ in columns)
             rows = [tuple(record.get(c) for c in columns) for record in table.records]
-            self._db.executemany(f"INSERT INTO {qualified} VALUES ({placeholders})", rows)
-
-    @staticmethod
-    def _authorize(action: int, *_: Any) -> int:
-        """Allow reading only: no writes, no ATTACH, no PRAGMA."""
-        return sqlite3.SQLITE_OK if action in _ALLOWED_ACTIONS else sqlite3.SQLITE_DENY
+            if rows:
+                self._db.executemany(f"INSERT INTO {qualified} VALUES ({', '.join('?' for _ in columns)})", rows)
+        return schemas
 
     def run(self, query: str) -> QueryResult:
         """Run one read-only statement and return its result; raise ``QueryError`` as the warehouse would."""
-        steps = 0
-
-        def budget() -> int:
-            """Stop the statement once it has used its step budget."""
-            nonlocal steps
-            steps += 1
-            return 1 if steps > STEP_BUDGET else 0
-
+        statement = to_duckdb(query, self._dialect, self._catalog)
         with self._lock:
-            self._db.set_progress_handler(budget, 1000)
-            try:
-                cursor = self._db.execute(_portable(query))
-                names = [d[0] for d in cursor.description or ()]
-                fetched = cursor.fetchmany(MAX_ROWS)
-            except sqlite3.Error as error:
-                raise QueryError(api_message(error)) from None
-            finally:
-                self._db.set_progress_handler(None, 0)
+            names, fetched = self._execute(statement)
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise QueryError(f'column "{duplicated[0]}" is returned more than once; give it an alias')
-        rows = tuple(dict(zip(names, row, strict=True)) for row in fetched)
+        rows = tuple({n: _plain(v) for n, v in zip(names, row, strict=True)} for row in fetched)
         columns = tuple(Column(n, infer_type(r[n] for r in rows), n.lower() in self._unique) for n in names)
         return QueryResult(columns, rows)
+
+    def _execute(self, statement: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run ``statement`` (DuckDB must read it as one SELECT) in a transaction that is rolled back, within the budgets."""
+        try:
+            kinds = [s.type for s in self._db.extract_statements(statement)]
+        except duckdb.Error as error:
+            raise QueryError(api_message(error)) from None
+        if kinds != [duckdb.StatementType.SELECT]:
+            raise QueryError(READ_ONLY)
+        timer = threading.Timer(TIME_BUDGET, self._db.interrupt)
+        self._db.execute("BEGIN TRANSACTION")
+        timer.start()
+        try:
+            self._db.execute(statement)
+            names = [d[0] for d in self._db.description or ()]
+            return names, self._db.fetchmany(MAX_ROWS)
+        except duckdb.Error as error:
+            raise QueryError(api_message(error)) from None
+        finally:
+            timer.cancel()
+            timer.join()
+            self._db.execute("ROLLBACK")

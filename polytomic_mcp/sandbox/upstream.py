@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import bad_request, listing, unprocessable
-from .sql_engine import QueryEngine, QueryError
+from .errors import QueryError, bad_request, listing, unprocessable
+
+if TYPE_CHECKING:
+    from .sql_engine import QueryEngine
 
 IDENTITY_FUNCTIONS = {
     "Equality": "Equality",
@@ -211,13 +213,17 @@ class System:
     flags: dict[str, Any] = field(default_factory=dict)
     native_types: dict[str, str] = field(default_factory=dict)
     """Remote type name of each field type, for the columns of a query's result."""
+    sql_dialect: str = ""
+    """The connection type whose SQL model queries are written in (``postgresql``, ``mysql``, ...); plain SQL if empty."""
     _engine: QueryEngine | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def engine(self) -> QueryEngine:
-        """The SQLite copy of this system's tables, built on first use and kept for the process."""
+        """The DuckDB copy of this system's tables, built on first use and kept for the process."""
         if self._engine is None:
-            self._engine = QueryEngine(self.tables)
+            from .sql_engine import QueryEngine
+
+            self._engine = QueryEngine(self.tables, self.sql_dialect)
         return self._engine
 
     def target_properties(self) -> dict[str, Any]:

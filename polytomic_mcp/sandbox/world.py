@@ -118,6 +118,7 @@ def sql_system(flavor: str) -> System:
         creation=(CreationProperty("schema", schema_title, schemas), CreationProperty("table", "Table name")),
         flags=dict(_SQL_FLAGS),
         native_types=dict(_NATIVE_TYPES[flavor]),
+        sql_dialect=flavor,
     )
 
 

@@ -1,8 +1,15 @@
-"""Sample records and CRM object definitions the simulated upstream systems serve (plain data, no logic)."""
+"""Sample records and CRM object definitions the simulated upstream systems serve (plain data; the newest orders are dated from today)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+
+def _days_ago(days: int, clock: str) -> str:
+    """``days`` before today (UTC) at ``clock``: the newest orders stay recent whenever the sandbox runs, so date filters have rows to keep."""
+    return f"{(datetime.now(UTC).date() - timedelta(days=days)).isoformat()}T{clock}Z"
+
 
 PEOPLE: tuple[dict[str, Any], ...] = (
     {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@analyticalengines.com", "phone": "+44 20 7946 0101", "company": "Analytical Engines", "plan": "enterprise", "country": "GB", "is_active": True, "lifetime_value": 48250.0, "created_at": "2024-01-15T09:30:00Z", "updated_at": "2025-09-30T17:02:11Z", "account": 0},
@@ -42,9 +49,9 @@ ORDERS: tuple[dict[str, Any], ...] = (
     {"person": 6, "order_number": "SO-10425", "status": "pending", "total": 499.0, "currency": "CHF", "created_at": "2025-09-08T08:30:02Z"},
     {"person": 9, "order_number": "SO-10426", "status": "paid", "total": 3320.0, "currency": "USD", "created_at": "2025-09-11T19:02:55Z"},
     {"person": 3, "order_number": "SO-10427", "status": "paid", "total": 780.25, "currency": "USD", "created_at": "2025-09-15T13:44:10Z"},
-    {"person": 7, "order_number": "SO-10428", "status": "cancelled", "total": 1200.0, "currency": "USD", "created_at": "2025-09-18T07:12:36Z"},
-    {"person": 0, "order_number": "SO-10429", "status": "paid", "total": 2150.0, "currency": "USD", "created_at": "2025-09-24T11:59:59Z"},
-    {"person": 10, "order_number": "SO-10430", "status": "paid", "total": 64.0, "currency": "USD", "created_at": "2025-09-30T21:20:00Z"},
+    {"person": 7, "order_number": "SO-10428", "status": "cancelled", "total": 1200.0, "currency": "USD", "created_at": _days_ago(20, "07:12:36")},
+    {"person": 0, "order_number": "SO-10429", "status": "paid", "total": 2150.0, "currency": "USD", "created_at": _days_ago(9, "11:59:59")},
+    {"person": 10, "order_number": "SO-10430", "status": "paid", "total": 64.0, "currency": "USD", "created_at": _days_ago(2, "21:20:00")},
 )
 
 EVENTS: tuple[dict[str, Any], ...] = (

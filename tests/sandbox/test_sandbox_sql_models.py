@@ -1,4 +1,4 @@
-"""SQL models run their query on a SQLite copy of the connection's tables: WHERE, joins and aliases shape fields and samples."""
+"""SQL models run their query on a copy of the connection's tables in its own dialect: WHERE, joins and aliases shape fields and samples."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from sandbox_support import POSTGRES_CONFIG, create
+
+from polytomic_mcp.sandbox import sql_engine
 
 pytestmark = pytest.mark.anyio
 
@@ -45,7 +47,7 @@ async def test_a_query_matching_nothing_samples_nothing(client, pg) -> None:
 async def test_fields_are_the_query_columns_with_inferred_types(client, pg) -> None:
     query = (
         "SELECT u.email AS contact_email, a.name AS account, count(o.id) AS orders, sum(o.total) AS spent, u.is_active, u.created_at "
-        "FROM public.users u JOIN public.accounts a ON a.id = u.account_id LEFT JOIN public.orders o ON o.user_id = u.id GROUP BY 1, 2"
+        "FROM public.users u JOIN public.accounts a ON a.id = u.account_id LEFT JOIN public.orders o ON o.user_id = u.id GROUP BY 1, 2, 5, 6"
     )
     model = await query_model(client, pg["id"], query)
     fields = {f["name"]: (f["type"], f["remote_type"]) for f in model["fields"]}
@@ -108,8 +110,10 @@ async def test_queries_cannot_change_the_shared_tables(client, pg) -> None:
     assert await sample(client, counted) == [{"n": 12, "emails": 12}]
 
 
-async def test_a_runaway_query_is_stopped(client, pg) -> None:
+async def test_a_runaway_query_is_stopped(client, pg, monkeypatch) -> None:
+    monkeypatch.setattr(sql_engine, "TIME_BUDGET", 0.2)
     query = "SELECT count(*) AS n FROM users a, users b, users c, users d, users e, users f, users g"
+    query += " WHERE a.email || b.email || c.email || d.email || e.email || f.email || g.email = ''"
     r = await client.post("/api/models", json={"name": "Slow", "connection_id": pg["id"], "configuration": {"query": query}})
     assert r.status_code == 422 and r.json()["message"] == "could not run query: canceling statement due to statement timeout"
 
@@ -127,3 +131,17 @@ async def test_each_sql_flavor_runs_queries_on_its_own_tables(client, type_: str
     conn = await create(client, "/api/connections", {"name": type_, "type": type_, "configuration": configuration})
     model = await query_model(client, conn["id"], query)
     assert await sample(client, model) == [{"email": "linus@kernelcraft.dev"}, {"email": "edsger@shortestpath.nl"}]
+
+
+async def test_a_postgres_30_day_filter_samples_only_recent_orders(client, pg) -> None:
+    model = await query_model(client, pg["id"], "SELECT order_number, created_at FROM public.orders WHERE created_at > NOW() - INTERVAL '30 days'")
+    records = await sample(client, model)
+    assert [r["order_number"] for r in records] == ["SO-10428", "SO-10429", "SO-10430"]
+    assert {f["name"]: f["type"] for f in model["fields"]} == {"order_number": "string", "created_at": "datetime"}
+
+
+async def test_a_query_the_sandbox_cannot_run_as_postgres_would_is_refused(client, pg) -> None:
+    body = {"name": "Size", "connection_id": pg["id"], "configuration": {"query": "SELECT pg_size_pretty(1024::bigint) AS size"}}
+    r = await client.post("/api/models", json=body)
+    assert r.status_code == 422
+    assert r.json()["message"].startswith("could not run query: the sandbox cannot run pg_size_pretty() as PostgreSQL would")
