@@ -13,14 +13,14 @@ if str(REPO) not in sys.path:
 
 import httpx2  # noqa: E402
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox  # noqa: E402
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox  # noqa: E402
 
 OTHER_KEY = "pk_sandbox_other"
 MONGO_CONFIG = {"hosts": "cluster0.example.mongodb.net", "username": "polytomic", "password": "s3cret", "database": "admin", "srv": True}
 POSTGRES_CONFIG = {"hostname": "db.example.com", "username": "polytomic", "password": "pg-s3cret", "database": "acme"}
 
 
-def make_client(sb: Sandbox, key: str | None = DEMO_API_KEY, version: str | None = "2025-09-18") -> httpx2.AsyncClient:
+def make_client(sb: Sandbox, key: str | None = EMPTY_API_KEY, version: str | None = "2025-09-18") -> httpx2.AsyncClient:
     """Return a client talking to ``sb`` in-process with the given key and API version header."""
     headers = {}
     if key is not None:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from sandbox_support import DEMO_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, make_client, salesforce_connection
+from sandbox_support import EMPTY_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, make_client, salesforce_connection
 
 from polytomic_mcp.sandbox.domain.field_values import write
 from polytomic_mcp.sandbox.world import salesforce_id, system_for
@@ -148,7 +148,7 @@ async def test_a_record_with_several_misfits_lists_them_all(sandbox, client) -> 
     sync = await create(client, "/api/syncs", contact_sync_body(mid, sf["id"], fields=[
         {"source": {"model_id": mid, "field": name}, "target": target}
         for name, target in [("last_name", "LastName"), ("tier", "Customer_Tier__c"), ("account", "AccountId")]]))
-    execution = sandbox.workspace(DEMO_API_KEY).run_sync(sync["id"])
+    execution = sandbox.workspace(EMPTY_API_KEY).run_sync(sync["id"])
     path = f"/api/syncs/{sync['id']}/executions/{execution['id']}"
     (line,) = await _log(sandbox, client, path, "errors")
     assert execution["status"] == "failed"

@@ -11,7 +11,7 @@ import pytest
 from sandbox_support import make_client
 
 from polytomic_mcp.client import PolytomicClient, ServerError
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +37,7 @@ async def test_a_path_the_api_does_not_have_is_still_a_404(client: httpx2.AsyncC
 
 
 async def test_a_501_is_not_retried(sandbox: Sandbox) -> None:
-    async with PolytomicClient(DEMO_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport(),
+    async with PolytomicClient(EMPTY_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport(),
                                retry_backoff=0.001) as api:
         sandbox.requests.clear()
         with pytest.raises(ServerError):

@@ -13,7 +13,7 @@ from mcp import Client
 from workflow import MONGO, model_args
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -22,11 +22,11 @@ MODES = ["auto", "legacy"]
 
 
 def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", **kwargs: Any) -> PolytomicClient:
-    """A client on the sandbox's demo workspace over the in-process transport, with no idle waits (retries, job polls)."""
+    """A client on the sandbox's empty workspace over the in-process transport, with no idle waits (retries, job polls)."""
     options: dict[str, Any] = {"retry_backoff": 0.001, "max_retry_delay": 0.01, "job_poll_interval": 0.001}
     options.update(kwargs)
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
+        EMPTY_API_KEY, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
     )
 
 
