@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,10 @@ def contact_sync_body(model_id: str, sf_id: str, **overrides: Any) -> dict[str, 
     }
     body.update(overrides)
     return body
+
+
+async def log_lines(sb: Sandbox, client: httpx2.AsyncClient, execution_path: str, log_type: str) -> list[dict[str, Any]]:
+    """Every line of an execution's record log of ``log_type``, fetched from its signed URLs as a browser would."""
+    urls = (await client.get(f"{execution_path}/{log_type}")).json()["data"]["urls"]
+    async with make_client(sb, key=None, version=None) as anonymous:
+        return [json.loads(line) for url in urls for line in (await anonymous.get(url)).text.splitlines()]

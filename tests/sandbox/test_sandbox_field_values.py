@@ -3,11 +3,10 @@ destination's words (type, restricted picklist, length, lookup id), and the targ
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from sandbox_support import EMPTY_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, make_client, salesforce_connection
+from sandbox_support import EMPTY_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, log_lines, salesforce_connection
 
 from polytomic_mcp.sandbox.domain.field_values import write
 from polytomic_mcp.sandbox.world import salesforce_id, system_for
@@ -60,7 +59,7 @@ def test_a_datetime_is_written_in_utc() -> None:
      "bad value for restricted picklist field: Gold (valid: Free, Pro, Enterprise)"),
     ("Contact", "Customer_Tier__c", "pro", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "bad value for restricted picklist field: pro"),
     ("Contact", "Title", LONG_TITLE, "STRING_TOO_LONG", "data value too large: Principal Engineer"),
-    ("Contact", "AccountId", "Orbital Math", "MALFORMED_ID", "id value of incorrect type: Orbital Math (expected the id of a Account)"),
+    ("Contact", "AccountId", "Orbital Math", "MALFORMED_ID", "id value of incorrect type: Orbital Math (expected the id of a record of Account)"),
     ("Contact", "AccountId", salesforce_id("001", 999), "INVALID_CROSS_REFERENCE_KEY", "no Account has this id"),
     ("Contact", "AccountId", salesforce_id("003", 1), "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"),
 ])
@@ -94,12 +93,6 @@ async def test_target_fields_list_picklist_values_and_only_for_picklists(sandbox
     assert "values" not in by_id["Title"] and "values" not in by_id["AccountId"]
 
 
-async def _log(sandbox, client, path: str, log_type: str) -> list[dict[str, Any]]:
-    urls = (await client.get(f"{path}/{log_type}")).json()["data"]["urls"]
-    async with make_client(sandbox, key=None, version=None) as anonymous:
-        return [json.loads(line) for url in urls for line in (await anonymous.get(url)).text.splitlines()]
-
-
 BAD_ROWS = f"""
 SELECT email, first_name, last_name,
   CASE email WHEN 'alan@bletchley.io' THEN '{LONG_TITLE}' ELSE 'Engineer' END AS title,
@@ -126,7 +119,7 @@ async def test_a_run_rejects_each_misfit_with_its_code_and_writes_the_rest_conve
     for _ in range(3):
         done = (await client.get(path)).json()["data"]
     assert done["status"] == "completed" and done["counts"]["total"] == 12 and done["counts"]["insert"] == 7 and done["counts"]["error"] == 5
-    errors = {line["identity"]["email"]: (line["code"], line["field"]) for line in await _log(sandbox, client, path, "errors")}
+    errors = {line["identity"]["email"]: (line["code"], line["field"]) for line in await log_lines(sandbox, client, path, "errors")}
     assert errors == {
         "alan@bletchley.io": ("STRING_TOO_LONG", "Title"),
         "grace.hopper@cobolworks.com": ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Customer_Tier__c"),
@@ -134,7 +127,7 @@ async def test_a_run_rejects_each_misfit_with_its_code_and_writes_the_rest_conve
         "linus@kernelcraft.dev": ("INVALID_CROSS_REFERENCE_KEY", "AccountId"),
         "margaret@apolloguidance.com": ("INVALID_TYPE", "Lifetime_Value__c"),
     }
-    inserted = {line["identity"]["email"]: line["fields"] for line in await _log(sandbox, client, path, "inserts")}
+    inserted = {line["identity"]["email"]: line["fields"] for line in await log_lines(sandbox, client, path, "inserts")}
     assert inserted["ada@analyticalengines.com"]["Lifetime_Value__c"] == 1200.5
     assert any("STRING_TOO_LONG" in e for e in done["errors"]) is False, "a partly rejected run completes without run errors"
 
@@ -150,7 +143,7 @@ async def test_a_record_with_several_misfits_lists_them_all(sandbox, client) -> 
         for name, target in [("last_name", "LastName"), ("tier", "Customer_Tier__c"), ("account", "AccountId")]]))
     execution = sandbox.workspace(EMPTY_API_KEY).run_sync(sync["id"])
     path = f"/api/syncs/{sync['id']}/executions/{execution['id']}"
-    (line,) = await _log(sandbox, client, path, "errors")
+    (line,) = await log_lines(sandbox, client, path, "errors")
     assert execution["status"] == "failed"
     assert (line["code"], line["fields"]) == ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ["Customer_Tier__c"])
     assert [(e["code"], e["field"]) for e in line["errors"]] == [

@@ -150,7 +150,7 @@ def _text_problem(field: TargetField, text: str, vendor: str, ids: Ids) -> Probl
     if field.reference_to:
         objects = " or ".join(field.reference_to)
         if vendor == "salesforce" and not _SALESFORCE_ID.fullmatch(text):
-            return Problem(MALFORMED_ID, field.id, f"{field.id}: id value of incorrect type: {_shown(text)} (expected the id of a {objects})")
+            return Problem(MALFORMED_ID, field.id, f"{field.id}: id value of incorrect type: {_shown(text)} (expected the id of a record of {objects})")
         if not any(text in ids(name) for name in field.reference_to):
             return Problem(INVALID_CROSS_REFERENCE_KEY, field.id, f"{field.id}: invalid cross reference id: {text} (no {objects} has this id)")
     return None
