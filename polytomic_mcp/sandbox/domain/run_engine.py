@@ -120,10 +120,8 @@ def _operation(mode: str, key: str, known: set[str]) -> str:
     return "insert"
 
 
-def _missing(target: TargetObject | None, operation: str, values: dict[str, Any]) -> list[str]:
+def _missing(target: TargetObject, operation: str, values: dict[str, Any]) -> list[str]:
     """Required target fields with no value: any unfilled one on insert, mapped-but-empty ones on update."""
-    if target is None or operation == "delete":
-        return []
     required = [f for f in target.fields if f.required]
     if operation == "insert":
         return [f.id for f in required if f.createable and _empty(values.get(f.id))]
@@ -148,6 +146,7 @@ class RunPlanner:
         mappings = sync["identities"]["mappings"]
         self.identity = mappings[0] if mappings else None
         self.system = System()
+        """The target connection's upstream (read with the target)."""
         self._known_ids: dict[str, set[str]] = {}
 
     def run(self, *, full: bool, written: frozenset[str], limit: int, only: set[str]) -> RunResult:
