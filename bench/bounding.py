@@ -23,7 +23,7 @@ import httpx2
 from mcp import Client
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 from polytomic_mcp.tools.api.views import ApiCallResult
@@ -106,11 +106,11 @@ async def timed(client: Client, name: str, arguments: dict[str, Any]) -> float:
 
 async def on_one_server(data: dict[str, Any], rounds: int) -> dict[str, Any]:
     """The cheap call alone, while the answer is rendered (dump, scrub, bound, text) and while call_api brings it back."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
-    mongo = sandbox.workspace(DEMO_API_KEY).add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
+    mongo = sandbox.workspace(EMPTY_API_KEY).add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
     cheap = {"connection_id": mongo["id"]}
     result = ApiCallResult(operation="users.list", request=f"GET {HUGE}", sent=True, response=data, next_step="Done.")
-    async with PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=Upstream(sandbox, json.dumps(data).encode())) as api:
+    async with PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=Upstream(sandbox, json.dumps(data).encode())) as api:
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:
             alone = sorted([await timed(client, "list_connections", cheap) for _ in range(rounds)])
             rendered = await meanwhile(client, cheap, lambda: off_loop(compact_result, result))

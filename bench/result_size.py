@@ -18,7 +18,7 @@ from mcp import Client
 from mcp_types import TextContent, TextResourceContents
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -30,10 +30,10 @@ MODES = {"paged": True, "unpaged": False}
 
 
 def seeded(paginate_lists: bool) -> tuple[Sandbox, dict[str, str]]:
-    """A sandbox whose demo workspace holds the big workspace, stored directly (no API calls)."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    """A sandbox whose empty workspace holds the big workspace, stored directly (no API calls)."""
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     sandbox.paginate_lists = paginate_lists
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     connections = [
         workspace.add_connection(f"Mongo connection {index:04d}", "mongodb", MONGO)["id"] for index in range(CONNECTIONS)
     ]
@@ -77,7 +77,7 @@ async def measure(paginate_lists: bool) -> dict[str, Any]:
     seed_ms = (time.perf_counter() - started) * 1000
     sizes: dict[str, float] = {}
     lists: dict[str, dict[str, Any]] = {}
-    async with PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=sandbox.transport()) as api:
+    async with PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=sandbox.transport()) as api:
         sync_id = (await api.syncs.list_page(limit=1)).items[0].id
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:
             for name, arguments in calls(ids, sync_id):

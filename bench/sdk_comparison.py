@@ -24,7 +24,7 @@ from common import PYTHON, REPO, median
 from polytomic import AsyncPolytomic
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 
 BASE = "http://sandbox.polytomic.test"
 MONGO = {"hosts": "example.mongodb.net", "username": "user", "password": "secret"}
@@ -92,11 +92,11 @@ class ClientSandboxTransport(httpx2.AsyncBaseTransport):
 
 
 def sdk(transport: httpx.AsyncBaseTransport) -> AsyncPolytomic:
-    return AsyncPolytomic(token=DEMO_API_KEY, base_url=BASE, httpx_client=httpx.AsyncClient(transport=transport, base_url=BASE))
+    return AsyncPolytomic(token=EMPTY_API_KEY, base_url=BASE, httpx_client=httpx.AsyncClient(transport=transport, base_url=BASE))
 
 
 def client(transport: httpx2.AsyncBaseTransport) -> PolytomicClient:
-    return PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=transport)
+    return PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=transport)
 
 
 async def outcome(*calls: Awaitable[Any]) -> str:
@@ -113,7 +113,7 @@ async def lost_create_answer() -> dict[str, Any]:
     """A create whose answer is lost after the sandbox stored it: how many connections exist afterwards."""
     result: dict[str, Any] = {}
     for name in ("sdk", "client"):
-        sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+        sandbox = Sandbox.with_empty_workspace(base_url=BASE)
         sandbox.faults = FaultConfig(rate=1.0, kinds=("drop",), only=r"POST /api/connections", limit=1)
         if name == "sdk":
             status = await outcome(sdk(SdkSandboxTransport(sandbox)).connections.create(name="m", type="mongodb", configuration=MONGO))
@@ -123,7 +123,7 @@ async def lost_create_answer() -> dict[str, Any]:
         posts = [r for r in sandbox.requests if r.method == "POST" and r.path == "/api/connections"]
         result[name] = {
             "outcome": status,
-            "connections_created": len(sandbox.workspace(DEMO_API_KEY).connections),
+            "connections_created": len(sandbox.workspace(EMPTY_API_KEY).connections),
             "idempotency_key_sent": all("idempotency-key" in r.headers for r in posts),
         }
     return result
@@ -131,7 +131,7 @@ async def lost_create_answer() -> dict[str, Any]:
 
 async def read_timeout_once() -> dict[str, Any]:
     """A read whose first attempt times out: does the library try again?"""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
 
     def sdk_timeout(request: httpx.Request) -> None:
         raise httpx.ReadTimeout("timed out", request=request)
@@ -152,7 +152,7 @@ async def read_timeout_once() -> dict[str, Any]:
 
 async def retry_after_ms() -> dict[str, Any]:
     """A 429 saying ``retry-after-ms: 20`` and ``Retry-After: 1``: how long before the second attempt."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     headers = {"retry-after-ms": "20", "retry-after": "1", "content-type": "application/json"}
     body = b'{"status": 429, "message": "slow down"}'
     sdk_transport = SdkSandboxTransport(sandbox, lambda request: httpx.Response(429, headers=headers, content=body))
@@ -168,7 +168,7 @@ async def retry_after_ms() -> dict[str, Any]:
 
 async def sdk_with_httpx2() -> dict[str, str]:
     """The SDK handed the httpx2 client the rest of the server uses: plain calls, then a refused connection."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     refused = {"first": True}
 
     def refuse_once(request: httpx2.Request) -> httpx2.Response:
@@ -178,12 +178,12 @@ async def sdk_with_httpx2() -> dict[str, str]:
 
     result: dict[str, str] = {}
     async with httpx2.AsyncClient(transport=sandbox.transport(), base_url=BASE) as shared:
-        polytomic = AsyncPolytomic(token=DEMO_API_KEY, base_url=BASE, httpx_client=shared)  # type: ignore[arg-type]
+        polytomic = AsyncPolytomic(token=EMPTY_API_KEY, base_url=BASE, httpx_client=shared)  # type: ignore[arg-type]
         result["get_and_create"] = await outcome(
             polytomic.identity.get(), polytomic.connections.create(name="m", type="mongodb", configuration=MONGO)
         )
     async with httpx2.AsyncClient(transport=httpx2.MockTransport(refuse_once), base_url=BASE) as shared:
-        polytomic = AsyncPolytomic(token=DEMO_API_KEY, base_url=BASE, httpx_client=shared)  # type: ignore[arg-type]
+        polytomic = AsyncPolytomic(token=EMPTY_API_KEY, base_url=BASE, httpx_client=shared)  # type: ignore[arg-type]
         result["connect_error_once"] = await outcome(polytomic.identity.get())
     return result
 

@@ -1,10 +1,11 @@
-"""Seed helpers for bulk syncs (the ``Workspace`` methods delegate here): store a sync, fail a schema, drift a source."""
+"""Seed helpers for bulk syncs (the ``Workspace`` methods delegate here): store a sync, run it, fail a schema, drift a source."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from .domain import bulk_executions
 from .domain.bulk_sources import cached_schemas, upstream
 from .domain.bulk_syncs import build_bulk_sync
 from .domain.connections import get_connection
@@ -25,6 +26,17 @@ def add_bulk_sync(ws: Workspace, body: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(exc.message) from exc
     ws.bulk.syncs[sync["id"]] = sync
     return sync
+
+
+def run_bulk_sync(ws: Workspace, sync_id: str) -> dict[str, Any]:
+    """Start a run of bulk sync ``sync_id`` and finish it at once; return the stored execution (ValueError when it cannot start)."""
+    try:
+        execution = bulk_executions.start(ws, ws.bulk.syncs[sync_id], {}, version="2025-09-18")
+    except ApiError as exc:
+        raise ValueError(exc.message) from exc
+    while execution["status"] not in bulk_executions.TERMINAL:
+        bulk_executions.advance(ws, execution)
+    return execution
 
 
 def fail_bulk_schema(ws: Workspace, connection_id: str, schema_id: str, message: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .app import build_app
+from .demo_world import seed_demo
 from .domain.connections import complete_consent
 from .faults import FaultConfig, FaultInjector, SandboxTransport
 from .idempotency import IdempotencyStore
@@ -15,6 +16,9 @@ from .recording import RecordedRequest
 from .store import OAuthRegistry, Workspace
 
 DEMO_API_KEY = "pk_sandbox_demo"
+"""The demo workspace's key: it starts with a history (``demo_world``), one nightly sync failing."""
+EMPTY_API_KEY = "pk_sandbox_empty"
+"""A key whose workspace starts empty, like every key but the demo one."""
 DEFAULT_BASE_URL = "http://sandbox.polytomic.test"
 
 
@@ -39,10 +43,23 @@ class Sandbox:
 
     @classmethod
     def with_demo_workspace(cls, base_url: str = DEFAULT_BASE_URL) -> Sandbox:
-        """Return a sandbox with the ``DEMO_API_KEY`` workspace registered."""
+        """Return a sandbox with the ``DEMO_API_KEY`` workspace registered and seeded with the demo world."""
         sandbox = cls(base_url=base_url)
-        sandbox.add_workspace(DEMO_API_KEY, org_name="Demo Org")
+        sandbox.add_demo_workspace()
         return sandbox
+
+    @classmethod
+    def with_empty_workspace(cls, base_url: str = DEFAULT_BASE_URL, api_key: str = EMPTY_API_KEY) -> Sandbox:
+        """Return a sandbox with one empty workspace (``EMPTY_API_KEY`` unless another key is given)."""
+        sandbox = cls(base_url=base_url)
+        sandbox.add_workspace(api_key, org_name="Empty Org")
+        return sandbox
+
+    def add_demo_workspace(self, org_name: str = "Demo Org") -> Workspace:
+        """Register the ``DEMO_API_KEY`` workspace and store the demo world in it (connections, models, syncs, runs)."""
+        workspace = self.add_workspace(DEMO_API_KEY, org_name=org_name)
+        seed_demo(workspace)
+        return workspace
 
     @property
     def workspaces(self) -> dict[str, Workspace]:

@@ -1,4 +1,4 @@
-"""Move a finished execution back in time, so seeded run history reads like runs that happened earlier."""
+"""Move seeded objects and finished runs back in time, so a seeded history reads like things that happened earlier."""
 
 from __future__ import annotations
 
@@ -8,13 +8,40 @@ from typing import Any
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.strftime(_FORMAT)
+
+
+def _before_now(hours: float) -> datetime:
+    return datetime.now(UTC) - timedelta(hours=hours)
+
+
 def backdate(execution: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
-    """Shift the execution's timestamps (and its console lines') so it started ``hours_ago`` hours ago."""
-    start = datetime.now(UTC) - timedelta(hours=hours_ago)
+    """Shift a model-sync execution's timestamps (and its console lines') so it started ``hours_ago`` hours ago."""
+    start = _before_now(hours_ago)
     stamps = {"created_at": start, "started_at": start + timedelta(seconds=5), "completed_at": start + timedelta(seconds=42)}
     for key, moment in stamps.items():
         if execution.get(key):
-            execution[key] = moment.strftime(_FORMAT)
+            execution[key] = _stamp(moment)
     for index, line in enumerate(execution["_console"]):
-        line["timestamp"] = (start + timedelta(seconds=index)).strftime(_FORMAT)
+        line["timestamp"] = _stamp(start + timedelta(seconds=index))
     return execution
+
+
+def backdate_bulk(execution: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
+    """Shift a bulk-sync execution's timestamps (its schemas' and log lines' too) so it started ``hours_ago`` hours ago."""
+    start = _before_now(hours_ago)
+    stamps = {"created_at": start, "started_at": start + timedelta(seconds=5), "completed_at": start + timedelta(minutes=4),
+              "updated_at": start + timedelta(minutes=4)}
+    for row in (execution, *execution["schemas"]):
+        row.update({key: _stamp(moment) for key, moment in stamps.items() if row.get(key)})
+    for index, line in enumerate(execution["_log"]):
+        line["timestamp"] = _stamp(start + timedelta(seconds=index))
+    return execution
+
+
+def backdate_object(obj: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
+    """Set a stored object's ``created_at``/``updated_at`` (those it has) to ``hours_ago`` hours ago."""
+    stamp = _stamp(_before_now(hours_ago))
+    obj.update({key: stamp for key in ("created_at", "updated_at") if key in obj})
+    return obj

@@ -144,6 +144,10 @@ class Workspace:
                 "destination_configuration": destination_configuration, **options}
         return bulk_seed.add_bulk_sync(self, body)
 
+    def run_bulk_sync(self, sync_id: str) -> dict[str, Any]:
+        """Start a run of bulk sync ``sync_id`` and finish it at once; return the stored execution (ValueError when it cannot start)."""
+        return bulk_seed.run_bulk_sync(self, sync_id)
+
     def fail_bulk_schema(self, connection_id: str, schema_id: str, message: str) -> None:
         """Make every bulk run of ``schema_id`` read from ``connection_id`` fail with ``message``."""
         bulk_seed.fail_bulk_schema(self, connection_id, schema_id, message)

@@ -80,7 +80,11 @@ class SourceObject:
 
 @dataclass(frozen=True)
 class TargetField:
-    """A writable destination field with its identity and write capabilities."""
+    """A writable destination field with its identity and write capabilities, and what its values must be.
+
+    ``values`` are picklist options as (value, label); ``restricted`` rejects any other value; ``max_length`` bounds a
+    string (0: unbounded); ``reference_to`` names the objects an id written here must belong to.
+    """
 
     id: str
     name: str
@@ -91,9 +95,14 @@ class TargetField:
     updateable: bool = True
     identity_functions: tuple[str, ...] = ()
     association: bool = False
+    values: tuple[tuple[str, str], ...] = ()
+    restricted: bool = False
+    max_length: int = 0
+    reference_to: tuple[str, ...] = ()
 
     def render(self) -> dict[str, Any]:
-        """Render as a ``/modelsync/target/fields`` item."""
+        """Render as a ``/modelsync/target/fields`` item (``values`` only for a picklist, as the API omits it otherwise)."""
+        picklist = {"values": [{"value": v, "label": label} for v, label in self.values]} if self.values else {}
         return {
             "id": self.id,
             "name": self.name,
@@ -110,6 +119,7 @@ class TargetField:
             "association": self.association,
             "multiple_associations": False,
             "description": "",
+            **picklist,
         }
 
 
@@ -215,6 +225,8 @@ class System:
     """Remote type name of each field type, for the columns of a query's result."""
     sql_dialect: str = ""
     """The connection type whose SQL model queries are written in (``postgresql``, ``mysql``, ...); plain SQL if empty."""
+    vendor: str = ""
+    """Whose words a rejected record's error uses (``salesforce``, ``hubspot``; "" for databases and the rest)."""
     _engine: QueryEngine | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

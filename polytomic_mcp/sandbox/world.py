@@ -137,7 +137,7 @@ def files_system() -> System:
 
 def _crm_objects(definitions: tuple[tuple[Any, ...], ...]) -> dict[str, TargetObject]:
     return {
-        obj_id: TargetObject(obj_id, name, tuple(TargetField(*f) for f in fields), modes(*mode_ids))
+        obj_id: TargetObject(obj_id, name, tuple(TargetField(**f) for f in fields), modes(*mode_ids))
         for obj_id, name, fields, mode_ids in definitions
     }
 
@@ -147,17 +147,24 @@ def _crm_source(target: TargetObject, records: tuple[dict[str, Any], ...], row_c
     return SourceObject(target.id, fields, records, row_count)
 
 
+def salesforce_id(prefix: str, index: int) -> str:
+    """The 18-character id of the ``index``-th record of an object whose ids start with ``prefix`` (``001``, ``003``)."""
+    tag = {"001": "Acc", "003": "Con"}[prefix]
+    return f"{prefix}5g00000{tag}{index:03d}AA"
+
+
 def _salesforce_records() -> dict[str, tuple[dict[str, Any], ...]]:
     accounts = tuple(
-        {"Id": f"0015g00000Acc{i:03d}", "Name": a["name"], "Website": f"https://www.{a['domain']}", "Industry": a["industry"],
+        {"Id": salesforce_id("001", i), "Name": a["name"], "Website": f"https://www.{a['domain']}", "Industry": a["industry"],
          "NumberOfEmployees": a["employees"], "AnnualRevenue": a["annual_revenue"], "Phone": None, "BillingCountry": None,
          "External_Id__c": f"acct_{i + 1}"}
         for i, a in enumerate(data.ACCOUNTS)
     )
     contacts = tuple(
-        {"Id": f"0035g00000Con{i:03d}", "Email": p["email"], "FirstName": p["first_name"], "LastName": p["last_name"],
-         "Phone": p["phone"], "Title": None, "AccountId": f"0015g00000Acc{p['account']:03d}", "LeadSource": "Web",
-         "MailingCountry": p["country"], "Lifetime_Value__c": p["lifetime_value"], "External_Id__c": f"u_{i + 1}"}
+        {"Id": salesforce_id("003", i), "Email": p["email"], "FirstName": p["first_name"], "LastName": p["last_name"],
+         "Phone": p["phone"], "Title": None, "AccountId": salesforce_id("001", p["account"]), "LeadSource": "Web",
+         "MailingCountry": p["country"], "Lifetime_Value__c": p["lifetime_value"],
+         "Customer_Tier__c": p["plan"].title(), "External_Id__c": f"u_{i + 1}"}
         for i, p in enumerate(data.PEOPLE)
     )
     return {"Contact": contacts, "Account": accounts}
@@ -178,11 +185,13 @@ def _hubspot_records() -> dict[str, tuple[dict[str, Any], ...]]:
     return {"contacts": contacts, "companies": companies}
 
 
-def crm_system(definitions: tuple[tuple[Any, ...], ...], records: dict[str, tuple[dict[str, Any], ...]], flags: dict[str, Any]) -> System:
+def crm_system(
+    vendor: str, definitions: tuple[tuple[Any, ...], ...], records: dict[str, tuple[dict[str, Any], ...]], flags: dict[str, Any],
+) -> System:
     """Build a CRM whose objects are both readable (models) and writable (syncs)."""
     targets = _crm_objects(definitions)
     sources = {k: _crm_source(t, records.get(k, ()), 1200 if records.get(k) else 50) for k, t in targets.items()}
-    return System(source_kind="crm", tables=sources, targets=targets, flags=flags)
+    return System(source_kind="crm", tables=sources, targets=targets, flags=flags, vendor=vendor)
 
 
 def webhook_system() -> System:
@@ -198,8 +207,8 @@ _SYSTEM_BUILDERS = {
     "mysql": lambda: sql_system("mysql"),
     "snowflake": lambda: sql_system("snowflake"),
     "bigquery": lambda: sql_system("bigquery"),
-    "salesforce": lambda: crm_system(data.SALESFORCE_OBJECTS, _salesforce_records(), _CRM_FLAGS),
-    "hubspot": lambda: crm_system(data.HUBSPOT_OBJECTS, _hubspot_records(), _CRM_FLAGS),
+    "salesforce": lambda: crm_system("salesforce", data.SALESFORCE_OBJECTS, _salesforce_records(), _CRM_FLAGS),
+    "hubspot": lambda: crm_system("hubspot", data.HUBSPOT_OBJECTS, _hubspot_records(), _CRM_FLAGS),
     "s3": files_system,
     "webhook": webhook_system,
 }

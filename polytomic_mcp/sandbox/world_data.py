@@ -69,27 +69,33 @@ EVENTS: tuple[dict[str, Any], ...] = (
 
 ROW_COUNTS = {"users": 1200, "accounts": 140, "orders": 5400, "events": 25000}
 
-# CRM objects: (id, name, fields, modes). Field tuple:
-# (id, label, type, source_type, required, createable, updateable, identity functions, association)
-_ID = ("Id", "Record ID", "string", "id", False, False, False, ("Equality",), False)
+# CRM objects: (id, name, fields, modes). A field is the keyword arguments of ``upstream.TargetField``; a picklist's
+# values are (value, label) pairs. Lengths and picklists are those of a standard Salesforce org and HubSpot portal.
 
 
-def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string", **kw: object) -> tuple[Any, ...]:
-    return (
-        id_,
-        label,
-        type_,
-        source_type,
-        kw.get("required", False),
-        kw.get("createable", True),
-        kw.get("updateable", True),
-        kw.get("identity", ()),
-        kw.get("association", False),
-    )
+def _sf(id_: str, label: str, type_: str = "string", source_type: str = "string", **kw: Any) -> dict[str, Any]:
+    identity = kw.pop("identity", ())
+    return {"id": id_, "name": label, "type": type_, "source_type": source_type, "identity_functions": identity, **kw}
 
 
+def _picks(*values: str) -> tuple[tuple[str, str], ...]:
+    """Picklist options whose value is also their label (Salesforce's usual case)."""
+    return tuple((v, v) for v in values)
+
+
+def _ref(id_: str, label: str, *objects: str) -> dict[str, Any]:
+    """A lookup field: it holds the id of a record of one of ``objects``."""
+    return _sf(id_, label, source_type="reference", association=True, reference_to=objects)
+
+
+_ID = _sf("Id", "Record ID", source_type="id", createable=False, updateable=False, identity=("Equality",))
 _EMAIL_IDENTITY = ("Equality", "ISubstring")
-_EXTERNAL_ID = _sf("External_Id__c", "External ID", source_type="string", identity=("Equality",))
+_EXTERNAL_ID = _sf("External_Id__c", "External ID", identity=("Equality",), max_length=255)
+_LEAD_SOURCES = _picks("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")
+_INDUSTRIES = _picks(
+    "Aerospace", "Banking", "Education", "Financial Services", "Healthcare", "Internet", "Logistics", "Manufacturing",
+    "Publishing", "Retail", "Security", "Software", "Telecommunications", "Other",
+)
 
 SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
     (
@@ -97,15 +103,16 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Contact",
         (
             _ID,
-            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
-            _sf("FirstName", "First Name"),
-            _sf("LastName", "Last Name", required=True),
-            _sf("Phone", "Business Phone", source_type="phone"),
-            _sf("Title", "Title"),
-            _sf("AccountId", "Account ID", source_type="reference", association=True),
-            _sf("LeadSource", "Lead Source", source_type="picklist"),
-            _sf("MailingCountry", "Mailing Country"),
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY, max_length=80),
+            _sf("FirstName", "First Name", max_length=40),
+            _sf("LastName", "Last Name", required=True, max_length=80),
+            _sf("Phone", "Business Phone", source_type="phone", max_length=40),
+            _sf("Title", "Title", max_length=128),
+            _ref("AccountId", "Account ID", "Account"),
+            _sf("LeadSource", "Lead Source", source_type="picklist", values=_LEAD_SOURCES),
+            _sf("MailingCountry", "Mailing Country", max_length=80),
             _sf("Lifetime_Value__c", "Lifetime Value", "number", "currency"),
+            _sf("Customer_Tier__c", "Customer Tier", source_type="picklist", values=_picks("Free", "Pro", "Enterprise"), restricted=True),
             _EXTERNAL_ID,
         ),
         ("create", "update", "updateOrCreate", "remove"),
@@ -115,15 +122,16 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Lead",
         (
             _ID,
-            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
-            _sf("FirstName", "First Name"),
-            _sf("LastName", "Last Name", required=True),
-            _sf("Company", "Company", required=True),
-            _sf("Status", "Lead Status", source_type="picklist"),
-            _sf("LeadSource", "Lead Source", source_type="picklist"),
-            _sf("Phone", "Phone", source_type="phone"),
-            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch")),
-            _sf("Country", "Country"),
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY, max_length=80),
+            _sf("FirstName", "First Name", max_length=40),
+            _sf("LastName", "Last Name", required=True, max_length=80),
+            _sf("Company", "Company", required=True, max_length=255),
+            _sf("Status", "Lead Status", source_type="picklist",
+                values=_picks("Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted")),
+            _sf("LeadSource", "Lead Source", source_type="picklist", values=_LEAD_SOURCES),
+            _sf("Phone", "Phone", source_type="phone", max_length=40),
+            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch"), max_length=255),
+            _sf("Country", "Country", max_length=80),
         ),
         ("create", "updateOrCreate"),
     ),
@@ -132,13 +140,13 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Account",
         (
             _ID,
-            _sf("Name", "Account Name", required=True),
-            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch", "Equality")),
-            _sf("Industry", "Industry", source_type="picklist"),
+            _sf("Name", "Account Name", required=True, max_length=255),
+            _sf("Website", "Website", source_type="url", identity=("DomainMatch", "HostnameMatch", "Equality"), max_length=255),
+            _sf("Industry", "Industry", source_type="picklist", values=_INDUSTRIES),
             _sf("NumberOfEmployees", "Employees", "integer", "int"),
             _sf("AnnualRevenue", "Annual Revenue", "number", "currency"),
-            _sf("Phone", "Account Phone", source_type="phone"),
-            _sf("BillingCountry", "Billing Country"),
+            _sf("Phone", "Account Phone", source_type="phone", max_length=40),
+            _sf("BillingCountry", "Billing Country", max_length=80),
             _EXTERNAL_ID,
         ),
         ("create", "update", "updateOrCreate"),
@@ -148,11 +156,13 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Opportunity",
         (
             _ID,
-            _sf("Name", "Opportunity Name", required=True),
-            _sf("StageName", "Stage", source_type="picklist", required=True),
+            _sf("Name", "Opportunity Name", required=True, max_length=120),
+            _sf("StageName", "Stage", source_type="picklist", required=True, values=_picks(
+                "Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+                "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")),
             _sf("CloseDate", "Close Date", "date", "date", required=True),
             _sf("Amount", "Amount", "number", "currency"),
-            _sf("AccountId", "Account ID", source_type="reference", association=True),
+            _ref("AccountId", "Account ID", "Account"),
             _EXTERNAL_ID,
         ),
         ("create", "update", "updateOrCreate"),
@@ -163,12 +173,12 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         (
             _ID,
             _sf("CaseNumber", "Case Number", createable=False, updateable=False, identity=("Equality",)),
-            _sf("Subject", "Subject"),
-            _sf("Status", "Status", source_type="picklist"),
-            _sf("Priority", "Priority", source_type="picklist"),
-            _sf("ContactId", "Contact ID", source_type="reference", association=True),
-            _sf("AccountId", "Account ID", source_type="reference", association=True),
-            _sf("Description", "Description", source_type="textarea"),
+            _sf("Subject", "Subject", max_length=255),
+            _sf("Status", "Status", source_type="picklist", values=_picks("New", "Working", "Escalated", "Closed")),
+            _sf("Priority", "Priority", source_type="picklist", values=_picks("High", "Medium", "Low")),
+            _ref("ContactId", "Contact ID", "Contact"),
+            _ref("AccountId", "Account ID", "Account"),
+            _sf("Description", "Description", source_type="textarea", max_length=32000),
         ),
         ("create", "update"),
     ),
@@ -177,9 +187,11 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Campaign",
         (
             _ID,
-            _sf("Name", "Campaign Name", required=True, identity=("Equality",)),
-            _sf("Type", "Type", source_type="picklist"),
-            _sf("Status", "Status", source_type="picklist"),
+            _sf("Name", "Campaign Name", required=True, identity=("Equality",), max_length=80),
+            _sf("Type", "Type", source_type="picklist", values=_picks(
+                "Conference", "Webinar", "Trade Show", "Public Relations", "Partners", "Referral Program", "Advertisement",
+                "Banner Ads", "Direct Mail", "Email", "Telemarketing", "Other")),
+            _sf("Status", "Status", source_type="picklist", values=_picks("Planned", "In Progress", "Completed", "Aborted")),
             _sf("StartDate", "Start Date", "date", "date"),
             _sf("EndDate", "End Date", "date", "date"),
             _sf("IsActive", "Active", "boolean", "boolean"),
@@ -191,11 +203,12 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "Task",
         (
             _ID,
-            _sf("Subject", "Subject"),
-            _sf("Status", "Status", source_type="picklist", required=True),
-            _sf("Priority", "Priority", source_type="picklist", required=True),
-            _sf("WhoId", "Name ID", source_type="reference", association=True),
-            _sf("WhatId", "Related To ID", source_type="reference", association=True),
+            _sf("Subject", "Subject", max_length=255),
+            _sf("Status", "Status", source_type="picklist", required=True,
+                values=_picks("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")),
+            _sf("Priority", "Priority", source_type="picklist", required=True, values=_picks("High", "Normal", "Low")),
+            _ref("WhoId", "Name ID", "Contact", "Lead"),
+            _ref("WhatId", "Related To ID", "Account", "Opportunity", "Campaign", "Case"),
             _sf("ActivityDate", "Due Date", "date", "date"),
         ),
         ("create",),
@@ -205,18 +218,18 @@ SALESFORCE_OBJECTS: tuple[tuple[Any, ...], ...] = (
         "User",
         (
             _ID,
-            _sf("Username", "Username", createable=False, identity=("Equality",)),
-            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY),
-            _sf("FirstName", "First Name"),
-            _sf("LastName", "Last Name"),
-            _sf("Title", "Title"),
+            _sf("Username", "Username", createable=False, identity=("Equality",), max_length=80),
+            _sf("Email", "Email", source_type="email", identity=_EMAIL_IDENTITY, max_length=128),
+            _sf("FirstName", "First Name", max_length=40),
+            _sf("LastName", "Last Name", max_length=80),
+            _sf("Title", "Title", max_length=80),
             _sf("IsActive", "Active", "boolean", "boolean"),
         ),
         ("update",),
     ),
 )
 
-_HS_ID = ("hs_object_id", "Record ID", "string", "number", False, False, False, ("Equality",), False)
+_HS_ID = _sf("hs_object_id", "Record ID", source_type="number", createable=False, updateable=False, identity=("Equality",))
 
 HUBSPOT_OBJECTS: tuple[tuple[Any, ...], ...] = (
     (
@@ -229,7 +242,10 @@ HUBSPOT_OBJECTS: tuple[tuple[Any, ...], ...] = (
             _sf("lastname", "Last Name"),
             _sf("phone", "Phone Number", source_type="phonenumber"),
             _sf("company", "Company Name"),
-            _sf("lifecyclestage", "Lifecycle Stage", source_type="enumeration"),
+            _sf("lifecyclestage", "Lifecycle Stage", source_type="enumeration", restricted=True, values=(
+                ("subscriber", "Subscriber"), ("lead", "Lead"), ("marketingqualifiedlead", "Marketing Qualified Lead"),
+                ("salesqualifiedlead", "Sales Qualified Lead"), ("opportunity", "Opportunity"), ("customer", "Customer"),
+                ("evangelist", "Evangelist"), ("other", "Other"))),
             _sf("hs_additional_emails", "Additional email addresses", source_type="enumeration", identity=("OneOf",)),
         ),
         ("create", "update", "updateOrCreate"),
@@ -254,8 +270,11 @@ HUBSPOT_OBJECTS: tuple[tuple[Any, ...], ...] = (
             _HS_ID,
             _sf("dealname", "Deal Name", required=True),
             _sf("amount", "Amount", "number", "number"),
-            _sf("dealstage", "Deal Stage", source_type="enumeration", required=True),
-            _sf("pipeline", "Pipeline", source_type="enumeration", required=True),
+            _sf("dealstage", "Deal Stage", source_type="enumeration", required=True, restricted=True, values=(
+                ("appointmentscheduled", "Appointment Scheduled"), ("qualifiedtobuy", "Qualified To Buy"),
+                ("presentationscheduled", "Presentation Scheduled"), ("decisionmakerboughtin", "Decision Maker Bought-In"),
+                ("contractsent", "Contract Sent"), ("closedwon", "Closed Won"), ("closedlost", "Closed Lost"))),
+            _sf("pipeline", "Pipeline", source_type="enumeration", required=True, restricted=True, values=(("default", "Sales Pipeline"),)),
             _sf("closedate", "Close Date", "datetime", "datetime"),
         ),
         ("create", "updateOrCreate"),

@@ -1,7 +1,8 @@
-"""``polytomic-mcp demo``: the MongoDB -> Salesforce reference workflow through a real MCP session.
+"""``polytomic-mcp demo``: the demo workspace's failing sync, then the MongoDB -> Salesforce reference workflow,
+through a real MCP session.
 
-Everything runs in this process against the sandbox: an MCP client calls the server's
-tools, a simulated person opens the Salesforce auth_url, and the transcript is printed.
+Everything runs in this process against the sandbox's demo workspace (seeded with a history): an MCP client calls
+the server's tools, a simulated person opens the Salesforce auth_url, and the transcript is printed.
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ async def run_demo(api_version: str) -> None:
     settings = Settings(sandbox=True, api_version=api_version)
     async with sandbox_client(settings, sandbox) as api, Client(build_server(settings, client=api)) as mcp:
         print(f"polytomic-mcp demo: MCP protocol {mcp.protocol_version}, Polytomic API {api_version}, sandbox workspace")
-        mongo = await _call(mcp, 1, "create_connection", {
+        await show_what_failed(mcp)
+        mongo = await _call(mcp, 3, "create_connection", {
             "name": "MongoDB Connection", "type": "mongodb",
             "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": "secret"},
         })
-        salesforce = await _call(mcp, 2, "create_connection", {
+        salesforce = await _call(mcp, 4, "create_connection", {
             "name": "Salesforce Connection", "type": "salesforce",
             "configuration": {"domain": "https://example.my.salesforce.com"},
         })
@@ -66,13 +68,13 @@ async def run_demo(api_version: str) -> None:
             print(f"\n    [person] opens {salesforce['auth_url']} and approves access")
             async with httpx2.AsyncClient(transport=sandbox.transport()) as browser:
                 await browser.get(salesforce["auth_url"])
-        model = await _call(mcp, 3, "create_model", {
+        model = await _call(mcp, 5, "create_model", {
             "name": "MongoDB Model", "connection_id": mongo["id"],
             "configuration": {"database": "example", "collection": "users"},
         })
-        await _call(mcp, 4, "list_target_objects", {"connection_id": salesforce["id"], "search": "contact"})
+        await _call(mcp, 6, "list_target_objects", {"connection_id": salesforce["id"], "search": "contact"})
         source = {"model_id": model["id"]}
-        sync = await _call(mcp, 5, "create_sync", {
+        sync = await _call(mcp, 7, "create_sync", {
             "name": "Mongo to Salesforce Sync", "mode": "create",
             "identity": {"source": {"field": "email", **source}, "target": "Email", "function": "equality"},
             "fields": [
@@ -82,28 +84,40 @@ async def run_demo(api_version: str) -> None:
             "schedule": {"frequency": "continuous"},
             "target": {"connection_id": salesforce["id"], "object": "Contact"},
         })
-        await _call(mcp, 6, "start_sync", {"sync_id": sync["id"]})
-        await _call(mcp, 7, "get_sync_status", {"sync_id": sync["id"]})
+        await _call(mcp, 8, "start_sync", {"sync_id": sync["id"]})
+        await _call(mcp, 9, "get_sync_status", {"sync_id": sync["id"]})
         print("\nMongoDB users are syncing into Salesforce contacts. Next: mirror Salesforce into Snowflake, daily.")
         await replicate_salesforce(mcp, salesforce["id"])
     print("\nDone (sandbox): a model sync (Reverse ETL) and a bulk sync (ELT), set up and run through MCP tools.")
 
 
+async def show_what_failed(mcp: Client) -> None:
+    """The seeded world first: which sync failed last night, and the records it rejected."""
+    failing = await _call(mcp, 1, "list_syncs", {"failing": True})
+    for sync in failing.get("syncs", [])[:1]:
+        runs = await _call(mcp, 2, "get_sync_runs", {"sync_id": sync["id"], "only_failed": True, "limit": 1})
+        for run in runs.get("runs", [])[:1]:
+            for line in run.get("errors") or []:
+                print(f"    why: {line}")
+    print("\nThe demo workspace holds a week of runs; the sync above stays failing until its model and mapping are fixed."
+          " Next: a new MongoDB -> Salesforce sync.")
+
+
 async def replicate_salesforce(mcp: Client, salesforce_id: str) -> None:
     """The bulk half: a Snowflake destination, the replication, a run, and its result per schema."""
-    snowflake = await _call(mcp, 8, "create_connection", {
+    snowflake = await _call(mcp, 10, "create_connection", {
         "name": "Snowflake Warehouse", "type": "snowflake",
         "configuration": {"account": "acme-xy12345", "username": "loader", "password": "secret", "dbname": "ANALYTICS"},
     })
-    bulk = await _call(mcp, 9, "create_bulk_sync", {
+    bulk = await _call(mcp, 11, "create_bulk_sync", {
         "name": "Salesforce to Snowflake", "source_connection_id": salesforce_id,
         "destination_connection_id": snowflake["id"], "destination_configuration": {"schema": "SALESFORCE"},
         "mode": "replicate", "schemas": ["Account", "Contact"], "schedule": {"frequency": "daily", "hour": "5", "minute": "0"},
     })
-    await _call(mcp, 10, "start_sync", {"sync_id": bulk["id"]})
+    await _call(mcp, 12, "start_sync", {"sync_id": bulk["id"]})
     status: dict[str, Any] = {}
     for _ in range(MAX_STATUS_READS):
-        status = await _call(mcp, 11, "get_sync_status", {"sync_id": bulk["id"]})
+        status = await _call(mcp, 13, "get_sync_status", {"sync_id": bulk["id"]})
         if "current_run" not in status:
             break
     for schema in (status.get("last_run") or {}).get("schemas", []):

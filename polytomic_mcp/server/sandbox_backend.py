@@ -61,9 +61,10 @@ def sandbox_tenants(settings: Settings) -> ClientFactory:
 
 
 def new_sandbox() -> Sandbox:
-    """A sandbox with the demo workspace."""
-    from polytomic_mcp.sandbox import Sandbox
+    """A sandbox with the demo workspace (seeded with a history) and an empty one."""
+    from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
     sandbox = Sandbox(base_url=SANDBOX_BASE_URL)
-    sandbox.add_workspace(DEMO_API_KEY, org_name="Sandbox Org")
+    sandbox.add_demo_workspace(org_name="Sandbox Org")
+    sandbox.add_workspace(EMPTY_API_KEY, org_name="Empty Org")
     return sandbox

@@ -6,7 +6,7 @@ import pytest
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import BulkSyncRequest
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -17,11 +17,11 @@ COUNT = 12
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox.with_demo_workspace(base_url=BASE)
+    return Sandbox.with_empty_workspace(base_url=BASE)
 
 
 def request(sandbox: Sandbox, name: str) -> BulkSyncRequest:
-    ws = sandbox.workspace(DEMO_API_KEY)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     by_type = {c["type"]["id"]: c["id"] for c in ws.connections.values()}
     if not by_type:
         by_type["salesforce"] = ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})["id"]
@@ -34,7 +34,7 @@ def request(sandbox: Sandbox, name: str) -> BulkSyncRequest:
 
 
 def client_for(sandbox: Sandbox) -> PolytomicClient:
-    return PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=sandbox.transport(), max_retries=8, retry_backoff=0.001, max_retry_delay=0.005)
+    return PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=sandbox.transport(), max_retries=8, retry_backoff=0.001, max_retry_delay=0.005)
 
 
 async def test_a_dropped_create_answer_is_retried_into_exactly_one_bulk_sync(sandbox: Sandbox) -> None:
@@ -45,19 +45,19 @@ async def test_a_dropped_create_answer_is_retried_into_exactly_one_bulk_sync(san
     attempts = [r for r in sandbox.requests if f"{r.method} {r.path}" == CREATE]
     assert [(r.fault, r.replayed) for r in attempts] == [("drop", False), (None, True)]
     assert len({r.headers["idempotency-key"] for r in attempts}) == 1
-    assert list(sandbox.workspace(DEMO_API_KEY).bulk.syncs) == [sync.id]
+    assert list(sandbox.workspace(EMPTY_API_KEY).bulk.syncs) == [sync.id]
 
 
 async def test_thirty_percent_faults_end_with_exactly_one_bulk_sync_per_create() -> None:
     """Three seeds between them hit the create with every fault kind, dropped answers included."""
     seen: set[str] = set()
     for seed in (1, 2, 3):
-        sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+        sandbox = Sandbox.with_empty_workspace(base_url=BASE)
         bodies = [request(sandbox, f"bulk-{index}") for index in range(COUNT)]
         sandbox.faults = FaultConfig(rate=0.3, seed=seed, slow_seconds=0.01, retry_after=0.001)
         async with client_for(sandbox) as api:
             created = [(await api.bulk_syncs.create(body)).id for body in bodies]
-        stored = sandbox.workspace(DEMO_API_KEY).bulk.syncs
+        stored = sandbox.workspace(EMPTY_API_KEY).bulk.syncs
         assert sorted(stored) == sorted(created) and len(stored) == COUNT
         assert sorted(s["name"] for s in stored.values()) == sorted(b.name for b in bodies)
         seen |= {r.fault for r in sandbox.requests if f"{r.method} {r.path}" == CREATE and r.fault}

@@ -21,7 +21,7 @@ from polytomic_mcp.client.models import (
     BulkSchemaUpdate,
     BulkSyncRequest,
 )
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -57,8 +57,8 @@ def reference(world: World, **overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def world() -> World:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
-    ws = sandbox.workspace(DEMO_API_KEY)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     return World(
         sandbox,
         salesforce=ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})["id"],
@@ -69,7 +69,7 @@ def world() -> World:
 
 
 def client_for(world: World, version: str) -> PolytomicClient:
-    return PolytomicClient(DEMO_API_KEY, base_url=BASE, api_version=version, transport=world.sandbox.transport(), retry_backoff=0.001)
+    return PolytomicClient(EMPTY_API_KEY, base_url=BASE, api_version=version, transport=world.sandbox.transport(), retry_backoff=0.001)
 
 
 @pytest.fixture(params=[V2025, V2024])
@@ -139,7 +139,7 @@ async def test_discovery_lists_schemas_fields_and_destination_settings(world: Wo
 
 
 async def test_refresh_is_followed_until_fresh(world: World, client: PolytomicClient) -> None:
-    world.sandbox.workspace(DEMO_API_KEY).add_source_table(world.postgres, "public.invoices", {"id": "integer"})
+    world.sandbox.workspace(EMPTY_API_KEY).add_source_table(world.postgres, "public.invoices", {"id": "integer"})
     assert "public.invoices" not in (await client.schemas.bulk_source(world.postgres)).schema_ids
     await client.schemas.refresh(world.postgres)
     assert (await client.schemas.refresh_status(world.postgres)).is_refreshing
@@ -167,7 +167,7 @@ async def test_mistakes_raise_with_the_api_message(
 
 
 async def test_an_unhealthy_source_is_refused(world: World, client: PolytomicClient) -> None:
-    down = world.sandbox.workspace(DEMO_API_KEY).add_connection("SF down", "salesforce", {"domain": "d.my.salesforce.com"}, status="unhealthy")
+    down = world.sandbox.workspace(EMPTY_API_KEY).add_connection("SF down", "salesforce", {"domain": "d.my.salesforce.com"}, status="unhealthy")
     with pytest.raises(UnprocessableEntityError, match="is unhealthy"):
         await client.bulk_syncs.create(BulkSyncRequest.model_validate(reference(world, source_connection_id=down["id"])))
 

@@ -27,7 +27,7 @@ from polytomic_mcp.client.models import (
     SyncRequest,
 )
 from polytomic_mcp.client.resources import jobs as jobs_module
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -38,13 +38,13 @@ PG_CONFIG = {"hostname": "db.example.com", "username": "u", "password": "pw-1234
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox.with_demo_workspace(base_url=BASE)
+    return Sandbox.with_empty_workspace(base_url=BASE)
 
 
 @pytest.fixture(params=["2025-09-18", "2024-02-08"])
 async def client(sandbox: Sandbox, request: pytest.FixtureRequest) -> AsyncIterator[PolytomicClient]:
     async with PolytomicClient(
-        DEMO_API_KEY, base_url=BASE, api_version=request.param, transport=sandbox.transport(), retry_backoff=0.001,
+        EMPTY_API_KEY, base_url=BASE, api_version=request.param, transport=sandbox.transport(), retry_backoff=0.001,
         job_poll_interval=0.001,
     ) as api:
         yield api
@@ -70,7 +70,7 @@ async def salesforce(client: PolytomicClient, sandbox: Sandbox) -> str:
 
 async def test_identity(client: PolytomicClient, sandbox: Sandbox) -> None:
     me = await client.identity.get()
-    assert me.organization_id == sandbox.workspace(DEMO_API_KEY).organization_id
+    assert me.organization_id == sandbox.workspace(EMPTY_API_KEY).organization_id
 
 
 async def test_connection_types_and_schema(client: PolytomicClient) -> None:
@@ -165,7 +165,7 @@ async def test_model_jobs_wait_the_clients_job_poll_interval(
         waits.append(delay)
 
     monkeypatch.setattr(jobs_module.anyio, "sleep", record)
-    async with PolytomicClient(DEMO_API_KEY, base_url=BASE, transport=sandbox.transport(), **options) as api:
+    async with PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=sandbox.transport(), **options) as api:
         mongo = await api.connections.create(name="mongo", type="mongodb", configuration=MONGO_CONFIG)
         request = ModelCreateRequest(name="u", connection_id=mongo.id, configuration={"database": "example", "collection": "users"})
         assert isinstance(await api.models.create(request), Model)
@@ -269,14 +269,14 @@ async def test_wrong_key_is_an_authentication_error(sandbox: Sandbox) -> None:
 
 
 async def test_partner_key_with_organization_id(sandbox: Sandbox) -> None:
-    org = sandbox.workspace(DEMO_API_KEY).organization_id
-    async with PolytomicClient(DEMO_API_KEY, base_url=BASE, organization_id=org, transport=sandbox.transport()) as api:
+    org = sandbox.workspace(EMPTY_API_KEY).organization_id
+    async with PolytomicClient(EMPTY_API_KEY, base_url=BASE, organization_id=org, transport=sandbox.transport()) as api:
         assert (await api.identity.get()).organization_id == org
 
 
 @pytest.fixture
 def live_sandbox() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -294,8 +294,8 @@ def live_sandbox() -> Iterator[tuple[Sandbox, str]]:
 @pytest.mark.slow
 async def test_over_a_real_socket(live_sandbox: tuple[Sandbox, str]) -> None:
     sandbox, url = live_sandbox
-    async with PolytomicClient(DEMO_API_KEY, base_url=url) as api:
+    async with PolytomicClient(EMPTY_API_KEY, base_url=url) as api:
         created = await api.connections.create(name="mongo", type="mongodb", configuration=MONGO_CONFIG)
         assert (await api.connections.get(created.id)).configuration["password"] == "******"
         assert (await api.identity.get()).organization_id
-    assert len(sandbox.workspace(DEMO_API_KEY).connections) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).connections) == 1

@@ -17,7 +17,7 @@ from polytomic_mcp.client import (
     UnprocessableEntityError,
 )
 from polytomic_mcp.client.models import UsedBy
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -26,16 +26,16 @@ BASE = "http://sandbox.polytomic.test"
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox.with_demo_workspace(base_url=BASE)
+    return Sandbox.with_empty_workspace(base_url=BASE)
 
 
 @pytest.fixture
 def seeded(sandbox: Sandbox) -> dict[str, Any]:
-    return sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=2)
+    return sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=2)
 
 
 def connect(sandbox: Sandbox, version: str = "2025-09-18") -> PolytomicClient:
-    return PolytomicClient(DEMO_API_KEY, base_url=BASE, api_version=version, transport=sandbox.transport(), retry_backoff=0.001)
+    return PolytomicClient(EMPTY_API_KEY, base_url=BASE, api_version=version, transport=sandbox.transport(), retry_backoff=0.001)
 
 
 @pytest.fixture
@@ -61,10 +61,10 @@ async def test_the_signed_url_is_fetched_without_the_api_key(sandbox: Sandbox, a
     sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
     await api.syncs.read_log(sync_id, execution_id, "errors", "errors-00000.jsonl")
     api_call, download = sandbox.requests[-2:]
-    assert api_call.path.endswith("/errors/errors-00000.jsonl") and api_call.headers["authorization"] == f"Bearer {DEMO_API_KEY}"
+    assert api_call.path.endswith("/errors/errors-00000.jsonl") and api_call.headers["authorization"] == f"Bearer {EMPTY_API_KEY}"
     assert download.path.startswith("/sandbox-logs/") and download.status == 200
     assert "authorization" not in download.headers and "x-polytomic-version" not in download.headers
-    assert DEMO_API_KEY not in str(download.headers)
+    assert EMPTY_API_KEY not in str(download.headers)
 
 
 async def test_a_large_log_is_cut_at_max_bytes(api: PolytomicClient, seeded: dict[str, Any]) -> None:

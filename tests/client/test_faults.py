@@ -6,7 +6,7 @@ import pytest
 
 from polytomic_mcp.client import PolytomicClient, PolytomicError
 from polytomic_mcp.client.models import Model, ModelCreateRequest, SyncRequest
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -16,7 +16,7 @@ COUNT = 20
 
 def client_for(sandbox: Sandbox, max_retries: int) -> PolytomicClient:
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE, transport=sandbox.transport(), max_retries=max_retries,
+        EMPTY_API_KEY, base_url=BASE, transport=sandbox.transport(), max_retries=max_retries,
         retry_backoff=0.001, max_retry_delay=0.005, job_poll_interval=0.001,
     )
 
@@ -40,14 +40,14 @@ async def create_everything(api: PolytomicClient, sandbox: Sandbox) -> None:
 
 
 def counts(sandbox: Sandbox) -> tuple[int, int, int]:
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     return len(workspace.connections), len(workspace.models), len(workspace.syncs)
 
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
-    sandbox.workspace(DEMO_API_KEY).add_connection(
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
+    sandbox.workspace(EMPTY_API_KEY).add_connection(
         "pg", "postgresql",
         {"hostname": "db.example.com", "username": "u", "password": "p", "database": "acme", "port": 5432},
     )
@@ -79,7 +79,7 @@ async def test_exhausted_retries_fail_clearly_and_never_duplicate(sandbox: Sandb
         assert str(error)
     created = counts(sandbox)[0] - 1
     assert COUNT - len(failures) <= created <= COUNT
-    names = [c["name"] for c in sandbox.workspace(DEMO_API_KEY).connections.values()]
+    names = [c["name"] for c in sandbox.workspace(EMPTY_API_KEY).connections.values()]
     assert len(names) == len(set(names))
 
 

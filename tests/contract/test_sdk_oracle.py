@@ -65,7 +65,7 @@ from polytomic_mcp.client.models import (  # noqa: E402
     SyncRequest,
 )
 from polytomic_mcp.client.resources._resource import Resource  # noqa: E402
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox  # noqa: E402
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox  # noqa: E402
 
 BASE = "http://sandbox.polytomic.test"
 VERSIONS = ("2025-09-18", "2024-02-08")
@@ -371,12 +371,12 @@ async def exercise_bulk_operations(client: PolytomicClient, sandbox: Sandbox, sa
 
 def record(version: str) -> list[Exchange]:
     """Run the whole workflow on a fresh sandbox in one API version and return what crossed the wire."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     transport = RecordingTransport(sandbox.transport())
 
     async def run() -> None:
         async with PolytomicClient(
-            DEMO_API_KEY, base_url=BASE, api_version=version, transport=transport, retry_backoff=0.001
+            EMPTY_API_KEY, base_url=BASE, api_version=version, transport=transport, retry_backoff=0.001
         ) as client:
             await exercise_every_operation(client, sandbox)
 

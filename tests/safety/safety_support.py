@@ -26,7 +26,7 @@ from mcp.types import CallToolResult
 from workflow import MONGO, SALESFORCE, sync_args
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -42,7 +42,7 @@ LEGACY_VERSION = "2025-11-25"
 
 def api_client(sandbox: Sandbox) -> PolytomicClient:
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01,
+        EMPTY_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), retry_backoff=0.001, max_retry_delay=0.01,
         job_poll_interval=0.001,
     )
 
@@ -57,7 +57,7 @@ async def mcp_session(sandbox: Sandbox, mode: str = "auto") -> AsyncIterator[Cli
 
 async def listed_tool_schemas() -> dict[str, dict[str, Any]]:
     """tools/list of a fresh server: name -> inputSchema."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     async with mcp_session(sandbox) as client:
         return {t.name: t.input_schema for t in (await client.list_tools()).tools}
 
@@ -229,7 +229,7 @@ class Harness:
 
 @contextmanager
 def harness(portal: BlockingPortal, mode: str) -> Iterator[Harness]:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     with crash_log() as crashes, portal.wrap_async_context_manager(mcp_session(sandbox, mode)) as client:
         seeded = portal.call(seed, client, sandbox)
         yield Harness(portal, client, crashes, sandbox, seeded)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_unknown_tool_resource_and_prompt_keep_the_session(mode: str) -> None:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     async with mcp_session(sandbox, mode) as client:
         result = await client.call_tool("no_such_tool", {"x": 1})
         assert result.is_error is True
@@ -69,7 +69,7 @@ OVERLONG_CASES = sorted(overlong_cases(type("S", (), {"salesforce": "s", "mongo"
 
 @pytest.mark.parametrize("case", OVERLONG_CASES)
 async def test_overlong_id_is_an_error_result_not_a_crash(case: str) -> None:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     with crash_log() as crashes:
         async with mcp_session(sandbox) as client:
             seeded = await seed(client, sandbox)
@@ -91,7 +91,7 @@ async def test_overlong_id_is_an_error_result_not_a_crash(case: str) -> None:
 @pytest.mark.parametrize("tool,argument", [("list_connections", "connection_id"), ("list_models", "model_id"), ("list_syncs", "sync_id")])
 async def test_long_id_under_the_url_limit_is_not_found(tool: str, argument: str) -> None:
     """60,000 URL-safe characters still fit in a URL: a normal 'not found' error result."""
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     async with mcp_session(sandbox) as client:
         result = await client.call_tool(tool, {argument: "x" * 60_000})
         assert result.is_error is True

@@ -8,7 +8,7 @@ from typing import Any
 import httpx2
 from sandbox_support import POSTGRES_CONFIG
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.sandbox.store import Workspace
 
 SNOWFLAKE_CONFIG = {"account": "acme-xy12345", "username": "loader", "password": "sf-s3cret", "dbname": "ANALYTICS"}
@@ -44,7 +44,7 @@ def seed(sandbox: Sandbox) -> Connections:
 
 
 def workspace(sandbox: Sandbox) -> Workspace:
-    return sandbox.workspace(DEMO_API_KEY)
+    return sandbox.workspace(EMPTY_API_KEY)
 
 
 def reference_body(conns: Connections, *, legacy: bool = False, **overrides: Any) -> dict[str, Any]:

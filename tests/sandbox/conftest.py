@@ -27,7 +27,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    sb = Sandbox.with_demo_workspace()
+    sb = Sandbox.with_empty_workspace()
     sb.add_workspace(OTHER_KEY, org_name="Other Org")
     return sb
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,14 +14,14 @@ if str(REPO) not in sys.path:
 
 import httpx2  # noqa: E402
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox  # noqa: E402
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox  # noqa: E402
 
 OTHER_KEY = "pk_sandbox_other"
 MONGO_CONFIG = {"hosts": "cluster0.example.mongodb.net", "username": "polytomic", "password": "s3cret", "database": "admin", "srv": True}
 POSTGRES_CONFIG = {"hostname": "db.example.com", "username": "polytomic", "password": "pg-s3cret", "database": "acme"}
 
 
-def make_client(sb: Sandbox, key: str | None = DEMO_API_KEY, version: str | None = "2025-09-18") -> httpx2.AsyncClient:
+def make_client(sb: Sandbox, key: str | None = EMPTY_API_KEY, version: str | None = "2025-09-18") -> httpx2.AsyncClient:
     """Return a client talking to ``sb`` in-process with the given key and API version header."""
     headers = {}
     if key is not None:
@@ -71,3 +72,10 @@ def contact_sync_body(model_id: str, sf_id: str, **overrides: Any) -> dict[str, 
     }
     body.update(overrides)
     return body
+
+
+async def log_lines(sb: Sandbox, client: httpx2.AsyncClient, execution_path: str, log_type: str) -> list[dict[str, Any]]:
+    """Every line of an execution's record log of ``log_type``, fetched from its signed URLs as a browser would."""
+    urls = (await client.get(f"{execution_path}/{log_type}")).json()["data"]["urls"]
+    async with make_client(sb, key=None, version=None) as anonymous:
+        return [json.loads(line) for url in urls for line in (await anonymous.get(url)).text.splitlines()]

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sandbox_support import DEMO_API_KEY, MONGO_CONFIG, POSTGRES_CONFIG, create, mongo_connection
+from sandbox_support import EMPTY_API_KEY, MONGO_CONFIG, POSTGRES_CONFIG, create, mongo_connection
 
 pytestmark = pytest.mark.anyio
 
 
 def stored(sandbox, connection_id: str) -> dict[str, Any]:
-    config: dict[str, Any] = sandbox.workspace(DEMO_API_KEY).connections[connection_id]["configuration"]
+    config: dict[str, Any] = sandbox.workspace(EMPTY_API_KEY).connections[connection_id]["configuration"]
     return config
 
 

@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from sandbox_support import DEMO_API_KEY, make_client
+from sandbox_support import EMPTY_API_KEY, make_client
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
 def seeded(sandbox) -> dict[str, Any]:
-    return sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=1)
+    return sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
 
 
 def execution_path(seeded: dict[str, Any], index: int = 0) -> str:
@@ -51,7 +51,7 @@ async def test_console_log_pages_with_limit_and_after(client, seeded) -> None:
 
 
 async def test_console_log_grows_while_a_run_is_followed(sandbox, client) -> None:
-    sync_id = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     path = f"/api/syncs/{sync_id}/executions/{started['id']}/consolelog"
     first = (await client.get(path)).json()["data"]
@@ -75,7 +75,7 @@ async def test_logs_index_counts_each_record_log(client, seeded) -> None:
 
 
 async def test_a_running_execution_has_no_record_logs_yet(sandbox, client) -> None:
-    sync_id = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     path = f"/api/syncs/{sync_id}/executions/{started['id']}"
     assert (await client.get(f"{path}/logs")).json()["data"] == {}, "the read made it running; it ends on the next"

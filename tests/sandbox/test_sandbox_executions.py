@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sandbox_support import DEMO_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, mongo_connection, salesforce_connection, users_model
+from sandbox_support import EMPTY_API_KEY, POSTGRES_CONFIG, contact_sync_body, create, mongo_connection, salesforce_connection, users_model
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +40,7 @@ def mapping(model_id: str, source: str, target: str) -> dict[str, Any]:
 
 
 async def test_the_seeded_sync_fails_every_record_with_required_field_missing(sandbox, client) -> None:
-    seeded = sandbox.workspace(DEMO_API_KEY).seed_failing_sync()
+    seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync()
     sync_id = seeded["sync"]["id"]
     history = (await client.get(f"/api/syncs/{sync_id}/executions")).json()["data"]
     assert [e["id"] for e in history] == [e["id"] for e in seeded["executions"]] and len(history) == 3
@@ -55,7 +55,7 @@ async def test_the_seeded_sync_fails_every_record_with_required_field_missing(sa
 
 
 async def test_a_new_run_of_the_seeded_sync_fails_after_running(sandbox, client) -> None:
-    sync_id = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     statuses = [(await client.get(f"/api/syncs/{sync_id}/status")).json()["data"] for _ in range(2)]
     assert statuses[0]["current_execution"]["status"] == "running" and statuses[0]["last_execution"] is None
@@ -64,7 +64,7 @@ async def test_a_new_run_of_the_seeded_sync_fails_after_running(sandbox, client)
 
 
 async def test_fixing_the_mapping_lets_the_rejected_records_through(sandbox, client) -> None:
-    seeded = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=1)
+    seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
     sync, model_id = seeded["sync"], seeded["model"]["id"]
     body = {
         "name": sync["name"], "mode": sync["mode"], "schedule": sync["schedule"], "target": {"connection_id": sync["target"]["connection_id"], "object": "Contact"},
@@ -118,7 +118,7 @@ async def test_a_broken_source_connection_fails_the_run_with_its_reason(setup, c
 
 async def test_runs_finish_after_the_configured_number_of_reads(sandbox, setup, client) -> None:
     sync = await create(client, "/api/syncs", contact_sync_body(setup["model"]["id"], setup["sf"]["id"]))
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     workspace.run_polls = 1
     started = (await client.post(f"/api/syncs/{sync['id']}/executions", json={})).json()["data"]
     assert (await client.get(f"/api/syncs/{sync['id']}/executions/{started['id']}")).json()["data"]["status"] == "completed"

@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import httpx2
 import pytest
-from sandbox_support import MONGO_CONFIG, OTHER_KEY, make_client
+from sandbox_support import EMPTY_API_KEY, MONGO_CONFIG, OTHER_KEY, make_client
 
 from polytomic_mcp.sandbox import FaultConfig, RecordedRequest, Sandbox
 from polytomic_mcp.sandbox.idempotency import IN_FLIGHT_BODY
@@ -27,7 +27,7 @@ async def test_replay_returns_first_response(sandbox: Sandbox, client) -> None:
     assert second.json() == first.json()
     assert second.headers["idempotent-replayed"] == "true"
     assert "idempotent-replayed" not in first.headers
-    assert len(sandbox.workspace("pk_sandbox_demo").connections) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).connections) == 1
     assert [r.replayed for r in sandbox.requests[-2:]] == [False, True]
 
 
@@ -141,11 +141,11 @@ async def test_drop_processes_then_fails_and_retry_replays(sandbox: Sandbox, cli
     with pytest.raises(httpx2.ReadError, match="connection dropped by sandbox fault injection"):
         await client.post("/api/connections", json=CONNECTION, headers=headers)
     assert sandbox.requests[-1].fault == "drop" and sandbox.requests[-1].status == 200
-    assert len(sandbox.workspace("pk_sandbox_demo").connections) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).connections) == 1
     sandbox.faults = FaultConfig()
     retry = await client.post("/api/connections", json=CONNECTION, headers=headers)
     assert retry.status_code == 200 and retry.headers["idempotent-replayed"] == "true"
-    assert len(sandbox.workspace("pk_sandbox_demo").connections) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).connections) == 1
 
 
 async def test_slow_fault_delays_then_answers(sandbox: Sandbox, client) -> None:

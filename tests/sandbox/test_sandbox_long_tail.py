@@ -13,7 +13,7 @@ from bulk_support import reference_body, seed
 from sandbox_support import OTHER_KEY, create, make_client, mongo_connection, salesforce_connection
 
 from polytomic_mcp.client import PolytomicClient, ServerError
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 HOOK = {"endpoint": "https://hooks.example.com/polytomic", "secret": "whsec-1"}
@@ -61,7 +61,7 @@ async def test_settings_start_plain_and_keep_what_was_set(client: httpx2.AsyncCl
     mongo = await mongo_connection(client)
     model = await create(client, "/api/models", {"name": "Users", "connection_id": mongo["id"],
                                                  "configuration": {"database": "example", "collection": "users"}})
-    sync = sandbox.workspace(DEMO_API_KEY).add_sync(
+    sync = sandbox.workspace(EMPTY_API_KEY).add_sync(
         "s", target={"connection_id": conn["id"], "object": "Contact"}, mode="updateOrCreate",
         fields=[{"source": {"model_id": model["id"], "field": "last_name"}, "target": "LastName"}],
         identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
@@ -87,7 +87,7 @@ async def test_an_action_that_makes_an_object_stores_it_where_it_is_read_back(cl
 
 
 async def test_the_callers_organization_and_user_are_there_from_the_start(sandbox: Sandbox, client: httpx2.AsyncClient) -> None:
-    ws = sandbox.workspace(DEMO_API_KEY)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     assert (await client.get("/api/organization")).json()["data"] == {"id": ws.organization_id, "name": "Demo Org"}
     assert ws.organization_id in [o["id"] for o in (await client.get("/api/organizations")).json()["data"]]
     users = (await client.get("/api/organization/users")).json()["data"]
@@ -148,7 +148,7 @@ async def test_a_501_is_not_retried() -> None:
         calls.append(request)
         return httpx2.Response(501, json={"status": 501, "message": "not implemented"})
 
-    async with PolytomicClient(DEMO_API_KEY, base_url="http://api.test", transport=httpx2.MockTransport(handler),
+    async with PolytomicClient(EMPTY_API_KEY, base_url="http://api.test", transport=httpx2.MockTransport(handler),
                                retry_backoff=0.001) as api:
         with pytest.raises(ServerError):
             await api.call("GET", "/api/events")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_support import POSTGRES_CONFIG, create, mongo_connection, users_model
+from sandbox_support import EMPTY_API_KEY, POSTGRES_CONFIG, create, mongo_connection, users_model
 
 pytestmark = pytest.mark.anyio
 
@@ -161,7 +161,7 @@ async def test_preview_saves_nothing(client) -> None:
 
 
 async def test_models_paging(sandbox, client) -> None:
-    ws = sandbox.workspace("pk_sandbox_demo")
+    ws = sandbox.workspace(EMPTY_API_KEY)
     conn = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
     ids = [ws.add_model(f"m{i}", conn["id"], {"table": "public.users"})["id"] for i in range(7)]
     seen, token, pages = [], None, 0
@@ -181,7 +181,7 @@ async def test_models_paging(sandbox, client) -> None:
 
 
 async def test_models_unpaged_when_the_sandbox_does_not_page(sandbox, client) -> None:
-    ws = sandbox.workspace("pk_sandbox_demo")
+    ws = sandbox.workspace(EMPTY_API_KEY)
     conn = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
     ids = [ws.add_model(f"m{i}", conn["id"], {"table": "public.users"})["id"] for i in range(120)]
     sandbox.paginate_lists = False

@@ -7,7 +7,7 @@ import base64
 import pytest
 from sandbox_support import make_client
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -38,9 +38,9 @@ async def test_older_versions_use_the_2024_401_shape(sandbox: Sandbox) -> None:
 
 
 async def test_basic_auth_with_org_id_and_key(sandbox: Sandbox) -> None:
-    org = sandbox.workspace(DEMO_API_KEY).organization_id
-    good = base64.b64encode(f"{org}:{DEMO_API_KEY}".encode()).decode()
-    wrong_org = base64.b64encode(f"00000000-0000-0000-0000-000000000000:{DEMO_API_KEY}".encode()).decode()
+    org = sandbox.workspace(EMPTY_API_KEY).organization_id
+    good = base64.b64encode(f"{org}:{EMPTY_API_KEY}".encode()).decode()
+    wrong_org = base64.b64encode(f"00000000-0000-0000-0000-000000000000:{EMPTY_API_KEY}".encode()).decode()
     async with make_client(sandbox, key=None) as c:
         ok = await c.get("/api/me", headers={"Authorization": f"Basic {good}"})
         bad = await c.get("/api/me", headers={"Authorization": f"Basic {wrong_org}"})
@@ -58,9 +58,9 @@ async def test_me_envelope_and_default_version(sandbox: Sandbox) -> None:
     assert r.status_code == 200
     assert r.headers["x-polytomic-version"] == "2025-09-18"
     data = r.json()["data"]
-    ws = sandbox.workspace(DEMO_API_KEY)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     assert data["organization_id"] == ws.organization_id
-    assert data["organization_name"] == "Demo Org"
+    assert data["organization_name"] == "Empty Org"
     assert data["credential"] == {"method": "api_key"}
 
 
@@ -110,6 +110,6 @@ async def test_requests_are_recorded(sandbox: Sandbox, client) -> None:
     record = sandbox.requests[-1]
     assert record.method == "POST" and record.path == "/api/connections/test"
     assert record.query == {"x": ["1"]}
-    assert record.headers["authorization"] == f"Bearer {DEMO_API_KEY}"
+    assert record.headers["authorization"] == f"Bearer {EMPTY_API_KEY}"
     assert record.body == {"type": "mongodb", "configuration": {"hosts": "example.mongodb.net"}}
     assert record.status == 204 and record.fault is None

@@ -1,4 +1,4 @@
-"""``serve()`` runs the sandbox over a real socket with the demo workspace."""
+"""``serve()`` runs the sandbox over a real socket with the demo workspace (seeded) and an empty one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from processes import LineReader, free_port, stop
 from sandbox_support import REPO
 
-from polytomic_mcp.sandbox import DEMO_API_KEY
+from polytomic_mcp.sandbox import DEMO_API_KEY, EMPTY_API_KEY
+from polytomic_mcp.sandbox.demo_world import FAILING_SYNC
 
 
 @pytest.mark.slow
@@ -31,9 +32,10 @@ def check_serving(proc: subprocess.Popen[str], port: int) -> None:
     """The banner names the URL and key; the API answers, and OAuth URLs point at the sandbox."""
     assert proc.stdout is not None
     stdout = LineReader(proc.stdout)
-    banner = [stdout.next(timeout=30), stdout.next(timeout=10)]
+    banner = [stdout.next(timeout=30), stdout.next(timeout=10), stdout.next(timeout=10)]
     assert banner[0].strip() == f"Polytomic sandbox listening on http://127.0.0.1:{port}"
     assert banner[1].strip() == f"API key: {DEMO_API_KEY}"
+    assert banner[2].strip() == f"An empty workspace: {EMPTY_API_KEY}"
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 10
     while True:
@@ -47,6 +49,9 @@ def check_serving(proc: subprocess.Popen[str], port: int) -> None:
     assert r.status_code == 200
     assert r.headers["x-polytomic-version"] == "2025-09-18"
     assert r.json()["data"]["organization_name"] == "Demo Org"
+    listed = {key: httpx2.get(f"{base_url}/api/syncs", headers={"Authorization": f"Bearer {key}"}).json()["data"]
+              for key in (DEMO_API_KEY, EMPTY_API_KEY)}
+    assert FAILING_SYNC in [s["name"] for s in listed[DEMO_API_KEY]] and listed[EMPTY_API_KEY] == []
     created = httpx2.post(
         f"{base_url}/api/connections",
         json={"name": "SF", "type": "salesforce", "configuration": {"domain": "acme.my.salesforce.com"}},

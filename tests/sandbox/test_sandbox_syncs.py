@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sandbox_support import (
+    EMPTY_API_KEY,
     POSTGRES_CONFIG,
     contact_sync_body,
     create,
@@ -217,7 +218,7 @@ async def test_list_2025_light_paged_and_2024_full(sandbox, setup, client, legac
 
 async def test_syncs_and_executions_unpaged_when_the_sandbox_does_not_page(sandbox, setup, client) -> None:
     model, sf = setup["model"]["id"], setup["sf"]["id"]
-    ws = sandbox.workspace("pk_sandbox_demo")
+    ws = sandbox.workspace(EMPTY_API_KEY)
     body = contact_sync_body(model, sf)
     ids = [ws.add_sync(f"s{i}", target=body["target"], mode=body["mode"], fields=body["fields"],
                        identities=body["identities"])["id"] for i in range(60)]
@@ -306,7 +307,7 @@ async def test_connection_delete_cascades_syncs(sandbox, setup, client) -> None:
     assert r.json()["metadata"]["used_by"] == [{"type": "sync", "name": "Users to Contacts", "id": sync["id"]}]
     assert (await client.delete(f"/api/connections/{setup['mongo']['id']}?force=true")).status_code == 204
     assert (await client.get(f"/api/syncs/{sync['id']}")).status_code == 404
-    assert sandbox.workspace("pk_sandbox_demo").models == {}
+    assert sandbox.workspace(EMPTY_API_KEY).models == {}
 
 
 async def test_update_sync_is_a_full_replacement(setup, client, legacy_client) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sandbox_support import MONGO_CONFIG, OTHER_KEY, POSTGRES_CONFIG, make_client, mongo_connection
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -25,13 +25,13 @@ async def test_workspaces_never_see_each_other(sandbox: Sandbox, client) -> None
 
 async def test_reset_clears_objects_but_keeps_keys(sandbox: Sandbox, client) -> None:
     await mongo_connection(client)
-    org = sandbox.workspace(DEMO_API_KEY).organization_id
+    org = sandbox.workspace(EMPTY_API_KEY).organization_id
     sandbox.reset()
     assert sandbox.requests == []
-    assert sandbox.workspace(DEMO_API_KEY).connections == {}
+    assert sandbox.workspace(EMPTY_API_KEY).connections == {}
     r = await client.get("/api/connections")
     assert r.status_code == 200 and r.json()["data"] == []
-    assert sandbox.workspace(DEMO_API_KEY).organization_id == org
+    assert sandbox.workspace(EMPTY_API_KEY).organization_id == org
 
 
 def test_workspace_registration() -> None:
@@ -70,7 +70,7 @@ def test_seeded_oauth_connection_can_await_consent() -> None:
 
 
 async def test_seeded_sync_and_synthetic_target(sandbox: Sandbox, client) -> None:
-    ws = sandbox.workspace(DEMO_API_KEY)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     source = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
     model = ws.add_model("Users", source["id"], {"table": "public.users"})
     target = ws.add_synthetic_target("Warehouse", objects=900, fields=50)

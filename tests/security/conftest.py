@@ -1,4 +1,4 @@
-"""Fixtures for the safety guarantees: a sandbox with the demo workspace, and the access log's output."""
+"""Fixtures for the safety guarantees: a sandbox with one empty workspace, and the access log's output."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from polytomic_mcp.server.access_log import configure_access_log, logger  # noqa
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox.with_demo_workspace(base_url=BASE_URL)
+    return Sandbox.with_empty_workspace(base_url=BASE_URL)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from server_support import BASE_URL, MODES
 from workflow import run_workflow
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.anyio
 
 def client_for(sandbox: Sandbox, retries: int) -> PolytomicClient:
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), max_retries=retries,
+        EMPTY_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), max_retries=retries,
         retry_backoff=0.001, max_retry_delay=0.005, job_poll_interval=0.001,
     )
 
@@ -29,7 +29,7 @@ async def test_workflow_under_thirty_percent_faults_creates_exactly_one_of_each(
     async with client_for(sandbox, retries=10) as api:
         async with Client(build_server(Settings(sandbox=True), client=api), mode=mode) as client:
             await run_workflow(client, sandbox)
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     assert (len(workspace.connections), len(workspace.models), len(workspace.syncs)) == (2, 1, 1)
     faults = {r.fault for r in sandbox.requests if r.fault}
     assert "drop" in faults and len(faults) >= 3
@@ -45,7 +45,7 @@ async def test_exhausted_retries_are_honest(sandbox: Sandbox) -> None:
                 result = await client.call_tool("create_connection", {
                     "name": name, "type": "mongodb", "configuration": {"hosts": "example.mongodb.net"}})
                 outcomes[name] = result.content[0].text if result.is_error else "created"
-    stored = {c["name"] for c in sandbox.workspace(DEMO_API_KEY).connections.values()}
+    stored = {c["name"] for c in sandbox.workspace(EMPTY_API_KEY).connections.values()}
     maybe = {n for n, text in outcomes.items() if "MAY have been applied" in text}
     created = {n for n, text in outcomes.items() if text == "created"}
     assert created <= stored, "a reported success must exist"

@@ -14,7 +14,7 @@ from mcp import Client
 from server_support import BASE_URL, call_error, call_ok
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -41,7 +41,7 @@ class Rewriting(httpx2.AsyncBaseTransport):
 
 
 def session(sandbox: Sandbox, transport: httpx2.AsyncBaseTransport | None = None, **settings: Any) -> Any:
-    api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=transport or sandbox.transport(),
+    api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=transport or sandbox.transport(),
                           retry_backoff=0.001, max_retry_delay=0.01, job_poll_interval=0.001)
     return api, Client(build_server(Settings(sandbox=True, **settings), client=api))
 
@@ -58,7 +58,7 @@ async def test_a_model_job_that_cannot_be_followed_may_exist_and_blocks_a_twin(s
         third = await call_error(client, "create_model", arguments)
     assert "MAY have been applied" in first and "list_models(search='Users')" in first and "Try again later" not in first
     assert "still being created" in second and "Nothing new was created" in second
-    models = list(sandbox.workspace(DEMO_API_KEY).models.values())
+    models = list(sandbox.workspace(EMPTY_API_KEY).models.values())
     assert [m["name"] for m in models] == ["Users"], "retrying as told must not make a twin"
     assert f"already exists (id {models[0]['id']})" in third
 
@@ -71,7 +71,7 @@ async def test_a_malformed_answer_to_a_create_may_have_been_applied(sandbox: San
     async with api, client:
         text = await call_error(client, "create_connection", MONGO)
     assert "MAY have been applied" in text and "list_connections(search='M')" in text
-    assert len(sandbox.workspace(DEMO_API_KEY).connections) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).connections) == 1
 
 
 @pytest.mark.parametrize(("tool", "count"), [("create_connection", 5), ("create_model", 4)])
@@ -91,7 +91,7 @@ async def test_concurrent_creates_with_one_name_make_one_object(sandbox: Sandbox
         async with anyio.create_task_group() as group:
             for _ in range(count):
                 group.start_soon(one)
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     stored = workspace.connections if tool == "create_connection" else workspace.models
     assert [o["name"] for o in stored.values()].count("twin") == 1
     assert sum(not r.is_error for r in results) == 1

@@ -86,7 +86,7 @@ async def test_a_key_in_the_path_is_scrubbed_from_the_line(access_lines: io.Stri
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_the_real_server_logs_the_tool_of_each_call_and_the_tenant(access_lines: io.StringIO, mode: str) -> None:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     settings = Settings(sandbox=True, transport="http", key_from_request=True, stateless=True)
     with Running(settings, sandbox) as running:
         http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {KEY}"})

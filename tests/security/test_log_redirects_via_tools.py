@@ -11,7 +11,7 @@ from mcp import Client
 from server_support import BASE_URL, call_ok
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -44,9 +44,9 @@ async def public_dns(host: str, port: int) -> list[str]:
 
 
 async def runs_read_through(sandbox: Sandbox, location: str) -> tuple[dict[str, Any], list[str]]:
-    seeded = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=1)
+    seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
     transport = RedirectingLogs(sandbox, location)
-    api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=transport, retry_backoff=0.001, resolver=public_dns)
+    api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=transport, retry_backoff=0.001, resolver=public_dns)
     async with api, Client(build_server(Settings(sandbox=True), client=api)) as client:
         runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"]["id"], "execution_id": seeded["executions"][0]["id"]})
     return runs, transport.fetched

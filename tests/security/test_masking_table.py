@@ -14,7 +14,7 @@ import pytest
 from server_support import call_error, call_ok, mcp_session
 
 from polytomic_mcp.redaction import SecretRegistry, install_log_scrubbing, scrub
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.sandbox.domain import console_log
 
 pytestmark = pytest.mark.anyio
@@ -96,7 +96,7 @@ async def test_a_connection_test_error_names_the_host_whatever_the_password(sand
 
 
 async def test_console_log_lines_of_a_run_are_masked(sandbox: Sandbox) -> None:
-    seeded = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=1)
+    seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
     execution = seeded["executions"][0]
     console_log.append(execution, "error", "retrying with password=ConsolePw-1 and api-key=ak-console-555 on warehouse")
     console_log.append(execution, "info", f"upstream answered Authorization: Bearer {JWT}")
@@ -130,7 +130,7 @@ async def test_a_third_party_answer_through_call_api_is_masked_by_key_and_by_sha
 
 async def test_log_lines_and_resources_get_the_same_pass(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
     install_log_scrubbing()
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     warehouse = workspace.add_connection("Warehouse", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "p-12345678",
                                                                      "database": "acme"})
     model = workspace.add_model("Tokens", warehouse["id"], {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from server_support import call_error, call_ok, call_relayed, mcp_session
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.sandbox.domain import connections as sandbox_connections
 
 pytestmark = pytest.mark.anyio
@@ -23,7 +23,7 @@ MONGO = {"name": "Mongo", "type": "mongodb", "configuration": {"hosts": "example
 
 
 def stored(sandbox: Sandbox, connection_id: str) -> dict[str, Any]:
-    return sandbox.workspace(DEMO_API_KEY).connections[connection_id]
+    return sandbox.workspace(EMPTY_API_KEY).connections[connection_id]
 
 
 def puts(sandbox: Sandbox, connection_id: str) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from mcp.client.streamable_http import streamable_http_client
 from replica_support import replicas_behind_proxy
 from workflow import run_workflow
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -42,10 +42,10 @@ def access_lines(log: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_workflow_through_round_robin_proxy_alternates_replicas(mode: str) -> None:
     with replicas_behind_proxy(2) as (sandbox, servers, proxy, url):
-        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, timeout=60) as http:
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {EMPTY_API_KEY}"}, timeout=60) as http:
             async with Client(streamable_http_client(url, http_client=http), mode=mode) as client:
                 created = await run_workflow(client, cast(Sandbox, sandbox))
-        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {DEMO_API_KEY}"}) as api:
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {EMPTY_API_KEY}"}) as api:
             sync = (await api.get(f"{sandbox.base_url}/api/syncs/{created['sync']}")).json()["data"]
         served = list(proxy.served)
         logs = [server.log() for server in servers]
@@ -60,7 +60,7 @@ async def test_workflow_through_round_robin_proxy_alternates_replicas(mode: str)
         tools = {line["tool"] for line in lines if line["tool"]}
         assert lines and tools, f"replica {index} logged no tools/call: {log[-2000:]}"
         assert all(line["path"] == "/mcp" and line["tenant"] for line in lines if line["method"] == "POST")
-        assert DEMO_API_KEY not in log
+        assert EMPTY_API_KEY not in log
     assert sum(len(access_lines(log)) for log in logs) == len(served)
 
 
@@ -75,7 +75,7 @@ def flatten(error: BaseException) -> list[BaseException]:
 async def test_legacy_sessions_need_stateless_replicas_without_sticky_routing() -> None:
     with replicas_behind_proxy(2, stateless=False) as (_, _servers, proxy, url):
         with pytest.raises(BaseException) as raised, anyio.fail_after(60):
-            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, timeout=60) as http:
+            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {EMPTY_API_KEY}"}, timeout=60) as http:
                 async with Client(streamable_http_client(url, http_client=http), mode="legacy") as client:
                     await client.call_tool("list_connections", {})
         served = list(proxy.served)

@@ -14,7 +14,7 @@ from mcp import Client
 from server_support import BASE_URL, call_ok, mcp_session, read_marked
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 from polytomic_mcp.tools.api import views as api_views
@@ -43,7 +43,7 @@ async def resource_text(client: Client, uri: str) -> tuple[dict[str, Any], dict[
 
 
 def seeded(sandbox: Sandbox) -> dict[str, Any]:
-    ws = sandbox.workspace(DEMO_API_KEY)
+    ws = sandbox.workspace(EMPTY_API_KEY)
     mongo = ws.add_connection(ATTACK, "mongodb", MONGO)
     model = ws.add_model(ATTACK, mongo["id"], {"database": "example", "collection": "users"},
                          additional_fields=[{"name": ATTACK, "label": "x", "type": "string"}])
@@ -103,7 +103,7 @@ class StatusErrors(httpx2.AsyncBaseTransport):
 
 async def test_the_status_error_in_an_update_result_is_marked(sandbox: Sandbox) -> None:
     ids = seeded(sandbox)
-    api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=StatusErrors(sandbox), retry_backoff=0.001)
+    api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=StatusErrors(sandbox), retry_backoff=0.001)
     async with api, Client(build_server(Settings(sandbox=True), client=api)) as client:
         result = await client.call_tool("update_connection", {"connection_id": ids["connection"]["id"], "name": "Renamed", "configuration": {"password": "p"}, "validate": False})
     head, marked = read_marked(result.content[0].text)
@@ -113,7 +113,7 @@ async def test_the_status_error_in_an_update_result_is_marked(sandbox: Sandbox) 
 
 
 async def test_sync_names_are_marked_in_the_list_and_the_resource(sandbox: Sandbox) -> None:
-    failing = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=1, name=ATTACK)
+    failing = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1, name=ATTACK)
     async with mcp_session(sandbox) as client:
         listed, head, marked = await tool_text(client, "list_syncs", {"failing": True})
         assert listed["untrusted"] == ["syncs[].name", "syncs[].target_object", "syncs[].failing"]

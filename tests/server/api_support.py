@@ -19,7 +19,7 @@ from mcp import Client
 from server_support import BASE_URL
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -102,7 +102,7 @@ async def api_session(
     sandbox: Sandbox, double: ApiDouble, *, mode: str = "auto", settings: Settings | None = None, **client_kwargs: Any,
 ) -> AsyncIterator[Client]:
     """An in-memory MCP session whose Polytomic client sends through ``double``."""
-    api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=double, retry_backoff=0.001, max_retry_delay=0.01,
+    api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=double, retry_backoff=0.001, max_retry_delay=0.01,
                           job_poll_interval=0.001)
     async with api, Client(build_server(settings or Settings(sandbox=True), client=api), mode=mode, **client_kwargs) as client:
         yield client

@@ -1,4 +1,4 @@
-"""Fixtures for server tests: a sandbox with the demo workspace."""
+"""Fixtures for server tests: a sandbox with one empty workspace."""
 
 from __future__ import annotations
 
@@ -10,4 +10,4 @@ from polytomic_mcp.sandbox import Sandbox
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox.with_demo_workspace(base_url=BASE_URL)
+    return Sandbox.with_empty_workspace(base_url=BASE_URL)

@@ -13,7 +13,7 @@ from mcp import Client
 from workflow import MONGO, model_args
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -21,23 +21,24 @@ BASE_URL = "http://sandbox.polytomic.test"
 MODES = ["auto", "legacy"]
 
 
-def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", **kwargs: Any) -> PolytomicClient:
-    """A client on the sandbox's demo workspace over the in-process transport, with no idle waits (retries, job polls)."""
+def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", api_key: str = EMPTY_API_KEY, **kwargs: Any) -> PolytomicClient:
+    """A client on a workspace of the sandbox (the empty one unless ``api_key`` names another) over the in-process
+    transport, with no idle waits (retries, job polls)."""
     options: dict[str, Any] = {"retry_backoff": 0.001, "max_retry_delay": 0.01, "job_poll_interval": 0.001}
     options.update(kwargs)
     return PolytomicClient(
-        DEMO_API_KEY, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
+        api_key, base_url=BASE_URL, api_version=api_version, transport=sandbox.transport(), **options
     )
 
 
 @asynccontextmanager
 async def mcp_session(
     sandbox: Sandbox, *, mode: str = "auto", api_version: str = "2025-09-18", settings: Settings | None = None,
-    **client_kwargs: Any,
+    api_key: str = EMPTY_API_KEY, **client_kwargs: Any,
 ) -> AsyncIterator[Client]:
-    """An in-memory MCP client session on a server over the sandbox."""
+    """An in-memory MCP client session on a server over the sandbox (its empty workspace unless ``api_key`` says)."""
     settings = settings or Settings(sandbox=True, api_version=api_version)
-    async with api_client(sandbox, api_version) as api:
+    async with api_client(sandbox, api_version, api_key) as api:
         async with Client(build_server(settings, client=api), mode=mode, **client_kwargs) as client:
             yield client
 

@@ -21,7 +21,7 @@ from server_support import BASE_URL
 
 from polytomic_mcp.catalog import Operation, field_name, is_required, load
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY
+from polytomic_mcp.sandbox import EMPTY_API_KEY
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -105,7 +105,7 @@ async def accept(context: Any, params: types.ElicitRequestParams) -> types.Elici
 
 async def test_call_api_sends_exactly_the_request_of_each_sampled_operation() -> None:
     recorder = Recorder()
-    api = PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=recorder, retry_backoff=0.001)
+    api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=recorder, retry_backoff=0.001)
     settings = Settings(sandbox=True, allow_credential_minting=True)
     wrong: list[str] = []
     async with api, Client(build_server(settings, client=api), elicitation_callback=accept) as client:

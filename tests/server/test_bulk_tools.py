@@ -8,7 +8,7 @@ import pytest
 from server_support import MODES, call_error, call_ok, call_relayed, mcp_session, read_marked
 from workflow import BULK_SCHEDULE, SALESFORCE, SNOWFLAKE, authorize, bulk_args, run_bulk_workflow
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +55,7 @@ async def test_discovery_lists_source_schemas_and_what_the_destination_needs(san
 
 
 async def test_mistakes_are_answered_with_the_fix_and_nothing_is_created(sandbox: Sandbox) -> None:
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     async with mcp_session(sandbox) as client:
         ids = await prepared(client, sandbox)
         args = bulk_args(ids["salesforce"], ids["snowflake"])
@@ -96,7 +96,7 @@ async def test_the_sync_tools_take_a_bulk_sync_by_id(sandbox: Sandbox) -> None:
     assert [r.body for r in sandbox.requests if r.method == "PATCH"] == [{"schemas": [{"id": "Lead", "enabled": True}]}]
     assert "model syncs only" in wrong
     assert again["execution_id"] and "cancels its run in progress" in paused["note"]
-    assert gone["deleted"] and sandbox.workspace(DEMO_API_KEY).bulk.syncs == {}
+    assert gone["deleted"] and sandbox.workspace(EMPTY_API_KEY).bulk.syncs == {}
 
 
 @pytest.mark.parametrize("seed", [21, 22])
@@ -109,11 +109,11 @@ async def test_thirty_percent_faults_end_with_exactly_one_bulk_sync(sandbox: San
     from polytomic_mcp.settings import Settings
 
     sandbox.faults = FaultConfig(rate=0.3, seed=seed, slow_seconds=0.005, retry_after=0.001)
-    async with PolytomicClient(DEMO_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), max_retries=10,
+    async with PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=sandbox.transport(), max_retries=10,
                                retry_backoff=0.001, max_retry_delay=0.005, job_poll_interval=0.001) as api:
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:
             await run_bulk_workflow(client, sandbox)
-    assert len(sandbox.workspace(DEMO_API_KEY).bulk.syncs) == 1
+    assert len(sandbox.workspace(EMPTY_API_KEY).bulk.syncs) == 1
 
 
 async def test_the_syncs_resource_lists_both_kinds(sandbox: Sandbox) -> None:

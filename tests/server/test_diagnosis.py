@@ -6,14 +6,14 @@ import pytest
 from server_support import MODES, call_error, call_ok, call_relayed, consent_token, mcp_session
 from workflow import run_workflow
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_is_anything_failing_is_one_call_and_the_runs_say_why(sandbox: Sandbox, mode: str) -> None:
-    seeded = sandbox.workspace(DEMO_API_KEY).seed_failing_sync(past_runs=3)
+    seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=3)
     sync_id = seeded["sync"]["id"]
     async with mcp_session(sandbox, mode=mode) as client:
         ids = await run_workflow(client, sandbox)

@@ -13,7 +13,7 @@ from server_support import MODES, call_error, call_ok, mcp_session
 from workflow import MONGO, SALESFORCE, authorize, model_args, run_workflow
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
 from polytomic_mcp.settings import Settings
 
@@ -73,7 +73,7 @@ async def test_create_model_reports_progress(sandbox: Sandbox, mode: str) -> Non
 async def test_target_objects_page_and_filter(sandbox: Sandbox) -> None:
     """Paging is the tool's own, the same in both protocol eras: run in one (18 pages of a 900-object target take seconds)."""
     mode = "auto"
-    target = sandbox.workspace(DEMO_API_KEY).add_synthetic_target("warehouse", objects=900, fields=50)
+    target = sandbox.workspace(EMPTY_API_KEY).add_synthetic_target("warehouse", objects=900, fields=50)
     async with mcp_session(sandbox, mode=mode) as client:
         seen: list[str] = []
         cursor = None

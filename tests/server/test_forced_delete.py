@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from server_support import call_error, consent_token, mcp_session
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, FaultConfig, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, FaultConfig, Sandbox
 
 pytestmark = pytest.mark.anyio
 
 
 def model_with_syncs(sandbox: Sandbox, count: int) -> tuple[str, list[str]]:
     """A model read by ``count`` syncs, stored directly: its id and theirs."""
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     source = workspace.add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
     model = workspace.add_model("Users", source["id"], {"database": "example", "collection": "users"})["id"]
     target = workspace.add_synthetic_target("Warehouse", objects=1, fields=2)
@@ -32,7 +32,7 @@ async def test_a_forced_model_delete_that_fails_after_its_syncs_names_what_is_go
         question = await call_error(client, "delete", {"kind": "model", "id": model, "force": True})
         sandbox.faults = FaultConfig(rate=1.0, kinds=("500",), only=r"DELETE /api/models/.*", limit=20)
         text = await call_error(client, "delete", {"kind": "model", "id": model, "force": True, "consent_token": consent_token(question)})
-    stored = sandbox.workspace(DEMO_API_KEY)
+    stored = sandbox.workspace(EMPTY_API_KEY)
     assert list(stored.syncs) == [] and model in stored.models
     gone, _, rest = text.partition("Not deleted")
     assert "Already deleted" in gone and all(f"({sync})" in gone for sync in syncs), text
@@ -46,7 +46,7 @@ async def test_a_forced_model_delete_that_fails_at_a_sync_names_the_syncs_left(s
         failing = syncs[1]
         sandbox.faults = FaultConfig(rate=1.0, kinds=("500",), only=rf"DELETE /api/syncs/{failing}", limit=20)
         text = await call_error(client, "delete", {"kind": "model", "id": model, "force": True, "consent_token": consent_token(question)})
-    stored = sandbox.workspace(DEMO_API_KEY)
+    stored = sandbox.workspace(EMPTY_API_KEY)
     deleted = [sync for sync in syncs if sync not in stored.syncs]
     assert len(deleted) == 1 and failing in stored.syncs and model in stored.models
     gone, _, rest = text.partition("Not deleted")

@@ -9,7 +9,7 @@ import pytest
 from server_support import MODES, call_error, call_ok, call_relayed, consent_token, mcp_session
 from workflow import MONGO, run_workflow
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 
 pytestmark = pytest.mark.anyio
 
@@ -19,7 +19,7 @@ def puts(sandbox: Sandbox, prefix: str) -> list[dict[str, Any]]:
 
 
 def stored(sandbox: Sandbox) -> Any:
-    return sandbox.workspace(DEMO_API_KEY)
+    return sandbox.workspace(EMPTY_API_KEY)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -13,7 +13,7 @@ from mcp import Client
 from mcp_types import TextContent
 from server_support import api_client, call_error, call_ok, mcp_session
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.sandbox.store import Workspace
 from polytomic_mcp.tools.core import list_pages as paging
 
@@ -71,7 +71,7 @@ async def walk(client: Client, tool: str, key: str, arguments: dict[str, Any]) -
 @PAGING
 async def test_search_finds_a_model_beyond_the_first_api_page(sandbox: Sandbox, paginate_lists: bool) -> None:
     sandbox.paginate_lists = paginate_lists
-    ids = seed_models(sandbox.workspace(DEMO_API_KEY), 120, needle=True)
+    ids = seed_models(sandbox.workspace(EMPTY_API_KEY), 120, needle=True)
     async with mcp_session(sandbox) as client:
         found = await call_ok(client, "list_models", {"search": "NEEDLE"})
     assert [m["id"] for m in found["models"]] == [ids[-1]]
@@ -82,7 +82,7 @@ async def test_search_finds_a_model_beyond_the_first_api_page(sandbox: Sandbox, 
 @PAGING
 async def test_search_finds_a_sync_beyond_the_first_api_page(sandbox: Sandbox, paginate_lists: bool) -> None:
     sandbox.paginate_lists = paginate_lists
-    ids = seed_syncs(sandbox.workspace(DEMO_API_KEY), 120, needle=True)
+    ids = seed_syncs(sandbox.workspace(EMPTY_API_KEY), 120, needle=True)
     async with mcp_session(sandbox) as client:
         found = await call_ok(client, "list_syncs", {"search": "needle"})
         inactive = await call_ok(client, "list_syncs", {"search": "needle", "active": False})
@@ -94,7 +94,7 @@ async def test_search_finds_a_sync_beyond_the_first_api_page(sandbox: Sandbox, p
 @PAGING
 async def test_a_search_with_many_matches_pages_through_each_once(sandbox: Sandbox, paginate_lists: bool) -> None:
     sandbox.paginate_lists = paginate_lists
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     models = seed_models(workspace, 120, needle=True)
     syncs = seed_syncs(workspace, 120, needle=True)
     async with mcp_session(sandbox) as client:
@@ -108,7 +108,7 @@ async def test_a_search_with_many_matches_pages_through_each_once(sandbox: Sandb
 
 async def test_unpaged_api_with_5000_models_gives_bounded_pages(sandbox: Sandbox) -> None:
     sandbox.paginate_lists = False
-    ids = seed_models(sandbox.workspace(DEMO_API_KEY), 5000)
+    ids = seed_models(sandbox.workspace(EMPTY_API_KEY), 5000)
     async with mcp_session(sandbox) as client:
         seen: list[str] = []
         cursor = None
@@ -132,7 +132,7 @@ async def test_a_listing_longer_than_the_bound_says_it_was_cut(
 ) -> None:
     monkeypatch.setattr(paging, "MAX_READ_PAGES", 2)
     sandbox.paginate_lists = paginate_lists
-    seed_models(sandbox.workspace(DEMO_API_KEY), 120)
+    seed_models(sandbox.workspace(EMPTY_API_KEY), 120)
     async with mcp_session(sandbox) as client:
         listed = await call_ok(client, "list_models", {})
     if paginate_lists:
@@ -144,7 +144,7 @@ async def test_a_listing_longer_than_the_bound_says_it_was_cut(
 @pytest.mark.parametrize("tool", ["list_models", "list_syncs", "list_connections"])
 async def test_a_cursor_that_is_not_ours_is_refused(sandbox: Sandbox, tool: str) -> None:
     """Garbage and the API's own page token (the sandbox's format) are both error results."""
-    seed_models(sandbox.workspace(DEMO_API_KEY), 60)
+    seed_models(sandbox.workspace(EMPTY_API_KEY), 60)
     async with mcp_session(sandbox) as client:
         for cursor in ("garbage!", "eyJhZnRlciI6IDV9"):
             text = await call_error(client, tool, {"cursor": cursor})
@@ -153,7 +153,7 @@ async def test_a_cursor_that_is_not_ours_is_refused(sandbox: Sandbox, tool: str)
 
 async def test_bulk_source_schemas_are_searched_and_paged(sandbox: Sandbox) -> None:
     """A source with a thousand tables: a page of 50 with `total` and `next_cursor`, and `search` over all of them."""
-    workspace = sandbox.workspace(DEMO_API_KEY)
+    workspace = sandbox.workspace(EMPTY_API_KEY)
     source = workspace.add_connection("PG", "postgresql", POSTGRES)["id"]
     for index in range(1_000):
         workspace.add_source_table(source, f"public.table_{index:04d}", {"id": "integer"})

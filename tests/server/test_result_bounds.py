@@ -17,7 +17,7 @@ from mcp_types import CallToolResult
 from server_support import call_relayed, mcp_session
 from workflow import MONGO
 
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.tools.api import call_masking
 from polytomic_mcp.tools.core import registry
 from polytomic_mcp.tools.core.bounds import MAX_RESULT_CHARS, TOO_DEEP
@@ -112,7 +112,7 @@ async def test_connections_in_a_huge_answer_are_masked_by_their_type_even_where_
 
 
 async def test_a_connection_resource_with_a_huge_configuration_is_bounded(sandbox: Sandbox) -> None:
-    huge = sandbox.workspace(DEMO_API_KEY).add_connection(
+    huge = sandbox.workspace(EMPTY_API_KEY).add_connection(
         "Huge", "mongodb", {"hosts": "h" * 2_000_000, "username": "u", "password": "pw-123456"})
     async with mcp_session(sandbox) as client:
         text = (await client.read_resource(f"polytomic://connections/{huge['id']}")).contents[0].text

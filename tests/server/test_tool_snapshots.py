@@ -28,7 +28,7 @@ async def say_yes(context: Any, params: types.ElicitRequestParams) -> types.Elic
 
 @pytest.fixture
 async def ws() -> AsyncIterator[Workspace]:
-    sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
+    sandbox = Sandbox.with_empty_workspace(base_url=BASE_URL)
     async with mcp_session(sandbox, mode="legacy", elicitation_callback=say_yes) as client:
         workspace = Workspace(client, sandbox)
         await workspace.build()

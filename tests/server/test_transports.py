@@ -77,5 +77,9 @@ def test_demo_runs_and_prints_a_transcript() -> None:
     assert process.returncode == 0, process.stderr[-2000:]
     for step in ("create_connection", "create_model", "list_target_objects", "create_sync", "start_sync"):
         assert step in process.stdout
+    seeded = process.stdout.split("[3] create_connection", 1)[0]
+    assert "Customers to Salesforce Contacts" in seeded, "the demo first shows the demo workspace's failing sync"
+    for cause in ("STRING_TOO_LONG", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "MALFORMED_ID", "INVALID_CROSS_REFERENCE_KEY", "INVALID_TYPE"):
+        assert f"why: 1 of 5 records rejected by Salesforce Contact: {cause}" in seeded
     assert "auth_url" in process.stdout
     assert '"password": "******"' in process.stdout and '"secret"' not in process.stdout

@@ -1,8 +1,8 @@
 """Record logs of a finished execution: the per-type index, segment file names and their JSON-lines content.
 
 Types follow the SDK's ``ExecutionLogType``: ``records`` (every record sent), ``errors`` (records the
-destination rejected, with the code and the fields), ``warnings`` (records skipped), ``inserts``, ``updates``
-and ``deletes``. Each type with records has one segment file, ``<type>-00000.jsonl``; a line names the
+destination rejected, with the code and the fields; one with several problems lists them all under ``errors``),
+``warnings`` (records skipped), ``inserts``, ``updates`` and ``deletes``. Each type with records has one segment file, ``<type>-00000.jsonl``; a line names the
 record by its identity (the identity mapping's model field, else the model's unique field).
 """
 
@@ -38,7 +38,8 @@ def _lines(result: RunResult, log_type: str) -> list[dict[str, Any]]:
 
     if log_type == "errors":
         return [
-            line(r, operation=r.operation, code=r.error["code"], field=r.error["fields"][0], fields=r.error["fields"], message=r.error["message"])
+            line(r, operation=r.operation, code=r.error["code"], field=r.error["fields"][0], fields=r.error["fields"], message=r.error["message"],
+                 **({"errors": r.error["errors"]} if "errors" in r.error else {}))
             for r in result.processed if r.error is not None
         ]
     if log_type == "warnings":

@@ -2,21 +2,21 @@
 
 A run reads the model's records now (a SQL model runs its query), maps them onto the target object and
 decides per record: insert, update or delete, or an error when a REQUIRED target field gets no value
-(``REQUIRED_FIELD_MISSING``, as Salesforce words it) or a value does not fit its target field's type (text
-into a number, integer, boolean or date field: ``INVALID_TYPE``, naming the field and the value). Records already written by earlier runs of the sync
-are not sent again unless the run is a full one (first run, resync, replace/snapshot modes).
+(``REQUIRED_FIELD_MISSING``, as Salesforce words it) or a value does not fit its target field (its type, picklist,
+length or lookup: ``field_values``, which also converts the values written). Records already written by earlier runs
+of the sync are not sent again unless the run is a full one (first run, resync, replace/snapshot modes).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
+from ..upstream import System
 from .connections import describe, usable_system
+from .field_values import Problem, write
 from .models import model_records
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ..upstream import TargetObject
 
 REQUIRED_FIELD_MISSING = "REQUIRED_FIELD_MISSING"
-INVALID_TYPE = "INVALID_TYPE"
 MISSING_IDENTITY = "MISSING_IDENTITY"
 FULL_MODES = ("replace", "snapshot")
 TEST_RUN_RECORDS = 10
@@ -121,42 +120,21 @@ def _operation(mode: str, key: str, known: set[str]) -> str:
     return "insert"
 
 
-def _missing(target: TargetObject | None, operation: str, values: dict[str, Any]) -> list[str]:
+def _missing(target: TargetObject, operation: str, values: dict[str, Any]) -> list[str]:
     """Required target fields with no value: any unfilled one on insert, mapped-but-empty ones on update."""
-    if target is None or operation == "delete":
-        return []
     required = [f for f in target.fields if f.required]
     if operation == "insert":
         return [f.id for f in required if f.createable and _empty(values.get(f.id))]
     return [f.id for f in required if f.id in values and _empty(values[f.id])]
 
 
-def _fits(kind: str, value: Any) -> bool:
-    """Whether ``value`` can be written to a target field of type ``kind`` (converted, as Polytomic does)."""
-    if _empty(value) or kind in ("string", "text", "id", "reference", "picklist", "object", "array"):
-        return True
-    text = str(value).strip()
-    if kind == "boolean":
-        return isinstance(value, bool) or text.lower() in ("true", "false", "1", "0", "yes", "no")
-    if kind == "integer":
-        return not isinstance(value, bool) and re.fullmatch(r"[-+]?\d+(\.0+)?", text) is not None
-    if kind in ("number", "double", "decimal", "currency"):
-        return not isinstance(value, bool) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", text) is not None
-    if kind in ("datetime", "date", "timestamp"):
-        try:
-            datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return False
-        return True
-    return True
-
-
-def _mistyped(target: TargetObject | None, operation: str, values: dict[str, Any]) -> list[tuple[str, Any, str]]:
-    """(field, value, type) of each mapped value that does not fit its target field's type."""
-    if target is None or operation == "delete":
-        return []
-    types = {f.id: f.type for f in target.fields}
-    return [(name, value, types[name]) for name, value in values.items() if name in types and not _fits(types[name], value)]
+def _rejection(problems: list[Problem]) -> dict[str, Any]:
+    """A rejected record's error: its first problem, and every problem when there are more (as Salesforce lists them)."""
+    first = problems[0]
+    error: dict[str, Any] = {"code": first.code, "fields": [first.field], "message": first.message}
+    if len(problems) > 1:
+        error["errors"] = [{"code": p.code, "field": p.field, "message": p.message} for p in problems]
+    return error
 
 
 class RunPlanner:
@@ -167,6 +145,9 @@ class RunPlanner:
         self.sync = sync
         mappings = sync["identities"]["mappings"]
         self.identity = mappings[0] if mappings else None
+        self.system = System()
+        """The target connection's upstream (read with the target)."""
+        self._known_ids: dict[str, set[str]] = {}
 
     def run(self, *, full: bool, written: frozenset[str], limit: int, only: set[str]) -> RunResult:
         """Read, map and check every pending record (``only``: just these identity values)."""
@@ -184,26 +165,40 @@ class RunPlanner:
             result = self._record(model, record, index, known)
             if (not full and result.key in written) or (only and result.key not in only):
                 continue
-            if result.warning is None and (missing := _missing(target, result.operation, result.values)):
-                rejected = {"code": REQUIRED_FIELD_MISSING, "fields": missing, "message": f"Required fields are missing: [{', '.join(missing)}]"}
-                result = RecordResult(result.identity, result.operation, result.values, error=rejected)
-            elif result.warning is None and (wrong := _mistyped(target, result.operation, result.values)):
-                name, value, kind = wrong[0]
-                rejected = {"code": INVALID_TYPE, "fields": [f for f, _, _ in wrong],
-                            "message": f"{name}: value {str(value)[:60]!r} is not a valid {kind}"}
-                result = RecordResult(result.identity, result.operation, result.values, error=rejected)
+            if result.warning is None and target is not None and result.operation != "delete":
+                result = self._written(target, result)
             results.append(result)
             if limit and len(results) >= limit:
                 break
         done = frozenset(r.key for r in results if r.error is None and r.warning is None)
         return RunResult(model["name"], target_name, tuple(results), written=done)
 
+    def _written(self, target: TargetObject, result: RecordResult) -> RecordResult:
+        """The record with its values converted to the target's field types, rejected when any does not fit."""
+        if missing := _missing(target, result.operation, result.values):
+            rejected = {"code": REQUIRED_FIELD_MISSING, "fields": missing, "message": f"Required fields are missing: [{', '.join(missing)}]"}
+            return RecordResult(result.identity, result.operation, result.values, error=rejected)
+        values, problems = dict(result.values), []
+        for name, value in result.values.items():
+            field = target.by_id.get(name)
+            if field is not None:
+                values[name], problem = write(field, value, vendor=self.system.vendor, ids=self._ids)
+                problems += [problem] if problem is not None else []
+        return RecordResult(result.identity, result.operation, values, error=_rejection(problems) if problems else None)
+
+    def _ids(self, object_id: str) -> set[str]:
+        """Ids of the records an object of the target system holds (read once per run)."""
+        if object_id not in self._known_ids:
+            table = self.system.tables.get(object_id)
+            self._known_ids[object_id] = {str(r.get("Id")) for r in table.records} if table is not None else set()
+        return self._known_ids[object_id]
+
     def _target(self) -> tuple[TargetObject | None, str, set[str]]:
         """The target object (None for one the sync creates), how to name it, and identity values it already holds."""
         conn = self.ws.connections.get(self.sync["target"]["connection_id"])
         if conn is None:
             raise ApiError(422, "the sync's target connection no longer exists")
-        system = usable_system(self.ws, conn)
+        system = self.system = usable_system(self.ws, conn)
         object_id = self.sync["target"]["object"]
         target = system.targets.get(object_id)
         name = f"{conn['type']['name']} {object_id}"

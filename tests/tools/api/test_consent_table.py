@@ -13,7 +13,7 @@ import pytest
 
 from polytomic_mcp.catalog import Operation, find, load
 from polytomic_mcp.redaction import scrub
-from polytomic_mcp.sandbox import DEMO_API_KEY
+from polytomic_mcp.sandbox import EMPTY_API_KEY
 from polytomic_mcp.tools.api import guard
 from polytomic_mcp.tools.api.consent_table import ASKING, EFFECTS, NO_CONSENT, consent_effect
 from polytomic_mcp.tools.core.effects import Effect
@@ -174,4 +174,4 @@ async def test_prepare_registers_only_what_the_server_holds(svc: Services, monke
     assert prepared.shown_body["configuration"] == {"hostname": "******", "username": "******", "password": "******", "ssh_key": ENV}
     assert prepared.request.body is not None and prepared.request.body["configuration"]["ssh_key"] == "pg-password-from-env-7f6e5d"
     assert scrub(f"ask {typed}?") == f"ask {typed}?"
-    assert scrub("pg-password-from-env-7f6e5d") == "******" and scrub(DEMO_API_KEY) == "******"
+    assert scrub("pg-password-from-env-7f6e5d") == "******" and scrub(EMPTY_API_KEY) == "******"

@@ -15,7 +15,7 @@ import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.sandbox import DEMO_API_KEY, Sandbox
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.consent import Outcome, Question
 from polytomic_mcp.tools.core.effects import Effect
@@ -52,8 +52,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def sandbox_client() -> AsyncIterator[PolytomicClient]:
-    sandbox = Sandbox.with_demo_workspace()
-    async with PolytomicClient(DEMO_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as client:
+    sandbox = Sandbox.with_empty_workspace()
+    async with PolytomicClient(EMPTY_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as client:
         yield client
 
 
@@ -122,8 +122,8 @@ async def test_a_token_for_another_request_is_refused(sandbox_client: PolytomicC
 
 async def test_a_token_of_another_tenant_is_refused(clock: Clock) -> None:
     store, sent = ConsentStore(clock=clock), Sent()
-    sandbox = Sandbox.with_demo_workspace()
-    async with PolytomicClient(DEMO_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as mine, \
+    sandbox = Sandbox.with_empty_workspace()
+    async with PolytomicClient(EMPTY_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as mine, \
             PolytomicClient("another-tenants-key", base_url="http://sandbox.test", transport=sandbox.transport()) as theirs:
         token = await asked_for_token(Services(mine, consents=store), sent, question())
         with pytest.raises(ToolError, match="unknown or expired"):
