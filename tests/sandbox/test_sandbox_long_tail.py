@@ -88,7 +88,7 @@ async def test_an_action_that_makes_an_object_stores_it_where_it_is_read_back(cl
 
 async def test_the_callers_organization_and_user_are_there_from_the_start(sandbox: Sandbox, client: httpx2.AsyncClient) -> None:
     ws = sandbox.workspace(EMPTY_API_KEY)
-    assert (await client.get("/api/organization")).json()["data"] == {"id": ws.organization_id, "name": "Demo Org"}
+    assert (await client.get("/api/organization")).json()["data"] == {"id": ws.organization_id, "name": ws.organization_name}
     assert ws.organization_id in [o["id"] for o in (await client.get("/api/organizations")).json()["data"]]
     users = (await client.get("/api/organization/users")).json()["data"]
     me = (await client.get("/api/me")).json()["data"]
