@@ -52,8 +52,8 @@ def resolve(module: str, node: ast.ImportFrom, is_package: bool) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
-def imports(path: Path) -> tuple[set[str], set[str]]:
-    """(module-level imports, imports inside functions) of one file; ``if TYPE_CHECKING`` blocks are skipped."""
+def imports(path: Path, *, typing: bool = False) -> tuple[set[str], set[str]]:
+    """(module-level imports, imports inside functions) of one file; ``if TYPE_CHECKING`` blocks only with ``typing``."""
     module = module_name(path)
     tree = ast.parse(path.read_text())
     top: set[str] = set()
@@ -61,7 +61,7 @@ def imports(path: Path) -> tuple[set[str], set[str]]:
 
     def visit(node: ast.AST, inside_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test) and not typing:
                 continue
             target = nested if inside_function else top
             if isinstance(child, ast.Import):
@@ -104,6 +104,64 @@ def test_the_sandbox_imports_neither_the_client_nor_the_tools() -> None:
         if name.startswith("polytomic_mcp.sandbox"):
             bad = {t for t in top | nested if t.startswith(("polytomic_mcp.client", "polytomic_mcp.tools", "polytomic_mcp.server", "mcp"))}
             assert not bad, f"{name} imports {bad}"
+
+
+SANDBOX = "polytomic_mcp.sandbox"
+SANDBOX_LAYERS = (
+    ("store", ("store", "state", "bulk_store", "generic.records", "log_links")),
+    ("domain", ("domain.", "generic.engine", "generic.owners", "generic.seeds", "render", "bulk_render")),
+    ("seeding", ("seeding", "bulk_seed", "demo_world")),
+    ("routes", ("routes", "generic.route", "web", "gateway", "app", "auth")),
+    ("facade", ("sandbox", "runner")),
+)
+"""The sandbox's layers, bottom first: a module imports (type hints included) only its own layer, the layers below
+and the unlayered leaves (errors, ids, upstream, world...)."""
+
+
+def sandbox_layer(module: str) -> int | None:
+    """The index of a sandbox module's layer in ``SANDBOX_LAYERS``, or None for a leaf."""
+    local = module.removeprefix(SANDBOX + ".")
+    for index, (_, prefixes) in enumerate(SANDBOX_LAYERS):
+        if any(local == p or local.startswith(p + ".") or (p.endswith(".") and local.startswith(p)) for p in prefixes):
+            return index
+    return None
+
+
+def sandbox_edges() -> dict[str, set[str]]:
+    """Sandbox module -> the sandbox modules it imports, type-only imports included."""
+    graph = {name: imports(path, typing=True) for name, path in MODULES.items() if name.startswith(SANDBOX + ".")}
+    return {name: {t for t in top | nested if t in graph and t != name} for name, (top, nested) in graph.items()}
+
+
+def test_the_sandbox_is_layered_store_domain_seeding_routes_facade() -> None:
+    upward = []
+    for name, targets in sandbox_edges().items():
+        layer = sandbox_layer(name)
+        for target in targets:
+            above = sandbox_layer(target)
+            if above is not None and (layer is None or above > layer):
+                upward.append(f"{name} -> {target}")
+    assert not upward, f"sandbox imports reaching up a layer: {sorted(upward)[:8]}"
+
+
+def test_the_sandbox_has_no_import_cycles_even_through_type_hints() -> None:
+    edges = sandbox_edges()
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def walk(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target):], target])
+            elif target not in state:
+                walk(target, [*stack, target])
+        state[node] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            walk(name, [name])
+    assert not cycles, f"sandbox import cycles: {cycles[:5]}"
 
 
 def family_of(module: str) -> str | None:

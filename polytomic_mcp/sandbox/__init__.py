@@ -4,6 +4,6 @@ from .faults import FaultConfig
 from .recording import RecordedRequest
 from .runner import serve
 from .sandbox import DEMO_API_KEY, EMPTY_API_KEY, Sandbox
-from .store import Workspace
+from .seeding import SeededWorkspace
 
-__all__ = ["DEMO_API_KEY", "EMPTY_API_KEY", "FaultConfig", "RecordedRequest", "Sandbox", "Workspace", "serve"]
+__all__ = ["DEMO_API_KEY", "EMPTY_API_KEY", "FaultConfig", "RecordedRequest", "Sandbox", "SeededWorkspace", "serve"]

@@ -19,7 +19,7 @@ from .gateway import Gateway
 from .routes import ROUTES
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from .state import SandboxState
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -38,7 +38,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.status_code, message), status_code=exc.status_code, headers=exc.headers)
 
 
-def build_app(sandbox: Sandbox) -> Starlette:
+def build_app(sandbox: SandboxState) -> Starlette:
     """Return the ASGI app serving ``sandbox``."""
     app = Starlette(
         routes=ROUTES,

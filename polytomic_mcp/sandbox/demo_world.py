@@ -22,7 +22,7 @@ from .upstream import SourceField, SourceObject
 from .world import salesforce_id, system_for
 
 if TYPE_CHECKING:
-    from .store import Workspace
+    from .seeding import SeededWorkspace
 
 DAYS = 5
 """Nights of history the nightly syncs have."""
@@ -89,12 +89,12 @@ def _identity(model: dict[str, Any], source: str, target: str, function: str = "
     return {"mappings": [{"source": {"model_id": model["id"], "field": source}, "target": target, "function": function}]}
 
 
-def _history(ws: Workspace, sync: dict[str, Any], times: list[float]) -> list[dict[str, Any]]:
+def _history(ws: SeededWorkspace, sync: dict[str, Any], times: list[float]) -> list[dict[str, Any]]:
     """Run the sync once per time (hours ago, oldest first), each run moved back to its time."""
     return [backdate(ws.run_sync(sync["id"]), hours_ago=hours) for hours in times]
 
 
-def seed_demo(ws: Workspace) -> dict[str, Any]:
+def seed_demo(ws: SeededWorkspace) -> dict[str, Any]:
     """Store the demo world in ``ws``; returns its objects by role (``failing_sync``, ``failing_model``…)."""
     week = 24.0 * (DAYS + 2)
     product = ws.add_connection("Product DB", "postgresql", {

@@ -19,7 +19,7 @@ from .web import CONTEXT_KEY, RequestContext
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from .sandbox import Sandbox
+    from .state import SandboxState
 
 
 @dataclass
@@ -69,7 +69,7 @@ async def _read_body(receive: Receive) -> bytes:
 class Gateway:
     """Pure ASGI middleware: every request is logged; /api/ requests pass faults → version → auth → idempotency."""
 
-    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+    def __init__(self, app: ASGIApp, sandbox: SandboxState) -> None:
         self.app = app
         self.sandbox = sandbox
 

@@ -1,8 +1,6 @@
 """Cursor paging: opaque tokens, ``limit`` capped at 50, newest-updated first unless ascending.
 
-A sandbox with ``paginate_lists = False`` answers the same lists whole, in one ``data`` array
-with no ``pagination`` member, as the real API may (the official SDK's ``models.list`` takes no
-page token): clients must cope with both.
+``web.listing`` answers a route's list through here, or whole when the sandbox does not page lists.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from .errors import bad_request
-from .web import context
 
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 50
@@ -63,12 +60,3 @@ def paginate(items: list[T], position: Callable[[T], int], request: Request, *, 
 def pagination(next_token: str) -> dict[str, Any]:
     """Return the ``pagination`` member of a paged envelope."""
     return {"next_page_token": next_token}
-
-
-def listing(items: list[T], position: Callable[[T], int], request: Request, *, ascending: bool = False) -> tuple[list[T], dict[str, Any]]:
-    """Return the items to answer and the envelope's extra members: one page and its ``pagination``, or, when
-    the sandbox answers lists unpaged, every item in order and no ``pagination`` (``page_token``/``limit`` ignored)."""
-    if not context(request).sandbox.paginate_lists:
-        return sorted(items, key=position, reverse=not ascending), {}
-    page, token = paginate(items, position, request, ascending=ascending)
-    return page, {"pagination": pagination(token)}

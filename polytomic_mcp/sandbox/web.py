@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .errors import bad_request
+from .paging import paginate, pagination
 from .versions import is_legacy
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from .state import SandboxState
     from .store import Workspace
 
 CONTEXT_KEY = "polytomic.sandbox"
+T = TypeVar("T")
 
 
 @dataclass
 class RequestContext:
     """What the gateway established for a request: who is calling, at which API version, with which body."""
 
-    sandbox: Sandbox
+    sandbox: SandboxState
     workspace: Workspace
     version: str
     auth_method: str
@@ -79,3 +82,12 @@ def deep_object(request: Request, name: str) -> dict[str, str]:
     """Collect ``name[key]=value`` query parameters into a dict (OpenAPI deepObject style)."""
     prefix = f"{name}["
     return {k[len(prefix) : -1]: v for k, v in request.query_params.items() if k.startswith(prefix) and k.endswith("]")}
+
+
+def listing(items: list[T], position: Callable[[T], int], request: Request, *, ascending: bool = False) -> tuple[list[T], dict[str, Any]]:
+    """Return the items to answer and the envelope's extra members: one page and its ``pagination``, or, when
+    the sandbox answers lists unpaged, every item in order and no ``pagination`` (``page_token``/``limit`` ignored)."""
+    if not context(request).sandbox.paginate_lists:
+        return sorted(items, key=position, reverse=not ascending), {}
+    page, token = paginate(items, position, request, ascending=ascending)
+    return page, {"pagination": pagination(token)}

@@ -8,8 +8,7 @@ from typing import Any
 import httpx2
 from sandbox_support import POSTGRES_CONFIG
 
-from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
-from polytomic_mcp.sandbox.store import Workspace
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox, SeededWorkspace
 
 SNOWFLAKE_CONFIG = {"account": "acme-xy12345", "username": "loader", "password": "sf-s3cret", "dbname": "ANALYTICS"}
 BIGQUERY_CONFIG = {"auth_method": "application_default_credentials"}
@@ -43,7 +42,7 @@ def seed(sandbox: Sandbox) -> Connections:
     )
 
 
-def workspace(sandbox: Sandbox) -> Workspace:
+def workspace(sandbox: Sandbox) -> SeededWorkspace:
     return sandbox.workspace(EMPTY_API_KEY)
 
 

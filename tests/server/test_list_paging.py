@@ -13,8 +13,7 @@ from mcp import Client
 from mcp_types import TextContent
 from server_support import api_client, call_error, call_ok, mcp_session
 
-from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
-from polytomic_mcp.sandbox.store import Workspace
+from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox, SeededWorkspace
 from polytomic_mcp.tools.core import list_pages as paging
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +24,7 @@ LIMIT_CHARS = 16_000
 """4,000 tokens at four characters a token: the budget of any list result."""
 
 
-def seed_models(workspace: Workspace, count: int, *, needle: bool = False) -> list[str]:
+def seed_models(workspace: SeededWorkspace, count: int, *, needle: bool = False) -> list[str]:
     """``count`` one-field models named "Filler model NNNN", after a "Needle model" when asked; newest first."""
     source = workspace.add_connection("PG", "postgresql", POSTGRES)
     names = (["Needle model"] if needle else []) + [f"Filler model {index:04d}" for index in range(count)]
@@ -33,7 +32,7 @@ def seed_models(workspace: Workspace, count: int, *, needle: bool = False) -> li
     return list(reversed(ids))
 
 
-def seed_syncs(workspace: Workspace, count: int, *, needle: bool = False) -> list[str]:
+def seed_syncs(workspace: SeededWorkspace, count: int, *, needle: bool = False) -> list[str]:
     """``count`` syncs named "Filler sync NNNN", after a "Needle sync" when asked; newest first."""
     source = workspace.add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
     model = workspace.add_model("Sync source", source["id"], {"database": "example", "collection": "users"})["id"]

@@ -9,7 +9,7 @@ from ..upstream import Mode
 from .body import optional, require_object, require_str
 
 if TYPE_CHECKING:
-    from .syncs import Checker
+    from .sync_checker import Checker
 
 FILTER_FUNCTIONS = (
     "Equality", "Inequality", "IsNull", "IsNotNull", "True", "False", "OnOrAfter", "OnOrBefore", "GreaterThan",

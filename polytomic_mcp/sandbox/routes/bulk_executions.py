@@ -15,8 +15,7 @@ from ..domain import bulk_executions as domain
 from ..domain.bulk_syncs import enabled_schemas, get_bulk_sync
 from ..domain.schedule_times import next_execution_time
 from ..errors import bad_request
-from ..paging import listing
-from ..web import context, json_body, ok, query_bool
+from ..web import context, json_body, listing, ok, query_bool
 
 if TYPE_CHECKING:
     from ..store import Workspace

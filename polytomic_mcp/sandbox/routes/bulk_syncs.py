@@ -16,8 +16,8 @@ from ..domain.body import require_object
 from ..domain.bulk_sources import cached_schemas
 from ..errors import bad_request
 from ..ids import next_revision, now_iso
-from ..paging import listing as page_of
 from ..web import context, json_body, no_content, ok
+from ..web import listing as page_of
 
 
 async def list_bulk_syncs(request: Request) -> Response:

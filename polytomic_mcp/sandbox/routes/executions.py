@@ -17,9 +17,8 @@ from ..domain.schedule_times import next_execution_time
 from ..domain.syncs import get_sync
 from ..errors import not_found
 from ..log_links import LogLink, expires_at
-from ..paging import listing
 from ..versions import LATEST, missing_route
-from ..web import context, json_body, ok, query_bool
+from ..web import context, json_body, listing, ok, query_bool
 
 
 def _execution(request: Request, *, advance: bool = True) -> dict[str, Any]:

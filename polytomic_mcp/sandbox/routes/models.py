@@ -14,8 +14,7 @@ from ..domain import models as domain
 from ..domain.body import require_object, require_str
 from ..domain.jobs import render_job, start_job
 from ..errors import bad_request
-from ..paging import listing
-from ..web import context, json_body, no_content, ok, query_bool
+from ..web import context, json_body, listing, no_content, ok, query_bool
 
 
 def _shape_check(body: Any) -> dict[str, Any]:

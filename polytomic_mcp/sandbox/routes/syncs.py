@@ -11,8 +11,7 @@ from starlette.routing import Route
 from .. import render
 from ..domain import syncs as domain
 from ..errors import bad_request
-from ..paging import listing
-from ..web import context, json_body, no_content, ok
+from ..web import context, json_body, listing, no_content, ok
 
 _SCHEDULE_OPTIONS = (
     ("manual", "Manual", "Run only when triggered", ()),
