@@ -25,8 +25,8 @@ from ..core.secrets import secret_values
 from ..core.services import Services, current_services
 from ..core.source_schemas import fresh_cache, read_source_schemas
 from ..core.suggest import did_you_mean
-from ..core.usage import fields_used, syncs_of_model
-from ..core.views import UpdateResult, Updating
+from ..core.usage import Dependent, fields_used, rerun_hint, syncs_of_model, with_last_runs
+from ..core.views import UpdateResult, Updating, UsedBy
 from ..core.write import Change, Problem, apply
 from .confirm import confirm_model_change
 from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
@@ -243,13 +243,13 @@ async def update_model(
             raise fail(f"The change to model '{current.name}' ({model_id}) is still being applied; "
                        f"call list_models(model_id='{model_id}') in a minute.")
         try:
-            users: list[str] | None = [f"sync '{sync.name}' ({sync.id})" for sync in await syncs_of_model(svc, model_id)]
+            users: list[UsedBy] | None = await with_last_runs(svc, [Dependent("sync", s.id, s.name) for s in await syncs_of_model(svc, model_id)])
         except ToolFailure:
             users = None  # the update is done; only the list of what reads the model could not be read
         step = ("Done; the syncs that read it (used_by) use its new fields from their next run." if users else
                 "Done; no sync reads it yet." if users is not None else
                 "Done; syncs that read this model use its new fields from their next run.")
-        return updating.saved(model.name, model_detail(model), step, users)
+        return updating.saved(model.name, model_detail(model), step + rerun_hint(users), users)
 
     async def stored() -> dict[str, Any]:
         return (await fetch_model(svc, model_id)).to_update_request().model_dump(mode="json")

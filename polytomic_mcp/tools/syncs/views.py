@@ -19,7 +19,7 @@ from polytomic_mcp.client.models import (
 
 from ..core.masking import masked_mappings
 from ..core.sync_kind import RUNNING
-from ..core.views import FieldSpec, View, Written
+from ..core.views import FieldSpec, LastRun, View, Written
 from ..core.write import Problem
 
 SYNC_SHOWN_BY = "list_syncs(sync_id='{id}')"
@@ -126,6 +126,10 @@ class SyncBrief(View):
     kind: str = "model"
     target_connection_id: str | None = None
     target_object: str | None = None
+    schedule: dict[str, Any] | None = None
+    next_run_at: str | None = None
+    running: bool | None = None
+    last_run: LastRun | None = Field(default=None, description="None: never run.")
     failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
 
 
