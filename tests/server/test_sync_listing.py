@@ -54,11 +54,11 @@ async def test_each_item_says_when_it_runs_and_how_its_last_run_went(sandbox: Sa
     by_id = {s["id"]: s for s in listed["syncs"]}
     failing, daily, leads, bulk = (by_id[ids[k]] for k in ("failing", "daily", "leads", "bulk"))
     assert failing["last_run"]["status"] == "failed" and failing["last_run"]["rejected"] > 0 and failing["last_run"]["at"]
-    assert failing["schedule"] == {"frequency": "manual"} and "next_run_at" not in failing
+    assert failing["schedule"] == "manual" and "next_run_at" not in failing
     assert daily["last_run"]["status"] == "completed" and daily["last_run"]["rejected"] == 0
-    assert daily["schedule"] == {"frequency": "daily", "hour": "5", "minute": "0"} and daily["next_run_at"]
+    assert daily["schedule"] == "daily 05:00 UTC" and daily["next_run_at"]
     assert "last_run" not in leads, "never run"
-    assert bulk["kind"] == "bulk" and bulk["last_run"]["status"] == "completed" and bulk["schedule"] == {"frequency": "manual"}
+    assert bulk["kind"] == "bulk" and bulk["last_run"]["status"] == "completed" and bulk["schedule"] == "manual"
 
 
 async def test_one_status_read_per_model_sync_shown_and_one_for_every_bulk_sync(sandbox: Sandbox) -> None:

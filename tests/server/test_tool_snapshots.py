@@ -434,7 +434,7 @@ async def test_list_syncs(ws: Workspace) -> None:
                     "kind": "model",
                     "target_connection_id": "<salesforce>",
                     "target_object": "Contact",
-                    "schedule": {"frequency": "continuous"},
+                    "schedule": "continuous",
                 }
             ],
             "total": 1,

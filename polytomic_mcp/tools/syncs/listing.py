@@ -17,9 +17,11 @@ from ..core.list_pages import API_PAGE_SIZE, cut_note, page, read_all
 from ..core.run_state import RunState, bounded, run_states
 from ..core.services import Services
 from ..core.suggest import did_you_mean
-from .views import SyncBrief, SyncList, compact
+from .views import SyncBrief, SyncList, schedule_phrase
 
 MAX_HEALTH_CHECKS = 100
+DEFAULT_PAGE = 25
+"""Syncs per page unless ``limit`` says otherwise: half the usual, since each item costs a status read and carries its runs."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ async def sync_list(svc: Services, filters: Filters, *, failing: bool, offset: i
             note = (f"Only the {len(checked)} most recently changed syncs were checked for failures; narrow with "
                     "`search`, `destination` or `active` to check others.")
         matches = [s for s in checked if s.failing]
-    chunk, next_cursor = page(matches, offset, limit)
+    chunk, next_cursor = page(matches, offset, limit or DEFAULT_PAGE)
     states.update(await _states(svc, [s for s in chunk if s.id not in states]))
     for brief in chunk:
         state = states[brief.id]
@@ -108,16 +110,14 @@ async def matching_syncs(svc: Services, filters: Filters) -> tuple[list[SyncBrie
         svc.sync_kinds.put(bulk.id, "bulk")
     matches = [
         SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
-                  target_object=s.target_object, schedule=compact(s.schedule or {}) or None) for s in model_syncs
+                  target_object=s.target_object, schedule=schedule_phrase(s.schedule)) for s in model_syncs
     ] + [
         SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id,
-                  schedule=compact(b.default_schedule.model_dump(include=SCHEDULE_KEYS)) or None if b.default_schedule else None)
+                  schedule=schedule_phrase(b.default_schedule.model_dump() if b.default_schedule else None))
         for b in bulk_syncs
     ]
     return matches, cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
 
-
-SCHEDULE_KEYS = {"frequency", "minute", "hour", "day_of_week", "day_of_month", "month"}
 
 
 async def _destinations(svc: Services, wanted: str) -> set[str]:
