@@ -39,7 +39,8 @@ class Operation(BaseModel):
     ``secret_fields`` are dotted body paths that carry secrets; ``configuration.*`` means every member may,
     depending on the connection type. ``destructive_params`` are top-level query or body fields that make one
     call destructive when set (``force``). ``headers`` are extra headers the SDK can send (Harbor sessions and
-    signatures); a generic call cannot send them.
+    signatures); a generic call cannot send them. ``typed_tool`` does the operation better, except for calls that set
+    one of ``untyped_params``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -57,6 +58,8 @@ class Operation(BaseModel):
     reads: bool
     risk: tuple[Risk, ...]
     typed_tool: str | None
+    untyped_params: tuple[str, ...] = ()
+    """Parameters of a typed operation its tool cannot send: a write that sets one goes through call_api."""
 
     @property
     def key(self) -> str:

@@ -777,6 +777,6 @@ async def test_call_api(ws: Workspace) -> None:
     )
     assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(
         {
-            "error": "Error executing tool call_api: POST /api/syncs/{id}/executions is what start_sync does, with its checks and the user's confirmation where records change; call start_sync instead. Nothing was sent."
+            "error": "Error executing tool call_api: POST /api/syncs/{id}/executions is what start_sync does, with its checks and the user's confirmation where records change; call start_sync instead. call_api takes it only to set what start_sync cannot: identities, source_identities. Nothing was sent."
         }
     )

@@ -28,9 +28,10 @@ async def test_an_answer_without_a_body_says_it_succeeded(sandbox: Sandbox) -> N
     assert "sent no body back (success)" in shown["next_step"]
 
 
-async def test_a_schema_refresh_goes_through_call_api_since_no_typed_tool_can_do_it(sandbox: Sandbox) -> None:
-    """Before: search_api said "use list_source_objects" for schemas.refresh, which cannot refresh, and call_api
-    refused it as covered by that tool, so a table created upstream stayed invisible."""
+async def test_a_schema_refresh_goes_through_call_api_since_no_typed_tool_refreshes_every_connection(sandbox: Sandbox) -> None:
+    """Before: search_api said "use list_source_objects" for schemas.refresh, which could not refresh, and call_api
+    refused it as covered by that tool, so a table created upstream stayed invisible. list_source_objects(refresh=true)
+    now refreshes a source, but the cache also serves a destination's objects, which only call_api refreshes."""
     from server_support import call_ok
 
     async with mcp_session(sandbox) as client:
