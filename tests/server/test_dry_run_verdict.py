@@ -54,3 +54,21 @@ async def test_a_dry_run_names_a_type_mismatch_with_both_types_and_what_the_run_
     else:
         assert "(string)" in check["message"] and "(number)" in check["message"] and check["warning"] is True
         assert "blocked" not in shown and shown["next_step"].startswith("Only warnings")
+
+
+async def test_an_update_dry_run_names_the_type_mismatch_of_a_new_mapping(sandbox: Sandbox) -> None:
+    async with mcp_session(sandbox) as client:
+        model_id, warehouse_id = await users_model_and_warehouse(client)
+
+        def mapped(*pairs: tuple[str, str]) -> list[dict[str, object]]:
+            return [{"source": {"model_id": model_id, "field": f}, "target": t} for f, t in pairs]
+
+        sync = await client.call_tool("create_sync", {
+            "name": "S", "mode": "create", "target": {"connection_id": warehouse_id, "object": "public.users"},
+            "fields": mapped(("email", "email")), "schedule": {"frequency": "manual"}})
+        result = await client.call_tool("update_sync", {"sync_id": (sync.structured_content or {})["id"], "dry_run": True,
+                                                         "fields": mapped(("email", "email"), ("created_at", "is_active"))})
+    shown = result.structured_content or {}
+    [check] = shown["checks"]
+    assert check.startswith("fields[1]: model field 'created_at' (datetime) into 'is_active' (boolean)") and "INVALID_TYPE" in check
+    assert shown["blocked"].startswith("Blocked: 1 problem(s)")
