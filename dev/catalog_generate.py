@@ -27,6 +27,8 @@ from typing import Any
 import polytomic
 import pydantic
 
+from polytomic_mcp.catalog.operation import field_name
+
 from . import catalog_rules as rules
 
 OUTPUT = Path(__file__).resolve().parents[1] / "polytomic_mcp" / "catalog" / "operations.json"
@@ -233,7 +235,7 @@ def operation(module: str, name: str, function: Callable[..., Any], call: Call) 
     operation_id = f"{module}.{name}"
     query = parameter_schema(function, call.query, MAX_DEPTH)
     body = None if call.body is None else parameter_schema(function, call.body, 0)
-    return {
+    entry: dict[str, Any] = {
         "id": operation_id,
         "method": call.method,
         "path": call.path,
@@ -249,6 +251,10 @@ def operation(module: str, name: str, function: Callable[..., Any], call: Call) 
         "typed_tool": rules.typed_tool(operation_id),
         "since": rules.since(operation_id),
     }
+    if entry["typed_tool"] is not None:
+        names = [*call.path_params, *map(field_name, query), *map(field_name, body or {})]
+        entry["untyped_params"] = list(rules.untyped_params(operation_id, names))
+    return entry
 
 
 def operations() -> list[dict[str, Any]]:
@@ -261,6 +267,8 @@ def operations() -> list[dict[str, Any]]:
             call = request_call(function)
             if call is not None:
                 found.append(operation(module, name, function, read_call(call)))
+    if set(rules.TYPED_ARGS) != set(rules.TYPED_TOOLS):
+        raise ValueError(f"rules.TYPED_ARGS and TYPED_TOOLS name different operations: {sorted(set(rules.TYPED_ARGS) ^ set(rules.TYPED_TOOLS))}")
     unknown = set(rules.TYPED_TOOLS) - {entry["id"] for entry in found}
     if unknown:
         raise ValueError(f"rules.TYPED_TOOLS names operations the SDK does not have: {sorted(unknown)}")

@@ -8,7 +8,7 @@ documentation says it only sets one flag or one assignment.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from polytomic_mcp.catalog.operation import ANY_FIELD, Risk, field_name
@@ -146,6 +146,80 @@ committed rather than recomputed; 2024-02-08 also had three operations 2025-09-1
 /api/connections/{id}/modelsync/target``, ``POST /api/connections/{id}/share``, ``PUT
 /api/syncs/{sync_id}/executions/{id}``), which the catalog does not list."""
 
+_SYNC_BODY = {"active": "active", "fields": "fields", "identities": "identities", "identity": "identity", "mode": "mode",
+              "name": "name", "schedule": "schedule", "target": "target"}
+_BULK_OPTIONS = {name: "options" for name in ("automatically_add_new_fields", "automatically_add_new_objects", "normalize_names",
+                                              "disable_record_timestamps")}
+TOOL_ITSELF = ""
+"""The typed tool sets this parameter itself (``async``: it waits for the job)."""
+STORED = "(stored)"
+"""The typed tool sends the stored value, which it cannot change: a full-replacement PUT needs the object's connection,
+and pointing a model or bulk sync at another connection is making another one (create_model, create_bulk_sync)."""
+
+TYPED_ARGS: dict[str, dict[str, str]] = {
+    "connections.get_types": {},
+    "connections.get_connection_type_schema": {"id": "type"},
+    "connections.list": {},
+    "connections.get": {"id": "connection_id"},
+    "connections.create": {"configuration": "configuration", "name": "name", "type": "type", "redirect_url": "redirect_url",
+                           "validate": "validate"},
+    "connections.update": {"id": "connection_id", "configuration": "configuration", "name": "name", "validate": "validate"},
+    "connections.delete": {"id": "id", "force": "force"},
+    "models.list": {},
+    "models.get": {"id": "model_id", "async": TOOL_ITSELF},
+    "models.sample": {"id": "model_id", "async": TOOL_ITSELF},
+    "models.create": {"async": TOOL_ITSELF, "configuration": "configuration", "connection_id": "connection_id", "fields": "fields",
+                      "identifier": "identifier", "labels": "labels", "name": "name"},
+    "models.update": {"id": "model_id", "async": TOOL_ITSELF, "connection_id": STORED, "configuration": "configuration", "fields": "fields",
+                      "identifier": "identifier", "labels": "labels", "name": "name"},
+    "models.delete": {"id": "id", "async": TOOL_ITSELF},
+    "model_sync.get_source": {"id": "connection_id", "params": "params"},
+    "model_sync.get_source_fields": {"id": "connection_id", "params": "params"},
+    "model_sync.targets.list": {"id": "connection_id"},
+    "model_sync.targets.get_target_fields": {"id": "connection_id", "target": "target_object"},
+    "model_sync.list": {"active": "active", "limit": "limit", "page_token": "cursor", "target_connection_id": "destination"},
+    "model_sync.get": {"id": "sync_id"},
+    "model_sync.create": _SYNC_BODY,
+    "model_sync.update": {"id": "sync_id", **_SYNC_BODY},
+    "model_sync.delete": {"id": "id"},
+    "model_sync.activate": {"id": "sync_id", "active": "active"},
+    "model_sync.start": {"id": "sync_id", "resync": "resync_mode", "test": "test"},
+    "model_sync.get_status": {"id": "sync_id"},
+    "model_sync.cancel": {"id": "sync_id"},
+    "model_sync.executions.list": {"sync_id": "sync_id"},
+    "model_sync.executions.get": {"sync_id": "sync_id", "id": "execution_id"},
+    "model_sync.executions.get_console_logs": {"sync_id": "sync_id", "id": "execution_id"},
+    "model_sync.executions.get_logs_index": {"sync_id": "sync_id", "id": "execution_id"},
+    "model_sync.executions.get_log_urls": {"sync_id": "sync_id", "id": "execution_id"},
+    "model_sync.executions.get_logs": {"sync_id": "sync_id", "id": "execution_id"},
+    "model_sync.executions.cancel": {"sync_id": "sync_id", "id": "execution_id"},
+    "bulk_sync.list": {"active": "active"},
+    "bulk_sync.get": {"id": "sync_id"},
+    "bulk_sync.create": {"active": "active", "default_schedule": "schedule", "destination_configuration": "destination_configuration",
+                         "destination_connection_id": "destination_connection_id", "mode": "mode", "name": "name",
+                         "schemas": "schemas", "source_connection_id": "source_connection_id",
+                         "automatically_add_new_fields": "automatically_add_new_fields",
+                         "automatically_add_new_objects": "automatically_add_new_objects", "normalize_names": "normalize_names"},
+    "bulk_sync.update": {"id": "sync_id", "source_connection_id": STORED, "destination_connection_id": STORED,
+                         "active": "active", "default_schedule": "schedule", "mode": "mode", "name": "name",
+                         "destination_configuration": "destination_configuration", "schemas": "schemas", **_BULK_OPTIONS},
+    "bulk_sync.delete": {"id": "id"},
+    "bulk_sync.activate": {"id": "sync_id", "active": "active"},
+    "bulk_sync.start": {"id": "sync_id", "fetch_mode": "fetch_mode", "resync_mode": "resync_mode", "schemas": "schemas", "test": "test"},
+    "bulk_sync.get_status": {"id": "sync_id"},
+    "bulk_sync.cancel": {"id": "sync_id"},
+    "bulk_sync.get_source": {"id": "connection_id"},
+    "bulk_sync.get_destination": {"id": "connection_id"},
+    "bulk_sync.schemas.list": {"id": "sync_id"},
+    "bulk_sync.schemas.patch": {"id": "sync_id", "schemas": "schemas"},
+    "bulk_sync.executions.list": {"id": "sync_id", "limit": "limit"},
+    "bulk_sync.executions.get": {"id": "sync_id", "exec_id": "execution_id"},
+    "bulk_sync.executions.get_console_logs": {"sync_id": "sync_id", "execution_id": "execution_id"},
+    "bulk_sync.executions.cancel": {"id": "sync_id", "exec_id": "execution_id"},
+}
+"""For each operation a typed tool does, the tool argument that carries each parameter it can send. A parameter
+left out is one the tool cannot send: a call that sets it goes through call_api (``untyped_params``)."""
+
 
 def reads(method: str) -> bool:
     """Whether an operation only reads: GET, and nothing else."""
@@ -217,3 +291,9 @@ def typed_tool(operation_id: str) -> str | None:
 def since(operation_id: str) -> str | None:
     """The API version that added an operation, when newer than the oldest one the catalog describes."""
     return API_VERSIONS[-1] if operation_id in NEW_IN_2025_09_18 else None
+
+def untyped_params(operation_id: str, names: Iterable[str]) -> tuple[str, ...]:
+    """The parameters (path, query or top-level body) of a typed operation that its tool cannot send, sorted."""
+    if operation_id not in TYPED_TOOLS:
+        return ()
+    return tuple(sorted(set(names) - set(TYPED_ARGS[operation_id])))

@@ -39,7 +39,8 @@ class Operation(BaseModel):
     ``secret_fields`` are dotted body paths that carry secrets; ``configuration.*`` means every member may,
     depending on the connection type. ``destructive_params`` are top-level query or body fields that make one
     call destructive when set (``force``). ``headers`` are extra headers the SDK can send (Harbor sessions and
-    signatures); a generic call cannot send them. ``since`` is the API version that added the operation when it
+    signatures); a generic call cannot send them. ``typed_tool`` does the operation better, except for calls that set
+    one of ``untyped_params``. ``since`` is the API version that added the operation when it
     is newer than 2024-02-08, the oldest the catalog describes (None: every version has it).
     """
 
@@ -59,6 +60,8 @@ class Operation(BaseModel):
     risk: tuple[Risk, ...]
     typed_tool: str | None
     since: str | None = None
+    untyped_params: tuple[str, ...] = ()
+    """Parameters of a typed operation its tool cannot send: a write that sets one goes through call_api."""
 
     @property
     def key(self) -> str:

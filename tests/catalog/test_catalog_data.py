@@ -92,7 +92,7 @@ def test_typed_tools_name_real_tools_and_cover_the_typed_operations() -> None:
         "POST /api/bulk/syncs/{id}/executions": "start_sync",
         "GET /api/connections/{id}/modelsync/targetobjects": "list_target_objects",
         "GET /api/connections/{id}/bulksync/source": "list_source_objects",
-        "POST /api/connections/{id}/schemas/refresh": None,  # no typed tool refreshes a source: call_api does
+        "POST /api/connections/{id}/schemas/refresh": None,  # list_source_objects refreshes sources only: call_api for all
         "DELETE /api/models/{id}": "delete",
     }
     assert {key: find(key).typed_tool for key in expected} == expected

@@ -94,3 +94,10 @@ def test_risk_rules_on_their_own() -> None:
     assert [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE") if rules.reads(method)] == ["GET"]
     assert rules.risks("x.get", "GET", "/api/organizations/{id}/things") == ("admin",)
     assert rules.risks("x.get", "GET", "/api/things/{keys}") == (), "a placeholder named keys is not the keys segment"
+
+
+def test_untyped_params_are_what_a_typed_operation_has_beyond_its_tool() -> None:
+    assert rules.untyped_params("model_sync.create", ["name", "mode", "model_filters", "overrides"]) == ("model_filters", "overrides")
+    assert rules.untyped_params("webhooks.create", ["endpoint", "secret"]) == (), "no typed tool: call_api takes every call"
+    assert {"model_filters", "sync_all_records"} <= set(find("POST /api/syncs").untyped_params)
+    assert "name" not in find("POST /api/syncs").untyped_params and find("GET /api/webhooks").untyped_params == ()

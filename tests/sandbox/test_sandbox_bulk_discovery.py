@@ -87,6 +87,25 @@ async def test_refresh_goes_refreshing_then_fresh_and_only_then_shows_new_tables
     assert "public.invoices" in await schema_ids()
 
 
+async def test_model_sources_are_listed_from_the_same_cache_so_a_new_table_shows_only_after_a_refresh(conns, sandbox, client) -> None:
+    """Before: ``/modelsync/source`` read the upstream live, so a new table showed at once, unlike the real API."""
+    workspace(sandbox).add_source_table(conns.postgres, "public.invoices", {"id": "integer", "amount": "number"})
+    source = f"/api/connections/{conns.postgres}/modelsync/source"
+
+    async def tables() -> list[str]:
+        return list((await data(await client.get(source)))["items"]["table"]["items"])
+
+    fields = await client.get(f"{source}/fields", params={"params[table]": "public.invoices"})
+    assert "public.invoices" not in await tables() and "does not exist" in error(fields, 422)
+    await client.post(f"/api/connections/{conns.postgres}/schemas/refresh")
+    assert "public.invoices" not in await tables(), "still refreshing: the old cache is served"
+    for _ in range(2):  # the first status read still answers refreshing, the second finishes the refresh
+        status = await data(await client.get(f"/api/connections/{conns.postgres}/schemas/status"))
+    assert status["cache_status"] == "fresh"
+    found = await data(await client.get(f"{source}/fields", params={"params[table]": "public.invoices"}))
+    assert "public.invoices" in await tables() and [f["id"] for f in found] == ["id", "amount"]
+
+
 async def test_only_healthy_connections_refresh(sandbox, client) -> None:
     broken = workspace(sandbox).add_connection("Down", "snowflake", {"account": "a", "username": "u", "dbname": "d"}, status="unhealthy")
     message = error(await client.post(f"/api/connections/{broken['id']}/schemas/refresh"), 400)

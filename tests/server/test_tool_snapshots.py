@@ -434,6 +434,7 @@ async def test_list_syncs(ws: Workspace) -> None:
                     "kind": "model",
                     "target_connection_id": "<salesforce>",
                     "target_object": "Contact",
+                    "schedule": "continuous",
                 }
             ],
             "total": 1,
@@ -537,7 +538,10 @@ async def test_update_connection(ws: Workspace) -> None:
                 "status": "healthy",
                 "configuration": {"hosts": "cluster0.example.mongodb.net", "username": "user", "password": "******", "ssl": True, "change_detection": False},
             },
-            "used_by": ["model 'MongoDB Model' (<model>)", "sync 'Mongo to Salesforce Sync' (<sync>)"],
+            "used_by": [
+                {"kind": "model", "id": "<model>", "name": "MongoDB Model"},
+                {"kind": "sync", "id": "<sync>", "name": "Mongo to Salesforce Sync"},
+            ],
             "next_step": "Done; what uses it (used_by) runs with the new settings from its next run.",
             "untrusted": ["name", "result.name", "result.configuration", "used_by"],
             "<marked as workspace data>": ["name", "result", "used_by"],
@@ -773,6 +777,6 @@ async def test_call_api(ws: Workspace) -> None:
     )
     assert await ws.call("call_api", {"operation": "POST /api/syncs/{id}/executions", "path_params": {"id": ws.ids["sync"]}}) == snapshot(
         {
-            "error": "Error executing tool call_api: POST /api/syncs/{id}/executions is what start_sync does, with its checks and the user's confirmation where records change; call start_sync instead. Nothing was sent."
+            "error": "Error executing tool call_api: POST /api/syncs/{id}/executions is what start_sync does, with its checks and the user's confirmation where records change; call start_sync instead. call_api takes it only to set what start_sync cannot: identities, source_identities. Nothing was sent."
         }
     )

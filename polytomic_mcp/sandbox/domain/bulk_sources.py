@@ -1,6 +1,7 @@
 """Bulk-sync sources and destinations: capability and health checks, and each source connection's schema cache.
 
-The cache is what ``/bulksync/source`` and ``/schemas/{id}`` serve. A connection's first inspection happens when
+The cache is what ``/bulksync/source``, ``/schemas/{id}`` and the model-source listings (``/modelsync/source``,
+``.../fields``) serve; creating a model still inspects the upstream itself. A connection's first inspection happens when
 it is created (the API probes a new connection), so its cache starts ``fresh`` with what the upstream held then.
 ``POST /schemas/refresh`` sets it ``refreshing``; the first ``GET /schemas/status`` after that still reports
 ``refreshing``, the next finishes the refresh and reports ``fresh`` (no timers). Reads during a refresh serve the
@@ -83,6 +84,7 @@ def _cache(ws: Workspace, conn: dict[str, Any]) -> dict[str, Any]:
             "last_refresh_started": conn["created_at"],
             "last_refresh_finished": conn["created_at"],
             "_schemas": source_schemas(upstream(ws, conn)),
+            "_system": upstream(ws, conn),
             "_polls_left": 0,
         }
         ws.bulk.caches[conn["id"]] = cache
@@ -103,6 +105,12 @@ def cached_schema(ws: Workspace, conn: dict[str, Any], schema_id: str) -> BulkSo
     return schemas[schema_id]
 
 
+def cached_system(ws: Workspace, conn: dict[str, Any]) -> System:
+    """The upstream as the connection's cache saw it (what the model-source listings answer from)."""
+    system: System = _cache(ws, conn)["_system"]
+    return system
+
+
 def start_refresh(ws: Workspace, conn: dict[str, Any]) -> None:
     """Begin a refresh of a healthy connection's cache (400 otherwise, as only healthy connections refresh)."""
     try:
@@ -120,5 +128,6 @@ def cache_status(ws: Workspace, conn: dict[str, Any]) -> dict[str, Any]:
         if cache["_polls_left"] > 0:
             cache["_polls_left"] -= 1
         else:
-            cache.update(cache_status="fresh", last_refresh_finished=now_iso(), _schemas=source_schemas(upstream(ws, conn)))
+            system = upstream(ws, conn)
+            cache.update(cache_status="fresh", last_refresh_finished=now_iso(), _schemas=source_schemas(system), _system=system)
     return {k: v for k, v in cache.items() if not k.startswith("_")}

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..domain.bulk_sources import cached_system
 from ..domain.connections import describe, get_connection, usable_system
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import now_iso
@@ -27,16 +28,20 @@ def _system(request: Request, role: str) -> tuple[dict[str, Any], System]:
     return conn, usable_system(ws, conn)
 
 
+def _cached_source(request: Request) -> System:
+    """The source as its schema cache saw it: a table created upstream since shows only after a schema refresh."""
+    conn, _ = _system(request, "source")
+    return cached_system(context(request).workspace, conn)
+
+
 async def source(request: Request) -> Response:
     """List the configuration keys and values a model over this connection needs (``params[k]=v`` drills down)."""
-    _, system = _system(request, "source")
-    return ok(system.source_meta(deep_object(request, "params")))
+    return ok(_cached_source(request).source_meta(deep_object(request, "params")))
 
 
 async def source_fields(request: Request) -> Response:
     """List the fields a model with configuration ``params[...]`` would have."""
-    _, system = _system(request, "source")
-    return ok(system.resolve_source(deep_object(request, "params")).render_fields())
+    return ok(_cached_source(request).resolve_source(deep_object(request, "params")).render_fields())
 
 
 async def target_objects(request: Request) -> Response:

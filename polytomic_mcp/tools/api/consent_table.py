@@ -17,8 +17,9 @@ classifies it. The rules of ``consent_effect``, first match wins:
   own condition in ``ASKS_WHEN`` applies (a model sync created in a mode that changes records, a connection
   test that merges a stored connection's credentials, ...).
 
-The typed tools' writes (``typed_tool``) are classified too, though call_api refuses them and sends callers
-to the typed tool, which asks for itself (``tools.core.effects``).
+The typed tools' writes (``typed_tool``) are classified too: call_api runs them when the call sets a parameter
+the typed tool cannot send (``untyped_params``), and otherwise sends callers to the typed tool, which asks for
+itself (``tools.core.effects``).
 """
 
 from __future__ import annotations

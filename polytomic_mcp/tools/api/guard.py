@@ -3,7 +3,7 @@
 Refused outright, with nothing sent: unknown operations, operations the configured API version does
 not have (the catalog names the version that added each), writes in read-only mode, writes a
 typed tool does (that tool checks first and asks the user where it matters, so call_api must
-not become the way around it), operations that mint credentials unless the setting allows them,
+not become the way around it) unless the call sets a parameter that tool cannot send, operations that mint credentials unless the setting allows them,
 and ``{"$env": ...}`` references outside secret fields. Asked first: every write the consent
 table (``consent_table``) does not list as needing no yes, with the effect the question names;
 ``consent_effect`` is re-exported here. Secret values the agent writes are masked in what is shown
@@ -14,6 +14,7 @@ a later question or answer hide a word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -49,8 +50,8 @@ def operation_named(name: str) -> Operation:
         raise fail(f"{error} Call search_api(query=...) to find the operation.") from None
 
 
-def refusal(svc: Services, operation: Operation) -> str | None:
-    """Why this server will not run ``operation`` at all, or None."""
+def refusal(svc: Services, operation: Operation, given: Iterable[str] = ()) -> str | None:
+    """Why this server will not run ``operation`` with the parameters named in ``given``, or None."""
     version = svc.client.api_version
     if not operation.available_in(version):
         return (f"{operation.key} ({operation.id}) is in API version {operation.since} and later; this server speaks "
@@ -61,9 +62,11 @@ def refusal(svc: Services, operation: Operation) -> str | None:
     if svc.read_only:
         return (f"{operation.key} writes and this server runs in read-only mode (POLYTOMIC_READ_ONLY), "
                 "so call_api runs only operations that read. Nothing was sent.")
-    if operation.typed_tool is not None:
+    if operation.typed_tool is not None and not set(given) & set(operation.untyped_params):
+        untyped = ", ".join(operation.untyped_params)
+        beyond = f" call_api takes it only to set what {operation.typed_tool} cannot: {untyped}." if untyped else ""
         return (f"{operation.key} is what {operation.typed_tool} does, with its checks and the user's confirmation "
-                f"where records change; call {operation.typed_tool} instead. Nothing was sent.")
+                f"where records change; call {operation.typed_tool} instead.{beyond} Nothing was sent.")
     if "mints_credentials" in operation.risk and not svc.allow_credential_minting:
         return (f"{operation.key} creates an API key or credentials, which this server does not do unless the user "
                 "sets POLYTOMIC_ALLOW_CREDENTIAL_MINTING=true. Nothing was sent; tell the user.")

@@ -46,7 +46,8 @@ async def search_api(
     if not hits:
         step = "Nothing matched: try the resource's name (webhooks, users, schedules, events) or METHOD /path."
     elif hits[0].use_instead:
-        step = f"Use {hits[0].use_instead} for this; other operations go through call_api(operation, ...)."
+        beyond = f" (call_api only to set {', '.join(hits[0].call_api_for)})" if hits[0].call_api_for else ""
+        step = f"Use {hits[0].use_instead} for this{beyond}; other operations go through call_api(operation, ...)."
     else:
         step = "Call call_api(operation, path_params, query, body); dry_run=true shows the request without sending it."
     return ApiSearchResult(operations=hits, next_step=step)
@@ -74,6 +75,7 @@ def _hit(svc: Services, op: Operation) -> ApiOperationHit:
         reads=op.reads,
         asks_user=effect.value if (effect := consent_effect(op, {}, None)) is not None else None,
         use_instead=op.typed_tool,
+        call_api_for=list(op.untyped_params) or None,
         unavailable=unavailable,
     )
 
@@ -94,7 +96,8 @@ async def call_api(
 
     svc = current_services()
     op = operation_named(operation)
-    if (why := refusal(svc, op)) is not None:
+    given = [*(path_params or {}), *(query or {}), *(body if isinstance(body, dict) else {})]
+    if (why := refusal(svc, op, given)) is not None:
         raise fail(why)
     prepared = prepare(svc, op, path_params, query, body)
     request = prepared.request

@@ -22,6 +22,8 @@ class ApiOperationHit(View):
     reads: bool
     asks_user: str | None = Field(default=None, description="Why call_api asks the user before sending it.")
     use_instead: str | None = Field(default=None, description="The typed tool that does this job better.")
+    call_api_for: list[str] | None = Field(default=None, description="Parameters use_instead cannot send: a call setting one goes "
+                                           "through call_api.")
     unavailable: str | None = Field(default=None, description="Why call_api will refuse it here.")
 
 

@@ -21,8 +21,8 @@ from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNa
 from ..core.registry import tool
 from ..core.secrets import resolve_env_references, secret_fields_only, secret_values
 from ..core.services import Services, current_services
-from ..core.usage import dependents_of_connection
-from ..core.views import UpdateResult, Updating, example_configuration, field_spec
+from ..core.usage import dependents_of_connection, rerun_hint, with_last_runs
+from ..core.views import UpdateResult, Updating, UsedBy, example_configuration, field_spec
 from ..core.write import Change, Problem, apply
 from .confirm import confirm_connection_change, confirm_new_connection
 from .secret_merge import fingerprint, fingerprint_after_write, merge_configuration
@@ -54,7 +54,7 @@ def brief(kind: ConnectionType) -> ConnectionTypeBrief:
 @tool(title="Connection types", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_connection_types(
     search: Annotated[str | None, Field(description="Substring of id or name.")] = None,
-    capability: Annotated[Literal["source", "destination"] | None, Field(description="Only types usable as this.")] = None,
+    capability: Literal["source", "destination"] | None = None,
     type: Annotated[str | None, Field(description="Its configuration fields instead.")] = None,
 ) -> ConnectionTypeList | ConnectionTypeDetail:
     if type is not None:
@@ -196,7 +196,7 @@ async def update_connection(
     async def saved(connection: Connection, _: Outcome) -> UpdateResult:
         svc.written.remember(connection_id, merged.configuration, schema.secret_paths, await fingerprint_after_write(svc, connection))
         try:
-            users: list[str] | None = [str(d) for d in await dependents_of_connection(svc, connection_id)]
+            users: list[UsedBy] | None = await with_last_runs(svc, await dependents_of_connection(svc, connection_id))
         except ToolFailure:
             users = None  # the update is done; only the list of what uses it could not be read
         step = ("Check status: a connection whose new settings do not work shows it in status_error."
@@ -204,7 +204,7 @@ async def update_connection(
                 "Done; what uses it (used_by) runs with the new settings from its next run." if users else
                 "Done; nothing uses it yet." if users is not None else
                 "Done; models and syncs that use it run with the new settings from their next run.")
-        return updating.saved(connection.name, await connection_detail(svc, connection), step, users)
+        return updating.saved(connection.name, await connection_detail(svc, connection), step + rerun_hint(users), users)
 
     async def stored() -> dict[str, Any]:
         return _editable(await fetch_connection(svc, connection_id))

@@ -15,7 +15,9 @@ from polytomic_mcp.client.models import ModelSummary, Sync, SyncSummary
 from .effects import changes_records
 from .errors import explain, fail
 from .list_pages import API_PAGE_SIZE, read_all
+from .run_state import run_states
 from .services import Services
+from .views import UsedBy
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,21 @@ async def dependents_of_connection(svc: Services, connection_id: str) -> list[De
     uses = [b for b in bulk if connection_id in (b.source_connection_id, b.destination_connection_id)]
     return ([Dependent("model", m.id, m.name) for m in models] + [Dependent("sync", s.id, s.name) for s in syncs]
             + [Dependent("bulk sync", b.id, b.name) for b in uses])
+
+
+async def with_last_runs(svc: Services, dependents: list[Dependent]) -> list[UsedBy]:
+    """The dependents as results show them, each sync with its last run (one status read per model sync, one for all bulk syncs)."""
+    states = await run_states(svc, [d.id for d in dependents if d.kind == "sync"], [d.id for d in dependents if d.kind == "bulk sync"])
+    return [UsedBy(kind=d.kind, id=d.id, name=d.name, last_run=states[d.id].last if d.id in states else None) for d in dependents]
+
+
+def rerun_hint(users: list[UsedBy] | None) -> str:
+    """The next step for dependents whose last run failed or rejected records: run them again to see the change work."""
+    failed = [u for u in users or [] if u.last_run is not None and (u.last_run.status in {"failed", "interrupted"} or u.last_run.rejected)]
+    if not failed:
+        return ""
+    calls = ", ".join(f"start_sync('{u.id}')" for u in failed[:3])
+    return f" {len(failed)} of them failed last time: {calls} runs it now to show whether the change fixed it."
 
 
 def fields_used(sync: Sync, model_id: str) -> set[str]:

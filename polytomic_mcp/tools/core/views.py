@@ -73,6 +73,25 @@ class FieldSpec(View):
     description: str | None = None
 
 
+class LastRun(View):
+    """How a sync's last finished run went."""
+
+    status: str
+    at: str | None = Field(default=None, description="When it finished (or started).")
+    rejected: int | None = Field(default=None, description="Records the destination rejected.")
+
+
+class UsedBy(View):
+    """Something that uses a changed connection or model; a sync with its last run (none: never run)."""
+
+    untrusted = ("name",)
+
+    kind: str
+    id: str
+    name: str
+    last_run: LastRun | None = None
+
+
 class UpdateResult(Written):
     """Outcome of update_connection, update_model or update_sync (or of its dry run)."""
 
@@ -86,7 +105,7 @@ class UpdateResult(Written):
     checks: list[str] | None = Field(default=None, description="Problems found before calling the API.")
     request: dict[str, Any] | None = Field(default=None, description="Dry run: the full body that would be sent (secrets masked).")
     result: SerializeAsAny[View] | None = Field(default=None, description="The object as saved.")
-    used_by: list[str] | None = Field(default=None, description="What uses it: from their next run, with the change.")
+    used_by: list[UsedBy] | None = Field(default=None, description="What uses it: from their next run, with the change.")
     next_step: str
 
 
@@ -103,7 +122,7 @@ class Updating:
         return UpdateResult(updated=False, kind=self.kind, id=self.id, name=name, changes=self.changes,
                             checks=[str(p) for p in problems] or None, request=request, next_step=step)
 
-    def saved(self, name: str, shown: View, next_step: str, used_by: list[str] | None = None) -> UpdateResult:
+    def saved(self, name: str, shown: View, next_step: str, used_by: list[UsedBy] | None = None) -> UpdateResult:
         """The object as saved (``shown``: its view, whose workspace data stays marked), and what uses it."""
         return UpdateResult(updated=True, kind=self.kind, id=self.id, name=name, changes=self.changes,
                             result=shown, used_by=used_by or None, next_step=next_step)

@@ -43,18 +43,28 @@ REJECTIONS = (BadRequestError, UnprocessableEntityError)
 
 
 class Problem(BaseModel):
-    """One thing wrong with a write, found before calling the API; ``path`` points into the request ("" for all of it)."""
+    """One thing wrong with a write, found before calling the API; ``path`` points into the request ("" for all of it).
+
+    A ``warning`` is shown by the dry run but does not stop the write (what it names may be fine).
+    """
 
     path: str
     message: str
+    warning: bool | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        said = f"{self.path}: {self.message}" if self.path else self.message
+        return f"warning: {said}" if self.warning else said
 
     @classmethod
     def at(cls, path: str, messages: Iterable[str]) -> list[Problem]:
         """Problems with one part of the request (``configuration``), from plain messages."""
         return [cls(path=path, message=message) for message in messages]
+
+
+def blocking(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that stop a write (warnings left out)."""
+    return [p for p in problems if not p.warning]
 
 
 @dataclass(frozen=True)
@@ -188,8 +198,8 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
     problems = await change.checks() if callable(change.checks) else list(change.checks)
     if dry_run:
         return await _preview(change, problems)
-    if problems:
-        raise fail(f"{change.not_done}, {len(problems)} problem(s): {'; '.join(map(str, problems))}." + _then(change.fix))
+    if stops := blocking(problems):
+        raise fail(f"{change.not_done}, {len(stops)} problem(s): {'; '.join(map(str, stops))}." + _then(change.fix))
     if change.consent.kind == "invalid":
         consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
     granted = await _yes(ctx, svc, change)
@@ -232,8 +242,8 @@ async def _preview(change: Change[Any, R], problems: list[Problem]) -> R:
     if question is not None:
         step += f" The person will be asked first ({question.title}), because {question.effect.value}."
     result = await change.preview(problems, step)
-    if problems and isinstance(result, BaseModel) and "blocked" in type(result).model_fields:
-        verdict = f"Blocked: {len(problems)} problem(s) in checks stop this change. Nothing was sent."
+    if (stops := blocking(problems)) and isinstance(result, BaseModel) and "blocked" in type(result).model_fields:
+        verdict = f"Blocked: {len(stops)} problem(s) in checks stop this change. Nothing was sent."
         return result.model_copy(update={"blocked": verdict})
     return result
 
@@ -246,8 +256,11 @@ def _with_consent(result: R, how: How) -> R:
 
 
 def _next_step(change: Change[Any, Any], problems: list[Problem]) -> str:
-    if problems:
+    if blocking(problems):
         return f"Fix the checks, then call {change.tool} again without dry_run."
+    if problems:
+        return (f"Only warnings: read them in checks (they say what the run will do); call {change.tool} again without "
+                f"dry_run to {change.verb} it as it is, or change it first.")
     return f"No problems found; call {change.tool} again without dry_run to {change.verb} it."
 
 

@@ -25,8 +25,8 @@ from ..core.secrets import secret_values
 from ..core.services import Services, current_services
 from ..core.source_schemas import fresh_cache, read_source_schemas
 from ..core.suggest import did_you_mean
-from ..core.usage import fields_used, syncs_of_model
-from ..core.views import UpdateResult, Updating
+from ..core.usage import Dependent, fields_used, rerun_hint, syncs_of_model, with_last_runs
+from ..core.views import UpdateResult, Updating, UsedBy
 from ..core.write import Change, Problem, apply
 from .confirm import confirm_model_change
 from .views import ModelBrief, ModelDetail, ModelFieldBrief, ModelList, SourceChoices, model_detail
@@ -48,11 +48,13 @@ async def list_source_objects(
     schema: Annotated[str | None, Field(description="Bulk: its fields.")] = None,
     search: Annotated[str | None, Field(description="Bulk: part of a name.")] = None,
     cursor: CursorArg = None,
+    refresh: Annotated[bool, Field(description="Re-read the source first (new tables).")] = False,
 ) -> SourceChoices:
     svc = current_services()
     await usable_connection(svc, connection_id, "source")
     if bulk or schema is not None or search is not None or cursor is not None:
-        return await _bulk_source(ctx, svc, connection_id, schema, search, cursor)
+        return await _bulk_source(ctx, svc, connection_id, schema, search, cursor, refresh=refresh)
+    cache = await _refreshed(ctx, svc, connection_id, force=True) if refresh else None
     try:
         meta = await svc.client.sources.get(connection_id, params or None)
     except PolytomicError as error:
@@ -67,15 +69,23 @@ async def list_source_objects(
             fields = None
     given = {key for key, value in (params or {}).items() if value}
     missing = [] if given & set(meta.requires_one_of) else meta.requires_one_of
-    ready = bool(fields) and not missing
-    return SourceChoices(
-        connection_id=connection_id,
-        requires_one_of=missing or None,
-        choices=choices,
-        fields=fields,
-        next_step=("These params name a source: create_model(connection_id, configuration=params)." if ready else
-                   "Call again with params to drill down, or create_model(connection_id, configuration=params)."),
-    )
+    if fields and not missing:
+        step = "These params name a source: create_model(connection_id, configuration=params)."
+    elif given and not missing:
+        step = ("Polytomic's schema cache has no source for these params: pick from choices, or (created upstream "
+                "recently) call again with refresh=true.")
+    else:
+        step = "Call again with params to drill down, or create_model(connection_id, configuration=params)."
+    return SourceChoices(connection_id=connection_id, requires_one_of=missing or None, choices=choices, fields=fields,
+                         cache_status=cache, next_step=step)
+
+
+async def _refreshed(ctx: Context, svc: Services, connection_id: str, *, force: bool) -> str:
+    """The source's schema cache made fresh (re-read from the source when ``force``), as its final status."""
+    try:
+        return await fresh_cache(svc, connection_id, progress_to(ctx), force=force)
+    except PolytomicError as error:
+        raise fail(explain(error, action="refresh the source's schema cache", not_found="Call list_connections for valid ids.")) from None
 
 
 @tool(title="Create a model", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -233,13 +243,13 @@ async def update_model(
             raise fail(f"The change to model '{current.name}' ({model_id}) is still being applied; "
                        f"call list_models(model_id='{model_id}') in a minute.")
         try:
-            users: list[str] | None = [f"sync '{sync.name}' ({sync.id})" for sync in await syncs_of_model(svc, model_id)]
+            users: list[UsedBy] | None = await with_last_runs(svc, [Dependent("sync", s.id, s.name) for s in await syncs_of_model(svc, model_id)])
         except ToolFailure:
             users = None  # the update is done; only the list of what reads the model could not be read
         step = ("Done; the syncs that read it (used_by) use its new fields from their next run." if users else
                 "Done; no sync reads it yet." if users is not None else
                 "Done; syncs that read this model use its new fields from their next run.")
-        return updating.saved(model.name, model_detail(model), step, users)
+        return updating.saved(model.name, model_detail(model), step + rerun_hint(users), users)
 
     async def stored() -> dict[str, Any]:
         return (await fetch_model(svc, model_id)).to_update_request().model_dump(mode="json")
@@ -274,14 +284,12 @@ async def _broken_syncs(svc: Services, model_id: str, request: ModelUpdateReques
 
 
 async def _bulk_source(
-    ctx: Context, svc: Services, connection_id: str, schema: str | None, search: str | None, cursor: str | None,
+    ctx: Context, svc: Services, connection_id: str, schema: str | None, search: str | None, cursor: str | None, *, refresh: bool,
 ) -> SourceChoices:
-    """A page of the schemas a source can replicate matching ``search`` (the cache refreshed first when stale), one schema's fields."""
+    """A page of the schemas a source can replicate matching ``search`` (the cache refreshed first when stale, or when
+    ``refresh``), one schema's fields."""
     offset = decode_cursor(cursor)
-    try:
-        cache = await fresh_cache(svc, connection_id, progress_to(ctx))
-    except PolytomicError as error:
-        raise fail(explain(error, action="refresh the source's schema cache", not_found="Call list_connections for valid ids.")) from None
+    cache = await _refreshed(ctx, svc, connection_id, force=refresh)
     schemas = await read_source_schemas(svc, connection_id, fields=schema is not None)
     fields = None
     if schema is not None:

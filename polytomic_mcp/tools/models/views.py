@@ -33,7 +33,7 @@ class SourceChoices(View):
     schemas: list[str] | None = Field(default=None, description="Bulk: schema (object/table) ids to replicate, one page.")
     total: int | None = Field(default=None, description="Bulk: schemas matching the search.")
     next_cursor: str | None = None
-    cache_status: str | None = Field(default=None, description="Bulk: Polytomic's schema cache (refreshed when stale).")
+    cache_status: str | None = Field(default=None, description="Polytomic's schema cache of the source (bulk: refreshed when stale).")
     fields: list[ModelFieldBrief] | None = None
     next_step: str
 

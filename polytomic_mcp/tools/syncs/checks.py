@@ -20,6 +20,7 @@ from polytomic_mcp.client.models import (
 
 from ..core.suggest import did_you_mean, listing
 from ..core.write import Problem
+from .type_fit import consequence, fit
 
 CREATING_MODES = frozenset({"create", "updateOrCreate", "replace", "append", "snapshot"})
 UPDATING_MODES = frozenset({"update", "updateOrCreate"})
@@ -38,6 +39,7 @@ def check_sync(
     problems += _check_mode(request, target_object)
     problems += _check_sources(request, models)
     problems += _check_targets(request, target_fields)
+    problems += _check_types(request, models, target_fields)
     problems += _check_identity(request, target_object, target_fields)
     problems += _check_required(request, target_fields)
     problems += check_sync_schedule(request, schedule_options)
@@ -124,6 +126,22 @@ def _target_problem(mode: str, target: str, new: bool | None, target_fields: Tar
     if mode == "updateOrCreate" and not (field.createable or field.updateable):
         return f"field '{target}' is neither createable nor updateable"
     return None
+
+
+def _check_types(request: SyncRequest, models: dict[str, Model], target_fields: TargetFields) -> list[Problem]:
+    """Mapped model fields whose values cannot (blocking) or may not all (warning) be written to the target field's type."""
+    problems: list[Problem] = []
+    for index, mapping in enumerate(request.fields):
+        model = models.get(mapping.source.model_id) if mapping.source else None
+        source = next((f for f in model.fields if mapping.source and f.name == mapping.source.field), None) if model else None
+        target = target_fields.field(mapping.target)
+        if source is None or target is None or source.type is None or target.type is None:
+            continue
+        verdict = fit(source.type, target.type)
+        if verdict is not None:
+            problems.append(Problem(path=f"fields[{index}]", message=consequence(source.name, source.type, target.id, target.type, verdict),
+                                    warning=True if verdict == "some" else None))
+    return problems
 
 
 def _check_identity(request: SyncRequest, target_object: TargetObject, target_fields: TargetFields) -> list[Problem]:

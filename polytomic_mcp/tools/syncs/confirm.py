@@ -31,6 +31,7 @@ from ..core.consent import INVALID, NOT_NEEDED, Asked, Outcome, Question, call_a
 from ..core.effects import Effect, changes_records
 from ..core.services import Services, current_services
 from ..core.sync_kind import find_sync, run_in_progress
+from ..core.write import blocking
 from .merge import merge_sync, needs_consent
 from .precheck import model_ids, precheck, read_models
 from .question import question, request_facts, sync_facts
@@ -54,7 +55,7 @@ async def confirm_create(
 
 async def _new_sync_question(svc: Services, action: str, request: SyncRequest, arguments: dict[str, Any]) -> Question | Outcome:
     checked = await precheck(svc, request, check_schedule=False)
-    if checked.problems:
+    if blocking(checked.problems):
         return INVALID
     read = {checked.destination.id: checked.destination.name} if checked.destination else {}
     models = checked.models or await read_models(svc, model_ids(request))  # a target to be created is not prechecked

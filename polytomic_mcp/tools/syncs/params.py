@@ -11,10 +11,7 @@ from polytomic_mcp.client.models import Schedule, SyncField, SyncIdentities, Syn
 SyncIdArg = Annotated[str, Field(min_length=1)]
 """A model or bulk sync id: every run and change tool takes both kinds."""
 
-SCHEDULE = (
-    "{'frequency': manual|continuous|hourly|daily|weekly|custom, 'hour': '5', 'minute': '0'} UTC; "
-    "custom: cron fields (day_of_week...)."
-)
+SCHEDULE = "{'frequency': 'daily', 'hour': '5', 'minute': '0'} UTC; or manual|continuous|hourly|weekly|custom (cron fields)."
 MODE = "A mode of the target object, e.g. create, updateOrCreate."
 TARGET = "{'connection_id', 'object'}."
 FIELDS = "[{'source': {'model_id', 'field'}, 'target'}]."

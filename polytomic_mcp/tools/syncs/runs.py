@@ -102,7 +102,7 @@ async def resync_problems(svc: Services, sync_id: str, resync_mode: str) -> list
     return []
 
 
-@tool(title="Get sync run status", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Sync status", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_sync_status(sync_id: SyncIdArg) -> RunStatus:
     svc = current_services()
     found = await find_sync(svc, sync_id)
@@ -193,7 +193,7 @@ CONSOLE_TAIL = 20
 FAILED = frozenset({"failed", "interrupted"})
 
 
-@tool(title="Get a sync's runs", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Sync runs", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def get_sync_runs(
     sync_id: SyncIdArg,
     limit: Annotated[int, Field(ge=1, le=50)] = 10,

@@ -20,7 +20,7 @@ from .bulk_checks import bulk_target
 from .views import ModeBrief, TargetFieldBrief, TargetFieldList, TargetObjectBrief, TargetObjectPage
 
 
-@tool(title="List target objects", read_only=True, destructive=False, idempotent=True, open_world=True)
+@tool(title="Target objects", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_target_objects(
     connection_id: Annotated[str, Field(min_length=1)],
     search: Annotated[str | None, Field(description="Substring of the id or name.")] = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
@@ -14,7 +13,7 @@ from polytomic_mcp.client.models import BulkSchemaSelection, Schedule, Sync, Syn
 from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
 from ..core.errors import explain, fail
-from ..core.list_pages import API_PAGE_SIZE, cut_note, decode_cursor, page, read_all
+from ..core.list_pages import decode_cursor
 from ..core.params import ConsentTokenArg, CursorArg, DryRunArg, LimitArg, NewNameArg
 from ..core.registry import tool
 from ..core.services import Services, current_services
@@ -23,10 +22,10 @@ from ..core.views import UpdateResult, Updating
 from ..core.write import Change, Problem, apply
 from .bulk_update import bulk_only, model_only, update_bulk
 from .confirm import confirm_create, confirm_update
+from .listing import Filters, sync_list
 from .merge import merge_sync
 from .params import (
     FIELDS,
-    MODE,
     SCHEDULE,
     TARGET,
     ActiveArg,
@@ -40,7 +39,7 @@ from .params import (
     TargetArg,
 )
 from .precheck import precheck
-from .views import SYNC_SHOWN_BY, SyncBrief, SyncDetail, SyncList, SyncResult, bulk_sync_detail, compact, schedule_said, sync_detail
+from .views import SYNC_SHOWN_BY, SyncDetail, SyncList, SyncResult, bulk_sync_detail, compact, schedule_said, sync_detail
 
 
 @tool(title="Create a sync", read_only=False, destructive=False, idempotent=False, open_world=True)
@@ -122,96 +121,18 @@ def _created(sync: Sync, next_at: str | None = None) -> SyncResult:
 async def list_syncs(
     search: Annotated[str | None, Field(description="Substring of the name.")] = None,
     active: Annotated[bool | None, Field(description="Only active or inactive.")] = None,
-    failing: Annotated[bool, Field(description="Only failing syncs.")] = False,
+    failing: Annotated[bool, Field(description="Only failing.")] = False,
+    destination: Annotated[str | None, Field(min_length=1, description="Id, name or type (salesforce).")] = None,
+    target_object: Annotated[str | None, Field(min_length=1, description="e.g. Contact.")] = None,
     cursor: CursorArg = None,
     limit: LimitArg = None,
     sync_id: Annotated[str | None, Field(min_length=1, description="One sync in full instead.")] = None,
 ) -> SyncList | SyncDetail:
-    if sync_id is not None:
-        return await one_sync(current_services(), sync_id)
     svc = current_services()
-    offset = decode_cursor(cursor)
-    matches, note = await _matching_syncs(svc, (search or "").lower(), active)
-    if failing:
-        checked = matches[:MAX_HEALTH_CHECKS]
-        await _mark_failing(svc, checked)
-        if len(checked) < len(matches):
-            note = (f"Only the {len(checked)} most recently changed syncs were checked for failures; narrow with "
-                    "`search` or `active` to check others.")
-        matches = [s for s in checked if s.failing]
-    chunk, next_cursor = page(matches, offset, limit)
-    return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note)
-
-
-async def _matching_syncs(svc: Services, needle: str, active: bool | None) -> tuple[list[SyncBrief], str | None]:
-    """Model and bulk syncs whose names hold ``needle`` (their kinds remembered), and the note when reading was cut."""
-    try:
-        listing = await read_all(svc.client.syncs.list(limit=API_PAGE_SIZE, active=active))
-        bulk_listing = await read_all(svc.client.bulk_syncs.list(limit=API_PAGE_SIZE, active=active))
-    except PolytomicError as error:
-        raise fail(explain(error, action="list syncs")) from None
-    model_syncs = [s for s in listing.items if needle in s.name.lower()]
-    bulk_syncs = [b for b in bulk_listing.items if needle in b.name.lower()]
-    for sync in model_syncs:
-        svc.sync_kinds.put(sync.id, "model")
-    for bulk in bulk_syncs:
-        svc.sync_kinds.put(bulk.id, "bulk")
-    matches = [
-        SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
-                  target_object=s.target_object) for s in model_syncs
-    ] + [
-        SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id)
-        for b in bulk_syncs
-    ]
-    return matches, cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None
-
-
-MAX_HEALTH_CHECKS = 100
-HEALTH_CONCURRENCY = 8
-
-
-async def _mark_failing(svc: Services, syncs: list[SyncBrief]) -> None:
-    """Set ``failing`` on each sync whose last run failed or rejected records, or that has problems (reads run in parallel)."""
-    gate = anyio.Semaphore(HEALTH_CONCURRENCY)
-
-    async def check(brief: SyncBrief) -> None:
-        async with gate:
-            try:
-                brief.failing = await (_bulk_failing(svc, brief.id) if brief.kind == "bulk" else _model_failing(svc, brief.id))
-            except PolytomicError as error:
-                brief.failing = f"could not be checked ({explain(error, action='read it')})"
-
-    async with anyio.create_task_group() as group:
-        for brief in syncs:
-            group.start_soon(check, brief)
-
-
-async def _model_failing(svc: Services, sync_id: str) -> str | None:
-    """Why a model sync fails (problems, last run), or None."""
-    sync = await svc.client.syncs.get(sync_id)
-    status = await svc.client.syncs.status(sync_id)
-    reasons = [f"{len(sync.problems)} problem(s): {sync.problems[0].message}"] if sync.problems else []
-    last = status.last_execution
-    rejected = last.counts.error if last is not None and last.counts else None
-    if last is not None and (last.status in {"failed", "interrupted"} or rejected):
-        reasons.append(f"last run {last.status}" + (f" with {rejected} rejected records" if rejected else "") + _run_id(last.id))
-    return "; ".join(reasons) or None
-
-
-async def _bulk_failing(svc: Services, sync_id: str) -> str | None:
-    """Why a bulk sync fails (its last run failed or had failing schemas), or None."""
-    last = (await svc.client.bulk_syncs.status(sync_id)).last_execution
-    if last is None:
-        return None
-    failed = [s.schema_id for s in last.schemas if s.status == "failed"]
-    if last.status in {"failed", "interrupted"} or failed or last.error_count:
-        return f"last run {last.status}" + (f"; schemas failed: {', '.join(failed)}" if failed else "") + _run_id(last.id)
-    return None
-
-
-def _run_id(execution_id: str | None) -> str:
-    """Where the run's errors and console log are: its id for get_sync_runs."""
-    return f" (execution_id {execution_id})" if execution_id else ""
+    if sync_id is not None:
+        return await one_sync(svc, sync_id)
+    filters = Filters(needle=(search or "").lower(), active=active, destination=destination, target_object=target_object)
+    return await sync_list(svc, filters, failing=failing, offset=decode_cursor(cursor), limit=limit)
 
 
 async def one_sync(svc: Services, sync_id: str) -> SyncDetail:
@@ -234,7 +155,7 @@ async def update_sync(
     ctx: Context,
     sync_id: SyncIdArg,
     name: NewNameArg = None,
-    mode: Annotated[str | None, Field(description=MODE)] = None,
+    mode: Annotated[str | None, Field(description="As in create_sync.")] = None,
     target: Annotated[SyncTarget | None, Field(description=TARGET)] = None,
     fields: Annotated[list[SyncField] | None, Field(description=FIELDS)] = None,
     schedule: Annotated[Schedule | None, Field(description=SCHEDULE)] = None,
@@ -244,7 +165,7 @@ async def update_sync(
     destination_configuration: Annotated[dict[str, Any] | None, Field(description="Bulk: keys to change, e.g. {'schema': 'SF'}.")] = None,
     schemas: Annotated[
         list[str | BulkSchemaSelection] | None,
-        Field(description="Bulk: schemas to add/change; {'id', 'enabled': false} drops one."),
+        Field(description="Bulk: to add/change; {'id', 'enabled': false} drops one."),
     ] = None,
     options: Annotated[dict[str, Any] | None, Field(description="Bulk, e.g. {'automatically_add_new_fields': 'all'}.")] = None,
     dry_run: DryRunArg = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
@@ -19,8 +20,9 @@ from polytomic_mcp.client.models import (
 
 from ..core.masking import masked_mappings
 from ..core.sync_kind import RUNNING
-from ..core.views import FieldSpec, View, Written
+from ..core.views import FieldSpec, LastRun, View, Written
 from ..core.write import Problem
+from .checks import CRON_FIELDS
 
 SYNC_SHOWN_BY = "list_syncs(sync_id='{id}')"
 """The call that shows one sync of either kind, with ``{id}``."""
@@ -126,6 +128,10 @@ class SyncBrief(View):
     kind: str = "model"
     target_connection_id: str | None = None
     target_object: str | None = None
+    schedule: str | None = Field(default=None, description="In a few words, UTC ('daily 05:00 UTC'); sync_id shows it in full.")
+    next_run_at: str | None = None
+    running: bool | None = None
+    last_run: LastRun | None = Field(default=None, description="None: never run.")
     failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
 
 
@@ -247,6 +253,22 @@ def _compact(value: Any) -> Any:
     if isinstance(value, list):
         return [_compact(v) for v in value]
     return value
+
+
+def schedule_phrase(schedule: Mapping[str, Any] | None) -> str | None:
+    """A schedule in a few words: 'manual', 'hourly :15', 'daily 05:00 UTC', 'weekly monday 05:00 UTC', 'custom */5 * * * *'."""
+    frequency = (schedule or {}).get("frequency")
+    if not schedule or not frequency:
+        return None
+    if frequency == "custom":
+        return "custom " + " ".join(str(schedule.get(name) or "*") for name in CRON_FIELDS)
+    hour, minute = str(schedule.get("hour") or ""), str(schedule.get("minute") or "")
+    if hour.isdigit():
+        when = f"{int(hour):02d}:{int(minute) if minute.isdigit() else 0:02d} UTC"
+    else:
+        when = f":{int(minute):02d}" if minute.isdigit() else ""
+    days = [str(schedule.get(name)) for name in ("day_of_week", "day_of_month") if schedule.get(name)]
+    return " ".join([frequency, *days, when]).strip()
 
 
 def sync_detail(sync: Sync) -> SyncDetail:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from polytomic_mcp.client.models import Model, ScheduleOption, SyncRequest, TargetFields, TargetObject
 from polytomic_mcp.tools.syncs.checks import check_sync
 
@@ -127,3 +129,40 @@ def test_schedule_frequency_and_required_fields() -> None:
     assert "unknown frequency 'continous'" in messages(sync(schedule={"frequency": "continous"}))
     assert "frequency 'daily' needs 'hour', 'minute'" in messages(sync(schedule={"frequency": "daily"}))
     assert messages(sync(schedule={"frequency": "daily", "hour": "5", "minute": "0"})) == ""
+
+
+TYPED_MODEL = Model.model_validate({"id": "m2", "name": "Accounts", "fields": [
+    {"name": "plan", "type": "string"}, {"name": "seats", "type": "integer"}, {"name": "revenue", "type": "number"},
+    {"name": "signed_up", "type": "datetime"}, {"name": "active", "type": "boolean"}, {"name": "tags", "type": "array"}]})
+TYPED_FIELDS = TargetFields.model_validate({"id": "Account", "fields": [
+    {"id": "Name", "type": "string"}, {"id": "Seats__c", "type": "integer"}, {"id": "Revenue", "type": "currency"},
+    {"id": "Active__c", "type": "boolean"}, {"id": "Since", "type": "date"}, {"id": "Stage", "type": "picklist"}]})
+
+
+def typed_problems(source: str, target: str) -> list[tuple[str, str, bool]]:
+    """(path, message, warning) of each problem of one mapping from the typed model to the typed object."""
+    request = SyncRequest.model_validate({
+        "name": "s", "mode": "create", "target": {"connection_id": "c", "object": "Account"},
+        "fields": [{"source": {"model_id": "m2", "field": source}, "target": target}], "schedule": {"frequency": "continuous"}})
+    problems = check_sync(request, models={"m2": TYPED_MODEL}, target_object=OBJECT, target_fields=TYPED_FIELDS, schedule_options=SCHEDULES)
+    return [(p.path, p.message, bool(p.warning)) for p in problems]
+
+
+def test_a_value_type_the_target_cannot_hold_blocks_naming_both_types_and_the_rejection() -> None:
+    [(path, message, warning)] = typed_problems("signed_up", "Active__c")
+    assert path == "fields[0]" and not warning
+    assert "'signed_up' (datetime) into 'Active__c' (boolean)" in message and "rejects every record" in message
+    assert [w for _, _, w in typed_problems("active", "Revenue")] == [False]
+
+
+@pytest.mark.parametrize(("source", "target"), [("plan", "Revenue"), ("plan", "Since"), ("revenue", "Seats__c"), ("seats", "Active__c")])
+def test_a_type_only_some_values_fit_is_a_warning_saying_what_the_run_rejects(source: str, target: str) -> None:
+    [(path, message, warning)] = typed_problems(source, target)
+    assert path == "fields[0]" and warning and "are rejected by the run (INVALID_TYPE)" in message
+    assert f"'{source}' (" in message and f"'{target}' (" in message
+
+
+@pytest.mark.parametrize(("source", "target"), [("plan", "Name"), ("seats", "Revenue"), ("revenue", "Revenue"),
+                                                 ("signed_up", "Since"), ("tags", "Seats__c"), ("active", "Stage")])
+def test_types_that_always_fit_or_are_not_judged_say_nothing(source: str, target: str) -> None:
+    assert typed_problems(source, target) == []
