@@ -17,14 +17,15 @@ def _before_now(hours: float) -> datetime:
 
 
 def backdate(execution: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
-    """Shift a model-sync execution's timestamps (and its console lines') so it started ``hours_ago`` hours ago."""
+    """Shift a model-sync execution's timestamps so it started ``hours_ago`` hours ago; its console lines fall between
+    its start and its end, as a live run's do."""
     start = _before_now(hours_ago)
     stamps = {"created_at": start, "started_at": start + timedelta(seconds=5), "completed_at": start + timedelta(seconds=42)}
     for key, moment in stamps.items():
         if execution.get(key):
             execution[key] = _stamp(moment)
     for index, line in enumerate(execution["_console"]):
-        line["timestamp"] = _stamp(start + timedelta(seconds=index))
+        line["timestamp"] = _stamp(start + timedelta(seconds=min(5 + index, 42)))
     return execution
 
 

@@ -101,3 +101,12 @@ async def test_every_other_key_starts_empty(demo) -> None:
         async with make_client(sandbox, key=key) as client:
             for path in ("/api/connections", "/api/models", "/api/syncs", "/api/bulk/syncs"):
                 assert await _data(client, path) == [], path
+
+
+async def test_a_seeded_run_logs_between_its_start_and_end_and_names_every_cause_when_it_fails(demo_client) -> None:
+    sync = await _failing_sync(demo_client)
+    last = (await _data(demo_client, f"/api/syncs/{sync['id']}/executions"))[0]
+    lines = (await _data(demo_client, f"/api/syncs/{sync['id']}/executions/{last['id']}/consolelog"))["entries"]
+    assert all(last["started_at"] <= line["timestamp"] <= last["completed_at"] for line in lines), (last, lines)
+    failed = lines[-1]["message"]
+    assert failed.startswith("Run failed:") and all(cause in failed for cause in CAUSES), failed

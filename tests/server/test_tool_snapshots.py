@@ -368,14 +368,14 @@ async def test_list_target_objects_fields(ws: Workspace) -> None:
                 {"id": "FirstName", "type": "string"},
                 {"id": "LastName", "type": "string", "required": True},
                 {"id": "Company", "type": "string", "required": True},
-                {"id": "Status", "type": "string"},
-                {"id": "LeadSource", "type": "string"},
+                {"id": "Status", "type": "string", "values": ["Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"]},
+                {"id": "LeadSource", "type": "string", "values": ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"]},
                 {"id": "Phone", "type": "string"},
                 {"id": "Website", "type": "string", "identity_functions": ["DomainMatch", "HostnameMatch"]},
                 {"id": "Country", "type": "string"},
             ],
             "next_step": "Call create_sync with fields mapping model fields to these ids (dry_run=true to check first).",
-            "untrusted": ["fields[].id"],
+            "untrusted": ["fields[].id", "fields[].values"],
             "<marked as workspace data>": ["fields"],
         }
     )

@@ -132,7 +132,7 @@ def _finish(ws: Workspace, execution: dict[str, Any]) -> None:
     execution.update(status=status, completed_at=now_iso(), counts=counts, errors=result.error_summaries() if result.failed else [], _result=result)
     summary = f"{counts['insert']} inserted, {counts['update']} updated, {counts['delete']} deleted, {counts['error']} rejected"
     if result.failed:
-        console_log.append(execution, "error", f"Run failed: {execution['errors'][0]}", **counts)
+        console_log.append(execution, "error", f"Run failed: {'; '.join(execution['errors'])}", **counts)
     else:
         console_log.append(execution, "info", f"Run completed: {summary}", **counts)
 

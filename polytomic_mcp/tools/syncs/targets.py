@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from polytomic_mcp.client.models import ConfigurationSchema
+from polytomic_mcp.client.models import ConfigurationSchema, TargetField
 
 from ..core.errors import fail
 from ..core.guards import usable_connection
@@ -56,6 +56,19 @@ async def list_target_objects(
     )
 
 
+MAX_PICKLIST_VALUES = 25
+"""Picklist values shown per field; a longer list ends with a count of the rest."""
+
+
+def picklist_values(field: TargetField) -> list[str] | None:
+    """The values a picklist field takes (what a run rejects others against), bounded, or None for other fields."""
+    values = [str(v.get("value", "")) for v in field.values or () if isinstance(v, dict)]
+    if not values:
+        return None
+    extra = len(values) - MAX_PICKLIST_VALUES
+    return values[:MAX_PICKLIST_VALUES] + ([f"... {extra} more"] if extra > 0 else [])
+
+
 async def describe_target(svc: Services, connection_id: str, target_object: str) -> TargetFieldList:
     """Fields and modes of one target object."""
     obj = await find_target_object(svc, connection_id, target_object)
@@ -72,6 +85,7 @@ async def describe_target(svc: Services, connection_id: str, target_object: str)
                 createable=False if not f.createable else None,
                 updateable=False if not f.updateable else None,
                 identity_functions=[fn.id for fn in f.identity_functions] if f.supports_identity else None,
+                values=picklist_values(f),
             )
             for f in described.fields
         ],

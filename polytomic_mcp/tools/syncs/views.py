@@ -63,7 +63,7 @@ class TargetObjectPage(View):
 class TargetFieldBrief(View):
     """A target field and what a sync may do with it."""
 
-    untrusted = ("id",)
+    untrusted = ("id", "values")
 
     id: str
     type: str | None = None
@@ -71,6 +71,7 @@ class TargetFieldBrief(View):
     createable: bool | None = None
     updateable: bool | None = None
     identity_functions: list[str] | None = Field(default=None, description="Set when usable as an identity.")
+    values: list[str] | None = None
 
 
 class TargetFieldList(View):
