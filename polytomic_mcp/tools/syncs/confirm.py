@@ -20,6 +20,7 @@ from polytomic_mcp.client.models import (
     BulkSync,
     Model,
     Schedule,
+    Sync,
     SyncField,
     SyncIdentities,
     SyncIdentity,
@@ -53,14 +54,18 @@ async def confirm_create(
     return await offer(ctx, build, action=f"check sync '{name}'", dry_run=dry_run, token=consent_token)
 
 
-async def _new_sync_question(svc: Services, action: str, request: SyncRequest, arguments: dict[str, Any]) -> Question | Outcome:
+async def _new_sync_question(
+    svc: Services, action: str, request: SyncRequest, arguments: dict[str, Any], current: Sync | None = None,
+) -> Question | Outcome:
+    """The question before writing ``request``: a new sync, or (``current`` given) a change that names what changes."""
     checked = await precheck(svc, request, check_schedule=False)
     if blocking(checked.problems):
         return INVALID
     read = {checked.destination.id: checked.destination.name} if checked.destination else {}
     models = checked.models or await read_models(svc, model_ids(request))  # a target to be created is not prechecked
     names = await connection_names(svc, {request.target.connection_id}, models, read)
-    text = question(action, request_facts(request, models, names))
+    before = sync_facts(current, models, names) if current is not None else None
+    text = question(action, request_facts(request, models, names), before)
     return Question(action, text, Effect.RECORDS, arguments)
 
 
@@ -93,7 +98,7 @@ async def _update_question(
     if not needs_consent(current, request):
         return NOT_NEEDED
     turning_on = " and turn it on" if request.active and not current.active else ""
-    return await _new_sync_question(svc, f"Change sync '{current.name}'{turning_on}", request, arguments)
+    return await _new_sync_question(svc, f"Change sync '{current.name}'{turning_on}", request, arguments, current)
 
 
 def _bulk_update_question(sync: BulkSync, given: dict[str, Any], arguments: dict[str, Any]) -> Question | Outcome:

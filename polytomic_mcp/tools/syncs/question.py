@@ -28,18 +28,34 @@ class SyncFacts:
     sources: list[str]
 
 
-def question(action: str, facts: SyncFacts) -> str:
-    """The form text: the action, mode, target object, destination by name, fields, identity and sources."""
+def question(action: str, facts: SyncFacts, before: SyncFacts | None = None) -> str:
+    """The form text: the action, what changes from ``before`` (an update), mode, target object, destination by
+    name, fields, identity and sources."""
     shown = ", ".join(facts.fields[:MAX_LISTED_FIELDS])
     if len(facts.fields) > MAX_LISTED_FIELDS:
         shown += f" (+{len(facts.fields) - MAX_LISTED_FIELDS} more)"
+    changes = f"Changes: {'; '.join(differences(before, facts)) or 'none to fields, identity or mode'}\n" if before else ""
     return (
         f"{action}? Mode '{facts.mode}' changes existing records in target object '{facts.target_object}' "
         f"of connection {facts.destination}.\n"
+        f"{changes}"
         f"Fields: {shown or 'none'}\n"
         f"Matched by: {'; '.join(facts.identities) or 'none'}\n"
         f"From: {'; '.join(facts.sources) or 'unknown'}"
     )
+
+
+def differences(before: SyncFacts, after: SyncFacts) -> list[str]:
+    """What an update changes, in a stable order: mode, target, then mappings and identities added (+) and dropped (-)."""
+    found = []
+    if before.mode != after.mode:
+        found.append(f"mode {before.mode} -> {after.mode}")
+    if before.target_object != after.target_object:
+        found.append(f"target object {before.target_object} -> {after.target_object}")
+    for label, old, new in (("field", before.fields, after.fields), ("identity", before.identities, after.identities)):
+        found += [f"+ {label} {item}" for item in new if item not in old]
+        found += [f"- {label} {item}" for item in old if item not in new]
+    return found
 
 
 def labelled(connection_id: str | None, names: dict[str, str]) -> str:
