@@ -170,6 +170,14 @@ def family_of(module: str) -> str | None:
     return parts[2] if len(parts) > 2 and parts[:2] == ["polytomic_mcp", "tools"] and parts[2] in FAMILIES else None
 
 
+def test_the_shared_state_stands_alone() -> None:
+    """Tools and server both keep state through it, so it imports neither (nor the client, sandbox or mcp)."""
+    for name, (top, nested) in GRAPH.items():
+        if name.startswith("polytomic_mcp.shared_state"):
+            bad = {t for t in top | nested if t.startswith(("polytomic_mcp.", "mcp")) and not t.startswith("polytomic_mcp.shared_state")}
+            assert not bad, f"{name} imports {bad}"
+
+
 def test_the_tool_families_are_the_resource_packages() -> None:
     assert FAMILIES == {"api", "connections", "deletion", "models", "syncs"}
     loose = {p.name for p in TOOLS.glob("*.py")} - {"__init__.py"}
