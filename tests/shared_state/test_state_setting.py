@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx2
+import processes
 import pytest
+import redis
 
 from polytomic_mcp.cli import main
 from polytomic_mcp.server import build_server
@@ -81,3 +83,13 @@ async def test_readyz_names_redis_when_it_answers(redis_url: str) -> None:
     async with asgi(settings) as http:
         ready = await http.get("/readyz")
     assert (ready.status_code, ready.json()) == (200, {"status": "ok", "state": "redis"})
+
+
+@pytest.mark.slow
+def test_a_served_replica_reaches_redis_and_says_so(redis_url: str) -> None:
+    with processes.http_server("--sandbox", stateless=True, env={**os.environ, "POLYTOMIC_STATE_URL": redis_url}) as url:
+        ready = httpx2.get(url.removesuffix("/mcp") + "/readyz")
+        with redis.Redis.from_url(redis_url) as direct:
+            clients = [c.get("name") for c in direct.client_list()]
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok", "state": "redis"})
+    assert "polytomic-mcp" in clients, "the replica's probe pinged this Redis"
