@@ -2,8 +2,8 @@
 
 Each request of the "browser" and the client goes to the next replica in turn (``Alternating``), as behind a
 round-robin load balancer without sticky routing; targeted checks name the replica. The state is the in-process
-backend here (both replicas in this process); the same tests run against Redis where its fixture is available,
-and ``tests/security/test_oauth_replicas.py`` runs them across real server processes.
+backend (both replicas in this process) and a real redis-server (slow); ``tests/security/test_oauth_replicas.py``
+runs the same steps across real server processes.
 """
 
 from __future__ import annotations
@@ -20,15 +20,19 @@ import anyio
 import httpx2
 import pytest
 from oauth_support import ISSUER, KEY, REDIRECT, pkce, register, token
+from redis_server import RedisServer
 from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import BaseRoute, Route
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.server.callers import RememberCaller
 from polytomic_mcp.server.oauth.key_page import KEY_PAGE_PATH, KeyPage
 from polytomic_mcp.server.oauth.provider import SealedTokenProvider
-from polytomic_mcp.server.oauth.routes import STATE_HANDLERS, authorization_server_routes
+from polytomic_mcp.server.oauth.routes import STATE_HANDLERS, authorization_server_routes, require_token
 from polytomic_mcp.server.oauth.sealing import Sealer
 from polytomic_mcp.shared_state import MemoryState, SharedState
+from polytomic_mcp.shared_state.redis_state import RedisState
 
 pytestmark = pytest.mark.anyio
 SECRET = secrets.token_bytes(32)
@@ -54,8 +58,10 @@ class Replica:
     http: httpx2.AsyncClient
 
 
-def replica_app(provider: SealedTokenProvider) -> Any:
-    routes = [*authorization_server_routes(provider, ISSUER), *KeyPage(provider, client_for_key, ISSUER).routes()]
+def replica_app(provider: SealedTokenProvider, extra: list[BaseRoute] | None = None) -> Any:
+    """One replica's OAuth routes (and ``extra``), answering 503 when the shared state cannot be reached."""
+    routes = [*authorization_server_routes(provider, ISSUER), *KeyPage(provider, client_for_key, ISSUER).routes(),
+              *(extra or [])]
     return RememberCaller(Starlette(routes=routes, exception_handlers=dict(STATE_HANDLERS)))
 
 
@@ -73,9 +79,14 @@ class Alternating(httpx2.AsyncBaseTransport):
         return await self._transports[index].handle_async_request(request)
 
 
-@pytest.fixture(params=["memory"])
-def shared(request: pytest.FixtureRequest) -> SharedState:
-    return MemoryState()
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
+async def shared(request: pytest.FixtureRequest) -> AsyncIterator[SharedState]:
+    """The state both replicas use: this process's, or a real redis-server's."""
+    state: SharedState = MemoryState() if request.param == "memory" else RedisState(request.getfixturevalue("redis_url"))
+    try:
+        yield state
+    finally:
+        await state.aclose()
 
 
 @pytest.fixture
@@ -253,3 +264,47 @@ async def test_the_state_holds_no_key_token_code_address_or_client_secret_in_cle
         assert not any(secret in text for text in recording.written), secret
     kept = await providers[1].get_client(confidential["client_id"])
     assert kept is not None and kept.client_secret == confidential["client_secret"]
+
+
+@pytest.mark.slow
+async def test_every_step_fails_closed_when_redis_cannot_be_reached(redis_server: RedisServer, redis_url: str) -> None:
+    state = RedisState(redis_url)
+    provider = SealedTokenProvider(Sealer(SECRET), f"{ISSUER}{KEY_PAGE_PATH}", state=state)
+
+    async def guarded(scope: Any, receive: Any, send: Any) -> None:
+        await PlainTextResponse("tools")(scope, receive, send)
+
+    app = replica_app(provider, extra=[Route("/mcp", require_token(guarded, provider, f"{ISSUER}/mcp"))])
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=ISSUER) as http:
+        client_id, code, verifier = await sign_in(http)
+        tokens = (await token(http, **exchange(client_id, code, verifier))).json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert (await http.get("/mcp", headers=bearer)).status_code == 200
+        _, challenge = pkce()
+        started = await http.get("/authorize", params={
+            "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT,
+            "code_challenge": challenge, "code_challenge_method": "S256"})
+        redis_server.stop()
+        try:
+            answers = {
+                "register": await http.post("/register", json={"redirect_uris": [REDIRECT],
+                                                               "token_endpoint_auth_method": "none"}),
+                "refresh": await token(http, **refreshing(client_id, tokens["refresh_token"])),
+                "code": await token(http, **exchange(client_id, code, verifier)),
+                "revoke": await http.post("/revoke", data={"token": tokens["access_token"], "client_id": client_id}),
+                "mcp": await http.get("/mcp", headers=bearer),
+                "key page": await http.get(started.headers["location"]),
+            }
+            authorize = await http.get("/authorize", params={
+                "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT,
+                "code_challenge": challenge, "code_challenge_method": "S256"})
+        finally:
+            redis_server.start()
+            await state.aclose()
+    assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 503)
+    for name in ["register", "refresh", "code", "revoke", "mcp"]:
+        assert answers[name].json() == {
+            "error": "temporarily_unavailable", "error_description": answers[name].json()["error_description"]}, name
+        assert "could not reach the shared state" in answers[name].json()["error_description"]
+    assert "Nothing was authorized" in answers["key page"].text
+    assert authorize.status_code == 503 and "temporarily_unavailable" in authorize.text
