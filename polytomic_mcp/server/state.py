@@ -18,6 +18,7 @@ from mcp.server.context import CallNext, ServerRequestContext
 from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
+from polytomic_mcp.shared_state import MemoryState, SharedState
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.services import DEFAULT_TOOL_TIMEOUT, ConsentMode, Services, serving
 
@@ -69,6 +70,8 @@ class ServerState:
     consent_mode: ConsentMode = "relay"
     approval_base: str | None = None
     """The public origin approval links point at (HTTP only)."""
+    shared_state: SharedState = field(default_factory=MemoryState)
+    """What every replica must agree on (POLYTOMIC_STATE_URL: Redis; otherwise this process)."""
     services: Services | None = None
     _pool: TenantPool | None = field(default=None, repr=False)
 
@@ -131,7 +134,7 @@ class ServerState:
         return self.oauth(getattr(user, "access_token", None))
 
     async def aclose(self) -> None:
-        """Close every tenant client and the shared connection pool."""
+        """Close every tenant client, the shared connection pool and the shared state's connections."""
         self.services = None
         pool, self._pool = self._pool, None
         if pool is not None:
@@ -139,3 +142,4 @@ class ServerState:
         transport, self.shared_transport = self.shared_transport, None
         if transport is not None:
             await transport.close_pool()
+        await self.shared_state.aclose()
