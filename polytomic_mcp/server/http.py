@@ -175,7 +175,7 @@ def http_app(
     """
     oauth = None
     if settings.auth == "oauth":
-        oauth = OAuthParts(settings, client_for_key or key_checks(settings))
+        oauth = OAuthParts(settings, client_for_key or key_checks(settings), shared_state_of(server))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
     app = RememberCaller(app)
     if settings.key_from_request and oauth is None:

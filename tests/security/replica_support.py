@@ -89,8 +89,10 @@ class RoundRobinProxy:
             await response.aclose()
             await http.aclose()
 
-        answer_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
-        return StreamingResponse(response.aiter_raw(), response.status_code, answer_headers, background=BackgroundTask(close))
+        answer = StreamingResponse(response.aiter_raw(), response.status_code, background=BackgroundTask(close))
+        answer.raw_headers += [(k.lower().encode(), v.encode()) for k, v in response.headers.multi_items()
+                               if k.lower() not in HOP_BY_HOP]
+        return answer
 
 
 @contextmanager
