@@ -80,7 +80,7 @@ class ClientDocuments:
         self._cache: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_CACHED, ttl=CACHE_TTL, clock=clock)
         self._failed: BoundedCache[str, bool] = BoundedCache(MAX_CACHED, ttl=FAILURE_TTL, clock=clock)
         self._fetching = anyio.Semaphore(MAX_FETCHING)
-        self._per_caller = PerMinute(state or MemoryState(), "document-fetches", PER_CALLER_PER_MINUTE)
+        self._per_caller = PerMinute(state if state is not None else MemoryState(), "document-fetches", PER_CALLER_PER_MINUTE)
         self.fetches = 0
         """Fetches started (for tests and the benchmark)."""
 

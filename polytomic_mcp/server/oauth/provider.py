@@ -119,7 +119,7 @@ class SealedTokenProvider:
                  state: SharedState | None = None) -> None:
         """``resource_url``: this server's MCP endpoint; tokens are issued for it alone and accepted for it alone.
         ``state``: what every replica shares (default: this process only)."""
-        self.state: SharedState = state or MemoryState()
+        self.state: SharedState = state if state is not None else MemoryState()
         self.sealer = sealer
         self._resource_url = resource_url.rstrip("/") if resource_url else None
         self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES), state=self.state)
