@@ -30,6 +30,7 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.oauth_secret import SecretError, decode_secret
 from polytomic_mcp.origins import parse_origin_pattern
 from polytomic_mcp.settings import Settings, SettingsError
+from polytomic_mcp.shared_state import SharedState
 
 from .access_log import AccessLog, configure_access_log
 from .app import build_server, consent_store, make_client, shared_state_of
@@ -39,7 +40,7 @@ from .host_origin import CheckHostAndOrigin, OwnPages
 from .mcp_internals import EvictingSessionManager, low_level
 from .oauth.key_page import KEY_PAGE_PATH, ClientForKey
 from .oauth.provider import SealedTokenProvider
-from .oauth.routes import oauth_routes, require_token
+from .oauth.routes import STATE_HANDLERS, oauth_routes, require_token
 from .oauth.sealing import Sealer
 from .probes import Probes
 from .sandbox_backend import sandbox_tenants
@@ -110,13 +111,15 @@ def mcp_app(server: MCPServer, settings: Settings, oauth: OAuthParts | None = No
         routes = oauth_routes(oauth.provider, oauth.issuer_url, oauth.resource_url, oauth.client_for_key)
     if settings.approval_base is not None:
         routes.extend(ApprovalPage(consent_store(server), settings.approval_base).routes())
-    return Starlette(routes=[*routes, Route(MCP_PATH, endpoint=transport)], lifespan=lambda _app: manager.run())
+    return Starlette(routes=[*routes, Route(MCP_PATH, endpoint=transport)], lifespan=lambda _app: manager.run(),
+                     exception_handlers=dict(STATE_HANDLERS) if oauth is not None else None)
 
 
 class OAuthParts:
     """What ``--auth oauth`` adds to the app: the provider sealing tokens, the public URLs, and key checking."""
 
-    def __init__(self, settings: Settings, client_for_key: ClientForKey) -> None:
+    def __init__(self, settings: Settings, client_for_key: ClientForKey, state: SharedState | None = None) -> None:
+        """``state``: what the replicas share (registrations, codes, grants, quotas); default: this process."""
         if settings.public_url is None:
             raise SettingsError("--auth oauth needs POLYTOMIC_PUBLIC_URL")
         try:
@@ -125,7 +128,8 @@ class OAuthParts:
             raise SettingsError(str(error)) from None
         self.issuer_url = settings.public_url
         self.resource_url = settings.public_url + MCP_PATH
-        self.provider = SealedTokenProvider(sealer, settings.public_url + KEY_PAGE_PATH, resource_url=self.resource_url)
+        self.provider = SealedTokenProvider(sealer, settings.public_url + KEY_PAGE_PATH, resource_url=self.resource_url,
+                                            state=state)
         self.client_for_key = client_for_key
 
 
@@ -171,7 +175,7 @@ def http_app(
     """
     oauth = None
     if settings.auth == "oauth":
-        oauth = OAuthParts(settings, client_for_key or key_checks(settings))
+        oauth = OAuthParts(settings, client_for_key or key_checks(settings), shared_state_of(server))
     app: ASGIApp = BodyLimits(mcp_app(server, settings, oauth), settings.http_body_timeout, large_paths=(MCP_PATH,))
     app = RememberCaller(app)
     if settings.key_from_request and oauth is None:

@@ -89,14 +89,16 @@ class RoundRobinProxy:
             await response.aclose()
             await http.aclose()
 
-        answer_headers = {k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP}
-        return StreamingResponse(response.aiter_raw(), response.status_code, answer_headers, background=BackgroundTask(close))
+        answer = StreamingResponse(response.aiter_raw(), response.status_code, background=BackgroundTask(close))
+        answer.raw_headers += [(k.lower().encode(), v.encode()) for k, v in response.headers.multi_items()
+                               if k.lower() not in HOP_BY_HOP]
+        return answer
 
 
 @contextmanager
-def serving(app: Starlette) -> Iterator[int]:
-    """Run ``app`` with uvicorn in a thread on a free loopback port; yields the port."""
-    port = free_port()
+def serving(app: Starlette, port: int | None = None) -> Iterator[int]:
+    """Run ``app`` with uvicorn in a thread on ``port`` (default: a free loopback port); yields the port."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -129,10 +131,11 @@ def shared_sandbox() -> Iterator[HttpSandbox]:
 
 
 @contextmanager
-def replica(base_url: str, stateless: bool = True) -> Iterator[Replica]:
-    """A key-from-request HTTP server process (stateless unless told) using ``base_url`` as its Polytomic API."""
+def replica(base_url: str, stateless: bool = True, env: dict[str, str] | None = None) -> Iterator[Replica]:
+    """A key-from-request HTTP server process (stateless unless told) using ``base_url`` as its Polytomic API;
+    ``env`` adds settings (``POLYTOMIC_AUTH``, ``POLYTOMIC_STATE_URL``...)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "POLYTOMIC_API_KEY"}
+    env = {**{k: v for k, v in os.environ.items() if k != "POLYTOMIC_API_KEY"}, **(env or {})}
     env["POLYTOMIC_BASE_URL"] = base_url
     command = [*SERVER, "--transport", "http", "--host", "127.0.0.1", "--port", str(port), "--key-from-request",
                *(["--stateless"] if stateless else [])]

@@ -7,7 +7,7 @@ resolve to public addresses only (and the connected peer is checked again, again
 few threads, never the event loop's shared executor (12 anonymous requests naming a domain whose DNS never answers
 used to stall every upstream connect and /readyz), and the connection goes to the address checked, the name given
 as TLS server name and Host (so the certificate is still verified for it, and no second lookup can differ). At
-most ``MAX_FETCHING`` fetches run at once and ``PER_CALLER_PER_MINUTE`` per client address; a failure is remembered
+most ``MAX_FETCHING`` fetches run at once (per replica) and ``PER_CALLER_PER_MINUTE`` per client address (on all replicas); a failure is remembered
 for ``FAILURE_TTL``. The document must name itself as ``client_id``, list its redirect URIs (matched exactly by the
 SDK) and be a public client (no secret). Good documents are kept for five minutes, compact (only what the flow
 reads).
@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.public_addresses import Resolver, check_peer, check_public_host
 from polytomic_mcp.public_addresses import is_public_address as is_public_address  # re-exported: the fences live there
+from polytomic_mcp.shared_state import MemoryState, SharedState
 
 from ..callers import caller
 from .quotas import PerMinute
@@ -68,8 +69,10 @@ class ClientDocuments:
     """Fetches, checks and caches client ID metadata documents."""
 
     def __init__(self, transport: httpx2.AsyncBaseTransport | None = None, resolver: Resolver = resolve_apart,
-                 clock: Callable[[], float] = time.monotonic, default_scope: str | None = None) -> None:
-        """``default_scope``: what a document that names no ``scope`` may ask for (the grant is decided on the key page)."""
+                 clock: Callable[[], float] = time.monotonic, default_scope: str | None = None,
+                 state: SharedState | None = None) -> None:
+        """``default_scope``: what a document that names no ``scope`` may ask for (the grant is decided on the key
+        page); ``state``: where the per-address fetch counts live (every replica's; default: this process)."""
         self._default_scope = default_scope
         self._transport = transport
         self._resolver = resolver
@@ -77,7 +80,7 @@ class ClientDocuments:
         self._cache: BoundedCache[str, OAuthClientInformationFull] = BoundedCache(MAX_CACHED, ttl=CACHE_TTL, clock=clock)
         self._failed: BoundedCache[str, bool] = BoundedCache(MAX_CACHED, ttl=FAILURE_TTL, clock=clock)
         self._fetching = anyio.Semaphore(MAX_FETCHING)
-        self._per_caller = PerMinute(PER_CALLER_PER_MINUTE, clock=clock)
+        self._per_caller = PerMinute(state if state is not None else MemoryState(), "document-fetches", PER_CALLER_PER_MINUTE)
         self.fetches = 0
         """Fetches started (for tests and the benchmark)."""
 
@@ -85,7 +88,7 @@ class ClientDocuments:
         """The client the document at ``client_id`` describes, or None when it cannot be fetched or is not valid."""
         if (cached := self._cache.get(client_id)) is not None:
             return cached
-        if client_id in self._failed or not self._per_caller.allow(caller.get()) or self._fetching.value == 0:
+        if client_id in self._failed or self._fetching.value == 0 or not await self._per_caller.allow(caller.get()):
             return None
         try:
             async with self._fetching:

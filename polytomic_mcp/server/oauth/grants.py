@@ -1,116 +1,71 @@
-"""What this process remembers of each grant (one authorization's tokens): revoked or not, and its one live refresh token.
+"""Each grant (one authorization's tokens) in the shared state: its one live refresh token, or revoked.
 
-A grant's entry lives exactly as long as its longest token and nothing else can remove it: the
-earlier first-in-first-out tables of used refresh tokens and revoked grants (10,000 entries each)
-were flushed by an attacker refreshing its own grant 10,001 times, after which a stolen, rotated
-refresh token and a revoked grant worked again. Keeping the current refresh token id per grant
-detects a reuse exactly, in one entry per grant. Grants are only made for a key verified on the key
-page, at most ``PER_TENANT`` live ones per key. A restart forgets all of it (README): tokens of a
-grant the process no longer knows are accepted until they expire, as on a replica that never saw it.
+One record per grant, ``oauth|grant|<grant id>``: ``live:<digest of the live refresh token id>`` or
+``revoked``, kept as long as the grant's longest token (a refresh token's 30 days from its last rotation),
+so no caller can flush it: the earlier first-in-first-out tables of used refresh tokens and revoked grants
+were flushed by an attacker refreshing its own grant 10,001 times. Rotation is one compare-and-swap, so of
+two replicas presented the same refresh token exactly one rotates it and the other sees a reuse and revokes
+the grant for every replica. Grants are only made for a key verified on the key page, at most
+``PER_TENANT`` per key and refresh-token lifetime (a counter under the key's hash).
 """
 
 from __future__ import annotations
 
-import heapq
-import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from polytomic_mcp.shared_state import SharedState, digest, namespaced
 
 PER_TENANT = 1_000
-"""Live grants one Polytomic key may hold in this process (each sign-in of each client is one)."""
+"""Grants one Polytomic key may start per refresh-token lifetime (each sign-in of each client is one)."""
+REVOKED = "revoked"
 
 
 class TooManyGrants(Exception):
-    """The key already holds ``PER_TENANT`` live grants."""
+    """The key already started ``PER_TENANT`` grants in the window."""
 
 
-@dataclass
-class GrantState:
-    tenant: str
-    refresh_id: str
-    expires_at: float
-    revoked: bool = False
+def grant_key(grant_id: str) -> str:
+    return namespaced("oauth", "grant", grant_id)
+
+
+def live(refresh_id: str) -> str:
+    """The record of a grant whose live refresh token is ``refresh_id`` (its digest only)."""
+    return "live:" + digest(refresh_id)
 
 
 class GrantBook:
-    """Grant id -> its state, each until it expires; see the module docstring."""
+    """Grant id -> its live refresh token or ``revoked``; see the module docstring. ``ttl`` values are seconds."""
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self._grants: dict[str, GrantState] = {}
-        self._per_tenant: Counter[str] = Counter()
-        self._expiries: list[tuple[float, str]] = []
+    def __init__(self, state: SharedState, window: float) -> None:
+        """``window``: the refresh-token lifetime, over which a tenant's new grants are counted."""
+        self._state = state
+        self._window = window
 
-    def start(self, grant_id: str, tenant: str, refresh_id: str, expires_at: float) -> None:
-        """A new grant with its first refresh token; ``TooManyGrants`` when the tenant is at its limit."""
-        self._drop_expired()
-        if self._per_tenant[tenant] >= PER_TENANT:
-            raise TooManyGrants(f"this key already has {PER_TENANT} active sign-ins here; revoke some first")
-        self._add(grant_id, GrantState(tenant, refresh_id, expires_at))
+    async def start(self, grant_id: str, tenant: str, refresh_id: str, ttl: float) -> None:
+        """A new grant with its first refresh token; ``TooManyGrants`` when the tenant (a ``tenant_hash``) is at its limit."""
+        if await self._state.hit(namespaced("oauth", "tenant", tenant, "grants"), self._window) > PER_TENANT:
+            raise TooManyGrants(f"this key already started {PER_TENANT} sign-ins in 30 days; revoke some, or wait")
+        await self._state.put(grant_key(grant_id), live(refresh_id), ttl)
 
-    def is_revoked(self, grant_id: str) -> bool:
-        state = self._live(grant_id)
-        return state is not None and state.revoked
+    async def is_revoked(self, grant_id: str) -> bool:
+        return await self._state.get(grant_key(grant_id)) == REVOKED
 
-    def rotate(self, grant_id: str, used_id: str, new_id: str, tenant: str, expires_at: float) -> bool:
+    async def rotate(self, grant_id: str, used_id: str, new_id: str, ttl: float) -> bool:
         """Replace the grant's live refresh token ``used_id`` by ``new_id``; False (and the grant revoked) when
-        ``used_id`` is not the live one: an old token is being reused. A grant this process does not know (issued
-        before a restart, or by another replica) is recorded from here, outside the new-grant limit: it exists."""
-        state = self._live(grant_id)
-        if state is None:
-            self._drop_expired()
-            self._add(grant_id, GrantState(tenant, new_id, expires_at))
+        ``used_id`` is not the live one: an old token is being reused. A grant the state does not hold (the
+        in-process state after a restart) is recorded from here: its token is authentic and unexpired."""
+        key = grant_key(grant_id)
+        if await self._state.swap(key, live(used_id), live(new_id), ttl):
             return True
-        if state.revoked:
-            return False
-        if state.refresh_id != used_id:
-            state.revoked = True
-            return False
-        state.refresh_id = new_id
-        self._extend(grant_id, state, expires_at)
-        return True
+        if await self._state.add(key, live(new_id), ttl):
+            return True
+        if await self._state.get(key) != REVOKED:
+            await self.revoke(grant_id, ttl)
+        return False
 
-    def is_live_refresh(self, grant_id: str, refresh_id: str) -> bool:
-        """Whether ``refresh_id`` may still be used: the grant's live one (or a grant this process does not know)."""
-        state = self._live(grant_id)
-        return state is None or (not state.revoked and state.refresh_id == refresh_id)
+    async def is_live_refresh(self, grant_id: str, refresh_id: str) -> bool:
+        """Whether ``refresh_id`` may still be used: the grant's live one (or a grant the state does not hold)."""
+        current = await self._state.get(grant_key(grant_id))
+        return current is None or current == live(refresh_id)
 
-    def revoke(self, grant_id: str, tenant: str, expires_at: float) -> None:
-        """Revoke the grant until ``expires_at`` at least (a grant not known here is recorded as revoked)."""
-        state = self._live(grant_id)
-        if state is None:
-            self._drop_expired()
-            state = self._add(grant_id, GrantState(tenant, "", expires_at))
-        state.revoked = True
-        self._extend(grant_id, state, expires_at)
-
-    def __len__(self) -> int:
-        self._drop_expired()
-        return len(self._grants)
-
-    def _live(self, grant_id: str) -> GrantState | None:
-        state = self._grants.get(grant_id)
-        return state if state is not None and state.expires_at > self._clock() else None
-
-    def _add(self, grant_id: str, state: GrantState) -> GrantState:
-        self._grants[grant_id] = state
-        self._per_tenant[state.tenant] += 1
-        heapq.heappush(self._expiries, (state.expires_at, grant_id))
-        return state
-
-    def _extend(self, grant_id: str, state: GrantState, expires_at: float) -> None:
-        if expires_at > state.expires_at:
-            state.expires_at = expires_at
-            heapq.heappush(self._expiries, (expires_at, grant_id))
-
-    def _drop_expired(self) -> None:
-        now = self._clock()
-        while self._expiries and self._expiries[0][0] <= now:
-            expires_at, grant_id = heapq.heappop(self._expiries)
-            state = self._grants.get(grant_id)
-            if state is not None and state.expires_at == expires_at:
-                del self._grants[grant_id]
-                self._per_tenant[state.tenant] -= 1
-                if self._per_tenant[state.tenant] <= 0:
-                    del self._per_tenant[state.tenant]
+    async def revoke(self, grant_id: str, ttl: float) -> None:
+        """Revoke the grant for ``ttl`` seconds (at least as long as its longest token may live)."""
+        await self._state.put(grant_key(grant_id), REVOKED, ttl)

@@ -2,12 +2,14 @@
 
 Two steps, both POSTed to the same path: "verify" checks the key and shows the organization it acts in;
 "confirm" issues the code and redirects to the client. The key travels only in the first POST body and
-is kept server-side between the steps; it never appears in a URL, a page or an error. Every POST needs
+is kept server-side between the steps, sealed in the shared state (so any replica may answer either step); it
+never appears in a URL, a page or an error. Every POST needs
 the CSRF token of its request (in the form and in a cookie, both equal to the one stored) and, when the
 browser says where it comes from, the same origin. The page belongs to the browser that opened it first
 (a cookie), so a leaked page URL is no capability. Key checks are limited per authorization and per client
-address and minute, and never retried: each is a request to Polytomic from this server's address. Write
-access is offered only when both the request and the client's registration include it.
+address and minute (on all replicas together), and never retried: each is a request to Polytomic from this
+server's address. Write access is offered only when both the request and the client's registration include it.
+The page's records (owner browser and CSRF token as digests, the sealed key) live as long as the authorization.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from __future__ import annotations
 import functools
 import html
 import secrets
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlparse
 
 from mcp.server.auth.provider import AuthorizeError
@@ -26,11 +27,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from polytomic_mcp.client import AuthenticationError, PermissionDeniedError, PolytomicClient, PolytomicError
+from polytomic_mcp.shared_state import StateUnavailable, digest
 
 from ..pages import page, same_origin
 from ..state import is_token_text
 from .client_documents import is_document_url
-from .provider import MAX_ENTRIES, SealedTokenProvider
+from .provider import PENDING_TTL, SealedTokenProvider, record_key
 from .quotas import PerMinute
 
 KEY_PAGE_PATH = "/oauth/key"
@@ -73,13 +75,8 @@ class KeyPage:
         self._provider = provider
         self._client_for_key = client_for_key
         self._origin = issuer_origin.rstrip("/")
-        self._csrf: dict[str, str] = {}
-        self._verified: dict[str, Verified] = {}
-        self._browsers: dict[str, str] = {}
-        """Request id -> the browser that opened the page first (its ``BROWSER_COOKIE``); only it may go on."""
-        self._checks: Counter[str] = Counter()
-        """Request id -> keys checked for it."""
-        self._per_address = PerMinute(CHECKS_PER_MINUTE)
+        self._state = provider.state
+        self._per_address = PerMinute(provider.state, "key-checks", CHECKS_PER_MINUTE)
         """Key checks per client address and minute."""
 
     def routes(self) -> list[Route]:
@@ -87,32 +84,50 @@ class KeyPage:
         return [Route(KEY_PAGE_PATH, self.endpoint, methods=["GET", "POST"])]
 
     async def endpoint(self, request: Request) -> Response:
-        """Dispatch GET (show the form) and POST (verify or confirm), from the browser the page was opened in."""
+        """Dispatch GET (show the form) and POST (verify or confirm), from the browser the page was opened in; when
+        the shared state cannot be reached, nothing is done (503)."""
+        try:
+            return await self.dispatch(request)
+        except StateUnavailable as down:
+            return page("Try again shortly", f"<p>{html.escape(str(down))}. Nothing was authorized; reload this page "
+                        "in a moment.</p>", 503)
+
+    async def dispatch(self, request: Request) -> Response:
+        """The page for the browser that opened it first (its ``BROWSER_COOKIE``, kept as a digest); 403 for others."""
         getting = request.method == "GET"
         request_id = request.query_params.get("request", "") if getting else str((await request.form()).get("request", ""))
         browser = request.cookies.get(BROWSER_COOKIE, "")
-        owner = self._browsers.get(request_id)
-        if owner is None and getting and self._provider.pending(request_id) is not None:
-            owner = self._browsers[request_id] = browser or secrets.token_urlsafe(24)
-        elif owner is not None and not secrets.compare_digest(browser.encode(), owner.encode()):
-            return page("Opened in another browser", "<p>This sign-in was started in another browser or window. "
-                        "Start again from your MCP client in this one.</p>", 403)
-        response = self.show_form(request_id, None) if getting else await self.submit(request)
+        owners = record_key("browser", request_id)
+        stored = await self._state.get(owners)
+        owner = None
+        if stored is None and getting and await self._provider.pending(request_id) is not None:
+            mine = browser or secrets.token_urlsafe(24)
+            if await self._state.add(owners, digest(mine), PENDING_TTL):
+                owner = mine
+            else:
+                stored = await self._state.get(owners)
+        if stored is not None:
+            if not secrets.compare_digest(digest(browser), stored):
+                return page("Opened in another browser", "<p>This sign-in was started in another browser or window. "
+                            "Start again from your MCP client in this one.</p>", 403)
+            owner = browser
+        response = await self.show_form(request_id, None) if getting else await self.submit(request)
         if owner is not None:
             response.set_cookie(BROWSER_COOKIE, owner, httponly=True, samesite="lax", path=KEY_PAGE_PATH,
                                 secure=self._origin.startswith("https://"))
         return response
 
-    def show_form(self, request_id: str, error: str | None, status: int = 200, *, organization_id: str | None = None,
-                  read_write: bool = False) -> Response:
+    async def show_form(self, request_id: str, error: str | None, status: int = 200, *,
+                        organization_id: str | None = None, read_write: bool = False) -> Response:
         """The key form for ``request_id`` with a fresh CSRF token (also set as a cookie); after an error it keeps
         the organization id and access the user chose (never the key)."""
-        pending = self._provider.pending(request_id)
+        pending = await self._provider.pending(request_id)
         if pending is None:
             return page("Authorization expired", "<p>This authorization request is unknown or expired. "
                         "Start again from your MCP client.</p>", 400)
-        token = self._csrf[request_id] = secrets.token_urlsafe(32)
-        self._forget_finished()
+        token = secrets.token_urlsafe(32)
+        await self._state.put(record_key("csrf", request_id), digest(token), PENDING_TTL)
+        offer_write = await self._provider.may_write(request_id)
         notice = f"<p class=error role=alert>{html.escape(error)}</p>" if error else ""
         body = (
             f"{notice}<p>An MCP client{who_asks(pending.client_id)} asks to use Polytomic on your behalf; once "
@@ -131,7 +146,7 @@ class KeyPage:
             "read tools are listed and accepted; nothing in Polytomic can be changed.</label>"
             + (f"<label><input type=radio name=access value=read-write{' checked' if read_write else ''}> Read and "
                "write: the client may also create, change and run syncs and other objects.</label>"
-               if self._provider.may_write(request_id) else
+               if offer_write else
                "<p>This client asked for read-only access.</p>")
             + "</fieldset>"
             "<button type=submit>Check key</button></form>"
@@ -141,15 +156,6 @@ class KeyPage:
                             secure=self._origin.startswith("https://"))
         return response
 
-    def _forget_finished(self) -> None:
-        """Past the limit, drop the page state of authorizations no longer pending (keeps memory bounded)."""
-        if len(self._csrf) > MAX_ENTRIES:
-            for request_id in [r for r in self._csrf if self._provider.pending(r) is None]:
-                self._csrf.pop(request_id, None)
-                self._verified.pop(request_id, None)
-                self._browsers.pop(request_id, None)
-                self._checks.pop(request_id, None)
-
     def _same_origin(self, request: Request) -> bool:
         """Refuse a POST the browser marks as cross-site; browsers that send nothing rely on the CSRF token."""
         return same_origin(request, self._origin)
@@ -158,64 +164,67 @@ class KeyPage:
         """Check CSRF and origin, then run the posted step."""
         form = await request.form()
         request_id = str(form.get("request", ""))
-        expected = self._csrf.get(request_id)
+        expected = await self._state.get(record_key("csrf", request_id))
         sent, cookie = str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE, "")
         if (not self._same_origin(request) or expected is None
-                or not (secrets.compare_digest(sent, expected) and secrets.compare_digest(cookie, expected))):
+                or not (secrets.compare_digest(digest(sent), expected) and secrets.compare_digest(cookie.encode(), sent.encode()))):
             return page("Request refused", "<p>The form was not submitted from this page (missing or stale "
                         "security token). Reload the page from your MCP client and try again.</p>", 403)
         if str(form.get("step", "")) == "confirm":
-            return self.confirm(request_id)
+            return await self.confirm(request_id)
         api_key = str(form.get("api_key", "")).strip()
         organization_id = str(form.get("organization_id", "")).strip() or None
-        read_write = str(form.get("access", "read")) == "read-write" and self._provider.may_write(request_id)
+        read_write = str(form.get("access", "read")) == "read-write" and await self._provider.may_write(request_id)
         again = functools.partial(self.show_form, request_id, organization_id=organization_id, read_write=read_write)
         if not api_key:
-            return again("Paste a Polytomic API key.", 400)
+            return await again("Paste a Polytomic API key.", 400)
         if not is_token_text(api_key) or (organization_id is not None and not is_token_text(organization_id)):
-            return again("That is not a Polytomic API key (or organization id): only letters, digits and "
+            return await again("That is not a Polytomic API key (or organization id): only letters, digits and "
                          "punctuation. Nothing was authorized.", 400)
-        if (too_many := self._too_many_checks(request_id, request.client.host if request.client else "unknown")):
+        if (too_many := await self._too_many_checks(request_id, request.client.host if request.client else "unknown")):
             return page("Too many attempts", f"<p>{too_many} Nothing was authorized.</p>", 429)
         try:
             async with self._client_for_key(api_key, organization_id) as client:
                 me = await client.identity.get()
         except (AuthenticationError, PermissionDeniedError):
-            return again("Polytomic refused this key (check the key, and the organization id for a partner key). "
+            return await again("Polytomic refused this key (check the key, and the organization id for a partner key). "
                          "Nothing was authorized.", 400)
         except PolytomicError:
-            return again("Could not reach Polytomic to check the key. Try again in a moment. Nothing was authorized.",
+            return await again("Could not reach Polytomic to check the key. Try again in a moment. Nothing was authorized.",
                          502)
         name = me.organization_name or me.organization_id or "your organization"
-        self._verified[request_id] = Verified(api_key, organization_id, name, read_write)
+        sealed = self._provider.sealer.seal("verified", asdict(Verified(api_key, organization_id, name, read_write)))
+        await self._state.put(record_key("verified", request_id), sealed, PENDING_TTL)
         access = ("read and write" if read_write
                   else "read-only (only read tools are listed and accepted)")
         body = (f"<p>The key is valid for the organization <strong>{html.escape(name)}</strong>.</p>"
                 f"<p>Access: <strong>{access}</strong>.</p>"
                 f"<form method=post action='{KEY_PAGE_PATH}'>"
                 f"<input type=hidden name=request value='{html.escape(request_id, quote=True)}'>"
-                f"<input type=hidden name=csrf value='{expected}'><input type=hidden name=step value=confirm>"
+                f"<input type=hidden name=csrf value='{html.escape(sent, quote=True)}'>"
+                "<input type=hidden name=step value=confirm>"
                 f"<button type=submit>Allow access to {html.escape(name)}</button></form>")
         return page("Confirm access", body)
 
-    def _too_many_checks(self, request_id: str, address: str) -> str | None:
+    async def _too_many_checks(self, request_id: str, address: str) -> str | None:
         """Why one more key check is refused (per authorization, per client address and minute), or None; counts it."""
-        if self._checks[request_id] >= CHECKS_PER_REQUEST:
+        if await self._state.hit(record_key("checks", request_id), PENDING_TTL) > CHECKS_PER_REQUEST:
             return f"{CHECKS_PER_REQUEST} keys were already checked for this sign-in: start again from your MCP client."
-        if not self._per_address.allow(address):
+        if not await self._per_address.allow(address):
             return f"{CHECKS_PER_MINUTE} keys were checked from your address in the last minute: wait a minute."
-        self._checks[request_id] += 1
         return None
 
-    def confirm(self, request_id: str) -> Response:
+    async def confirm(self, request_id: str) -> Response:
         """Issue the code for the verified key and redirect to the client (303, so the browser GETs it)."""
-        verified = self._verified.pop(request_id, None)
-        self._csrf.pop(request_id, None)
-        if verified is None:
+        sealed = await self._state.take(record_key("verified", request_id))
+        await self._state.delete(record_key("csrf", request_id))
+        claims = None if sealed is None else self._provider.sealer.open("verified", sealed)
+        if claims is None:
             return page("Nothing to confirm", "<p>Check a key first. Start again from your MCP client.</p>", 400)
+        verified = Verified(**claims)
         try:
-            location = self._provider.issue_code(request_id, verified.api_key, verified.organization_id,
-                                                 verified.read_write)
+            location = await self._provider.issue_code(request_id, verified.api_key, verified.organization_id,
+                                                       verified.read_write)
         except AuthorizeError:
             return page("Authorization expired", "<p>Start again from your MCP client.</p>", 400)
         return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})

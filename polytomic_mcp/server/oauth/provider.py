@@ -2,10 +2,10 @@
 
 Access and refresh tokens are sealed (see ``sealing``): each carries the tenant's Polytomic key and
 organization id, the granted scopes, its expiry, the client id and a grant id shared by every token
-of one authorization. Replicas with the same secret all accept them. Kept in this process only:
-registered clients, pending authorizations, codes (single use, five minutes) and each grant's state
-(its live refresh token, revoked or not: see ``grants``); so rotation reuse detection and revocation
-hold per replica, and a restart forgets them (README).
+of one authorization. Replicas with the same secret all accept them. Kept in the shared state (every
+replica's, with ``POLYTOMIC_STATE_URL``; else this process's): registered clients, pending
+authorizations, codes (single use, five minutes, the key sealed), spent codes and each grant's state (its
+live refresh token, revoked or not: see ``grants``), all under digests of the ids and codes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -27,13 +26,14 @@ from mcp.server.auth.provider import (
     construct_redirect_uri,
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+from pydantic import BaseModel
 
-from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.server.tenants import Grant, key_digest
+from polytomic_mcp.shared_state import MemoryState, SharedState, StateUnavailable, digest, namespaced, tenant_hash
 
 from .client_documents import ClientDocuments, is_document_url
 from .grants import GrantBook, TooManyGrants
-from .quotas import QuotaExceeded, QuotaTable
+from .quotas import Quota, QuotaExceeded
 from .request_bounds import BadRequest, check_authorization, compact_client
 from .sealing import Sealer
 
@@ -44,10 +44,17 @@ CODE_TTL = 300
 PENDING_TTL = 900
 ACCESS_TTL = 3600
 REFRESH_TTL = 30 * 24 * 3600
+SPENT_TTL = 2 * CODE_TTL
 MAX_ENTRIES = 10_000
+"""Registrations per day, and authorizations per 15 minutes, from everyone together."""
 PER_CALLER = 20
-"""Registrations, and authorizations in progress, one client address may hold at once."""
+"""Registrations per day, and authorizations per 15 minutes, from one client address."""
 REGISTRATION_TTL = 24 * 3600
+
+
+def record_key(kind: str, value: str) -> str:
+    """Where a record about ``value`` (a client id, request id or code) lives: under its digest, never the value."""
+    return namespaced("oauth", kind, digest(value))
 
 
 
@@ -75,9 +82,8 @@ class TenantAuthorizationCode(AuthorizationCode):
     organization_id: str | None = None
 
 
-@dataclass(frozen=True)
-class PendingAuthorization:
-    """An authorization request waiting for the user to enter a key on the key page."""
+class PendingAuthorization(BaseModel):
+    """An authorization request waiting for the user to enter a key on the key page (stored as its JSON)."""
 
     client_id: str
     params: AuthorizationParams
@@ -102,34 +108,59 @@ def is_read_only(scopes: list[str]) -> bool:
 
 
 class SealedTokenProvider:
-    """``OAuthAuthorizationServerProvider`` issuing sealed tokens for tenants verified on the key page."""
+    """``OAuthAuthorizationServerProvider`` issuing sealed tokens for tenants verified on the key page.
+
+    Every method that reads or writes ``state`` raises ``StateUnavailable`` when it cannot be reached; the app
+    answers 503 ``temporarily_unavailable`` (see ``routes``) and nothing single-use was done.
+    """
 
     def __init__(self, sealer: Sealer, key_page_url: str, clock: Callable[[], float] = time.time,
-                 documents: ClientDocuments | None = None, resource_url: str | None = None) -> None:
-        """``resource_url``: this server's MCP endpoint; tokens are issued for it alone and accepted for it alone."""
+                 documents: ClientDocuments | None = None, resource_url: str | None = None,
+                 state: SharedState | None = None) -> None:
+        """``resource_url``: this server's MCP endpoint; tokens are issued for it alone and accepted for it alone.
+        ``state``: what every replica shares (default: this process only)."""
+        self.state: SharedState = state if state is not None else MemoryState()
+        self.sealer = sealer
         self._resource_url = resource_url.rstrip("/") if resource_url else None
-        self._sealer = sealer
-        self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES))
+        self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES), state=self.state)
         self._key_page_url = key_page_url
         self._clock = clock
-        self._clients: QuotaTable[OAuthClientInformationFull] = QuotaTable(
-            "registrations", PER_CALLER, MAX_ENTRIES, clock=clock)
-        """Registered clients: a day until a code is issued for them, then as long as their refresh tokens live."""
-        self._pending: QuotaTable[PendingAuthorization] = QuotaTable(
-            "authorizations in progress", PER_CALLER, MAX_ENTRIES, clock=clock)
-        self._codes: BoundedCache[str, TenantAuthorizationCode] = BoundedCache(MAX_ENTRIES, clock=clock)
-        self._spent_codes: BoundedCache[str, str] = BoundedCache(MAX_ENTRIES, ttl=2 * CODE_TTL, clock=clock)
-        """Codes already presented once -> the grant they were exchanged for ("" when the exchange failed)."""
-        self.grants = GrantBook(clock)
+        self._registrations = Quota(self.state, "registrations", per_caller=PER_CALLER, total=MAX_ENTRIES,
+                                    window=REGISTRATION_TTL)
+        self._authorizations = Quota(self.state, "authorizations", per_caller=PER_CALLER, total=MAX_ENTRIES,
+                                     window=PENDING_TTL)
+        self.grants = GrantBook(self.state, REFRESH_TTL)
         """Each grant's live refresh token and whether it is revoked (see ``grants``)."""
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         """A registered client, or the client an https client id's metadata document describes."""
-        if (registered := self._clients.get(client_id)) is not None:
+        if (registered := await self._registered(client_id)) is not None:
             return registered
         if is_document_url(client_id):
             return await self._documents.client(client_id)
         return None
+
+    async def _registered(self, client_id: str) -> OAuthClientInformationFull | None:
+        stored = await self.state.get(record_key("client", client_id))
+        if stored is None:
+            return None
+        client = OAuthClientInformationFull.model_validate_json(stored)
+        if client.client_secret is not None:
+            opened = self.sealer.open("client_secret", client.client_secret)
+            client.client_secret = None if opened is None else str(opened.get("s"))
+        return client
+
+    async def _keep_client(self, client: OAuthClientInformationFull, ttl: float) -> None:
+        """Store the registration as JSON (public data; a confidential client's secret sealed) for ``ttl`` seconds."""
+        stored = client.model_copy()
+        if stored.client_secret is not None:
+            stored.client_secret = self.sealer.seal("client_secret", {"s": stored.client_secret})
+        await self.state.put(record_key("client", client.client_id or ""), stored.model_dump_json(), ttl)
+
+    async def _extend_client(self, client_id: str, ttl: float) -> None:
+        """Keep a registered client ``ttl`` seconds from now (its refresh tokens need it)."""
+        if (registered := await self._registered(client_id)) is not None:
+            await self._keep_client(registered, ttl)
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
         """Keep a checked, compact copy of the client (see ``request_bounds``), within the caller's quota."""
@@ -141,9 +172,10 @@ class SealedTokenProvider:
             raise RegistrationError("invalid_redirect_uri" if "redirect" in str(problem) else "invalid_client_metadata",
                                     str(problem)) from None
         try:
-            self._clients.add(client_info.client_id, compact, self._clock() + REGISTRATION_TTL)
+            await self._registrations.spend()
         except QuotaExceeded as full:
             raise RegistrationError("invalid_client_metadata", str(full)) from None
+        await self._keep_client(compact, REGISTRATION_TTL)
 
     async def authorize(self, client: OAuthClientInformationFull, params: AuthorizationParams) -> str:
         """Park the request and send the browser to the key page (the code is issued there)."""
@@ -158,45 +190,55 @@ class SealedTokenProvider:
         request_id = secrets.token_urlsafe(32)
         expires_at = self._clock() + PENDING_TTL
         try:
-            self._pending.add(request_id, PendingAuthorization(client.client_id, params, expires_at), expires_at)
+            await self._authorizations.spend()
+            await self.state.put(record_key("pending", request_id),
+                                 PendingAuthorization(client_id=client.client_id, params=params,
+                                                      expires_at=expires_at).model_dump_json(), PENDING_TTL)
         except QuotaExceeded as full:
             raise AuthorizeError("temporarily_unavailable", str(full)) from None
+        except StateUnavailable as down:
+            raise AuthorizeError("temporarily_unavailable", str(down)) from None
         return construct_redirect_uri(self._key_page_url, request=request_id)
 
-    def pending(self, request_id: str) -> PendingAuthorization | None:
+    async def pending(self, request_id: str) -> PendingAuthorization | None:
         """The unexpired pending authorization ``request_id``, if any (the key page reads it)."""
-        return self._pending.get(request_id)
+        stored = await self.state.get(record_key("pending", request_id))
+        return None if stored is None else PendingAuthorization.model_validate_json(stored)
 
-    def issue_code(self, request_id: str, api_key: str, organization_id: str | None, read_write: bool) -> str:
+    async def issue_code(self, request_id: str, api_key: str, organization_id: str | None, read_write: bool) -> str:
         """Complete a pending authorization for a verified key: the redirect URL carrying a new code.
 
-        The pending request is consumed, so a form is never submitted twice into two codes.
+        The pending request is taken (on every replica), so a form is never submitted twice into two codes. The
+        code's record holds the key sealed, under a digest of the code.
         """
-        entry = self._pending.pop(request_id)
-        if entry is None:
+        stored = await self.state.take(record_key("pending", request_id))
+        if stored is None:
             raise AuthorizeError("access_denied", "the authorization request expired; start again from the client")
-        read_write = read_write and self._may_write(entry)
+        entry = PendingAuthorization.model_validate_json(stored)
+        read_write = read_write and await self._may_write(entry)
         code = secrets.token_urlsafe(32)
         expires_at = self._clock() + CODE_TTL
-        self._clients.extend(entry.client_id, self._clock() + REFRESH_TTL)
-        self._codes.put(code, TenantAuthorizationCode(
+        await self._extend_client(entry.client_id, REFRESH_TTL)
+        issued = TenantAuthorizationCode(
             code=code, scopes=granted_scopes(read_write), expires_at=expires_at,
             client_id=entry.client_id, code_challenge=entry.params.code_challenge,
             redirect_uri=entry.params.redirect_uri,
             redirect_uri_provided_explicitly=entry.params.redirect_uri_provided_explicitly,
             resource=entry.params.resource, subject=key_digest(api_key), api_key=api_key,
             organization_id=organization_id,
-        ), expires_at=expires_at)
+        )
+        sealed = self.sealer.seal("code", issued.model_dump(mode="json", exclude={"code"}))
+        await self.state.put(record_key("code", code), sealed, CODE_TTL)
         return construct_redirect_uri(str(entry.params.redirect_uri), code=code, state=entry.params.state)
 
-    def may_write(self, request_id: str) -> bool:
+    async def may_write(self, request_id: str) -> bool:
         """Whether the pending authorization ``request_id`` may be granted write access (the key page offers it)."""
-        entry = self._pending.get(request_id)
-        return entry is not None and self._may_write(entry)
+        entry = await self.pending(request_id)
+        return entry is not None and await self._may_write(entry)
 
-    def _may_write(self, entry: PendingAuthorization) -> bool:
+    async def _may_write(self, entry: PendingAuthorization) -> bool:
         """Write only when both the request and the client's registration (if it names scopes) include it."""
-        client = self._clients.get(entry.client_id)
+        client = await self._registered(entry.client_id)
         registered = client.scope.split() if client is not None and client.scope else list(SCOPES)
         requested = entry.params.scopes or list(SCOPES)
         return WRITE_SCOPE in registered and WRITE_SCOPE in requested
@@ -204,46 +246,51 @@ class SealedTokenProvider:
     async def load_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: str
     ) -> TenantAuthorizationCode | None:
-        """The code, used up by this very request: a wrong PKCE verifier burns it, and a code presented a second time
-        revokes the grant the first exchange made (RFC 6749 section 4.1.2)."""
-        spent = self._spent_codes.get(authorization_code)
+        """The code, used up by this very request on every replica: a wrong PKCE verifier burns it, and a code
+        presented a second time revokes the grant the first exchange made (RFC 6749 section 4.1.2)."""
+        spent_key = record_key("spent", authorization_code)
+        spent = await self.state.get(spent_key)
         if spent is not None:
             if spent:
-                self.grants.revoke(spent, "", self._clock() + REFRESH_TTL)
+                await self.grants.revoke(spent, REFRESH_TTL)
             return None
-        code = self._codes.pop(authorization_code)
-        if code is None:
+        sealed = await self.state.take(record_key("code", authorization_code))
+        if sealed is None:
             return None
-        self._spent_codes.put(authorization_code, "")
+        await self.state.put(spent_key, "", SPENT_TTL)
+        claims = self.sealer.open("code", sealed)
+        if claims is None:
+            return None
+        code = TenantAuthorizationCode.model_validate({**claims, "code": authorization_code})
         return code if code.client_id == client.client_id else None
 
     async def exchange_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: TenantAuthorizationCode
     ) -> OAuthToken:
-        if self._spent_codes.get(authorization_code.code) != "":
+        spent_key = record_key("spent", authorization_code.code)
+        if await self.state.get(spent_key) != "":
             raise TokenError("invalid_grant", "authorization code already used")
         grant_id = secrets.token_urlsafe(16)
         refresh_id = secrets.token_urlsafe(16)
         try:
-            self.grants.start(grant_id, key_digest(authorization_code.api_key), refresh_id, self._clock() + REFRESH_TTL)
+            await self.grants.start(grant_id, tenant_hash(authorization_code.api_key), refresh_id, REFRESH_TTL)
         except TooManyGrants as full:
             raise TokenError("invalid_grant", str(full)) from None
-        self._spent_codes.put(authorization_code.code, grant_id)
+        await self.state.put(spent_key, grant_id, SPENT_TTL)
         return self._issue(client.client_id or "", authorization_code.api_key, authorization_code.organization_id,
                            authorization_code.scopes, authorization_code.resource, grant_id, refresh_id)
 
     async def load_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: str
     ) -> TenantRefreshToken | None:
-        claims = self._sealer.open("refresh", refresh_token)
+        claims = self.sealer.open("refresh", refresh_token)
         if claims is None or claims.get("cid") != client.client_id or claims.get("exp", 0) <= self._clock():
             return None
         grant_id = str(claims.get("gid"))
         token_id = str(claims.get("jti"))
-        if not self.grants.is_live_refresh(grant_id, token_id):
-            self.grants.revoke(grant_id, key_digest(str(claims["key"])), float(claims["exp"]))
+        if not await self.grants.is_live_refresh(grant_id, token_id):
+            await self.grants.revoke(grant_id, REFRESH_TTL)
             return None
-        self._clients.extend(client.client_id or "", float(claims["exp"]))
         return TenantRefreshToken(
             token=refresh_token, client_id=str(claims["cid"]), scopes=list(claims.get("scope", [])),
             expires_at=int(claims["exp"]), resource=claims.get("res"), subject=key_digest(str(claims["key"])),
@@ -256,18 +303,18 @@ class SealedTokenProvider:
         if not set(scopes) <= set(refresh_token.scopes):
             raise TokenError("invalid_scope", "a refresh cannot widen the grant")
         refresh_id = secrets.token_urlsafe(16)
-        if not self.grants.rotate(refresh_token.grant_id, refresh_token.token_id, refresh_id,
-                                  key_digest(refresh_token.api_key), self._clock() + REFRESH_TTL):
+        if not await self.grants.rotate(refresh_token.grant_id, refresh_token.token_id, refresh_id, REFRESH_TTL):
             raise TokenError("invalid_grant", "refresh token already used")
+        await self._extend_client(refresh_token.client_id, REFRESH_TTL)
         return self._issue(refresh_token.client_id, refresh_token.api_key, refresh_token.organization_id,
                            scopes or refresh_token.scopes, refresh_token.resource, refresh_token.grant_id, refresh_id)
 
     async def load_access_token(self, token: str) -> TenantAccessToken | None:
-        claims = self._sealer.open("access", token)
+        claims = self.sealer.open("access", token)
         if claims is None or claims.get("exp", 0) <= self._clock() or not self._for_us(claims.get("res")):
             return None
         grant_id = str(claims.get("gid"))
-        if self.grants.is_revoked(grant_id):
+        if await self.grants.is_revoked(grant_id):
             return None
         return TenantAccessToken(
             token=token, client_id=str(claims["cid"]), scopes=list(claims.get("scope", [])),
@@ -285,7 +332,7 @@ class SealedTokenProvider:
 
     async def revoke_token(self, token: TenantAccessToken | TenantRefreshToken) -> None:
         """Revoke the whole grant: the access and refresh tokens issued together, and their rotations."""
-        self.grants.revoke(token.grant_id, key_digest(token.api_key), self._clock() + REFRESH_TTL)
+        await self.grants.revoke(token.grant_id, REFRESH_TTL)
 
     async def exchange_identity_assertion(
         self, client: OAuthClientInformationFull, params: IdentityAssertionParams
@@ -298,6 +345,6 @@ class SealedTokenProvider:
         now = int(self._clock())
         base = {"cid": client_id, "key": api_key, "org": organization_id, "scope": scopes, "res": resource,
                 "gid": grant_id}
-        access = self._sealer.seal("access", {**base, "exp": now + ACCESS_TTL})
-        refresh = self._sealer.seal("refresh", {**base, "exp": now + REFRESH_TTL, "jti": refresh_id})
+        access = self.sealer.seal("access", {**base, "exp": now + ACCESS_TTL})
+        refresh = self.sealer.seal("refresh", {**base, "exp": now + REFRESH_TTL, "jti": refresh_id})
         return OAuthToken(access_token=access, expires_in=ACCESS_TTL, scope=" ".join(scopes), refresh_token=refresh)

@@ -1,5 +1,6 @@
 """The OAuth pieces of the HTTP app: the SDK's authorization server and resource metadata routes, the key
-page, and the SDK's bearer check in front of /mcp (401 with ``WWW-Authenticate`` naming the metadata)."""
+page, the SDK's bearer check in front of /mcp (401 with ``WWW-Authenticate`` naming the metadata), and the
+answer when the shared state cannot be reached (503 ``temporarily_unavailable``: nothing was done)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from mcp.server.auth.routes import (
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
 from pydantic import AnyHttpUrl
 from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
+
+from polytomic_mcp.shared_state import StateUnavailable
 
 from .key_page import ClientForKey, KeyPage
 from .provider import READ_SCOPE, SCOPES, SealedTokenProvider
@@ -60,3 +65,14 @@ def require_token(app: ASGIApp, provider: SealedTokenProvider, resource_url: str
     """``app`` behind the SDK's bearer check: a sealed access token of this server with the read scope, else 401."""
     guarded = RequireAuthMiddleware(app, [READ_SCOPE], build_resource_metadata_url(AnyHttpUrl(resource_url)))
     return AuthenticationMiddleware(guarded, backend=BearerAuthBackend(provider))
+
+
+async def state_unavailable(_request: Request, error: Exception) -> Response:
+    """A Starlette exception handler for ``StateUnavailable``: every OAuth step that needs the shared state (a
+    registration, an authorization, a code, a refresh, a revocation, a token's revocation check) fails closed."""
+    return JSONResponse({"error": "temporarily_unavailable", "error_description": str(error)}, status_code=503,
+                        headers={"Retry-After": "5", "Cache-Control": "no-store"})
+
+
+STATE_HANDLERS = {StateUnavailable: state_unavailable}
+"""``exception_handlers`` for an app serving the OAuth routes or a token-guarded /mcp."""

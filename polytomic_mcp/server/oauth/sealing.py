@@ -1,7 +1,9 @@
 """Sealed tokens: a JSON claim set encrypted and authenticated with AES-256-GCM under the server secret.
 
 Any replica holding the same secret can open a token, so no token store is shared between replicas.
-The token kind is bound as associated data, so an access token never opens as a refresh token.
+The token kind is bound as associated data, so an access token never opens as a refresh token. The shared
+state's records that must carry a tenant's key (codes, a checked key awaiting confirmation) or a client's
+secret are sealed the same way, so the state never holds them in clear.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from polytomic_mcp.oauth_secret import SECRET_BYTES, SECRET_ENV, SecretError, de
 TOKEN_PREFIX = "pmcp_"
 NONCE_BYTES = 12
 
-TokenKind = Literal["access", "refresh"]
+TokenKind = Literal["access", "refresh", "code", "verified", "client_secret"]
+"""Tokens handed out, and the records kept in the shared state that carry a key or secret (sealed, never in clear)."""
 
 
 def secret_from_env(env: Mapping[str, str] | None = None) -> bytes:

@@ -67,7 +67,7 @@ async def authorize_code(http: httpx2.AsyncClient, provider: SealedTokenProvider
     location = answer.headers["location"]
     assert location.startswith(f"{ISSUER}/oauth/key?")
     request_id = parse_qs(urlparse(location).query)["request"][0]
-    redirect = provider.issue_code(request_id, KEY, "org-1", read_write)
+    redirect = await provider.issue_code(request_id, KEY, "org-1", read_write)
     query = parse_qs(urlparse(redirect).query)
     assert redirect.startswith(REDIRECT) and query["state"] == ["st-1"]
     return query["code"][0]

@@ -18,9 +18,10 @@ from starlette.applications import Starlette
 
 from polytomic_mcp.server.callers import RememberCaller, caller
 from polytomic_mcp.server.oauth.provider import PER_CALLER, SealedTokenProvider
-from polytomic_mcp.server.oauth.quotas import QuotaExceeded, QuotaTable
+from polytomic_mcp.server.oauth.quotas import Quota, QuotaExceeded
 from polytomic_mcp.server.oauth.request_bounds import redirect_problem
 from polytomic_mcp.server.oauth.sealing import Sealer
+from polytomic_mcp.shared_state import MemoryState
 
 pytestmark = pytest.mark.anyio
 
@@ -95,7 +96,7 @@ async def test_one_address_cannot_evict_anyone_else_registrations_or_sign_ins(pr
         assert "temporarily_unavailable" in started[-1].headers["location"]
     assert await provider.get_client(legitimate["client_id"]) is not None, "the user's client is still registered"
     request_id = in_progress.headers["location"].split("request=")[1]
-    assert provider.pending(request_id) is not None, "the user's sign-in in progress is still there"
+    assert await provider.pending(request_id) is not None, "the user's sign-in in progress is still there"
 
 
 @pytest.mark.parametrize("extra", [
@@ -110,24 +111,27 @@ async def test_an_authorization_carrying_more_than_the_flow_keeps_is_refused(
     answer = await authorize(http, client["client_id"], **extra)
     assert answer.status_code in (302, 400)
     assert "invalid_request" in answer.headers.get("location", answer.text)
-    assert len(provider._pending) == 0
+    kept = [await authorize(http, client["client_id"]) for _ in range(PER_CALLER)]
+    assert all(k.headers["location"].startswith(f"{ISSUER}/oauth/key") for k in kept), "a refusal spends no quota"
 
 
-def test_a_full_table_refuses_the_next_entry_and_frees_room_as_entries_expire() -> None:
+async def test_a_spent_quota_refuses_the_next_entry_and_refills_when_its_window_ends() -> None:
     clock = Clock()
-    table: QuotaTable[str] = QuotaTable("things", per_caller=2, total=3, clock=clock)
-    for address, key in [("a", "1"), ("a", "2"), ("b", "3")]:
+    quota = Quota(MemoryState(clock=clock), "things", per_caller=2, total=3, window=10)
+    for address in ["a", "a", "b"]:
         token = caller.set(address)
-        table.add(key, key, clock.now + 10)
+        await quota.spend()
         caller.reset(token)
-    token = caller.set("c")
-    with pytest.raises(QuotaExceeded, match="waiting on this server"):
-        table.add("4", "4", clock.now + 10)
-    table.extend("1", clock.now + 100)
-    clock.now += 11
-    table.add("4", "4", clock.now + 10)
+    token = caller.set("a")
+    with pytest.raises(QuotaExceeded, match="from this address"):
+        await quota.spend()
     caller.reset(token)
-    assert [table.get(key) for key in "1234"] == ["1", None, None, "4"] and len(table) == 2
+    token = caller.set("c")
+    with pytest.raises(QuotaExceeded, match="on this server"):
+        await quota.spend()
+    clock.now += 11
+    await quota.spend()
+    caller.reset(token)
 
 
 def test_the_caller_is_the_requests_client_address() -> None:
