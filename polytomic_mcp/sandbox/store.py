@@ -10,6 +10,7 @@ from typing import Any
 from .bulk_store import BulkState
 from .generic.records import GenericStore
 from .ids import stable_id
+from .records import Job
 from .upstream import System
 
 
@@ -43,7 +44,7 @@ class Workspace:
     models: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     syncs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    jobs: dict[str, Job] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
     bulk: BulkState = field(default_factory=BulkState, repr=False)
     generic: GenericStore = field(default_factory=GenericStore, repr=False)
