@@ -110,7 +110,7 @@ SANDBOX = "polytomic_mcp.sandbox"
 SANDBOX_LAYERS = (
     ("store", ("store", "records", "state", "bulk_store", "generic.records", "log_links")),
     ("domain", ("domain.", "generic.engine", "generic.owners", "generic.seeds", "render", "bulk_render")),
-    ("seeding", ("seeding", "bulk_seed", "demo_world")),
+    ("seeding", ("seeding", "seed_runs", "bulk_seed", "demo_world")),
     ("routes", ("routes", "generic.route", "web", "gateway", "app", "auth")),
     ("facade", ("sandbox", "runner")),
 )

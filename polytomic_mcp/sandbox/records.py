@@ -5,6 +5,7 @@ Records hold plain values and no rendering rules: ``render`` (and ``domain.jobs`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,65 @@ class Job:
     result: Any = None
     error: str = ""
     polls: int = 0
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """One record of a run: how it is identified, what was (or would have been) written, and any problem."""
+
+    identity: dict[str, Any]
+    operation: str
+    values: dict[str, Any]
+    error: dict[str, Any] | None = None
+    warning: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> str:
+        """The record's identity as one comparable string."""
+        return "|".join(str(v) for v in self.identity.values())
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of a finished run: per-record results, or a failure that stopped it before any record."""
+
+    model_name: str = ""
+    target_name: str = ""
+    records: tuple[RecordResult, ...] = ()
+    failure: str | None = None
+    written: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def processed(self) -> list[RecordResult]:
+        """Records sent to the destination (warnings-only records were skipped)."""
+        return [r for r in self.records if r.warning is None]
+
+    def counts(self) -> dict[str, int]:
+        """The execution's ``counts`` object."""
+        done = Counter(r.operation for r in self.processed if r.error is None)
+        return {
+            "total": len(self.processed),
+            "insert": done["insert"],
+            "update": done["update"],
+            "upserts": 0,
+            "delete": done["delete"],
+            "error": sum(1 for r in self.processed if r.error is not None),
+            "warnings": sum(1 for r in self.records if r.warning is not None),
+        }
+
+    @property
+    def failed(self) -> bool:
+        """A run fails when it could not start reading/writing, or when every record it sent was rejected."""
+        counts = self.counts()
+        return self.failure is not None or (counts["total"] > 0 and counts["error"] == counts["total"])
+
+    def error_summaries(self) -> list[str]:
+        """One line per kind of record error (or the run's failure): what the execution's ``errors`` shows."""
+        if self.failure is not None:
+            return [self.failure]
+        total = len(self.processed)
+        groups = Counter((r.error["code"], r.error["message"]) for r in self.processed if r.error is not None)
+        return [f"{n} of {total} records rejected by {self.target_name}: {code}: {message}" for (code, message), n in groups.items()]
 
 
 @dataclass
@@ -47,5 +107,5 @@ class Execution:
     polls: int = 0
     console: list[dict[str, Any]] = field(default_factory=list, repr=False)
     """Console log lines as ``GET …/consolelog`` answers them."""
-    result: object | None = field(default=None, repr=False)
-    """The domain's ``RunResult`` once the run has finished (typed ``object`` so the store needs no domain import)."""
+    result: RunResult | None = field(default=None, repr=False)
+    """What the run read and wrote, once it has finished (the record logs and later runs' backfill read it)."""

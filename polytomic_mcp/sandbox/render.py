@@ -6,6 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .domain.sync_problems import problems
+from .records import Execution
 from .type_schemas import get_type
 from .validation import masked_for_answer
 from .versions import is_legacy
@@ -77,8 +78,9 @@ def sync_light(stored: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def execution(stored: dict[str, Any]) -> dict[str, Any]:
-    """Render an execution."""
-    out = public(stored)
-    out.pop("sync_id", None)
-    return out
+def execution(run: Execution) -> dict[str, Any]:
+    """Render an execution (its bookkeeping and ``sync_id`` stay in the sandbox)."""
+    return {
+        "id": run.id, "status": run.status, "type": run.type, "created_at": run.created_at, "started_at": run.started_at,
+        "completed_at": run.completed_at, "counts": run.counts, "errors": run.errors, "version": run.version,
+    }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .records import Execution
+
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -16,14 +18,15 @@ def _before_now(hours: float) -> datetime:
     return datetime.now(UTC) - timedelta(hours=hours)
 
 
-def backdate(execution: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
+def backdate(execution: Execution, *, hours_ago: float) -> Execution:
     """Shift a model-sync execution's timestamps (and its console lines') so it started ``hours_ago`` hours ago."""
     start = _before_now(hours_ago)
-    stamps = {"created_at": start, "started_at": start + timedelta(seconds=5), "completed_at": start + timedelta(seconds=42)}
-    for key, moment in stamps.items():
-        if execution.get(key):
-            execution[key] = _stamp(moment)
-    for index, line in enumerate(execution["_console"]):
+    execution.created_at = _stamp(start)
+    if execution.started_at:
+        execution.started_at = _stamp(start + timedelta(seconds=5))
+    if execution.completed_at:
+        execution.completed_at = _stamp(start + timedelta(seconds=42))
+    for index, line in enumerate(execution.console):
         line["timestamp"] = _stamp(start + timedelta(seconds=index))
     return execution
 

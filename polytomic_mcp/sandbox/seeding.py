@@ -16,6 +16,7 @@ from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id
+from .records import Execution
 from .seed_runs import backdate
 from .store import Workspace
 from .synthetic import synthetic_system
@@ -91,7 +92,7 @@ class SeededWorkspace(Workspace):
         """Add a table upstream of a connection; its cached schemas show it only after a schema refresh."""
         bulk_seed.add_source_table(self, connection_id, name, columns, row_count)
 
-    def run_sync(self, sync_id: str, *, test: bool = False, resync: bool = False) -> dict[str, Any]:
+    def run_sync(self, sync_id: str, *, test: bool = False, resync: bool = False) -> Execution:
         """Start a run of ``sync_id`` and finish it at once; return the stored execution (ValueError when it cannot start)."""
         with _as_value_error():
             execution = executions.start(self, self.syncs[sync_id], {"test": test, "resync": resync})

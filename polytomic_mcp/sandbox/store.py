@@ -10,7 +10,7 @@ from typing import Any
 from .bulk_store import BulkState
 from .generic.records import GenericStore
 from .ids import stable_id
-from .records import Job
+from .records import Execution, Job
 from .upstream import System
 
 
@@ -43,7 +43,7 @@ class Workspace:
     connections: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     models: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     syncs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    executions: dict[str, Execution] = field(default_factory=dict, repr=False)
     jobs: dict[str, Job] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
     bulk: BulkState = field(default_factory=BulkState, repr=False)
@@ -78,5 +78,5 @@ class Workspace:
     def drop_sync(self, sync_id: str) -> None:
         """Remove a sync and its execution history."""
         self.syncs.pop(sync_id, None)
-        for execution_id in [e for e, x in self.executions.items() if x["sync_id"] == sync_id]:
+        for execution_id in [e for e, x in self.executions.items() if x.sync_id == sync_id]:
             del self.executions[execution_id]

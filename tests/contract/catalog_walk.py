@@ -67,7 +67,7 @@ def seeded_ids(sandbox: Sandbox) -> dict[str, str]:
         "/api/organizations/{}/connections/{}": salesforce["id"], "/api/entities/{}": model["id"],
         "/api/organizations/entities/{}": sync["id"], "/api/connections/{}/schemas/{}": "Contact",
         "/api/connection_types/{}": "postgresql", "/api/organizations/{}": ws.organization_id,
-        "/api/models/{}": model["id"], "/api/syncs/{}": sync["id"], "/api/syncs/{}/executions/{}": run["id"],
+        "/api/models/{}": model["id"], "/api/syncs/{}": sync["id"], "/api/syncs/{}/executions/{}": run.id,
         "/api/bulk/syncs/{}": bulk["id"], "/api/bulk/syncs/{}/schemas/{}": "Contact",
         "/api/bulk/syncs/{}/executions/{}/schemas/{}": "Contact",
     }

@@ -17,7 +17,7 @@ def seeded(sandbox) -> dict[str, Any]:
 
 
 def execution_path(seeded: dict[str, Any], index: int = 0) -> str:
-    return f"/api/syncs/{seeded['sync']['id']}/executions/{seeded['executions'][index]['id']}"
+    return f"/api/syncs/{seeded['sync']['id']}/executions/{seeded['executions'][index].id}"
 
 
 async def test_console_log_tells_the_story_of_the_run(client, seeded) -> None:

@@ -43,7 +43,7 @@ async def test_the_seeded_sync_fails_every_record_with_required_field_missing(sa
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync()
     sync_id = seeded["sync"]["id"]
     history = (await client.get(f"/api/syncs/{sync_id}/executions")).json()["data"]
-    assert [e["id"] for e in history] == [e["id"] for e in seeded["executions"]] and len(history) == 3
+    assert [e["id"] for e in history] == [e.id for e in seeded["executions"]] and len(history) == 3
     assert history[0]["created_at"] > history[1]["created_at"] > history[2]["created_at"]
     for execution in history:
         assert execution["status"] == "failed"
