@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import world_data as data
-from .records import Execution
+from .records import Execution, Sync
 from .seed_runs import backdate, backdate_bulk, backdate_object
 from .upstream import SourceField, SourceObject
 from .world import salesforce_id, system_for
@@ -90,9 +90,9 @@ def _identity(model: dict[str, Any], source: str, target: str, function: str = "
     return {"mappings": [{"source": {"model_id": model["id"], "field": source}, "target": target, "function": function}]}
 
 
-def _history(ws: SeededWorkspace, sync: dict[str, Any], times: list[float]) -> list[Execution]:
+def _history(ws: SeededWorkspace, sync: Sync, times: list[float]) -> list[Execution]:
     """Run the sync once per time (hours ago, oldest first), each run moved back to its time."""
-    return [backdate(ws.run_sync(sync["id"]), hours_ago=hours) for hours in times]
+    return [backdate(ws.run_sync(sync.id), hours_ago=hours) for hours in times]
 
 
 def seed_demo(ws: SeededWorkspace) -> dict[str, Any]:

@@ -1,13 +1,14 @@
 """Typed records of a workspace's model-sync objects: what the API shows as fields, sandbox bookkeeping as fields of its own.
 
 Records hold plain values and no rendering rules: ``render`` (and ``domain.jobs``) turn them into the API's JSON.
+Nested members (a sync's ``target``, ``fields``, ``schedule``...) stay the JSON objects the API shows.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -109,3 +110,48 @@ class Execution:
     """Console log lines as ``GET …/consolelog`` answers them."""
     result: RunResult | None = field(default=None, repr=False)
     """What the run read and wrote, once it has finished (the record logs and later runs' backfill read it)."""
+
+
+BOOKKEEPING = {"bookkeeping": True}
+"""Field metadata of sandbox-only state: ``api_members`` leaves such fields out."""
+
+
+def api_members(record: Any) -> dict[str, Any]:
+    """A record's API members in declaration order (a shallow copy), without its bookkeeping fields."""
+    return {f.name: getattr(record, f.name) for f in fields(record) if not f.metadata.get("bookkeeping")}
+
+
+@dataclass(kw_only=True)
+class Sync:
+    """A model sync as stored: its API members in the API's order (secrets unmasked), then bookkeeping."""
+
+    name: str
+    active: bool
+    mode: str
+    schedule: dict[str, Any]
+    target: dict[str, Any]
+    identities: dict[str, Any]
+    fields: list[dict[str, Any]]
+    override_fields: list[dict[str, Any]]
+    model_filters: dict[str, Any]
+    sync_all_records: bool
+    skip_initial_backfill: bool
+    id: str
+    organization_id: str
+    model_ids: list[str]
+    identity: dict[str, Any] | None
+    filters: list[dict[str, Any]]
+    filter_logic: str
+    target_filters: Any
+    overrides: list[Any]
+    policies: list[Any]
+    only_enrich_updates: bool
+    encryption_passphrase: str
+    created_at: str
+    created_by: dict[str, str]
+    updated_at: str
+    updated_by: dict[str, str]
+    rev: int = field(metadata=BOOKKEEPING)
+    """Change order (lists show the newest-changed first)."""
+    unmapped_required: list[dict[str, Any]] = field(default_factory=list, metadata=BOOKKEEPING)
+    """Problems found when it was built (required target fields left unmapped); ``problems`` adds the live ones."""

@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .domain.sync_problems import problems
-from .records import Execution
+from .records import Execution, Sync, api_members
 from .type_schemas import get_type
 from .validation import masked_for_answer
 from .versions import is_legacy
@@ -58,9 +58,9 @@ def model(stored: dict[str, Any]) -> dict[str, Any]:
     return public(stored)
 
 
-def sync(ws: Workspace, stored: dict[str, Any], version: str) -> dict[str, Any]:
+def sync(ws: Workspace, stored: Sync, version: str) -> dict[str, Any]:
     """Render a full sync; 2024-02-08 omits the 2025-only members (identities, new filters, problems)."""
-    out = public(stored)
+    out = api_members(stored)
     out["problems"] = problems(ws, stored)
     if out["encryption_passphrase"]:
         out["encryption_passphrase"] = "******"
@@ -70,11 +70,11 @@ def sync(ws: Workspace, stored: dict[str, Any], version: str) -> dict[str, Any]:
     return out
 
 
-def sync_light(stored: dict[str, Any]) -> dict[str, Any]:
+def sync_light(stored: Sync) -> dict[str, Any]:
     """Render the light list item of ``GET /api/syncs`` on 2025-09-18."""
-    out = {k: stored[k] for k in _LIGHT_SYNC_KEYS}
-    out["target_connection_id"] = stored["target"]["connection_id"]
-    out["target_object"] = stored["target"]["object"]
+    out = {k: getattr(stored, k) for k in _LIGHT_SYNC_KEYS}
+    out["target_connection_id"] = stored.target["connection_id"]
+    out["target_object"] = stored.target["object"]
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from .records import Execution
 
@@ -43,8 +43,17 @@ def backdate_bulk(execution: dict[str, Any], *, hours_ago: float) -> dict[str, A
     return execution
 
 
-def backdate_object(obj: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
-    """Set a stored object's ``created_at``/``updated_at`` (those it has) to ``hours_ago`` hours ago."""
+class Stamped(Protocol):
+    """A typed record with creation and change times."""
+
+    created_at: str
+    updated_at: str
+
+
+def backdate_object(obj: dict[str, Any] | Stamped, *, hours_ago: float) -> None:
+    """Set a stored object's ``created_at``/``updated_at`` (those a dict has) to ``hours_ago`` hours ago."""
     stamp = _stamp(_before_now(hours_ago))
-    obj.update({key: stamp for key in ("created_at", "updated_at") if key in obj})
-    return obj
+    if isinstance(obj, dict):
+        obj.update({key: stamp for key in ("created_at", "updated_at") if key in obj})
+    else:
+        obj.created_at = obj.updated_at = stamp

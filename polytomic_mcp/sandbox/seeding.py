@@ -16,7 +16,7 @@ from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id
-from .records import Execution
+from .records import Execution, Sync
 from .seed_runs import backdate
 from .store import Workspace
 from .synthetic import synthetic_system
@@ -55,12 +55,12 @@ class SeededWorkspace(Workspace):
         fields: list[dict[str, Any]],
         schedule: dict[str, Any] | None = None,
         **options: Any,
-    ) -> dict[str, Any]:
+    ) -> Sync:
         """Store a sync from a 2025-09-18 create body; ``identities``, ``active``… go in ``options`` (ValueError when invalid)."""
         body = {"name": name, "target": target, "mode": mode, "fields": fields, "schedule": schedule or {"frequency": "manual"}, **options}
         with _as_value_error():
             sync = build_sync(self, body, version="2025-09-18")
-        self.syncs[sync["id"]] = sync
+        self.syncs[sync.id] = sync
         return sync
 
     def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> dict[str, Any]:
@@ -122,5 +122,5 @@ class SeededWorkspace(Workspace):
             ],
             identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
         )
-        runs = [backdate(self.run_sync(sync["id"]), hours_ago=past_runs - index) for index in range(past_runs)]
+        runs = [backdate(self.run_sync(sync.id), hours_ago=past_runs - index) for index in range(past_runs)]
         return {"source": mongo, "destination": salesforce, "model": model, "sync": sync, "executions": runs[::-1]}

@@ -101,7 +101,7 @@ async def test_console_log_lines_of_a_run_are_masked(sandbox: Sandbox) -> None:
     console_log.append(execution, "error", "retrying with password=ConsolePw-1 and api-key=ak-console-555 on warehouse")
     console_log.append(execution, "info", f"upstream answered Authorization: Bearer {JWT}")
     async with mcp_session(sandbox) as client:
-        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"]["id"], "execution_id": execution.id})
+        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"].id, "execution_id": execution.id})
     tail = "\n".join(runs["console_tail"])
     assert "ConsolePw-1" not in tail and "ak-console-555" not in tail and "eyJzdWIi" not in tail
     assert "on warehouse" in tail and "password=******" in tail

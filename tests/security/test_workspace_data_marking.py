@@ -118,11 +118,11 @@ async def test_sync_names_are_marked_in_the_list_and_the_resource(sandbox: Sandb
         listed, head, marked = await tool_text(client, "list_syncs", {"failing": True})
         assert listed["untrusted"] == ["syncs[].name", "syncs[].target_object", "syncs[].failing"]
         assert ATTACK not in json.dumps(head) and marked["syncs"][0]["name"] == ATTACK
-        status, head, _ = await tool_text(client, "get_sync_status", {"sync_id": failing["sync"]["id"]})
+        status, head, _ = await tool_text(client, "get_sync_status", {"sync_id": failing["sync"].id})
         assert status["untrusted"][0] == "name" and ATTACK not in json.dumps(head)
         head, marked = await resource_text(client, "polytomic://syncs")
         assert ATTACK not in json.dumps(head) and marked["syncs"][0]["name"] == ATTACK
-    assert (await run_detail(sandbox, failing["sync"]["id"]))["untrusted"] == ["run.errors", "record_errors", "console_tail"]
+    assert (await run_detail(sandbox, failing["sync"].id))["untrusted"] == ["run.errors", "record_errors", "console_tail"]
 
 
 async def run_detail(sandbox: Sandbox, sync_id: str) -> dict[str, Any]:

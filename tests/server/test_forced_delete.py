@@ -20,7 +20,7 @@ def model_with_syncs(sandbox: Sandbox, count: int) -> tuple[str, list[str]]:
         workspace.add_sync(
             f"Sync {index}", target={"connection_id": target["id"], "object": "synthetic.object_0001"}, mode="append",
             fields=[{"source": {"model_id": model, "field": "email"}, "target": "email"}],
-        )["id"]
+        ).id
         for index in range(count)
     ]
     return model, syncs

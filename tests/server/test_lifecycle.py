@@ -143,7 +143,7 @@ async def test_deletes_and_record_changing_updates_ask_first(sandbox: Sandbox, m
     assert "was not deleted" in declined and "Nothing was changed" in no_upsert
     assert "MongoDB Model" in asked[0] and "Mongo to Salesforce Sync" in asked[0] and "cannot be undone" in asked[0]
     assert "'updateOrCreate'" in asked[1] and "'Salesforce Connection'" in asked[1]
-    assert len(stored(sandbox).connections) == 2 and next(iter(stored(sandbox).syncs.values()))["mode"] == "create"
+    assert len(stored(sandbox).connections) == 2 and next(iter(stored(sandbox).syncs.values())).mode == "create"
     asked.clear()
     async with mcp_session(sandbox, mode=mode, elicitation_callback=answering(True, asked)) as client:
         gone = await call_relayed(client, "delete", {"kind": "connection", "id": ids["mongo"], "force": True})

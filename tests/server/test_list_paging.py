@@ -42,7 +42,7 @@ def seed_syncs(workspace: SeededWorkspace, count: int, *, needle: bool = False) 
         workspace.add_sync(
             name, target={"connection_id": target["id"], "object": "synthetic.object_0001"}, mode="append",
             fields=[{"source": {"model_id": model, "field": "email"}, "target": "email"}],
-        )["id"]
+        ).id
         for name in names
     ]
     return list(reversed(ids))

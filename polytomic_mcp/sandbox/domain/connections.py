@@ -9,6 +9,7 @@ from ..credentials import login_problem
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
+from ..records import Sync
 from ..schema_adapter import is_read_only
 from ..type_rules import check_rules
 from ..type_schemas import CONNECTION_TYPES, ConnectionType, get_type
@@ -241,12 +242,12 @@ def test_connection(ws: Workspace, body: Any) -> None:
     _health(ctype, config, True)
 
 
-def dependents(ws: Workspace, connection_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def dependents(ws: Workspace, connection_id: str) -> tuple[list[Sync], list[dict[str, Any]]]:
     """Return the syncs and models that use a connection (as source or destination)."""
     models = [m for m in ws.models.values() if m["connection_id"] == connection_id]
     model_ids = {m["id"] for m in models}
     syncs = [
-        s for s in ws.syncs.values() if s["target"]["connection_id"] == connection_id or model_ids.intersection(s["model_ids"])
+        s for s in ws.syncs.values() if s.target["connection_id"] == connection_id or model_ids.intersection(s.model_ids)
     ]
     return syncs, models
 
@@ -258,12 +259,12 @@ def delete_connection(ws: Workspace, connection_id: str, *, force: bool) -> None
     syncs, models = dependents(ws, connection_id)
     bulk_syncs = ws.bulk.using(connection_id)
     if (syncs or models or bulk_syncs) and not force:
-        used_by = [{"type": "sync", "name": s["name"], "id": s["id"]} for s in syncs]
+        used_by = [{"type": "sync", "name": s.name, "id": s.id} for s in syncs]
         used_by += [{"type": "model", "name": m["name"], "id": m["id"]} for m in models]
         used_by += [{"type": "bulk_sync", "name": b["name"], "id": b["id"]} for b in bulk_syncs]
         raise unprocessable("connection in use", metadata={"used_by": used_by})
     for sync in syncs:
-        ws.drop_sync(sync["id"])
+        ws.drop_sync(sync.id)
     for bulk_sync in bulk_syncs:
         ws.bulk.drop(bulk_sync["id"])
     ws.bulk.forget_connection(connection_id)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, conflict, not_found
 from ..ids import new_id, next_revision, now_iso
-from ..records import Execution, RunResult
+from ..records import Execution, RunResult, Sync
 from . import console_log
 from .body import optional, require_object
 from .run_engine import FULL_MODES, TEST_RUN_RECORDS, describe_target, plan
@@ -49,7 +49,7 @@ def get_execution(ws: Workspace, sync_id: str, execution_id: str) -> Execution:
     return execution
 
 
-def start(ws: Workspace, sync: dict[str, Any], body: Any) -> Execution:
+def start(ws: Workspace, sync: Sync, body: Any) -> Execution:
     """Start an execution; 409 when one is already running, 400 when the sync cannot run."""
     body = require_object(body if body is not None else {})
     resync = optional(body, "resync", bool, False)
@@ -60,15 +60,15 @@ def start(ws: Workspace, sync: dict[str, Any], body: Any) -> Execution:
         raise bad_request("identities and source_identities cannot be combined")
     if len(source_identities) > 1000:
         raise bad_request("source_identities accepts at most 1000 entries")
-    running = current(ws, sync["id"])
+    running = current(ws, sync.id)
     if running is not None:
-        raise conflict(f'sync "{sync["name"]}" is already running (execution {running.id}); wait for it to finish or cancel it')
+        raise conflict(f'sync "{sync.name}" is already running (execution {running.id}); wait for it to finish or cancel it')
     check_runnable(ws, sync)
     execution = Execution(
-        id=new_id(), sync_id=sync["id"], type="test" if test else "manual", created_at=now_iso(), seq=next_revision(),
+        id=new_id(), sync_id=sync.id, type="test" if test else "manual", created_at=now_iso(), seq=next_revision(),
         counts=dict(_ZERO_COUNTS), resync=resync, limit=TEST_RUN_RECORDS if test else 0, only={str(i) for i in identities},
     )
-    console_log.append(execution, "info", f"{'Test run' if test else 'Run'} queued for sync \"{sync['name']}\"", resync=resync)
+    console_log.append(execution, "info", f"{'Test run' if test else 'Run'} queued for sync \"{sync.name}\"", resync=resync)
     ws.executions[execution.id] = execution
     return execution
 
@@ -109,7 +109,7 @@ def _finish(ws: Workspace, execution: Execution) -> None:
         result = RunResult(failure="the sync no longer exists")
     else:
         earlier = _earlier(ws, execution)
-        full = not earlier or execution.resync or sync["sync_all_records"] or sync["mode"] in FULL_MODES
+        full = not earlier or execution.resync or sync.sync_all_records or sync.mode in FULL_MODES
         written = frozenset().union(*(r.written for r in earlier))
         result = plan(ws, sync, full=full, written=written, limit=execution.limit, only=execution.only)
         _narrate(ws, sync, execution, result)
@@ -124,12 +124,12 @@ def _finish(ws: Workspace, execution: Execution) -> None:
         console_log.append(execution, "info", f"Run completed: {summary}", **counts)
 
 
-def _narrate(ws: Workspace, sync: dict[str, Any], execution: Execution, result: RunResult) -> None:
+def _narrate(ws: Workspace, sync: Sync, execution: Execution, result: RunResult) -> None:
     """Console lines for what the run read, where it wrote and what was rejected."""
     if result.failure is not None:
         return
     console_log.append(execution, "info", f'Read {len(result.records)} records from model "{result.model_name}"', records=len(result.records))
-    console_log.append(execution, "info", f"Writing to {describe_target(ws, sync)} (mode {sync['mode']})", mode=sync["mode"])
+    console_log.append(execution, "info", f"Writing to {describe_target(ws, sync)} (mode {sync.mode})", mode=sync.mode)
     for summary in result.error_summaries():
         console_log.append(execution, "error", summary)
     warnings = result.counts()["warnings"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
-from ..records import RecordResult, RunResult
+from ..records import RecordResult, RunResult, Sync
 from ..upstream import System
 from .connections import describe, usable_system
 from .field_values import Problem, write
@@ -38,16 +38,16 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _values(sync: dict[str, Any], model: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _values(sync: Sync, model: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """Target field -> value for one record: mapped model fields, then constants."""
     values: dict[str, Any] = {}
-    for mapping in sync["fields"]:
+    for mapping in sync.fields:
         source = mapping.get("source")
         if source is not None and source["model_id"] == model["id"]:
             values[mapping["target"]] = record.get(_field_name(model, source["field"]))
         elif "override_value" in mapping:
             values[mapping["target"]] = mapping["override_value"]
-    for override in sync["override_fields"]:
+    for override in sync.override_fields:
         values[override["target"]] = override.get("override_value")
     return values
 
@@ -80,10 +80,10 @@ def _rejection(problems: list[Problem]) -> dict[str, Any]:
 class RunPlanner:
     """Works out a run of one sync against the workspace as it is now."""
 
-    def __init__(self, ws: Workspace, sync: dict[str, Any]) -> None:
+    def __init__(self, ws: Workspace, sync: Sync) -> None:
         self.ws = ws
         self.sync = sync
-        mappings = sync["identities"]["mappings"]
+        mappings = sync.identities["mappings"]
         self.identity = mappings[0] if mappings else None
         self.system = System()
         """The target connection's upstream (read with the target)."""
@@ -91,7 +91,7 @@ class RunPlanner:
 
     def run(self, *, full: bool, written: frozenset[str], limit: int, only: set[str]) -> RunResult:
         """Read, map and check every pending record (``only``: just these identity values)."""
-        model = self.ws.models.get(self.sync["model_ids"][0]) if self.sync["model_ids"] else None
+        model = self.ws.models.get(self.sync.model_ids[0]) if self.sync.model_ids else None
         if model is None:
             return RunResult(failure="the sync's model no longer exists")
         try:
@@ -135,11 +135,11 @@ class RunPlanner:
 
     def _target(self) -> tuple[TargetObject | None, str, set[str]]:
         """The target object (None for one the sync creates), how to name it, and identity values it already holds."""
-        conn = self.ws.connections.get(self.sync["target"]["connection_id"])
+        conn = self.ws.connections.get(self.sync.target["connection_id"])
         if conn is None:
             raise ApiError(422, "the sync's target connection no longer exists")
         system = self.system = usable_system(self.ws, conn)
-        object_id = self.sync["target"]["object"]
+        object_id = self.sync.target["object"]
         target = system.targets.get(object_id)
         name = f"{conn['type']['name']} {object_id}"
         if target is None or self.identity is None:
@@ -161,17 +161,17 @@ class RunPlanner:
             unique = model["identifier"] or next((f["name"] for f in model["fields"] if f["unique"]), "")
             identity = {unique: record.get(unique)} if unique else {"record": index + 1}
         key = "|".join(str(v) for v in identity.values())
-        return RecordResult(identity, _operation(self.sync["mode"], key, known), values)
+        return RecordResult(identity, _operation(self.sync.mode, key, known), values)
 
 
-def describe_target(ws: Workspace, sync: dict[str, Any]) -> str:
+def describe_target(ws: Workspace, sync: Sync) -> str:
     """Name the sync's destination in console lines (the connection may be gone)."""
-    conn = ws.connections.get(sync["target"]["connection_id"])
-    where = describe(conn) if conn is not None else f'connection "{sync["target"]["connection_id"]}"'
-    return f"{sync['target']['object']} on {where}"
+    conn = ws.connections.get(sync.target["connection_id"])
+    where = describe(conn) if conn is not None else f'connection "{sync.target["connection_id"]}"'
+    return f"{sync.target['object']} on {where}"
 
 
-def plan(ws: Workspace, sync: dict[str, Any], *, full: bool, written: frozenset[str], limit: int = 0, only: set[str] | None = None) -> RunResult:
+def plan(ws: Workspace, sync: Sync, *, full: bool, written: frozenset[str], limit: int = 0, only: set[str] | None = None) -> RunResult:
     """Run ``sync`` against the workspace now (see ``RunPlanner``)."""
     return RunPlanner(ws, sync).run(full=full, written=written, limit=limit, only=only or set())
 

@@ -24,7 +24,7 @@ def _execution(request: Request, *, advance: bool = True) -> Execution:
     """The execution named by the path (404 for an unknown sync or execution), advanced one step by default."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["sync_id"])
-    execution = domain.get_execution(ws, sync["id"], request.path_params["id"])
+    execution = domain.get_execution(ws, sync.id, request.path_params["id"])
     return domain.advance(ws, execution) if advance else execution
 
 
@@ -47,22 +47,22 @@ async def cancel(request: Request) -> Response:
     """Cancel the run in progress, if any (``message`` says when nothing runs)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["id"])
-    return ok({"message": domain.cancel_current(ws, sync["id"])})
+    return ok({"message": domain.cancel_current(ws, sync.id)})
 
 
 async def status(request: Request) -> Response:
     """Report the current and the last finished execution and the next scheduled run (reading advances the current one)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["id"])
-    running = domain.current(ws, sync["id"])
+    running = domain.current(ws, sync.id)
     if running is not None:
         domain.advance(ws, running)
-    current, last = domain.current(ws, sync["id"]), domain.last_finished(ws, sync["id"])
+    current, last = domain.current(ws, sync.id), domain.last_finished(ws, sync.id)
     return ok(
         {
             "current_execution": render.execution(current) if current else None,
             "last_execution": render.execution(last) if last else None,
-            "next_execution_time": next_execution_time(sync),
+            "next_execution_time": next_execution_time({"active": sync.active, "schedule": sync.schedule}),
         }
     )
 
@@ -71,7 +71,7 @@ async def list_executions(request: Request) -> Response:
     """Page through a sync's executions (newest first unless ``ascending=true``)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["sync_id"])
-    executions = domain.for_sync(ws, sync["id"])
+    executions = domain.for_sync(ws, sync.id)
     for execution in executions:
         domain.advance(ws, execution)
     if query_bool(request, "only_completed"):
