@@ -38,7 +38,7 @@ def seeded(paginate_lists: bool) -> tuple[Sandbox, dict[str, str]]:
         workspace.add_connection(f"Mongo connection {index:04d}", "mongodb", MONGO)["id"] for index in range(CONNECTIONS)
     ]
     config = {"database": "example", "collection": "users"}
-    models = [workspace.add_model(f"Model {index}", connections[index % CONNECTIONS], config)["id"] for index in range(MODELS)]
+    models = [workspace.add_model(f"Model {index}", connections[index % CONNECTIONS], config).id for index in range(MODELS)]
     target = workspace.add_synthetic_target("Warehouse", objects=900, fields=50)
     target_object = "synthetic.object_0001"
     for index in range(SYNCS):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import world_data as data
-from .records import Execution, Sync
+from .records import Execution, Model, Sync
 from .seed_runs import backdate, backdate_bulk, backdate_object
 from .upstream import SourceField, SourceObject
 from .world import salesforce_id, system_for
@@ -82,12 +82,12 @@ def _scheduled(count: int, *, every: int = 24, hour: int = 0, minute: int = 0) -
     return [since + every * n for n in reversed(range(count))]
 
 
-def _mapping(model: dict[str, Any], pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [{"source": {"model_id": model["id"], "field": source}, "target": target} for source, target in pairs]
+def _mapping(model: Model, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"source": {"model_id": model.id, "field": source}, "target": target} for source, target in pairs]
 
 
-def _identity(model: dict[str, Any], source: str, target: str, function: str = "Equality") -> dict[str, Any]:
-    return {"mappings": [{"source": {"model_id": model["id"], "field": source}, "target": target, "function": function}]}
+def _identity(model: Model, source: str, target: str, function: str = "Equality") -> dict[str, Any]:
+    return {"mappings": [{"source": {"model_id": model.id, "field": source}, "target": target, "function": function}]}
 
 
 def _history(ws: SeededWorkspace, sync: Sync, times: list[float]) -> list[Execution]:

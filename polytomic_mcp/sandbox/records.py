@@ -114,11 +114,17 @@ class Execution:
 
 BOOKKEEPING = {"bookkeeping": True}
 """Field metadata of sandbox-only state: ``api_members`` leaves such fields out."""
+ABSENT_WHEN_NONE = {"absent_when_none": True}
+"""Field metadata of an optional member the API leaves out, rather than sending null, when it is not set."""
 
 
 def api_members(record: Any) -> dict[str, Any]:
-    """A record's API members in declaration order (a shallow copy), without its bookkeeping fields."""
-    return {f.name: getattr(record, f.name) for f in fields(record) if not f.metadata.get("bookkeeping")}
+    """A record's API members in declaration order (a shallow copy), without bookkeeping or unset optional members."""
+    return {
+        f.name: getattr(record, f.name)
+        for f in fields(record)
+        if not f.metadata.get("bookkeeping") and not (f.metadata.get("absent_when_none") and getattr(record, f.name) is None)
+    }
 
 
 @dataclass(kw_only=True)
@@ -155,3 +161,28 @@ class Sync:
     """Change order (lists show the newest-changed first)."""
     unmapped_required: list[dict[str, Any]] = field(default_factory=list, metadata=BOOKKEEPING)
     """Problems found when it was built (required target fields left unmapped); ``problems`` adds the live ones."""
+
+
+@dataclass(kw_only=True)
+class Model:
+    """A model as stored: its API members in the API's order, then bookkeeping."""
+
+    id: str
+    name: str
+    organization_id: str
+    connection_id: str
+    configuration: Any
+    identifier: str
+    fields: list[dict[str, Any]]
+    labels: list[dict[str, str]]
+    tracking_columns: list[Any]
+    relations: list[Any]
+    policies: list[Any]
+    version: int
+    created_at: str
+    created_by: dict[str, str]
+    updated_at: str
+    updated_by: dict[str, str]
+    enricher: dict[str, Any] | None = field(default=None, metadata=ABSENT_WHEN_NONE)
+    rev: int = field(metadata=BOOKKEEPING)
+    """Change order (lists show the newest-changed first)."""

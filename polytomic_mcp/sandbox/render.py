@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .domain.sync_problems import problems
-from .records import Execution, Sync, api_members
+from .records import Execution, Model, Sync, api_members
 from .type_schemas import get_type
 from .validation import masked_for_answer
 from .versions import is_legacy
@@ -53,9 +53,16 @@ def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False, m
     return out
 
 
-def model(stored: dict[str, Any]) -> dict[str, Any]:
+def model(stored: Model) -> dict[str, Any]:
     """Render a model."""
-    return public(stored)
+    return api_members(stored)
+
+
+def model_preview(resolved: Model) -> dict[str, Any]:
+    """Render a would-be model (``POST /api/model-preview``): no id or version, as nothing was stored."""
+    out = api_members(resolved)
+    del out["id"], out["version"]
+    return out
 
 
 def sync(ws: Workspace, stored: Sync, version: str) -> dict[str, Any]:

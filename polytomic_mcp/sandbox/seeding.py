@@ -16,7 +16,7 @@ from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id
-from .records import Execution, Sync
+from .records import Execution, Model, Sync
 from .seed_runs import backdate
 from .store import Workspace
 from .synthetic import synthetic_system
@@ -39,11 +39,11 @@ class SeededWorkspace(Workspace):
         """Store a connection without probing the upstream; OAuth types are authorized unless ``status`` is ``""``."""
         return seed_connection(self, name, type, configuration, status=status)
 
-    def add_model(self, name: str, connection_id: str, configuration: dict[str, Any], **options: Any) -> dict[str, Any]:
+    def add_model(self, name: str, connection_id: str, configuration: dict[str, Any], **options: Any) -> Model:
         """Store a model over ``connection_id``; ``options`` are the other create-body fields (ValueError when invalid)."""
         with _as_value_error():
             model = build_model(self, {"name": name, "connection_id": connection_id, "configuration": configuration, **options})
-        self.models[model["id"]] = model
+        self.models[model.id] = model
         return model
 
     def add_sync(
@@ -117,10 +117,10 @@ class SeededWorkspace(Workspace):
             target={"connection_id": salesforce["id"], "object": "Contact"},
             mode="updateOrCreate",
             fields=[
-                {"source": {"model_id": model["id"], "field": "first_name"}, "target": "FirstName"},
-                {"source": {"model_id": model["id"], "field": "lastName"}, "target": "LastName"},
+                {"source": {"model_id": model.id, "field": "first_name"}, "target": "FirstName"},
+                {"source": {"model_id": model.id, "field": "lastName"}, "target": "LastName"},
             ],
-            identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
+            identities={"mappings": [{"source": {"model_id": model.id, "field": "email"}, "target": "Email", "function": "Equality"}]},
         )
         runs = [backdate(self.run_sync(sync.id), hours_ago=past_runs - index) for index in range(past_runs)]
         return {"source": mongo, "destination": salesforce, "model": model, "sync": sync, "executions": runs[::-1]}

@@ -10,7 +10,7 @@ from typing import Any
 from .bulk_store import BulkState
 from .generic.records import GenericStore
 from .ids import stable_id
-from .records import Execution, Job, Sync
+from .records import Execution, Job, Model, Sync
 from .upstream import System
 
 
@@ -41,7 +41,7 @@ class Workspace:
     oauth: OAuthRegistry = field(repr=False, compare=False)
     user_id: str = ""
     connections: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    models: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    models: dict[str, Model] = field(default_factory=dict, repr=False)
     syncs: dict[str, Sync] = field(default_factory=dict, repr=False)
     executions: dict[str, Execution] = field(default_factory=dict, repr=False)
     jobs: dict[str, Job] = field(default_factory=dict, repr=False)

@@ -65,7 +65,7 @@ async def test_a_new_run_of_the_seeded_sync_fails_after_running(sandbox, client)
 
 async def test_fixing_the_mapping_lets_the_rejected_records_through(sandbox, client) -> None:
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
-    sync, model_id = seeded["sync"], seeded["model"]["id"]
+    sync, model_id = seeded["sync"], seeded["model"].id
     body = {
         "name": sync.name, "mode": sync.mode, "schedule": sync.schedule, "target": {"connection_id": sync.target["connection_id"], "object": "Contact"},
         "identities": {"mappings": [{"source": {"model_id": model_id, "field": "email"}, "target": "Email", "function": "Equality"}]},

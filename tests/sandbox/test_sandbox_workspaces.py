@@ -82,8 +82,8 @@ async def test_seeded_sync_and_synthetic_target(sandbox: Sandbox, client) -> Non
         "Users to synthetic",
         target={"connection_id": target["id"], "object": objects[-1]["id"]},
         mode="updateOrCreate",
-        fields=[{"source": {"model_id": model["id"], "field": "first_name"}, "target": "field_05"}],
-        identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "email", "function": "Equality"}]},
+        fields=[{"source": {"model_id": model.id, "field": "first_name"}, "target": "field_05"}],
+        identities={"mappings": [{"source": {"model_id": model.id, "field": "email"}, "target": "email", "function": "Equality"}]},
     )
     fetched = (await client.get(f"/api/syncs/{sync.id}")).json()["data"]
     assert fetched["target"]["object"] == "synthetic.object_0900" and fetched["problems"] == []

@@ -135,7 +135,7 @@ async def test_log_lines_and_resources_get_the_same_pass(sandbox: Sandbox, caplo
                                                                      "database": "acme"})
     model = workspace.add_model("Tokens", warehouse["id"], {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})
     async with mcp_session(sandbox) as client:
-        resource = (await client.read_resource(f"polytomic://models/{model['id']}")).contents[0]
+        resource = (await client.read_resource(f"polytomic://models/{model.id}")).contents[0]
     with caplog.at_level(logging.INFO):
         logging.getLogger("polytomic_mcp.test").info("upstream: %s", "X-Api-Key: ak_live_51Hx9Q2 then password=LogPw-123 for db.example.com")
     for text in (getattr(resource, "text", ""), caplog.text):

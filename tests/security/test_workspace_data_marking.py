@@ -66,12 +66,12 @@ async def test_connection_names_are_marked_in_tool_results_and_resources(sandbox
 async def test_model_names_and_field_names_are_marked(sandbox: Sandbox) -> None:
     ids = seeded(sandbox)
     async with mcp_session(sandbox) as client:
-        one, head, marked = await tool_text(client, "list_models", {"model_id": ids["model"]["id"]})
+        one, head, marked = await tool_text(client, "list_models", {"model_id": ids["model"].id})
         assert {"name", "configuration", "fields[].name"} <= set(one["untrusted"])
         assert ATTACK not in json.dumps(head) and ATTACK in [f["name"] for f in marked["fields"]]
         listed, head, _ = await tool_text(client, "list_models", {})
         assert listed["untrusted"] == ["models[].name"] and ATTACK not in json.dumps(head)
-        for uri in ("polytomic://models", f"polytomic://models/{ids['model']['id']}"):
+        for uri in ("polytomic://models", f"polytomic://models/{ids['model'].id}"):
             head, marked = await resource_text(client, uri)
             assert ATTACK not in json.dumps(head) and ATTACK in json.dumps(marked), uri
 

@@ -106,7 +106,7 @@ async def test_a_model_change_that_drops_fields_a_sync_uses_is_refused(sandbox: 
         text = await call_error(client, "update_model", {"model_id": ids["model"], "fields": ["_id", "email", "first_name"]})
         renamed = await call_ok(client, "update_model", {"model_id": ids["model"], "name": "Mongo users"})
     assert "Mongo to Salesforce Sync" in text and "'last_name'" in text and "Nothing was changed" in text
-    assert renamed["changes"] == ["name"] and stored(sandbox).models[ids["model"]]["name"] == "Mongo users"
+    assert renamed["changes"] == ["name"] and stored(sandbox).models[ids["model"]].name == "Mongo users"
 
 
 async def test_mistakes_name_the_fix(sandbox: Sandbox) -> None:

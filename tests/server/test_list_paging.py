@@ -28,14 +28,14 @@ def seed_models(workspace: SeededWorkspace, count: int, *, needle: bool = False)
     """``count`` one-field models named "Filler model NNNN", after a "Needle model" when asked; newest first."""
     source = workspace.add_connection("PG", "postgresql", POSTGRES)
     names = (["Needle model"] if needle else []) + [f"Filler model {index:04d}" for index in range(count)]
-    ids = [workspace.add_model(name, source["id"], {"table": "public.users"}, fields=["email"])["id"] for name in names]
+    ids = [workspace.add_model(name, source["id"], {"table": "public.users"}, fields=["email"]).id for name in names]
     return list(reversed(ids))
 
 
 def seed_syncs(workspace: SeededWorkspace, count: int, *, needle: bool = False) -> list[str]:
     """``count`` syncs named "Filler sync NNNN", after a "Needle sync" when asked; newest first."""
     source = workspace.add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
-    model = workspace.add_model("Sync source", source["id"], {"database": "example", "collection": "users"})["id"]
+    model = workspace.add_model("Sync source", source["id"], {"database": "example", "collection": "users"}).id
     target = workspace.add_synthetic_target("Warehouse", objects=1, fields=2)
     names = (["Needle sync"] if needle else []) + [f"Filler sync {index:04d}" for index in range(count)]
     ids = [

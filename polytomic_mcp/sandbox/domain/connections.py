@@ -9,7 +9,7 @@ from ..credentials import login_problem
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..hosts import bigquery_key, probe
 from ..ids import new_id, next_revision, now_iso
-from ..records import Sync
+from ..records import Model, Sync
 from ..schema_adapter import is_read_only
 from ..type_rules import check_rules
 from ..type_schemas import CONNECTION_TYPES, ConnectionType, get_type
@@ -242,10 +242,10 @@ def test_connection(ws: Workspace, body: Any) -> None:
     _health(ctype, config, True)
 
 
-def dependents(ws: Workspace, connection_id: str) -> tuple[list[Sync], list[dict[str, Any]]]:
+def dependents(ws: Workspace, connection_id: str) -> tuple[list[Sync], list[Model]]:
     """Return the syncs and models that use a connection (as source or destination)."""
-    models = [m for m in ws.models.values() if m["connection_id"] == connection_id]
-    model_ids = {m["id"] for m in models}
+    models = [m for m in ws.models.values() if m.connection_id == connection_id]
+    model_ids = {m.id for m in models}
     syncs = [
         s for s in ws.syncs.values() if s.target["connection_id"] == connection_id or model_ids.intersection(s.model_ids)
     ]
@@ -260,7 +260,7 @@ def delete_connection(ws: Workspace, connection_id: str, *, force: bool) -> None
     bulk_syncs = ws.bulk.using(connection_id)
     if (syncs or models or bulk_syncs) and not force:
         used_by = [{"type": "sync", "name": s.name, "id": s.id} for s in syncs]
-        used_by += [{"type": "model", "name": m["name"], "id": m["id"]} for m in models]
+        used_by += [{"type": "model", "name": m.name, "id": m.id} for m in models]
         used_by += [{"type": "bulk_sync", "name": b["name"], "id": b["id"]} for b in bulk_syncs]
         raise unprocessable("connection in use", metadata={"used_by": used_by})
     for sync in syncs:
@@ -269,7 +269,7 @@ def delete_connection(ws: Workspace, connection_id: str, *, force: bool) -> None
         ws.bulk.drop(bulk_sync["id"])
     ws.bulk.forget_connection(connection_id)
     for model in models:
-        ws.models.pop(model["id"], None)
+        ws.models.pop(model.id, None)
     ws.connections.pop(connection_id, None)
     ws.systems.pop(connection_id, None)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
-from ..records import RecordResult, RunResult, Sync
+from ..records import Model, RecordResult, RunResult, Sync
 from ..upstream import System
 from .connections import describe, usable_system
 from .field_values import Problem, write
@@ -28,9 +28,9 @@ FULL_MODES = ("replace", "snapshot")
 TEST_RUN_RECORDS = 10
 
 
-def _field_name(model: dict[str, Any], ref: str) -> str:
+def _field_name(model: Model, ref: str) -> str:
     """A mapping's source field by name (mappings may also name a model field by id)."""
-    by_id: dict[str, str] = {f["id"]: f["name"] for f in model["fields"]}
+    by_id: dict[str, str] = {f["id"]: f["name"] for f in model.fields}
     return by_id.get(ref, ref)
 
 
@@ -38,12 +38,12 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _values(sync: Sync, model: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _values(sync: Sync, model: Model, record: dict[str, Any]) -> dict[str, Any]:
     """Target field -> value for one record: mapped model fields, then constants."""
     values: dict[str, Any] = {}
     for mapping in sync.fields:
         source = mapping.get("source")
-        if source is not None and source["model_id"] == model["id"]:
+        if source is not None and source["model_id"] == model.id:
             values[mapping["target"]] = record.get(_field_name(model, source["field"]))
         elif "override_value" in mapping:
             values[mapping["target"]] = mapping["override_value"]
@@ -98,7 +98,7 @@ class RunPlanner:
             _, records = model_records(self.ws, model)
             target, target_name, existing = self._target()
         except ApiError as error:
-            return RunResult(model_name=model["name"], failure=error.message)
+            return RunResult(model_name=model.name, failure=error.message)
         known = existing | written
         results = []
         for index, record in enumerate(records):
@@ -111,7 +111,7 @@ class RunPlanner:
             if limit and len(results) >= limit:
                 break
         done = frozenset(r.key for r in results if r.error is None and r.warning is None)
-        return RunResult(model["name"], target_name, tuple(results), written=done)
+        return RunResult(model.name, target_name, tuple(results), written=done)
 
     def _written(self, target: TargetObject, result: RecordResult) -> RecordResult:
         """The record with its values converted to the target's field types, rejected when any does not fit."""
@@ -148,7 +148,7 @@ class RunPlanner:
         held = {str(r.get(self.identity["target"])) for r in present.records} if present is not None else set()
         return target, name, held
 
-    def _record(self, model: dict[str, Any], record: dict[str, Any], index: int, known: set[str]) -> RecordResult:
+    def _record(self, model: Model, record: dict[str, Any], index: int, known: set[str]) -> RecordResult:
         values = _values(self.sync, model, record)
         if self.identity is not None:
             name = _field_name(model, self.identity["source"]["field"])
@@ -158,7 +158,7 @@ class RunPlanner:
                 return RecordResult({name: value}, "skip", values, warning=warning)
             identity = {name: value}
         else:
-            unique = model["identifier"] or next((f["name"] for f in model["fields"] if f["unique"]), "")
+            unique = model.identifier or next((f["name"] for f in model.fields if f["unique"]), "")
             identity = {unique: record.get(unique)} if unique else {"record": index + 1}
         key = "|".join(str(v) for v in identity.values())
         return RecordResult(identity, _operation(self.sync.mode, key, known), values)

@@ -31,8 +31,8 @@ def problems(ws: Workspace, sync: Sync) -> list[dict[str, Any]]:
             found.append(_problem("model_not_found", f'model "{model_id}" no longer exists', "$.fields"))
     for path, source in _mapped_sources(sync):
         model = ws.models.get(source["model_id"])
-        if model is not None and source["field"] not in {f["name"] for f in model["fields"]} | {f["id"] for f in model["fields"]}:
-            message = f'model field "{source["field"]}" no longer exists in model "{model["name"]}"'
+        if model is not None and source["field"] not in {f["name"] for f in model.fields} | {f["id"] for f in model.fields}:
+            message = f'model field "{source["field"]}" no longer exists in model "{model.name}"'
             found.append(_problem("model_field_not_found", message, f"{path}.field"))
     return found
 
