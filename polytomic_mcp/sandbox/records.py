@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from dataclasses import fields as declared_fields
 from typing import Any
 
 
@@ -122,7 +123,7 @@ def api_members(record: Any) -> dict[str, Any]:
     """A record's API members in declaration order (a shallow copy), without bookkeeping or unset optional members."""
     return {
         f.name: getattr(record, f.name)
-        for f in fields(record)
+        for f in declared_fields(record)
         if not f.metadata.get("bookkeeping") and not (f.metadata.get("absent_when_none") and getattr(record, f.name) is None)
     }
 
@@ -186,3 +187,39 @@ class Model:
     enricher: dict[str, Any] | None = field(default=None, metadata=ABSENT_WHEN_NONE)
     rev: int = field(metadata=BOOKKEEPING)
     """Change order (lists show the newest-changed first)."""
+
+
+@dataclass(kw_only=True)
+class Connection:
+    """A connection as stored: its API members in the API's order (``configuration`` unmasked), then its OAuth state."""
+
+    id: str
+    name: str
+    organization_id: str
+    type: dict[str, Any]
+    """The ``{id, name...}`` reference of its connection type."""
+    configuration: dict[str, Any]
+    status: str
+    status_error: str
+    saved: bool = True
+    policies: list[Any] = field(default_factory=list)
+    healthcheck_interval: str = ""
+    api_calls_last_24_hours: int | None = None
+    created_at: str
+    created_by: dict[str, str]
+    updated_at: str
+    updated_by: dict[str, str]
+    rev: int = field(metadata=BOOKKEEPING)
+    """Change order (lists show the newest-changed first)."""
+    authorized: bool = field(default=True, metadata=BOOKKEEPING)
+    """False while an OAuth type waits for a person to open ``auth_url``."""
+    auth_url: str = field(default="", metadata=BOOKKEEPING)
+    auth_code: str = field(default="", metadata=BOOKKEEPING)
+    redirect_url: str = field(default="", metadata=BOOKKEEPING)
+    """Where the consent page sends the browser once access is granted (empty: show a page)."""
+
+    @property
+    def type_id(self) -> str:
+        """The connection type's id (``postgresql``, ``salesforce``...)."""
+        type_id: str = self.type["id"]
+        return type_id

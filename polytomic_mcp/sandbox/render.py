@@ -1,4 +1,4 @@
-"""Turn stored objects into version-specific response bodies (masking secrets, hiding sandbox bookkeeping)."""
+"""Turn stored records into version-specific response bodies (masking secrets, leaving sandbox bookkeeping out)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from .domain.sync_problems import problems
-from .records import Execution, Model, Sync, api_members
+from .records import Connection, Execution, Model, Sync, api_members
 from .type_schemas import get_type
 from .validation import masked_for_answer
 from .versions import is_legacy
@@ -26,26 +26,21 @@ _LIGHT_SYNC_KEYS = (
 )
 
 
-def public(stored: dict[str, Any]) -> dict[str, Any]:
-    """Drop sandbox bookkeeping keys (those starting with ``_``)."""
-    return {k: v for k, v in stored.items() if not k.startswith("_")}
-
-
-def connection(conn: dict[str, Any], version: str, *, with_auth: bool = False, mask: bool = True) -> dict[str, Any]:
+def connection(conn: Connection, version: str, *, with_auth: bool = False, mask: bool = True) -> dict[str, Any]:
     """Render a connection with secrets masked (unless a test asks for leaks).
 
     Reads answer ``ConnectionResponseSchema``; create/update (``with_auth``) answer the API's narrower
     ``CreateConnectionResponseSchema``: no timestamps, actors, usage or rate limit, but ``healthcheck_interval``,
     ``auth_url`` and ``auth_code``.
     """
-    ctype = get_type(conn["type"]["id"])
-    out = public(conn)
-    config = conn["configuration"]
+    ctype = get_type(conn.type_id)
+    out = api_members(conn)
+    config = conn.configuration
     out["configuration"] = masked_for_answer(ctype.schema if ctype else {}, config) if mask else copy.deepcopy(config)
     if with_auth:
         out = {key: out[key] for key in _CREATED_CONNECTION_KEYS}
-        out["auth_url"] = conn["_auth_url"]
-        out["auth_code"] = conn["_auth_code"]
+        out["auth_url"] = conn.auth_url
+        out["auth_code"] = conn.auth_code
         return out
     out.pop("healthcheck_interval", None)
     if not is_legacy(version):

@@ -16,7 +16,7 @@ from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id
-from .records import Execution, Model, Sync
+from .records import Connection, Execution, Model, Sync
 from .seed_runs import backdate
 from .store import Workspace
 from .synthetic import synthetic_system
@@ -35,7 +35,7 @@ def _as_value_error() -> Iterator[None]:
 class SeededWorkspace(Workspace):
     """A workspace with seed helpers; the sandbox registers every workspace as one."""
 
-    def add_connection(self, name: str, type: str, configuration: dict[str, Any], *, status: str = "healthy") -> dict[str, Any]:
+    def add_connection(self, name: str, type: str, configuration: dict[str, Any], *, status: str = "healthy") -> Connection:
         """Store a connection without probing the upstream; OAuth types are authorized unless ``status`` is ``""``."""
         return seed_connection(self, name, type, configuration, status=status)
 
@@ -63,11 +63,11 @@ class SeededWorkspace(Workspace):
         self.syncs[sync.id] = sync
         return sync
 
-    def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> dict[str, Any]:
+    def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> Connection:
         """Store a PostgreSQL destination whose upstream holds ``objects`` generated tables of ``fields`` columns."""
         config = {"hostname": f"synthetic-{new_id()[:8]}.sandbox.test", "username": "sandbox", "password": "sandbox", "database": "synthetic"}
         connection = self.add_connection(name, "postgresql", config)
-        self.systems[connection["id"]] = synthetic_system(objects, fields)
+        self.systems[connection.id] = synthetic_system(objects, fields)
         return connection
 
     def add_bulk_sync(
@@ -109,12 +109,12 @@ class SeededWorkspace(Workspace):
         mongo = self.add_connection("Signups (MongoDB)", "mongodb", {"hosts": "cluster0.example.mongodb.net", "username": "sandbox", "password": "sandbox"})
         salesforce = self.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
         model = self.add_model(
-            "Signups", mongo["id"], {"database": "example", "collection": "users"},
+            "Signups", mongo.id, {"database": "example", "collection": "users"},
             additional_fields=[{"name": "lastName", "label": "Last name", "type": "string"}],
         )
         sync = self.add_sync(
             name,
-            target={"connection_id": salesforce["id"], "object": "Contact"},
+            target={"connection_id": salesforce.id, "object": "Contact"},
             mode="updateOrCreate",
             fields=[
                 {"source": {"model_id": model.id, "field": "first_name"}, "target": "FirstName"},

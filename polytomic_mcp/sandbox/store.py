@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from .bulk_store import BulkState
 from .generic.records import GenericStore
 from .ids import stable_id
-from .records import Execution, Job, Model, Sync
+from .records import Connection, Execution, Job, Model, Sync
 from .upstream import System
 
 
@@ -30,9 +29,9 @@ class OAuthRegistry:
 
 @dataclass
 class Workspace:
-    """One organization reachable with one API key; objects are raw JSON-able dicts keyed by id.
+    """One organization reachable with one API key; model-sync objects are typed records (``records``) keyed by id.
 
-    Stored dicts keep secrets unmasked; keys starting with ``_`` are sandbox bookkeeping never sent to clients.
+    Records keep secrets unmasked; their bookkeeping fields are never sent to clients (``render`` builds the answers).
     """
 
     api_key: str
@@ -40,7 +39,7 @@ class Workspace:
     organization_name: str
     oauth: OAuthRegistry = field(repr=False, compare=False)
     user_id: str = ""
-    connections: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    connections: dict[str, Connection] = field(default_factory=dict, repr=False)
     models: dict[str, Model] = field(default_factory=dict, repr=False)
     syncs: dict[str, Sync] = field(default_factory=dict, repr=False)
     executions: dict[str, Execution] = field(default_factory=dict, repr=False)

@@ -115,9 +115,9 @@ async def test_2025_only_calls_are_refused_on_2024_without_sending(sandbox: Sand
 
 async def test_used_by_is_typed_on_a_connection_in_use(api: PolytomicClient, seeded: dict[str, Any]) -> None:
     with pytest.raises(UnprocessableEntityError) as raised:
-        await api.connections.delete(seeded["destination"]["id"])
+        await api.connections.delete(seeded["destination"].id)
     assert raised.value.used_by == [UsedBy(type="sync", id=seeded["sync"].id, name="Signups to Salesforce Contacts")]
-    await api.connections.delete(seeded["destination"]["id"], force=True)
+    await api.connections.delete(seeded["destination"].id, force=True)
     assert [s.id async for s in api.syncs.list()] == []
 
 

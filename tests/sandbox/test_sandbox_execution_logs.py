@@ -27,7 +27,7 @@ async def test_console_log_tells_the_story_of_the_run(client, seeded) -> None:
         ("info", 'Run queued for sync "Signups to Salesforce Contacts"'),
         ("info", "Run started"),
         ("info", 'Read 12 records from model "Signups"'),
-        ("info", f'Writing to Contact on "Salesforce" (salesforce, {seeded["destination"]["id"]}) (mode updateOrCreate)'),
+        ("info", f'Writing to Contact on "Salesforce" (salesforce, {seeded["destination"].id}) (mode updateOrCreate)'),
         ("error", "12 of 12 records rejected by Salesforce Contact: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"),
         ("error", "Run failed: 12 of 12 records rejected by Salesforce Contact: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"),
     ]

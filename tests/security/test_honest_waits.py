@@ -92,8 +92,8 @@ async def test_concurrent_creates_with_one_name_make_one_object(sandbox: Sandbox
             for _ in range(count):
                 group.start_soon(one)
     workspace = sandbox.workspace(EMPTY_API_KEY)
-    names = [c["name"] for c in workspace.connections.values()] if tool == "create_connection" else [m.name for m in workspace.models.values()]
-    assert names.count("twin") == 1
+    stored = workspace.connections if tool == "create_connection" else workspace.models
+    assert [o.name for o in stored.values()].count("twin") == 1
     assert sum(not r.is_error for r in results) == 1
     assert all("already exists" in r.content[0].text for r in results if r.is_error)
 

@@ -133,7 +133,7 @@ async def test_log_lines_and_resources_get_the_same_pass(sandbox: Sandbox, caplo
     workspace = sandbox.workspace(EMPTY_API_KEY)
     warehouse = workspace.add_connection("Warehouse", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "p-12345678",
                                                                      "database": "acme"})
-    model = workspace.add_model("Tokens", warehouse["id"], {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})
+    model = workspace.add_model("Tokens", warehouse.id, {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})
     async with mcp_session(sandbox) as client:
         resource = (await client.read_resource(f"polytomic://models/{model.id}")).contents[0]
     with caplog.at_level(logging.INFO):

@@ -50,7 +50,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
             key = {"sync": "sync", "model": "model", "connection": "mongo"}[kind]
             assert (await call_relayed(client, "delete", {"kind": kind, "id": ids[key]}))["deleted"] is True
     workspace = stored(sandbox)
-    assert (list(workspace.syncs), list(workspace.models), [c["name"] for c in workspace.connections.values()]) == (
+    assert (list(workspace.syncs), list(workspace.models), [c.name for c in workspace.connections.values()]) == (
         [], [], ["Salesforce Connection"])
 
 

@@ -22,8 +22,8 @@ def seed(sandbox: Sandbox) -> dict[str, Any]:
     a never-run sync to Salesforce Lead and a bulk sync Salesforce -> Postgres that ran once."""
     ws = sandbox.workspace(EMPTY_API_KEY)
     failing = ws.seed_failing_sync()
-    model_id, salesforce = failing["model"].id, failing["destination"]["id"]
-    pg = ws.add_connection("Warehouse", "postgresql", PG_CONFIG)["id"]
+    model_id, salesforce = failing["model"].id, failing["destination"].id
+    pg = ws.add_connection("Warehouse", "postgresql", PG_CONFIG).id
     daily = ws.add_sync("Users to warehouse", target={"connection_id": pg, "object": "public.users"}, mode="create", active=True,
                         schedule={"frequency": "daily", "hour": "5", "minute": "0"},
                         fields=[{"source": {"model_id": model_id, "field": "email"}, "target": "email"}])

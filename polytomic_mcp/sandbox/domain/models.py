@@ -29,9 +29,9 @@ def get_model(ws: Workspace, model_id: str) -> Model:
 def model_source(ws: Workspace, connection_id: Any, configuration: Any) -> SourceObject:
     """Resolve the source object a model configuration reads, checking the connection can act as a source."""
     conn = referenced_connection(ws, connection_id, "connection")
-    ctype = get_type(conn["type"]["id"])
+    ctype = get_type(conn.type_id)
     if ctype is None or not ctype.source:
-        raise unprocessable(f"connection {describe(conn)} cannot be used as a model source: {conn['type']['name']} is destination-only")
+        raise unprocessable(f"connection {describe(conn)} cannot be used as a model source: {conn.type['name']} is destination-only")
     return usable_system(ws, conn).resolve_source(configuration)
 
 

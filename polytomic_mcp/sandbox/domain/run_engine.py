@@ -141,7 +141,7 @@ class RunPlanner:
         system = self.system = usable_system(self.ws, conn)
         object_id = self.sync.target["object"]
         target = system.targets.get(object_id)
-        name = f"{conn['type']['name']} {object_id}"
+        name = f"{conn.type['name']} {object_id}"
         if target is None or self.identity is None:
             return target, name, set()
         present = system.tables.get(object_id)

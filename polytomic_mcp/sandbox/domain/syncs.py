@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
-from ..records import Sync
+from ..records import Connection, Sync
 from ..type_schemas import get_type
 from ..upstream import IDENTITY_FUNCTIONS, Mode, System, TargetObject
 from . import sync_filters
@@ -57,12 +57,12 @@ def parse_schedule(value: Any) -> dict[str, Any]:
     return {"frequency": frequency, **{k: "" for k in SCHEDULE_STRINGS}, **{k: v for k, v in schedule.items() if v is not None}}
 
 
-def _resolve_target(ws: Workspace, target: Any) -> tuple[dict[str, Any], System, TargetObject, bool]:
+def _resolve_target(ws: Workspace, target: Any) -> tuple[Connection, System, TargetObject, bool]:
     target = require_object(target, "target")
     conn = referenced_connection(ws, require_str(target, "connection_id", "target."), "target connection")
-    ctype = get_type(conn["type"]["id"])
+    ctype = get_type(conn.type_id)
     if ctype is None or not ctype.destination:
-        raise unprocessable(f"connection {describe(conn)} cannot be used as a sync destination: {conn['type']['name']} is source-only")
+        raise unprocessable(f"connection {describe(conn)} cannot be used as a sync destination: {conn.type['name']} is source-only")
     system = usable_system(ws, conn)
     object_id, create = target.get("object"), target.get("create")
     if create is not None or object_id == NEW_TARGET:
@@ -225,7 +225,7 @@ def build_sync(ws: Workspace, body: Any, *, version: str, existing: Sync | None 
         mode=mode_id,
         schedule=schedule,
         target={
-            "connection_id": conn["id"],
+            "connection_id": conn.id,
             "object": target.id,
             "configuration": optional(raw_target, "configuration", dict, {}, "target."),
             "new_name": raw_target.get("new_name") or "",
