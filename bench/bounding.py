@@ -108,7 +108,7 @@ async def on_one_server(data: dict[str, Any], rounds: int) -> dict[str, Any]:
     """The cheap call alone, while the answer is rendered (dump, scrub, bound, text) and while call_api brings it back."""
     sandbox = Sandbox.with_empty_workspace(base_url=BASE)
     mongo = sandbox.workspace(EMPTY_API_KEY).add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
-    cheap = {"connection_id": mongo["id"]}
+    cheap = {"connection_id": mongo.id}
     result = ApiCallResult(operation="users.list", request=f"GET {HUGE}", sent=True, response=data, next_step="Done.")
     async with PolytomicClient(EMPTY_API_KEY, base_url=BASE, transport=Upstream(sandbox, json.dumps(data).encode())) as api:
         async with Client(build_server(Settings(sandbox=True), client=api)) as client:

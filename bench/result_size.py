@@ -35,18 +35,18 @@ def seeded(paginate_lists: bool) -> tuple[Sandbox, dict[str, str]]:
     sandbox.paginate_lists = paginate_lists
     workspace = sandbox.workspace(EMPTY_API_KEY)
     connections = [
-        workspace.add_connection(f"Mongo connection {index:04d}", "mongodb", MONGO)["id"] for index in range(CONNECTIONS)
+        workspace.add_connection(f"Mongo connection {index:04d}", "mongodb", MONGO).id for index in range(CONNECTIONS)
     ]
     config = {"database": "example", "collection": "users"}
-    models = [workspace.add_model(f"Model {index}", connections[index % CONNECTIONS], config)["id"] for index in range(MODELS)]
+    models = [workspace.add_model(f"Model {index}", connections[index % CONNECTIONS], config).id for index in range(MODELS)]
     target = workspace.add_synthetic_target("Warehouse", objects=900, fields=50)
     target_object = "synthetic.object_0001"
     for index in range(SYNCS):
         workspace.add_sync(
-            f"Sync {index:04d}", target={"connection_id": target["id"], "object": target_object}, mode="append",
+            f"Sync {index:04d}", target={"connection_id": target.id, "object": target_object}, mode="append",
             fields=[{"source": {"model_id": models[index], "field": "email"}, "target": "email"}],
         )
-    return sandbox, {"connection": connections[0], "model": models[0], "target": target["id"], "object": target_object}
+    return sandbox, {"connection": connections[0], "model": models[0], "target": target.id, "object": target_object}
 
 
 def calls(ids: dict[str, str], sync_id: str) -> list[tuple[str, dict[str, Any]]]:

@@ -109,9 +109,9 @@ def test_the_sandbox_imports_neither_the_client_nor_the_tools() -> None:
 
 SANDBOX = "polytomic_mcp.sandbox"
 SANDBOX_LAYERS = (
-    ("store", ("store", "state", "bulk_store", "generic.records", "log_links")),
+    ("store", ("store", "records", "state", "bulk_store", "generic.records", "log_links")),
     ("domain", ("domain.", "generic.engine", "generic.owners", "generic.seeds", "render", "bulk_render")),
-    ("seeding", ("seeding", "bulk_seed", "demo_world")),
+    ("seeding", ("seeding", "seed_runs", "bulk_seed", "demo_world")),
     ("routes", ("routes", "generic.route", "web", "gateway", "app", "auth")),
     ("facade", ("sandbox", "runner")),
 )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import world_data as data
+from .records import Execution, Model, Sync
 from .seed_runs import backdate, backdate_bulk, backdate_object
 from .upstream import SourceField, SourceObject
 from .world import salesforce_id, system_for
@@ -81,17 +82,17 @@ def _scheduled(count: int, *, every: int = 24, hour: int = 0, minute: int = 0) -
     return [since + every * n for n in reversed(range(count))]
 
 
-def _mapping(model: dict[str, Any], pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [{"source": {"model_id": model["id"], "field": source}, "target": target} for source, target in pairs]
+def _mapping(model: Model, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"source": {"model_id": model.id, "field": source}, "target": target} for source, target in pairs]
 
 
-def _identity(model: dict[str, Any], source: str, target: str, function: str = "Equality") -> dict[str, Any]:
-    return {"mappings": [{"source": {"model_id": model["id"], "field": source}, "target": target, "function": function}]}
+def _identity(model: Model, source: str, target: str, function: str = "Equality") -> dict[str, Any]:
+    return {"mappings": [{"source": {"model_id": model.id, "field": source}, "target": target, "function": function}]}
 
 
-def _history(ws: SeededWorkspace, sync: dict[str, Any], times: list[float]) -> list[dict[str, Any]]:
+def _history(ws: SeededWorkspace, sync: Sync, times: list[float]) -> list[Execution]:
     """Run the sync once per time (hours ago, oldest first), each run moved back to its time."""
-    return [backdate(ws.run_sync(sync["id"]), hours_ago=hours) for hours in times]
+    return [backdate(ws.run_sync(sync.id), hours_ago=hours) for hours in times]
 
 
 def seed_demo(ws: SeededWorkspace) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def seed_demo(ws: SeededWorkspace) -> dict[str, Any]:
     product = ws.add_connection("Product DB", "postgresql", {
         "hostname": "prod-db.acme.example.com", "username": "polytomic", "password": "demo-pg-password", "database": "acme", "port": 5432})
     base = system_for("postgresql")
-    ws.systems[product["id"]] = dataclasses.replace(base, tables={**base.tables, **_crm_tables()})
+    ws.systems[product.id] = dataclasses.replace(base, tables={**base.tables, **_crm_tables()})
     events = ws.add_connection("App events", "mongodb", {
         "hosts": "cluster0.acme.mongodb.net", "username": "polytomic", "password": "demo-mongo-password", "srv": True})
     salesforce = ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
@@ -108,38 +109,38 @@ def seed_demo(ws: SeededWorkspace) -> dict[str, Any]:
     snowflake = ws.add_connection("Snowflake", "snowflake", {
         "account": "acme-xy12345", "username": "loader", "password": "demo-snowflake-password", "dbname": "ANALYTICS"})
 
-    accounts = ws.add_model("Accounts", product["id"], {"table": "public.accounts"})
-    signups = ws.add_model("Signups", events["id"], {"database": "example", "collection": "users"})
-    paid = ws.add_model("Paid orders", product["id"], {
+    accounts = ws.add_model("Accounts", product.id, {"table": "public.accounts"})
+    signups = ws.add_model("Signups", events.id, {"database": "example", "collection": "users"})
+    paid = ws.add_model("Paid orders", product.id, {
         "query": "SELECT id, user_id, order_number, total, currency, created_at FROM public.orders WHERE status = 'paid'"})
-    contacts = ws.add_model("CRM contacts", product["id"], {"query": CONTACTS_QUERY})
+    contacts = ws.add_model("CRM contacts", product.id, {"query": CONTACTS_QUERY})
 
     account_sync = ws.add_sync(
-        "Accounts to Salesforce", target={"connection_id": salesforce["id"], "object": "Account"}, mode="updateOrCreate",
+        "Accounts to Salesforce", target={"connection_id": salesforce.id, "object": "Account"}, mode="updateOrCreate",
         fields=_mapping(accounts, [("name", "Name"), ("industry", "Industry"), ("employees", "NumberOfEmployees"),
                                    ("annual_revenue", "AnnualRevenue")]),
         identities=_identity(accounts, "domain", "Website", "DomainMatch"),
         schedule={"frequency": "daily", "hour": "3", "minute": "0"}, active=True)
     signup_sync = ws.add_sync(
-        "Signups to HubSpot", target={"connection_id": hubspot["id"], "object": "contacts"}, mode="create",
+        "Signups to HubSpot", target={"connection_id": hubspot.id, "object": "contacts"}, mode="create",
         fields=_mapping(signups, [("email", "email"), ("first_name", "firstname"), ("last_name", "lastname"), ("company", "company")]),
         schedule={"frequency": "hourly", "minute": "15"}, active=True)
     orders_sync = ws.add_sync(
-        "Paid orders to Snowflake", target={"connection_id": snowflake["id"], "object": "PUBLIC.ORDERS"}, mode="replace",
+        "Paid orders to Snowflake", target={"connection_id": snowflake.id, "object": "PUBLIC.ORDERS"}, mode="replace",
         fields=_mapping(paid, [(c, c) for c in ("id", "user_id", "order_number", "total", "currency", "created_at")]),
         schedule={"frequency": "daily", "hour": "4", "minute": "0"}, active=True)
     failing = ws.add_sync(
-        FAILING_SYNC, target={"connection_id": salesforce["id"], "object": "Contact"}, mode="updateOrCreate",
+        FAILING_SYNC, target={"connection_id": salesforce.id, "object": "Contact"}, mode="updateOrCreate",
         fields=_mapping(contacts, [("first_name", "FirstName"), ("last_name", "LastName"), ("title", "Title"),
                                    ("customer_tier", "Customer_Tier__c"), ("account_ref", "AccountId"),
                                    ("lifetime_value", "Lifetime_Value__c")]),
         identities=_identity(contacts, "email", "Email"),
         schedule={"frequency": "daily", "hour": "2", "minute": "0"}, active=True)
     paused = ws.add_sync(
-        "Trial users to Salesforce Leads", target={"connection_id": salesforce["id"], "object": "Lead"}, mode="create",
+        "Trial users to Salesforce Leads", target={"connection_id": salesforce.id, "object": "Lead"}, mode="create",
         fields=_mapping(signups, [("email", "Email"), ("last_name", "LastName"), ("company", "Company")]), active=False)
     replica = ws.add_bulk_sync(
-        "Salesforce replica", source_connection_id=salesforce["id"], destination_connection_id=snowflake["id"],
+        "Salesforce replica", source_connection_id=salesforce.id, destination_connection_id=snowflake.id,
         destination_configuration={"schema": "SALESFORCE"}, mode="replicate", schemas=["Account", "Contact"],
         default_schedule={"frequency": "daily", "hour": "5", "minute": "0"}, active=True)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .app import build_app
 from .demo_world import seed_demo
 from .domain.connections import complete_consent
 from .faults import SandboxTransport
 from .ids import stable_id
+from .records import Connection
 from .seeding import SeededWorkspace
 from .state import SandboxState
 
@@ -64,7 +63,7 @@ class Sandbox(SandboxState):
         """Return an ``httpx2.AsyncBaseTransport`` that calls the app in-process and implements the "drop" fault."""
         return SandboxTransport(self.app)
 
-    def complete_oauth(self, connection_id: str) -> dict[str, Any]:
+    def complete_oauth(self, connection_id: str) -> Connection:
         """Finish the simulated consent of an OAuth connection, as opening its ``auth_url`` would."""
         for workspace in self.workspaces.values():
             if connection_id in workspace.connections:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
+
+from .records import Execution
 
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -16,15 +18,16 @@ def _before_now(hours: float) -> datetime:
     return datetime.now(UTC) - timedelta(hours=hours)
 
 
-def backdate(execution: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
+def backdate(execution: Execution, *, hours_ago: float) -> Execution:
     """Shift a model-sync execution's timestamps so it started ``hours_ago`` hours ago; its console lines fall between
     its start and its end, as a live run's do."""
     start = _before_now(hours_ago)
-    stamps = {"created_at": start, "started_at": start + timedelta(seconds=5), "completed_at": start + timedelta(seconds=42)}
-    for key, moment in stamps.items():
-        if execution.get(key):
-            execution[key] = _stamp(moment)
-    for index, line in enumerate(execution["_console"]):
+    execution.created_at = _stamp(start)
+    if execution.started_at:
+        execution.started_at = _stamp(start + timedelta(seconds=5))
+    if execution.completed_at:
+        execution.completed_at = _stamp(start + timedelta(seconds=42))
+    for index, line in enumerate(execution.console):
         line["timestamp"] = _stamp(start + timedelta(seconds=min(5 + index, 42)))
     return execution
 
@@ -41,8 +44,17 @@ def backdate_bulk(execution: dict[str, Any], *, hours_ago: float) -> dict[str, A
     return execution
 
 
-def backdate_object(obj: dict[str, Any], *, hours_ago: float) -> dict[str, Any]:
-    """Set a stored object's ``created_at``/``updated_at`` (those it has) to ``hours_ago`` hours ago."""
+class Stamped(Protocol):
+    """A typed record with creation and change times."""
+
+    created_at: str
+    updated_at: str
+
+
+def backdate_object(obj: dict[str, Any] | Stamped, *, hours_ago: float) -> None:
+    """Set a stored object's ``created_at``/``updated_at`` (those a dict has) to ``hours_ago`` hours ago."""
     stamp = _stamp(_before_now(hours_ago))
-    obj.update({key: stamp for key in ("created_at", "updated_at") if key in obj})
-    return obj
+    if isinstance(obj, dict):
+        obj.update({key: stamp for key in ("created_at", "updated_at") if key in obj})
+    else:
+        obj.created_at = obj.updated_at = stamp

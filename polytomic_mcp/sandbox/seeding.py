@@ -16,6 +16,7 @@ from .domain.models import build_model
 from .domain.syncs import build_sync
 from .errors import ApiError
 from .ids import new_id
+from .records import Connection, Execution, Model, Sync
 from .seed_runs import backdate
 from .store import Workspace
 from .synthetic import synthetic_system
@@ -34,15 +35,15 @@ def _as_value_error() -> Iterator[None]:
 class SeededWorkspace(Workspace):
     """A workspace with seed helpers; the sandbox registers every workspace as one."""
 
-    def add_connection(self, name: str, type: str, configuration: dict[str, Any], *, status: str = "healthy") -> dict[str, Any]:
+    def add_connection(self, name: str, type: str, configuration: dict[str, Any], *, status: str = "healthy") -> Connection:
         """Store a connection without probing the upstream; OAuth types are authorized unless ``status`` is ``""``."""
         return seed_connection(self, name, type, configuration, status=status)
 
-    def add_model(self, name: str, connection_id: str, configuration: dict[str, Any], **options: Any) -> dict[str, Any]:
+    def add_model(self, name: str, connection_id: str, configuration: dict[str, Any], **options: Any) -> Model:
         """Store a model over ``connection_id``; ``options`` are the other create-body fields (ValueError when invalid)."""
         with _as_value_error():
             model = build_model(self, {"name": name, "connection_id": connection_id, "configuration": configuration, **options})
-        self.models[model["id"]] = model
+        self.models[model.id] = model
         return model
 
     def add_sync(
@@ -54,19 +55,19 @@ class SeededWorkspace(Workspace):
         fields: list[dict[str, Any]],
         schedule: dict[str, Any] | None = None,
         **options: Any,
-    ) -> dict[str, Any]:
+    ) -> Sync:
         """Store a sync from a 2025-09-18 create body; ``identities``, ``active``… go in ``options`` (ValueError when invalid)."""
         body = {"name": name, "target": target, "mode": mode, "fields": fields, "schedule": schedule or {"frequency": "manual"}, **options}
         with _as_value_error():
             sync = build_sync(self, body, version="2025-09-18")
-        self.syncs[sync["id"]] = sync
+        self.syncs[sync.id] = sync
         return sync
 
-    def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> dict[str, Any]:
+    def add_synthetic_target(self, name: str, objects: int = 900, fields: int = 50) -> Connection:
         """Store a PostgreSQL destination whose upstream holds ``objects`` generated tables of ``fields`` columns."""
         config = {"hostname": f"synthetic-{new_id()[:8]}.sandbox.test", "username": "sandbox", "password": "sandbox", "database": "synthetic"}
         connection = self.add_connection(name, "postgresql", config)
-        self.systems[connection["id"]] = synthetic_system(objects, fields)
+        self.systems[connection.id] = synthetic_system(objects, fields)
         return connection
 
     def add_bulk_sync(
@@ -91,7 +92,7 @@ class SeededWorkspace(Workspace):
         """Add a table upstream of a connection; its cached schemas show it only after a schema refresh."""
         bulk_seed.add_source_table(self, connection_id, name, columns, row_count)
 
-    def run_sync(self, sync_id: str, *, test: bool = False, resync: bool = False) -> dict[str, Any]:
+    def run_sync(self, sync_id: str, *, test: bool = False, resync: bool = False) -> Execution:
         """Start a run of ``sync_id`` and finish it at once; return the stored execution (ValueError when it cannot start)."""
         with _as_value_error():
             execution = executions.start(self, self.syncs[sync_id], {"test": test, "resync": resync})
@@ -108,18 +109,18 @@ class SeededWorkspace(Workspace):
         mongo = self.add_connection("Signups (MongoDB)", "mongodb", {"hosts": "cluster0.example.mongodb.net", "username": "sandbox", "password": "sandbox"})
         salesforce = self.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
         model = self.add_model(
-            "Signups", mongo["id"], {"database": "example", "collection": "users"},
+            "Signups", mongo.id, {"database": "example", "collection": "users"},
             additional_fields=[{"name": "lastName", "label": "Last name", "type": "string"}],
         )
         sync = self.add_sync(
             name,
-            target={"connection_id": salesforce["id"], "object": "Contact"},
+            target={"connection_id": salesforce.id, "object": "Contact"},
             mode="updateOrCreate",
             fields=[
-                {"source": {"model_id": model["id"], "field": "first_name"}, "target": "FirstName"},
-                {"source": {"model_id": model["id"], "field": "lastName"}, "target": "LastName"},
+                {"source": {"model_id": model.id, "field": "first_name"}, "target": "FirstName"},
+                {"source": {"model_id": model.id, "field": "lastName"}, "target": "LastName"},
             ],
-            identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
+            identities={"mappings": [{"source": {"model_id": model.id, "field": "email"}, "target": "Email", "function": "Equality"}]},
         )
-        runs = [backdate(self.run_sync(sync["id"]), hours_ago=past_runs - index) for index in range(past_runs)]
+        runs = [backdate(self.run_sync(sync.id), hours_ago=past_runs - index) for index in range(past_runs)]
         return {"source": mongo, "destination": salesforce, "model": model, "sync": sync, "executions": runs[::-1]}

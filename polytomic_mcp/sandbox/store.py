@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from .bulk_store import BulkState
 from .generic.records import GenericStore
 from .ids import stable_id
+from .records import Connection, Execution, Job, Model, Sync
 from .upstream import System
 
 
@@ -29,9 +29,9 @@ class OAuthRegistry:
 
 @dataclass
 class Workspace:
-    """One organization reachable with one API key; objects are raw JSON-able dicts keyed by id.
+    """One organization reachable with one API key; model-sync objects are typed records (``records``) keyed by id.
 
-    Stored dicts keep secrets unmasked; keys starting with ``_`` are sandbox bookkeeping never sent to clients.
+    Records keep secrets unmasked; their bookkeeping fields are never sent to clients (``render`` builds the answers).
     """
 
     api_key: str
@@ -39,11 +39,11 @@ class Workspace:
     organization_name: str
     oauth: OAuthRegistry = field(repr=False, compare=False)
     user_id: str = ""
-    connections: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    models: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    syncs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    executions: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    connections: dict[str, Connection] = field(default_factory=dict, repr=False)
+    models: dict[str, Model] = field(default_factory=dict, repr=False)
+    syncs: dict[str, Sync] = field(default_factory=dict, repr=False)
+    executions: dict[str, Execution] = field(default_factory=dict, repr=False)
+    jobs: dict[str, Job] = field(default_factory=dict, repr=False)
     systems: dict[str, System] = field(default_factory=dict, repr=False)
     bulk: BulkState = field(default_factory=BulkState, repr=False)
     generic: GenericStore = field(default_factory=GenericStore, repr=False)
@@ -77,5 +77,5 @@ class Workspace:
     def drop_sync(self, sync_id: str) -> None:
         """Remove a sync and its execution history."""
         self.syncs.pop(sync_id, None)
-        for execution_id in [e for e, x in self.executions.items() if x["sync_id"] == sync_id]:
+        for execution_id in [e for e, x in self.executions.items() if x.sync_id == sync_id]:
             del self.executions[execution_id]

@@ -22,10 +22,10 @@ def sandbox() -> Sandbox:
 
 def request(sandbox: Sandbox, name: str) -> BulkSyncRequest:
     ws = sandbox.workspace(EMPTY_API_KEY)
-    by_type = {c["type"]["id"]: c["id"] for c in ws.connections.values()}
+    by_type = {c.type_id: c.id for c in ws.connections.values()}
     if not by_type:
-        by_type["salesforce"] = ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})["id"]
-        by_type["snowflake"] = ws.add_connection("Snowflake", "snowflake", {"account": "a", "username": "u", "dbname": "DB"})["id"]
+        by_type["salesforce"] = ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"}).id
+        by_type["snowflake"] = ws.add_connection("Snowflake", "snowflake", {"account": "a", "username": "u", "dbname": "DB"}).id
     return BulkSyncRequest.model_validate({
         "name": name, "source_connection_id": by_type["salesforce"], "destination_connection_id": by_type["snowflake"],
         "destination_configuration": {"schema": "SALESFORCE"}, "mode": "replicate", "schemas": ["Account", "Contact"],

@@ -61,10 +61,10 @@ def world() -> World:
     ws = sandbox.workspace(EMPTY_API_KEY)
     return World(
         sandbox,
-        salesforce=ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})["id"],
-        snowflake=ws.add_connection("Snowflake", "snowflake", SNOWFLAKE)["id"],
-        hubspot=ws.add_connection("HubSpot", "hubspot", {})["id"],
-        postgres=ws.add_connection("Postgres", "postgresql", PG)["id"],
+        salesforce=ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"}).id,
+        snowflake=ws.add_connection("Snowflake", "snowflake", SNOWFLAKE).id,
+        hubspot=ws.add_connection("HubSpot", "hubspot", {}).id,
+        postgres=ws.add_connection("Postgres", "postgresql", PG).id,
     )
 
 
@@ -169,7 +169,7 @@ async def test_mistakes_raise_with_the_api_message(
 async def test_an_unhealthy_source_is_refused(world: World, client: PolytomicClient) -> None:
     down = world.sandbox.workspace(EMPTY_API_KEY).add_connection("SF down", "salesforce", {"domain": "d.my.salesforce.com"}, status="unhealthy")
     with pytest.raises(UnprocessableEntityError, match="is unhealthy"):
-        await client.bulk_syncs.create(BulkSyncRequest.model_validate(reference(world, source_connection_id=down["id"])))
+        await client.bulk_syncs.create(BulkSyncRequest.model_validate(reference(world, source_connection_id=down.id)))
 
 
 async def test_a_run_is_followed_to_its_per_schema_outcome(world: World, client: PolytomicClient) -> None:

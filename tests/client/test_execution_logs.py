@@ -45,7 +45,7 @@ async def api(sandbox: Sandbox) -> AsyncIterator[PolytomicClient]:
 
 
 async def test_the_error_log_names_each_rejected_record(api: PolytomicClient, seeded: dict[str, Any]) -> None:
-    sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
+    sync_id, execution_id = seeded["sync"].id, seeded["executions"][0].id
     index = await api.syncs.log_index(sync_id, execution_id)
     assert index.counts() == {"records": 12, "errors": 12, "warnings": 0, "inserts": 0, "updates": 0, "deletes": 0}
     urls = await api.syncs.log_urls(sync_id, execution_id, "errors")
@@ -58,7 +58,7 @@ async def test_the_error_log_names_each_rejected_record(api: PolytomicClient, se
 
 
 async def test_the_signed_url_is_fetched_without_the_api_key(sandbox: Sandbox, api: PolytomicClient, seeded: dict[str, Any]) -> None:
-    sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
+    sync_id, execution_id = seeded["sync"].id, seeded["executions"][0].id
     await api.syncs.read_log(sync_id, execution_id, "errors", "errors-00000.jsonl")
     api_call, download = sandbox.requests[-2:]
     assert api_call.path.endswith("/errors/errors-00000.jsonl") and api_call.headers["authorization"] == f"Bearer {EMPTY_API_KEY}"
@@ -68,7 +68,7 @@ async def test_the_signed_url_is_fetched_without_the_api_key(sandbox: Sandbox, a
 
 
 async def test_a_large_log_is_cut_at_max_bytes(api: PolytomicClient, seeded: dict[str, Any]) -> None:
-    sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
+    sync_id, execution_id = seeded["sync"].id, seeded["executions"][0].id
     whole = await api.syncs.read_log(sync_id, execution_id, "records", "records-00000.jsonl")
     cut = await api.syncs.read_log(sync_id, execution_id, "records", "records-00000.jsonl", max_bytes=300)
     assert cut.truncated and len(cut.text) == 300 and whole.text.startswith(cut.text)
@@ -78,7 +78,7 @@ async def test_a_large_log_is_cut_at_max_bytes(api: PolytomicClient, seeded: dic
 
 
 async def test_console_log_pages_forward(api: PolytomicClient, seeded: dict[str, Any]) -> None:
-    sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
+    sync_id, execution_id = seeded["sync"].id, seeded["executions"][0].id
     first = await api.syncs.console_log(sync_id, execution_id, limit=2)
     assert [e.message for e in first.entries][-1].startswith("Run failed: 12 of 12 records rejected")
     everything = await api.syncs.console_log(sync_id, execution_id)
@@ -90,17 +90,17 @@ async def test_console_log_pages_forward(api: PolytomicClient, seeded: dict[str,
 
 
 async def test_cancel_one_execution(api: PolytomicClient, seeded: dict[str, Any]) -> None:
-    sync_id = seeded["sync"]["id"]
+    sync_id = seeded["sync"].id
     started = await api.syncs.start(sync_id)
     await api.syncs.get_execution(sync_id, started.id)
     assert await api.syncs.cancel_execution(sync_id, started.id) == f"execution {started.id} is canceling"
     assert (await api.syncs.get_execution(sync_id, started.id)).status == "canceled"
     with pytest.raises(BadRequestError, match="already ended"):
-        await api.syncs.cancel_execution(sync_id, seeded["executions"][0]["id"])
+        await api.syncs.cancel_execution(sync_id, seeded["executions"][0].id)
 
 
 async def test_2025_only_calls_are_refused_on_2024_without_sending(sandbox: Sandbox, seeded: dict[str, Any]) -> None:
-    sync_id, execution_id = seeded["sync"]["id"], seeded["executions"][0]["id"]
+    sync_id, execution_id = seeded["sync"].id, seeded["executions"][0].id
     async with connect(sandbox, "2024-02-08") as legacy:
         before = len(sandbox.requests)
         with pytest.raises(InvalidRequestError, match=r"syncs.cancel\("):
@@ -115,9 +115,9 @@ async def test_2025_only_calls_are_refused_on_2024_without_sending(sandbox: Sand
 
 async def test_used_by_is_typed_on_a_connection_in_use(api: PolytomicClient, seeded: dict[str, Any]) -> None:
     with pytest.raises(UnprocessableEntityError) as raised:
-        await api.connections.delete(seeded["destination"]["id"])
-    assert raised.value.used_by == [UsedBy(type="sync", id=seeded["sync"]["id"], name="Signups to Salesforce Contacts")]
-    await api.connections.delete(seeded["destination"]["id"], force=True)
+        await api.connections.delete(seeded["destination"].id)
+    assert raised.value.used_by == [UsedBy(type="sync", id=seeded["sync"].id, name="Signups to Salesforce Contacts")]
+    await api.connections.delete(seeded["destination"].id, force=True)
     assert [s.id async for s in api.syncs.list()] == []
 
 

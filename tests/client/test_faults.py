@@ -79,7 +79,7 @@ async def test_exhausted_retries_fail_clearly_and_never_duplicate(sandbox: Sandb
         assert str(error)
     created = counts(sandbox)[0] - 1
     assert COUNT - len(failures) <= created <= COUNT
-    names = [c["name"] for c in sandbox.workspace(EMPTY_API_KEY).connections.values()]
+    names = [c.name for c in sandbox.workspace(EMPTY_API_KEY).connections.values()]
     assert len(names) == len(set(names))
 
 

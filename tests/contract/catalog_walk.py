@@ -55,19 +55,19 @@ def seeded_ids(sandbox: Sandbox) -> dict[str, str]:
     salesforce = ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
     mongo = ws.add_connection("Mongo", "mongodb", {"hosts": "cluster0.example.mongodb.net", "username": "u", "password": "p"})
     snowflake = ws.add_connection("Snowflake", "snowflake", {"account": "acme-xy12345", "username": "l", "password": "p", "dbname": "A"})
-    model = ws.add_model("Users", mongo["id"], {"database": "example", "collection": "users"})
-    sync = ws.add_sync("Users to Contacts", target={"connection_id": salesforce["id"], "object": "Contact"}, mode="updateOrCreate",
-                       fields=[{"source": {"model_id": model["id"], "field": "last_name"}, "target": "LastName"}],
-                       identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]})
-    run = ws.run_sync(sync["id"])
-    bulk = ws.add_bulk_sync("SF to Snowflake", source_connection_id=salesforce["id"], destination_connection_id=snowflake["id"],
+    model = ws.add_model("Users", mongo.id, {"database": "example", "collection": "users"})
+    sync = ws.add_sync("Users to Contacts", target={"connection_id": salesforce.id, "object": "Contact"}, mode="updateOrCreate",
+                       fields=[{"source": {"model_id": model.id, "field": "last_name"}, "target": "LastName"}],
+                       identities={"mappings": [{"source": {"model_id": model.id, "field": "email"}, "target": "Email", "function": "Equality"}]})
+    run = ws.run_sync(sync.id)
+    bulk = ws.add_bulk_sync("SF to Snowflake", source_connection_id=salesforce.id, destination_connection_id=snowflake.id,
                             destination_configuration={"schema": "SALESFORCE"}, schemas=["Account", "Contact"])
     return {
-        "/api/connections/{}": salesforce["id"], "/api/enrichment/{}": salesforce["id"],
-        "/api/organizations/{}/connections/{}": salesforce["id"], "/api/entities/{}": model["id"],
-        "/api/organizations/entities/{}": sync["id"], "/api/connections/{}/schemas/{}": "Contact",
+        "/api/connections/{}": salesforce.id, "/api/enrichment/{}": salesforce.id,
+        "/api/organizations/{}/connections/{}": salesforce.id, "/api/entities/{}": model.id,
+        "/api/organizations/entities/{}": sync.id, "/api/connections/{}/schemas/{}": "Contact",
         "/api/connection_types/{}": "postgresql", "/api/organizations/{}": ws.organization_id,
-        "/api/models/{}": model["id"], "/api/syncs/{}": sync["id"], "/api/syncs/{}/executions/{}": run["id"],
+        "/api/models/{}": model.id, "/api/syncs/{}": sync.id, "/api/syncs/{}/executions/{}": run.id,
         "/api/bulk/syncs/{}": bulk["id"], "/api/bulk/syncs/{}/schemas/{}": "Contact",
         "/api/bulk/syncs/{}/executions/{}/schemas/{}": "Contact",
     }

@@ -32,13 +32,13 @@ class Connections:
 def seed(sandbox: Sandbox) -> Connections:
     ws = workspace(sandbox)
     return Connections(
-        salesforce=ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})["id"],
-        hubspot=ws.add_connection("HubSpot", "hubspot", {})["id"],
-        postgres=ws.add_connection("Postgres", "postgresql", {**POSTGRES_CONFIG, "port": 5432})["id"],
-        snowflake=ws.add_connection("Snowflake", "snowflake", SNOWFLAKE_CONFIG)["id"],
-        bigquery=ws.add_connection("BigQuery", "bigquery", BIGQUERY_CONFIG)["id"],
-        s3=ws.add_connection("Lake", "s3", S3_CONFIG)["id"],
-        webhook=ws.add_connection("Hook", "webhook", {"url": "https://hooks.example.com/in"})["id"],
+        salesforce=ws.add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"}).id,
+        hubspot=ws.add_connection("HubSpot", "hubspot", {}).id,
+        postgres=ws.add_connection("Postgres", "postgresql", {**POSTGRES_CONFIG, "port": 5432}).id,
+        snowflake=ws.add_connection("Snowflake", "snowflake", SNOWFLAKE_CONFIG).id,
+        bigquery=ws.add_connection("BigQuery", "bigquery", BIGQUERY_CONFIG).id,
+        s3=ws.add_connection("Lake", "s3", S3_CONFIG).id,
+        webhook=ws.add_connection("Hook", "webhook", {"url": "https://hooks.example.com/in"}).id,
     )
 
 

@@ -46,7 +46,7 @@ async def test_a_connection_that_cannot_be_read_is_refused_with_the_sources(conn
 
     broken = workspace(sandbox).add_connection("Broken PG", "postgresql", {"hostname": "h", "username": "u", "password": "p", "database": "d"},
                                                status="unhealthy")
-    assert "unhealthy" in error(await client.get(f"/api/connections/{broken['id']}/bulksync/source"), 400)
+    assert "unhealthy" in error(await client.get(f"/api/connections/{broken.id}/bulksync/source"), 400)
     assert error(await client.get("/api/connections/nope/bulksync/source"), 404)
 
 
@@ -108,7 +108,7 @@ async def test_model_sources_are_listed_from_the_same_cache_so_a_new_table_shows
 
 async def test_only_healthy_connections_refresh(sandbox, client) -> None:
     broken = workspace(sandbox).add_connection("Down", "snowflake", {"account": "a", "username": "u", "dbname": "d"}, status="unhealthy")
-    message = error(await client.post(f"/api/connections/{broken['id']}/schemas/refresh"), 400)
+    message = error(await client.post(f"/api/connections/{broken.id}/schemas/refresh"), 400)
     assert message.startswith("only healthy connections can be refreshed") and "unhealthy" in message
 
 

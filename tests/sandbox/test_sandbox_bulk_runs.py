@@ -143,7 +143,8 @@ async def test_deactivating_cancels_the_running_execution(conns, client) -> None
 
 async def test_a_connection_that_breaks_after_create_fails_the_run(conns, sandbox, client) -> None:
     sync = await make(client, conns)
-    workspace(sandbox).connections[conns.snowflake].update(status="unhealthy", status_error="password expired")
+    stored = workspace(sandbox).connections[conns.snowflake]
+    stored.status, stored.status_error = "unhealthy", "password expired"
     done = await poll_until_done(client, sync["id"], (await start(client, sync["id"]))["id"])
     assert done["status"] == "failed" and "password expired" in done["status_message"]
 

@@ -89,10 +89,10 @@ async def test_connections_must_have_the_right_role_and_be_healthy(conns, sandbo
     from_webhook = error(await client.post("/api/bulk/syncs", json=reference_body(conns, source_connection_id=conns.webhook)), 422)
     assert "cannot be used as a bulk sync source" in from_webhook
     down = workspace(sandbox).add_connection("SF down", "salesforce", {"domain": "down.my.salesforce.com"}, status="unhealthy")
-    unhealthy = error(await client.post("/api/bulk/syncs", json=reference_body(conns, source_connection_id=down["id"])), 422)
+    unhealthy = error(await client.post("/api/bulk/syncs", json=reference_body(conns, source_connection_id=down.id)), 422)
     assert unhealthy.startswith('source_connection_id: connection "SF down"') and "is unhealthy" in unhealthy
     pending = workspace(sandbox).add_connection("SF pending", "salesforce", {"domain": "p.my.salesforce.com"}, status="")
-    assert "not authorized yet" in error(await client.post("/api/bulk/syncs", json=reference_body(conns, source_connection_id=pending["id"])), 422)
+    assert "not authorized yet" in error(await client.post("/api/bulk/syncs", json=reference_body(conns, source_connection_id=pending.id)), 422)
 
 
 async def test_other_destinations_take_their_own_configuration(conns, client) -> None:

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.anyio
 
 
 def stored(sandbox, connection_id: str) -> dict[str, Any]:
-    config: dict[str, Any] = sandbox.workspace(EMPTY_API_KEY).connections[connection_id]["configuration"]
+    config: dict[str, Any] = sandbox.workspace(EMPTY_API_KEY).connections[connection_id].configuration
     return config
 
 

@@ -30,7 +30,7 @@ async def test_create_masks_secrets_everywhere(client) -> None:
 async def test_stored_connection_keeps_the_real_secret(sandbox, client) -> None:
     created = await mongo_connection(client)
     stored = sandbox.workspace(EMPTY_API_KEY).connections[created["id"]]
-    assert stored["configuration"]["password"] == "s3cret"
+    assert stored.configuration["password"] == "s3cret"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ async def test_update_is_full_replacement(sandbox, client) -> None:
     data = r.json()["data"]
     assert data["name"] == "Renamed"
     assert "password" not in data["configuration"] and "username" not in data["configuration"]
-    assert sandbox.workspace(EMPTY_API_KEY).connections[created["id"]]["configuration"].get("password") is None
+    assert sandbox.workspace(EMPTY_API_KEY).connections[created["id"]].configuration.get("password") is None
 
 
 async def test_update_cannot_change_type_and_404s_for_unknown_id(client) -> None:
@@ -164,7 +164,7 @@ async def test_webhook_secret_is_generated_read_only_and_masked(sandbox, client)
     created = await create(
         client, "/api/connections", {"name": "Hook", "type": "webhook", "configuration": {"url": "https://hooks.example.com/in", "secret": "mine"}}
     )
-    stored = sandbox.workspace(EMPTY_API_KEY).connections[created["id"]]["configuration"]["secret"]
+    stored = sandbox.workspace(EMPTY_API_KEY).connections[created["id"]].configuration["secret"]
     assert stored.startswith("whsec_") and stored != "mine"
     assert created["configuration"]["secret"] == "******"
     assert created["configuration"]["auth_method"] == "polytomic_secret"

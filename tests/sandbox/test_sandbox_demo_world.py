@@ -77,9 +77,9 @@ async def test_the_failure_is_real_running_again_rejects_the_same_records(demo, 
     sync = await _failing_sync(demo_client)
     ws = demo.workspace(DEMO_API_KEY)
     again = ws.run_sync(sync["id"])
-    assert again["status"] == "failed" and Counter(e.split(": ")[1] for e in again["errors"]) == CAUSES
+    assert again.status == "failed" and Counter(e.split(": ")[1] for e in again.errors) == CAUSES
     full = ws.run_sync(sync["id"], resync=True)
-    assert full["counts"]["total"] == 12 and full["counts"]["update"] == 7 and full["counts"]["error"] == 5
+    assert full.counts["total"] == 12 and full.counts["update"] == 7 and full.counts["error"] == 5
 
 
 async def test_fixing_only_the_mapping_leaves_the_causes_the_model_must_fix(demo, demo_client) -> None:
@@ -89,10 +89,10 @@ async def test_fixing_only_the_mapping_leaves_the_causes_the_model_must_fix(demo
     body["fields"] = [{**f, "source": {**f["source"], "field": "sfdc_account_id"}} if f["target"] == "AccountId" else f for f in sync["fields"]]
     assert (await demo_client.put(f"/api/syncs/{sync['id']}", json=body)).status_code == 200
     run = demo.workspace(DEMO_API_KEY).run_sync(sync["id"], resync=True)
-    rejected = await log_lines(demo, demo_client, f"/api/syncs/{sync['id']}/executions/{run['id']}", "errors")
+    rejected = await log_lines(demo, demo_client, f"/api/syncs/{sync['id']}/executions/{run.id}", "errors")
     assert Counter(line["code"] for line in rejected) == Counter(
         {"STRING_TOO_LONG": 1, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": 1, "INVALID_TYPE": 1})
-    assert run["status"] == "completed" and run["counts"]["update"] == 9 and run["counts"]["error"] == 3
+    assert run.status == "completed" and run.counts["update"] == 9 and run.counts["error"] == 3
 
 
 async def test_every_other_key_starts_empty(demo) -> None:

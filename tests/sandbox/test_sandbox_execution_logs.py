@@ -17,7 +17,7 @@ def seeded(sandbox) -> dict[str, Any]:
 
 
 def execution_path(seeded: dict[str, Any], index: int = 0) -> str:
-    return f"/api/syncs/{seeded['sync']['id']}/executions/{seeded['executions'][index]['id']}"
+    return f"/api/syncs/{seeded['sync'].id}/executions/{seeded['executions'][index].id}"
 
 
 async def test_console_log_tells_the_story_of_the_run(client, seeded) -> None:
@@ -27,7 +27,7 @@ async def test_console_log_tells_the_story_of_the_run(client, seeded) -> None:
         ("info", 'Run queued for sync "Signups to Salesforce Contacts"'),
         ("info", "Run started"),
         ("info", 'Read 12 records from model "Signups"'),
-        ("info", f'Writing to Contact on "Salesforce" (salesforce, {seeded["destination"]["id"]}) (mode updateOrCreate)'),
+        ("info", f'Writing to Contact on "Salesforce" (salesforce, {seeded["destination"].id}) (mode updateOrCreate)'),
         ("error", "12 of 12 records rejected by Salesforce Contact: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"),
         ("error", "Run failed: 12 of 12 records rejected by Salesforce Contact: REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]"),
     ]
@@ -51,7 +51,7 @@ async def test_console_log_pages_with_limit_and_after(client, seeded) -> None:
 
 
 async def test_console_log_grows_while_a_run_is_followed(sandbox, client) -> None:
-    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"].id
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     path = f"/api/syncs/{sync_id}/executions/{started['id']}/consolelog"
     first = (await client.get(path)).json()["data"]
@@ -75,7 +75,7 @@ async def test_logs_index_counts_each_record_log(client, seeded) -> None:
 
 
 async def test_a_running_execution_has_no_record_logs_yet(sandbox, client) -> None:
-    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"].id
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     path = f"/api/syncs/{sync_id}/executions/{started['id']}"
     assert (await client.get(f"{path}/logs")).json()["data"] == {}, "the read made it running; it ends on the next"
@@ -126,6 +126,6 @@ async def test_log_urls_exist_on_2024_but_console_and_index_do_not(legacy_client
 
 async def test_log_urls_of_a_deleted_sync_stop_working(sandbox, client, seeded) -> None:
     url = (await client.get(f"{execution_path(seeded)}/errors")).json()["data"]["urls"][0]
-    await client.delete(f"/api/syncs/{seeded['sync']['id']}")
+    await client.delete(f"/api/syncs/{seeded['sync'].id}")
     async with make_client(sandbox, key=None, version=None) as anonymous:
         assert (await anonymous.get(url)).status_code == 404

@@ -41,9 +41,9 @@ def mapping(model_id: str, source: str, target: str) -> dict[str, Any]:
 
 async def test_the_seeded_sync_fails_every_record_with_required_field_missing(sandbox, client) -> None:
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync()
-    sync_id = seeded["sync"]["id"]
+    sync_id = seeded["sync"].id
     history = (await client.get(f"/api/syncs/{sync_id}/executions")).json()["data"]
-    assert [e["id"] for e in history] == [e["id"] for e in seeded["executions"]] and len(history) == 3
+    assert [e["id"] for e in history] == [e.id for e in seeded["executions"]] and len(history) == 3
     assert history[0]["created_at"] > history[1]["created_at"] > history[2]["created_at"]
     for execution in history:
         assert execution["status"] == "failed"
@@ -55,7 +55,7 @@ async def test_the_seeded_sync_fails_every_record_with_required_field_missing(sa
 
 
 async def test_a_new_run_of_the_seeded_sync_fails_after_running(sandbox, client) -> None:
-    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"]["id"]
+    sync_id = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=0)["sync"].id
     started = (await client.post(f"/api/syncs/{sync_id}/executions", json={})).json()["data"]
     statuses = [(await client.get(f"/api/syncs/{sync_id}/status")).json()["data"] for _ in range(2)]
     assert statuses[0]["current_execution"]["status"] == "running" and statuses[0]["last_execution"] is None
@@ -65,18 +65,18 @@ async def test_a_new_run_of_the_seeded_sync_fails_after_running(sandbox, client)
 
 async def test_fixing_the_mapping_lets_the_rejected_records_through(sandbox, client) -> None:
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=1)
-    sync, model_id = seeded["sync"], seeded["model"]["id"]
+    sync, model_id = seeded["sync"], seeded["model"].id
     body = {
-        "name": sync["name"], "mode": sync["mode"], "schedule": sync["schedule"], "target": {"connection_id": sync["target"]["connection_id"], "object": "Contact"},
+        "name": sync.name, "mode": sync.mode, "schedule": sync.schedule, "target": {"connection_id": sync.target["connection_id"], "object": "Contact"},
         "identities": {"mappings": [{"source": {"model_id": model_id, "field": "email"}, "target": "Email", "function": "Equality"}]},
         "fields": [mapping(model_id, "first_name", "FirstName"), mapping(model_id, "last_name", "LastName")],
     }
-    assert (await client.put(f"/api/syncs/{sync['id']}", json=body)).status_code == 200
-    fixed = await run(client, sync["id"])
+    assert (await client.put(f"/api/syncs/{sync.id}", json=body)).status_code == 200
+    fixed = await run(client, sync.id)
     assert fixed["status"] == "completed" and fixed["errors"] == [] and fixed["counts"] == {**ZERO, "total": 12, "update": 12}
-    again = await run(client, sync["id"])
+    again = await run(client, sync.id)
     assert again["counts"] == ZERO, "every record was written: the next run has nothing to send"
-    resync = await run(client, sync["id"], resync=True)
+    resync = await run(client, sync.id, resync=True)
     assert resync["counts"]["update"] == 12
 
 

@@ -142,9 +142,9 @@ async def test_a_record_with_several_misfits_lists_them_all(sandbox, client) -> 
         {"source": {"model_id": mid, "field": name}, "target": target}
         for name, target in [("last_name", "LastName"), ("tier", "Customer_Tier__c"), ("account", "AccountId")]]))
     execution = sandbox.workspace(EMPTY_API_KEY).run_sync(sync["id"])
-    path = f"/api/syncs/{sync['id']}/executions/{execution['id']}"
+    path = f"/api/syncs/{sync['id']}/executions/{execution.id}"
     (line,) = await log_lines(sandbox, client, path, "errors")
-    assert execution["status"] == "failed"
+    assert execution.status == "failed"
     assert (line["code"], line["fields"]) == ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ["Customer_Tier__c"])
     assert [(e["code"], e["field"]) for e in line["errors"]] == [
         ("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Customer_Tier__c"), ("MALFORMED_ID", "AccountId")]

@@ -66,7 +66,7 @@ async def test_settings_start_plain_and_keep_what_was_set(client: httpx2.AsyncCl
         fields=[{"source": {"model_id": model["id"], "field": "last_name"}, "target": "LastName"}],
         identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "Email", "function": "Equality"}]},
     )
-    path = f"/api/syncs/{sync['id']}/error-handling"
+    path = f"/api/syncs/{sync.id}/error-handling"
     first = (await client.get(path)).json()["data"]
     assert first == {"auto_retry_record_errors": False, "notify_on_record_errors": False, "subscribers": [], "warning_notifications": False}
     assert (await client.get(path)).json()["data"] == first

@@ -163,7 +163,7 @@ async def test_preview_saves_nothing(client) -> None:
 async def test_models_paging(sandbox, client) -> None:
     ws = sandbox.workspace(EMPTY_API_KEY)
     conn = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
-    ids = [ws.add_model(f"m{i}", conn["id"], {"table": "public.users"})["id"] for i in range(7)]
+    ids = [ws.add_model(f"m{i}", conn.id, {"table": "public.users"}).id for i in range(7)]
     seen, token, pages = [], None, 0
     while True:
         params = {"limit": 3} | ({"page_token": token} if token else {})
@@ -183,7 +183,7 @@ async def test_models_paging(sandbox, client) -> None:
 async def test_models_unpaged_when_the_sandbox_does_not_page(sandbox, client) -> None:
     ws = sandbox.workspace(EMPTY_API_KEY)
     conn = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
-    ids = [ws.add_model(f"m{i}", conn["id"], {"table": "public.users"})["id"] for i in range(120)]
+    ids = [ws.add_model(f"m{i}", conn.id, {"table": "public.users"}).id for i in range(120)]
     sandbox.paginate_lists = False
     body = (await client.get("/api/models", params={"limit": 3, "page_token": "ignored"})).json()
     assert "pagination" not in body

@@ -221,7 +221,7 @@ async def test_syncs_and_executions_unpaged_when_the_sandbox_does_not_page(sandb
     ws = sandbox.workspace(EMPTY_API_KEY)
     body = contact_sync_body(model, sf)
     ids = [ws.add_sync(f"s{i}", target=body["target"], mode=body["mode"], fields=body["fields"],
-                       identities=body["identities"])["id"] for i in range(60)]
+                       identities=body["identities"]).id for i in range(60)]
     run = [(await client.post(f"/api/syncs/{ids[0]}/executions", json={})).json()["data"]["id"]]
     for _ in range(59):
         await client.post(f"/api/syncs/{ids[0]}/cancel")

@@ -50,12 +50,12 @@ def test_seed_helpers_validate() -> None:
     ws = sb.add_workspace("pk_bench")
     connections = [ws.add_connection(f"pg {i}", "postgresql", POSTGRES_CONFIG) for i in range(1000)]
     for i, conn in enumerate(connections):
-        ws.add_model(f"model {i}", conn["id"], {"table": "public.users"})
+        ws.add_model(f"model {i}", conn.id, {"table": "public.users"})
     assert len(ws.connections) == len(ws.models) == 1000
     with pytest.raises(ValueError, match="hosts is required"):
         ws.add_connection("bad", "mongodb", {})
     with pytest.raises(ValueError, match='relation "public.nope" does not exist'):
-        ws.add_model("bad", connections[0]["id"], {"table": "public.nope"})
+        ws.add_model("bad", connections[0].id, {"table": "public.nope"})
 
 
 def test_seeded_oauth_connection_can_await_consent() -> None:
@@ -63,27 +63,27 @@ def test_seeded_oauth_connection_can_await_consent() -> None:
     ws = sb.add_workspace("pk_oauth")
     pending = ws.add_connection("SF", "salesforce", {"domain": "acme.my.salesforce.com"}, status="")
     ready = ws.add_connection("SF2", "salesforce", {"domain": "acme.my.salesforce.com"})
-    assert pending["_authorized"] is False and pending["_auth_url"].startswith(sb.base_url)
-    assert ready["_authorized"] is True and ready["configuration"]["username"]
-    sb.complete_oauth(pending["id"])
-    assert ws.connections[pending["id"]]["status"] == "healthy"
+    assert pending.authorized is False and pending.auth_url.startswith(sb.base_url)
+    assert ready.authorized is True and ready.configuration["username"]
+    sb.complete_oauth(pending.id)
+    assert ws.connections[pending.id].status == "healthy"
 
 
 async def test_seeded_sync_and_synthetic_target(sandbox: Sandbox, client) -> None:
     ws = sandbox.workspace(EMPTY_API_KEY)
     source = ws.add_connection("PG", "postgresql", POSTGRES_CONFIG)
-    model = ws.add_model("Users", source["id"], {"table": "public.users"})
+    model = ws.add_model("Users", source.id, {"table": "public.users"})
     target = ws.add_synthetic_target("Warehouse", objects=900, fields=50)
-    objects = (await client.get(f"/api/connections/{target['id']}/modelsync/targetobjects")).json()["data"]
+    objects = (await client.get(f"/api/connections/{target.id}/modelsync/targetobjects")).json()["data"]
     assert len(objects) == 900
-    fields = (await client.get(f"/api/connections/{target['id']}/modelsync/target/fields", params={"target": objects[-1]["id"]})).json()["data"]["fields"]
+    fields = (await client.get(f"/api/connections/{target.id}/modelsync/target/fields", params={"target": objects[-1]["id"]})).json()["data"]["fields"]
     assert len(fields) == 50
     sync = ws.add_sync(
         "Users to synthetic",
-        target={"connection_id": target["id"], "object": objects[-1]["id"]},
+        target={"connection_id": target.id, "object": objects[-1]["id"]},
         mode="updateOrCreate",
-        fields=[{"source": {"model_id": model["id"], "field": "first_name"}, "target": "field_05"}],
-        identities={"mappings": [{"source": {"model_id": model["id"], "field": "email"}, "target": "email", "function": "Equality"}]},
+        fields=[{"source": {"model_id": model.id, "field": "first_name"}, "target": "field_05"}],
+        identities={"mappings": [{"source": {"model_id": model.id, "field": "email"}, "target": "email", "function": "Equality"}]},
     )
-    fetched = (await client.get(f"/api/syncs/{sync['id']}")).json()["data"]
+    fetched = (await client.get(f"/api/syncs/{sync.id}")).json()["data"]
     assert fetched["target"]["object"] == "synthetic.object_0900" and fetched["problems"] == []

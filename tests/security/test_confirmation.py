@@ -15,6 +15,7 @@ from workflow import MONGO, SALESFORCE, authorize, model_args, sync_args
 
 from polytomic_mcp.client import DEFAULT_MAX_RETRIES
 from polytomic_mcp.sandbox import FaultConfig, Sandbox
+from polytomic_mcp.sandbox.records import Sync
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +39,7 @@ async def prepared(client: Any, sandbox: Sandbox) -> dict[str, Any]:
     return {**args, "mode": "updateOrCreate", "active": True}
 
 
-def stored_syncs(sandbox: Sandbox) -> list[dict[str, Any]]:
+def stored_syncs(sandbox: Sandbox) -> list[Sync]:
     return list(sandbox.workspace(next(iter(sandbox.workspaces))).syncs.values())
 
 
@@ -55,7 +56,7 @@ async def test_user_confirms_in_a_form_showing_object_mode_and_fields(sandbox: S
     assert f"connection 'Salesforce Connection' ({args['target']['connection_id']})" in message
     assert "model 'MongoDB Model' on 'MongoDB Connection'" in message
     assert result["created"] and result["active"] is True
-    assert [s["active"] for s in stored_syncs(sandbox)] == [True]
+    assert [s.active for s in stored_syncs(sandbox)] == [True]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -80,7 +81,7 @@ async def test_without_elicitation_nothing_is_sent_until_the_relayed_yes(sandbox
         assert result["created"] and result["active"] is True and result["consent"] == "relayed by the assistant"
         again = await call_error(client, "create_sync", {**args, "name": "second", "consent_token": token})
         assert "different request" in again
-    assert [s["active"] for s in stored_syncs(sandbox)] == [True]
+    assert [s.active for s in stored_syncs(sandbox)] == [True]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -163,7 +164,7 @@ async def test_declined_activation_and_runs_change_nothing(sandbox: Sandbox, mod
     assert "not activated" in refused[0] and "not started" in refused[1] and "not started" in refused[2]
     assert len(asked) == 3
     assert activations_and_runs(sandbox, sync_id) == ([], [])
-    assert [s["active"] for s in stored_syncs(sandbox)] == [False]
+    assert [s.active for s in stored_syncs(sandbox)] == [False]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -208,7 +209,7 @@ async def test_unreadable_sync_while_asking_changes_nothing(sandbox: Sandbox, mo
     assert "not activated" in refused[0] and "not started" in refused[1]
     assert all("could not check" in text and f"read sync '{sync_id}'" in text for text in refused)
     assert asked == [] and activations_and_runs(sandbox, sync_id) == ([], [])
-    assert [s["active"] for s in stored_syncs(sandbox)] == [False]
+    assert [s.active for s in stored_syncs(sandbox)] == [False]
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -63,10 +63,10 @@ async def test_a_client_without_elicitation_completes_the_workflow_and_changes_r
         change = {"sync_id": ids["sync"], "mode": "updateOrCreate"}
         question = await call_error(client, "update_sync", change)
         assert writes(sandbox) == before and "Nothing was sent" in question and "'updateOrCreate'" in question
-        assert sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]]["mode"] == "create"
+        assert sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]].mode == "create"
         done = await call_ok(client, "update_sync", {**change, "consent_token": consent_token(question)})
     assert done["updated"] and done["consent"] == "relayed by the assistant"
-    assert sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]]["mode"] == "updateOrCreate"
+    assert sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]].mode == "updateOrCreate"
 
 
 SIDE_DOORS: dict[str, tuple[str, Any]] = {
@@ -221,7 +221,7 @@ async def test_a_sync_re_targeted_while_the_question_is_open_is_asked_about_agai
 
     async def re_target() -> None:
         stored = sandbox.workspace(next(iter(sandbox.workspaces))).syncs[ids["sync"]]
-        stored["target"] = {**stored["target"], "connection_id": other["id"]}
+        stored.target = {**stored.target, "connection_id": other["id"]}
 
     async with mcp_session(sandbox, mode="legacy", elicitation_callback=person(True, asked, meanwhile=re_target)) as client:
         done = await call_ok(client, "activate_sync", {"sync_id": ids["sync"], "active": True})

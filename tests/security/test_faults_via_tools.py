@@ -45,7 +45,7 @@ async def test_exhausted_retries_are_honest(sandbox: Sandbox) -> None:
                 result = await client.call_tool("create_connection", {
                     "name": name, "type": "mongodb", "configuration": {"hosts": "example.mongodb.net"}})
                 outcomes[name] = result.content[0].text if result.is_error else "created"
-    stored = {c["name"] for c in sandbox.workspace(EMPTY_API_KEY).connections.values()}
+    stored = {c.name for c in sandbox.workspace(EMPTY_API_KEY).connections.values()}
     maybe = {n for n, text in outcomes.items() if "MAY have been applied" in text}
     created = {n for n, text in outcomes.items() if text == "created"}
     assert created <= stored, "a reported success must exist"

@@ -59,8 +59,8 @@ async def test_a_model_job_that_cannot_be_followed_may_exist_and_blocks_a_twin(s
     assert "MAY have been applied" in first and "list_models(search='Users')" in first and "Try again later" not in first
     assert "still being created" in second and "Nothing new was created" in second
     models = list(sandbox.workspace(EMPTY_API_KEY).models.values())
-    assert [m["name"] for m in models] == ["Users"], "retrying as told must not make a twin"
-    assert f"already exists (id {models[0]['id']})" in third
+    assert [m.name for m in models] == ["Users"], "retrying as told must not make a twin"
+    assert f"already exists (id {models[0].id})" in third
 
 
 async def test_a_malformed_answer_to_a_create_may_have_been_applied(sandbox: Sandbox) -> None:
@@ -93,7 +93,7 @@ async def test_concurrent_creates_with_one_name_make_one_object(sandbox: Sandbox
                 group.start_soon(one)
     workspace = sandbox.workspace(EMPTY_API_KEY)
     stored = workspace.connections if tool == "create_connection" else workspace.models
-    assert [o["name"] for o in stored.values()].count("twin") == 1
+    assert [o.name for o in stored.values()].count("twin") == 1
     assert sum(not r.is_error for r in results) == 1
     assert all("already exists" in r.content[0].text for r in results if r.is_error)
 

@@ -111,7 +111,7 @@ async def test_two_tenants_concurrently_never_see_each_other(stateless: bool) ->
         assert not [t for t in texts if f"{other}-" in t], f"{name} saw {other}'s objects"
         assert any(f"{name}-conn-190" in t for t in texts)
     for key, name in TENANTS.items():
-        stored = {c["name"] for c in sandbox.workspace(key).connections.values()}
+        stored = {c.name for c in sandbox.workspace(key).connections.values()}
         assert stored == {f"{name}-conn-{i}" for i in range(0, 200, 10)}
 
 

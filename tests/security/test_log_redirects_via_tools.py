@@ -48,7 +48,7 @@ async def runs_read_through(sandbox: Sandbox, location: str) -> tuple[dict[str, 
     transport = RedirectingLogs(sandbox, location)
     api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=transport, retry_backoff=0.001, resolver=public_dns)
     async with api, Client(build_server(Settings(sandbox=True), client=api)) as client:
-        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"]["id"], "execution_id": seeded["executions"][0]["id"]})
+        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"].id, "execution_id": seeded["executions"][0].id})
     return runs, transport.fetched
 
 

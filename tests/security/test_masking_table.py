@@ -101,7 +101,7 @@ async def test_console_log_lines_of_a_run_are_masked(sandbox: Sandbox) -> None:
     console_log.append(execution, "error", "retrying with password=ConsolePw-1 and api-key=ak-console-555 on warehouse")
     console_log.append(execution, "info", f"upstream answered Authorization: Bearer {JWT}")
     async with mcp_session(sandbox) as client:
-        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"]["id"], "execution_id": execution["id"]})
+        runs = await call_ok(client, "get_sync_runs", {"sync_id": seeded["sync"].id, "execution_id": execution.id})
     tail = "\n".join(runs["console_tail"])
     assert "ConsolePw-1" not in tail and "ak-console-555" not in tail and "eyJzdWIi" not in tail
     assert "on warehouse" in tail and "password=******" in tail
@@ -133,9 +133,9 @@ async def test_log_lines_and_resources_get_the_same_pass(sandbox: Sandbox, caplo
     workspace = sandbox.workspace(EMPTY_API_KEY)
     warehouse = workspace.add_connection("Warehouse", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "p-12345678",
                                                                      "database": "acme"})
-    model = workspace.add_model("Tokens", warehouse["id"], {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})
+    model = workspace.add_model("Tokens", warehouse.id, {"query": f"select '{JWT}' as token, 'Cookie: sid=abc123def456' as header"})
     async with mcp_session(sandbox) as client:
-        resource = (await client.read_resource(f"polytomic://models/{model['id']}")).contents[0]
+        resource = (await client.read_resource(f"polytomic://models/{model.id}")).contents[0]
     with caplog.at_level(logging.INFO):
         logging.getLogger("polytomic_mcp.test").info("upstream: %s", "X-Api-Key: ak_live_51Hx9Q2 then password=LogPw-123 for db.example.com")
     for text in (getattr(resource, "text", ""), caplog.text):

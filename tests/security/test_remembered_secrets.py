@@ -14,6 +14,7 @@ from server_support import call_error, call_ok, call_relayed, mcp_session
 
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.sandbox.domain import connections as sandbox_connections
+from polytomic_mcp.sandbox.records import Connection
 
 pytestmark = pytest.mark.anyio
 
@@ -22,7 +23,7 @@ ROTATED = "rotated-password-5678"
 MONGO = {"name": "Mongo", "type": "mongodb", "configuration": {"hosts": "example.mongodb.net", "username": "user", "password": FIRST}}
 
 
-def stored(sandbox: Sandbox, connection_id: str) -> dict[str, Any]:
+def stored(sandbox: Sandbox, connection_id: str) -> Connection:
     return sandbox.workspace(EMPTY_API_KEY).connections[connection_id]
 
 
@@ -32,8 +33,8 @@ def puts(sandbox: Sandbox, connection_id: str) -> list[dict[str, Any]]:
 
 def rotate_in_the_store(sandbox: Sandbox, connection_id: str) -> None:
     """The password changed in Polytomic itself (its app, another integration): what the API then shows is a later update."""
-    stored(sandbox, connection_id)["configuration"]["password"] = ROTATED
-    stored(sandbox, connection_id)["updated_at"] = "2099-01-01T00:00:00Z"
+    stored(sandbox, connection_id).configuration["password"] = ROTATED
+    stored(sandbox, connection_id).updated_at = "2099-01-01T00:00:00Z"
 
 
 async def rotate_from_another_process(sandbox: Sandbox, connection_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,7 +55,7 @@ async def test_a_password_rotated_elsewhere_is_never_restored(sandbox: Sandbox, 
             await rotate_from_another_process(sandbox, mongo["id"], monkeypatch)
         sent_before = len(puts(sandbox, mongo["id"]))
         renamed = await call_error(client, "update_connection", {"connection_id": mongo["id"], "name": "Mongo (prod)"})
-    assert stored(sandbox, mongo["id"])["configuration"]["password"] == ROTATED, "the old password came back"
+    assert stored(sandbox, mongo["id"]).configuration["password"] == ROTATED, "the old password came back"
     assert len(puts(sandbox, mongo["id"])) == sent_before, "nothing was sent"
     assert "Nothing was changed" in renamed and "'password'" in renamed and "$env" in renamed
     assert "changed after this server last set it" in renamed and FIRST not in renamed

@@ -102,7 +102,7 @@ async def test_url_credentials_stay_masked_in_a_process_that_never_saw_them(
     hosts = "mongodb+srv://admin:url-pass-9f8e7d@example.mongodb.net/?authSource=admin"
     async with mcp_session(sandbox) as client:
         created = await call_ok(client, "create_connection", {"name": "M", "type": "mongodb", "configuration": {"hosts": hosts}})
-    stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]]["configuration"]
+    stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]].configuration
     assert stored["hosts"] == hosts, "the API got the real connection string"
     async with mcp_session(sandbox) as fresh:
         seen = [json.dumps(await call_ok(fresh, "list_connections", {"connection_id": created["id"]}))]

@@ -132,7 +132,7 @@ async def test_canaries_never_appear_anywhere(
             prompt = await client.get_prompt("set_up_model_sync", {"source": "Mongo", "destination": "Salesforce"})
             seen.add(prompt.model_dump(mode="json"))
 
-    stored = next(iter(leaky_sandbox.workspaces.values())).connections[mongo["id"]]["configuration"]
+    stored = next(iter(leaky_sandbox.workspaces.values())).connections[mongo["id"]].configuration
     assert stored["password"] == CANARY_ENV and CANARY_PASSWORD in stored["hosts"], "the real values reached the API"
     assert leaky_sandbox.requests[-1].headers["authorization"] == f"Bearer {CANARY_KEY}"
     assert seen.leaks(captured_logs + [json.dumps(notifications)]) == {}
@@ -158,7 +158,7 @@ async def test_env_reference_rules(sandbox: Sandbox, monkeypatch: pytest.MonkeyP
         created = await call_relayed(client, "create_connection", {
             "name": "pg", "type": "postgresql", "configuration": {**base, "password": {"$env": "POLYTOMIC_SECRET_PG"}}})
         assert created["configuration"]["password"] == "******"
-    stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]]["configuration"]
+    stored = sandbox.workspace(next(iter(sandbox.workspaces))).connections[created["id"]].configuration
     assert stored["password"] == "pg-password-from-env-1234"
 
 

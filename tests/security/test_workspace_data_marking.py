@@ -45,7 +45,7 @@ async def resource_text(client: Client, uri: str) -> tuple[dict[str, Any], dict[
 def seeded(sandbox: Sandbox) -> dict[str, Any]:
     ws = sandbox.workspace(EMPTY_API_KEY)
     mongo = ws.add_connection(ATTACK, "mongodb", MONGO)
-    model = ws.add_model(ATTACK, mongo["id"], {"database": "example", "collection": "users"},
+    model = ws.add_model(ATTACK, mongo.id, {"database": "example", "collection": "users"},
                          additional_fields=[{"name": ATTACK, "label": "x", "type": "string"}])
     return {"connection": mongo, "model": model}
 
@@ -56,9 +56,9 @@ async def test_connection_names_are_marked_in_tool_results_and_resources(sandbox
         listed, head, marked = await tool_text(client, "list_connections", {})
         assert listed["untrusted"] == ["connections[].name"]
         assert ATTACK not in json.dumps(head) and marked["connections"][0]["name"] == ATTACK
-        one, head, marked = await tool_text(client, "list_connections", {"connection_id": ids["connection"]["id"]})
+        one, head, marked = await tool_text(client, "list_connections", {"connection_id": ids["connection"].id})
         assert one["untrusted"] == ["name", "configuration"] and ATTACK not in json.dumps(head) and marked["name"] == ATTACK
-        for uri in ("polytomic://connections", f"polytomic://connections/{ids['connection']['id']}"):
+        for uri in ("polytomic://connections", f"polytomic://connections/{ids['connection'].id}"):
             head, marked = await resource_text(client, uri)
             assert ATTACK not in json.dumps(head) and ATTACK in json.dumps(marked), uri
 
@@ -66,19 +66,19 @@ async def test_connection_names_are_marked_in_tool_results_and_resources(sandbox
 async def test_model_names_and_field_names_are_marked(sandbox: Sandbox) -> None:
     ids = seeded(sandbox)
     async with mcp_session(sandbox) as client:
-        one, head, marked = await tool_text(client, "list_models", {"model_id": ids["model"]["id"]})
+        one, head, marked = await tool_text(client, "list_models", {"model_id": ids["model"].id})
         assert {"name", "configuration", "fields[].name"} <= set(one["untrusted"])
         assert ATTACK not in json.dumps(head) and ATTACK in [f["name"] for f in marked["fields"]]
         listed, head, _ = await tool_text(client, "list_models", {})
         assert listed["untrusted"] == ["models[].name"] and ATTACK not in json.dumps(head)
-        for uri in ("polytomic://models", f"polytomic://models/{ids['model']['id']}"):
+        for uri in ("polytomic://models", f"polytomic://models/{ids['model'].id}"):
             head, marked = await resource_text(client, uri)
             assert ATTACK not in json.dumps(head) and ATTACK in json.dumps(marked), uri
 
 
 async def test_collection_and_bulk_schema_names_are_marked(sandbox: Sandbox) -> None:
     ids = seeded(sandbox)
-    source = ids["connection"]["id"]
+    source = ids["connection"].id
     async with mcp_session(sandbox) as client:
         found, head, marked = await tool_text(client, "list_source_objects", {"connection_id": source, "params": {"database": "example"}})
         assert "choices" in found["untrusted"] and "choices" not in head and "users" in json.dumps(marked["choices"])
@@ -105,7 +105,7 @@ async def test_the_status_error_in_an_update_result_is_marked(sandbox: Sandbox) 
     ids = seeded(sandbox)
     api = PolytomicClient(EMPTY_API_KEY, base_url=BASE_URL, transport=StatusErrors(sandbox), retry_backoff=0.001)
     async with api, Client(build_server(Settings(sandbox=True), client=api)) as client:
-        result = await client.call_tool("update_connection", {"connection_id": ids["connection"]["id"], "name": "Renamed", "configuration": {"password": "p"}, "validate": False})
+        result = await client.call_tool("update_connection", {"connection_id": ids["connection"].id, "name": "Renamed", "configuration": {"password": "p"}, "validate": False})
     head, marked = read_marked(result.content[0].text)
     assert not result.is_error and result.structured_content["result"]["status_error"] == ATTACK
     assert {"name", "result.name", "result.status_error", "result.configuration"} <= set(result.structured_content["untrusted"])
@@ -118,11 +118,11 @@ async def test_sync_names_are_marked_in_the_list_and_the_resource(sandbox: Sandb
         listed, head, marked = await tool_text(client, "list_syncs", {"failing": True})
         assert listed["untrusted"] == ["syncs[].name", "syncs[].target_object", "syncs[].failing"]
         assert ATTACK not in json.dumps(head) and marked["syncs"][0]["name"] == ATTACK
-        status, head, _ = await tool_text(client, "get_sync_status", {"sync_id": failing["sync"]["id"]})
+        status, head, _ = await tool_text(client, "get_sync_status", {"sync_id": failing["sync"].id})
         assert status["untrusted"][0] == "name" and ATTACK not in json.dumps(head)
         head, marked = await resource_text(client, "polytomic://syncs")
         assert ATTACK not in json.dumps(head) and marked["syncs"][0]["name"] == ATTACK
-    assert (await run_detail(sandbox, failing["sync"]["id"]))["untrusted"] == ["run.errors", "record_errors", "console_tail"]
+    assert (await run_detail(sandbox, failing["sync"].id))["untrusted"] == ["run.errors", "record_errors", "console_tail"]
 
 
 async def run_detail(sandbox: Sandbox, sync_id: str) -> dict[str, Any]:

@@ -67,7 +67,7 @@ async def test_mistakes_are_answered_with_the_fix_and_nothing_is_created(sandbox
         no_bulk = await call_error(client, "create_bulk_sync", {**args, "destination_connection_id": hubspot["id"]})
         broken = workspace.add_connection("Broken Postgres", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "pw", "database": "acme"},
                                           status="unhealthy")
-        unhealthy = await call_error(client, "create_bulk_sync", {**args, "source_connection_id": broken["id"]})
+        unhealthy = await call_error(client, "create_bulk_sync", {**args, "source_connection_id": broken.id})
     assert "'Acount'" in typo and "did you mean 'Account'" in typo
     assert "missing required field 'schema'" in missing
     assert "model-sync mode" in wrong_mode and "replicate" in wrong_mode

@@ -42,7 +42,7 @@ async def test_call_api_answers_with_the_body_for_every_method(sandbox: Sandbox)
 
 async def test_a_patch_answers_with_its_body_too(sandbox: Sandbox) -> None:
     connection = sandbox.workspace(EMPTY_API_KEY).add_connection("Salesforce", "salesforce", {"domain": "acme.my.salesforce.com"})
-    ids = {"connection_id": connection["id"], "schema_id": "Contact"}
+    ids = {"connection_id": connection.id, "schema_id": "Contact"}
     async with mcp_session(sandbox, elicitation_callback=_yes) as client:
         upserted = await call_ok(client, "call_api", {"operation": "schemas.upsert_field", "path_params": ids,
                                                       "body": {"fields": [{"field_id": "Score__c", "label": "Score", "type": "number"}]}})

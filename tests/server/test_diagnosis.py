@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 @pytest.mark.parametrize("mode", MODES)
 async def test_is_anything_failing_is_one_call_and_the_runs_say_why(sandbox: Sandbox, mode: str) -> None:
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=3)
-    sync_id = seeded["sync"]["id"]
+    sync_id = seeded["sync"].id
     async with mcp_session(sandbox, mode=mode) as client:
         ids = await run_workflow(client, sandbox)
         failing = await call_ok(client, "list_syncs", {"failing": True})

@@ -79,7 +79,7 @@ async def test_target_objects_page_and_filter(sandbox: Sandbox) -> None:
         cursor = None
         pages = 0
         while True:
-            page = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "cursor": cursor, "limit": 50})
+            page = await call_ok(client, "list_target_objects", {"connection_id": target.id, "cursor": cursor, "limit": 50})
             pages += 1
             assert page["total"] == 900 and len(page["objects"]) <= 50
             seen += [o["id"] for o in page["objects"]]
@@ -90,10 +90,10 @@ async def test_target_objects_page_and_filter(sandbox: Sandbox) -> None:
         listed = [r for r in sandbox.requests if r.method == "GET" and r.path.endswith("/modelsync/targetobjects")]
         assert len(listed) == 1, "the pages after the first come from the list the first page read"
         first = seen[0]
-        filtered = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "search": first.upper()})
+        filtered = await call_ok(client, "list_target_objects", {"connection_id": target.id, "search": first.upper()})
         assert first in [o["id"] for o in filtered["objects"]]
         assert all(first.lower() in o["id"].lower() for o in filtered["objects"])
-        fields = await call_ok(client, "list_target_objects", {"connection_id": target["id"], "target_object": first})
+        fields = await call_ok(client, "list_target_objects", {"connection_id": target.id, "target_object": first})
         assert len(fields["fields"]) == 50
 
 

@@ -14,13 +14,13 @@ def model_with_syncs(sandbox: Sandbox, count: int) -> tuple[str, list[str]]:
     """A model read by ``count`` syncs, stored directly: its id and theirs."""
     workspace = sandbox.workspace(EMPTY_API_KEY)
     source = workspace.add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
-    model = workspace.add_model("Users", source["id"], {"database": "example", "collection": "users"})["id"]
+    model = workspace.add_model("Users", source.id, {"database": "example", "collection": "users"}).id
     target = workspace.add_synthetic_target("Warehouse", objects=1, fields=2)
     syncs = [
         workspace.add_sync(
-            f"Sync {index}", target={"connection_id": target["id"], "object": "synthetic.object_0001"}, mode="append",
+            f"Sync {index}", target={"connection_id": target.id, "object": "synthetic.object_0001"}, mode="append",
             fields=[{"source": {"model_id": model, "field": "email"}, "target": "email"}],
-        )["id"]
+        ).id
         for index in range(count)
     ]
     return model, syncs

@@ -50,7 +50,7 @@ async def test_reference_changes_and_removal(sandbox: Sandbox, mode: str) -> Non
             key = {"sync": "sync", "model": "model", "connection": "mongo"}[kind]
             assert (await call_relayed(client, "delete", {"kind": kind, "id": ids[key]}))["deleted"] is True
     workspace = stored(sandbox)
-    assert (list(workspace.syncs), list(workspace.models), [c["name"] for c in workspace.connections.values()]) == (
+    assert (list(workspace.syncs), list(workspace.models), [c.name for c in workspace.connections.values()]) == (
         [], [], ["Salesforce Connection"])
 
 
@@ -106,7 +106,7 @@ async def test_a_model_change_that_drops_fields_a_sync_uses_is_refused(sandbox: 
         text = await call_error(client, "update_model", {"model_id": ids["model"], "fields": ["_id", "email", "first_name"]})
         renamed = await call_ok(client, "update_model", {"model_id": ids["model"], "name": "Mongo users"})
     assert "Mongo to Salesforce Sync" in text and "'last_name'" in text and "Nothing was changed" in text
-    assert renamed["changes"] == ["name"] and stored(sandbox).models[ids["model"]]["name"] == "Mongo users"
+    assert renamed["changes"] == ["name"] and stored(sandbox).models[ids["model"]].name == "Mongo users"
 
 
 async def test_mistakes_name_the_fix(sandbox: Sandbox) -> None:
@@ -143,7 +143,7 @@ async def test_deletes_and_record_changing_updates_ask_first(sandbox: Sandbox, m
     assert "was not deleted" in declined and "Nothing was changed" in no_upsert
     assert "MongoDB Model" in asked[0] and "Mongo to Salesforce Sync" in asked[0] and "cannot be undone" in asked[0]
     assert "'updateOrCreate'" in asked[1] and "'Salesforce Connection'" in asked[1]
-    assert len(stored(sandbox).connections) == 2 and next(iter(stored(sandbox).syncs.values()))["mode"] == "create"
+    assert len(stored(sandbox).connections) == 2 and next(iter(stored(sandbox).syncs.values())).mode == "create"
     asked.clear()
     async with mcp_session(sandbox, mode=mode, elicitation_callback=answering(True, asked)) as client:
         gone = await call_relayed(client, "delete", {"kind": "connection", "id": ids["mongo"], "force": True})

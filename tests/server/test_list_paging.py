@@ -28,21 +28,21 @@ def seed_models(workspace: SeededWorkspace, count: int, *, needle: bool = False)
     """``count`` one-field models named "Filler model NNNN", after a "Needle model" when asked; newest first."""
     source = workspace.add_connection("PG", "postgresql", POSTGRES)
     names = (["Needle model"] if needle else []) + [f"Filler model {index:04d}" for index in range(count)]
-    ids = [workspace.add_model(name, source["id"], {"table": "public.users"}, fields=["email"])["id"] for name in names]
+    ids = [workspace.add_model(name, source.id, {"table": "public.users"}, fields=["email"]).id for name in names]
     return list(reversed(ids))
 
 
 def seed_syncs(workspace: SeededWorkspace, count: int, *, needle: bool = False) -> list[str]:
     """``count`` syncs named "Filler sync NNNN", after a "Needle sync" when asked; newest first."""
     source = workspace.add_connection("Mongo", "mongodb", {"hosts": "example.mongodb.net"})
-    model = workspace.add_model("Sync source", source["id"], {"database": "example", "collection": "users"})["id"]
+    model = workspace.add_model("Sync source", source.id, {"database": "example", "collection": "users"}).id
     target = workspace.add_synthetic_target("Warehouse", objects=1, fields=2)
     names = (["Needle sync"] if needle else []) + [f"Filler sync {index:04d}" for index in range(count)]
     ids = [
         workspace.add_sync(
-            name, target={"connection_id": target["id"], "object": "synthetic.object_0001"}, mode="append",
+            name, target={"connection_id": target.id, "object": "synthetic.object_0001"}, mode="append",
             fields=[{"source": {"model_id": model, "field": "email"}, "target": "email"}],
-        )["id"]
+        ).id
         for name in names
     ]
     return list(reversed(ids))
@@ -153,7 +153,7 @@ async def test_a_cursor_that_is_not_ours_is_refused(sandbox: Sandbox, tool: str)
 async def test_bulk_source_schemas_are_searched_and_paged(sandbox: Sandbox) -> None:
     """A source with a thousand tables: a page of 50 with `total` and `next_cursor`, and `search` over all of them."""
     workspace = sandbox.workspace(EMPTY_API_KEY)
-    source = workspace.add_connection("PG", "postgresql", POSTGRES)["id"]
+    source = workspace.add_connection("PG", "postgresql", POSTGRES).id
     for index in range(1_000):
         workspace.add_source_table(source, f"public.table_{index:04d}", {"id": "integer"})
     async with api_client(sandbox) as api:

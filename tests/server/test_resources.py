@@ -157,7 +157,7 @@ async def test_model_resource_list_is_bounded_however_the_api_pages(sandbox: San
     workspace = sandbox.workspace(next(iter(sandbox.workspaces)))
     source = workspace.add_connection("PG", "postgresql", {"hostname": "db.example.com", "username": "u", "password": "p", "database": "d"})
     for index in range(count):
-        workspace.add_model(f"m{index:04d}", source["id"], {"table": "public.users"}, fields=["email"])
+        workspace.add_model(f"m{index:04d}", source.id, {"table": "public.users"}, fields=["email"])
     async with mcp_session(sandbox) as client:
         listing, marked = read_marked((await client.read_resource("polytomic://models")).contents[0].text)
     assert len(marked["models"]) == 100 and listing["total"] == count

@@ -115,5 +115,5 @@ async def test_a_connection_resource_with_a_huge_configuration_is_bounded(sandbo
     huge = sandbox.workspace(EMPTY_API_KEY).add_connection(
         "Huge", "mongodb", {"hosts": "h" * 2_000_000, "username": "u", "password": "pw-123456"})
     async with mcp_session(sandbox) as client:
-        text = (await client.read_resource(f"polytomic://connections/{huge['id']}")).contents[0].text
+        text = (await client.read_resource(f"polytomic://connections/{huge.id}")).contents[0].text
     assert len(text) <= MAX_RESULT_CHARS and "more characters cut" in text and "pw-123456" not in text

@@ -22,19 +22,19 @@ def seed(sandbox: Sandbox) -> dict[str, Any]:
     a never-run sync to Salesforce Lead and a bulk sync Salesforce -> Postgres that ran once."""
     ws = sandbox.workspace(EMPTY_API_KEY)
     failing = ws.seed_failing_sync()
-    model_id, salesforce = failing["model"]["id"], failing["destination"]["id"]
-    pg = ws.add_connection("Warehouse", "postgresql", PG_CONFIG)["id"]
+    model_id, salesforce = failing["model"].id, failing["destination"].id
+    pg = ws.add_connection("Warehouse", "postgresql", PG_CONFIG).id
     daily = ws.add_sync("Users to warehouse", target={"connection_id": pg, "object": "public.users"}, mode="create", active=True,
                         schedule={"frequency": "daily", "hour": "5", "minute": "0"},
                         fields=[{"source": {"model_id": model_id, "field": "email"}, "target": "email"}])
-    ws.run_sync(daily["id"])
+    ws.run_sync(daily.id)
     leads = ws.add_sync("Signups to leads", target={"connection_id": salesforce, "object": "Lead"}, mode="create",
                         fields=[{"source": {"model_id": model_id, "field": "email"}, "target": "Email"},
                                 {"source": {"model_id": model_id, "field": "last_name"}, "target": "LastName"},
                                 {"source": {"model_id": model_id, "field": "company"}, "target": "Company"}])
     bulk = ws.add_bulk_sync("Salesforce to warehouse", source_connection_id=salesforce, destination_connection_id=pg,
                             destination_configuration={"schema": "salesforce"}, schemas=["Account"])
-    return {"failing": failing["sync"]["id"], "daily": daily["id"], "leads": leads["id"], "bulk": bulk["id"], "pg": pg,
+    return {"failing": failing["sync"].id, "daily": daily.id, "leads": leads.id, "bulk": bulk["id"], "pg": pg,
             "salesforce": salesforce}
 
 

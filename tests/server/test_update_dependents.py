@@ -35,9 +35,9 @@ async def test_connection_and_model_updates_name_what_uses_them(sandbox: Sandbox
 
 async def test_a_dependent_that_failed_comes_with_its_last_run_and_the_call_that_proves_the_fix(sandbox: Sandbox) -> None:
     seeded = sandbox.workspace(EMPTY_API_KEY).seed_failing_sync(past_runs=2)
-    sync_id = seeded["sync"]["id"]
+    sync_id = seeded["sync"].id
     async with mcp_session(sandbox) as client:
-        model = await call_ok(client, "update_model", {"model_id": seeded["model"]["id"], "name": "Signups (fixed)"})
+        model = await call_ok(client, "update_model", {"model_id": seeded["model"].id, "name": "Signups (fixed)"})
     [used] = model["used_by"]
     assert used["id"] == sync_id and used["last_run"]["status"] == "failed" and used["last_run"]["rejected"] > 0
     assert used["last_run"]["at"] and f"start_sync('{sync_id}')" in model["next_step"]

@@ -163,7 +163,7 @@ def _finish_schemas(ws: Workspace, sync: dict[str, Any], execution: dict[str, An
     available = cached_schemas(ws, source)
     stamp = now_iso()
     for row in execution["schemas"]:
-        error = ws.bulk.failures.get((source["id"], row["schema"])) or FAILING_SCHEMAS.get((source["type"]["id"], row["schema"]))
+        error = ws.bulk.failures.get((source.id, row["schema"])) or FAILING_SCHEMAS.get((source.type_id, row["schema"]))
         if row["schema"] not in available:
             error = f'schema "{row["schema"]}" no longer exists on the source; refresh the source schemas and update the sync'
         if error:

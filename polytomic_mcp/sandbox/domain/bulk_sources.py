@@ -16,6 +16,7 @@ from ..bulk_catalog import BULK_DESTINATIONS, BulkDestination, bulk_destination,
 from ..bulk_schemas import BulkSourceSchema, source_schemas
 from ..errors import ApiError, listing, not_found
 from ..ids import now_iso
+from ..records import Connection
 from ..type_schemas import CONNECTION_TYPES, get_type
 from ..upstream import System
 from ..world import system_for
@@ -37,12 +38,12 @@ def bulk_source_types() -> list[str]:
     return [t.id for t in CONNECTION_TYPES.values() if is_bulk_source(t)]
 
 
-def upstream(ws: Workspace, conn: dict[str, Any]) -> System:
+def upstream(ws: Workspace, conn: Connection) -> System:
     """The system a connection reaches, whatever its health (what its last inspection saw)."""
-    return ws.systems.get(conn["id"]) or system_for(conn["type"]["id"])
+    return ws.systems.get(conn.id) or system_for(conn.type_id)
 
 
-def _usable(ws: Workspace, conn: dict[str, Any], status: int, role: str) -> None:
+def _usable(ws: Workspace, conn: Connection, status: int, role: str) -> None:
     """Raise ``status`` when the connection is not authorized or not healthy (the check of ``usable_system``)."""
     try:
         usable_system(ws, conn)
@@ -50,54 +51,54 @@ def _usable(ws: Workspace, conn: dict[str, Any], status: int, role: str) -> None
         raise ApiError(status, f"{role}{exc.message}") from exc
 
 
-def check_source(ws: Workspace, conn: dict[str, Any], *, status: int, role: str = "") -> System:
+def check_source(ws: Workspace, conn: Connection, *, status: int, role: str = "") -> System:
     """Return the upstream of a connection bulk syncs can read now, or raise ``status`` saying why not."""
-    if not is_bulk_source(get_type(conn["type"]["id"])):
+    if not is_bulk_source(get_type(conn.type_id)):
         raise ApiError(
             status,
-            f"{role}connection {describe(conn)} cannot be used as a bulk sync source: {conn['type']['name']} "
+            f"{role}connection {describe(conn)} cannot be used as a bulk sync source: {conn.type['name']} "
             f"is not a bulk sync source; bulk sync sources: {_type_names(bulk_source_types())}",
         )
     _usable(ws, conn, status, role)
     return upstream(ws, conn)
 
 
-def check_destination(ws: Workspace, conn: dict[str, Any], *, status: int, role: str = "") -> BulkDestination:
+def check_destination(ws: Workspace, conn: Connection, *, status: int, role: str = "") -> BulkDestination:
     """Return how a connection receives bulk syncs, or raise ``status`` when it cannot (type or health)."""
-    found = bulk_destination(conn["type"]["id"])
+    found = bulk_destination(conn.type_id)
     if found is None:
         raise ApiError(
             status,
-            f"{role}connection {describe(conn)} cannot be used as a bulk sync destination: {conn['type']['name']} "
+            f"{role}connection {describe(conn)} cannot be used as a bulk sync destination: {conn.type['name']} "
             f"does not receive bulk syncs; bulk sync destinations: {_type_names(list(BULK_DESTINATIONS))}",
         )
     _usable(ws, conn, status, role)
     return found
 
 
-def _cache(ws: Workspace, conn: dict[str, Any]) -> dict[str, Any]:
+def _cache(ws: Workspace, conn: Connection) -> dict[str, Any]:
     """The connection's cache, created on first use as the inspection made when the connection was created."""
-    cache = ws.bulk.caches.get(conn["id"])
+    cache = ws.bulk.caches.get(conn.id)
     if cache is None:
         cache = {
             "cache_status": "fresh",
-            "last_refresh_started": conn["created_at"],
-            "last_refresh_finished": conn["created_at"],
+            "last_refresh_started": conn.created_at,
+            "last_refresh_finished": conn.created_at,
             "_schemas": source_schemas(upstream(ws, conn)),
             "_system": upstream(ws, conn),
             "_polls_left": 0,
         }
-        ws.bulk.caches[conn["id"]] = cache
+        ws.bulk.caches[conn.id] = cache
     return cache
 
 
-def cached_schemas(ws: Workspace, conn: dict[str, Any]) -> dict[str, BulkSourceSchema]:
+def cached_schemas(ws: Workspace, conn: Connection) -> dict[str, BulkSourceSchema]:
     """The schemas the connection's cache holds (what ``/bulksync/source`` lists)."""
     schemas: dict[str, BulkSourceSchema] = _cache(ws, conn)["_schemas"]
     return schemas
 
 
-def cached_schema(ws: Workspace, conn: dict[str, Any], schema_id: str) -> BulkSourceSchema:
+def cached_schema(ws: Workspace, conn: Connection, schema_id: str) -> BulkSourceSchema:
     """One schema of the connection's cache, or 404 naming the ones it holds."""
     schemas = cached_schemas(ws, conn)
     if schema_id not in schemas:
@@ -105,13 +106,13 @@ def cached_schema(ws: Workspace, conn: dict[str, Any], schema_id: str) -> BulkSo
     return schemas[schema_id]
 
 
-def cached_system(ws: Workspace, conn: dict[str, Any]) -> System:
+def cached_system(ws: Workspace, conn: Connection) -> System:
     """The upstream as the connection's cache saw it (what the model-source listings answer from)."""
     system: System = _cache(ws, conn)["_system"]
     return system
 
 
-def start_refresh(ws: Workspace, conn: dict[str, Any]) -> None:
+def start_refresh(ws: Workspace, conn: Connection) -> None:
     """Begin a refresh of a healthy connection's cache (400 otherwise, as only healthy connections refresh)."""
     try:
         usable_system(ws, conn)
@@ -121,7 +122,7 @@ def start_refresh(ws: Workspace, conn: dict[str, Any]) -> None:
     cache.update(cache_status="refreshing", last_refresh_started=now_iso(), _polls_left=REFRESH_POLLS)
 
 
-def cache_status(ws: Workspace, conn: dict[str, Any]) -> dict[str, Any]:
+def cache_status(ws: Workspace, conn: Connection) -> dict[str, Any]:
     """Report the cache status; a read past the last ``refreshing`` one finishes the refresh."""
     cache = _cache(ws, conn)
     if cache["cache_status"] == "refreshing":

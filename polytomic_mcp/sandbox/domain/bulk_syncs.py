@@ -13,6 +13,7 @@ from ..bulk_catalog import MODE_INFO, BulkDestination, source_capabilities
 from ..bulk_schemas import BulkSourceSchema
 from ..errors import ApiError, bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
+from ..records import Connection
 from ..validation import clean_configuration
 from ..versions import is_legacy
 from . import bulk_schedules
@@ -37,7 +38,7 @@ def get_bulk_sync(ws: Workspace, sync_id: str) -> dict[str, Any]:
     return sync
 
 
-def _destination_configuration(destination: BulkDestination, conn: dict[str, Any], value: Any) -> dict[str, Any]:
+def _destination_configuration(destination: BulkDestination, conn: Connection, value: Any) -> dict[str, Any]:
     """Check ``destination_configuration`` against the destination's JSON Schema (400 naming every problem)."""
     try:
         return clean_configuration(destination.configuration, value if value is not None else {}, fill_defaults=False)
@@ -45,12 +46,12 @@ def _destination_configuration(destination: BulkDestination, conn: dict[str, Any
         detail = exc.message.removeprefix("invalid configuration: ")
         keys = ", ".join(destination.required) or "none"
         raise bad_request(
-            f"invalid destination_configuration: {detail} ({conn['type']['name']} bulk destinations require: {keys}; "
-            f"see GET /api/connections/{conn['id']}/bulksync/target)"
+            f"invalid destination_configuration: {detail} ({conn.type['name']} bulk destinations require: {keys}; "
+            f"see GET /api/connections/{conn.id}/bulksync/target)"
         ) from exc
 
 
-def _mode(body: dict[str, Any], destination: BulkDestination, conn: dict[str, Any], legacy: bool) -> str:
+def _mode(body: dict[str, Any], destination: BulkDestination, conn: Connection, legacy: bool) -> str:
     if body.get("mode") is None:
         if legacy:
             raise bad_request(f"mode is required; one of {', '.join(destination.modes)}")
@@ -58,7 +59,7 @@ def _mode(body: dict[str, Any], destination: BulkDestination, conn: dict[str, An
     mode = require_str(body, "mode")
     if mode not in MODE_INFO:
         kind = "a model-sync mode, not a bulk sync mode" if mode in MODEL_SYNC_MODES else "not a bulk sync mode"
-        raise bad_request(f'mode "{mode}" is {kind}; bulk syncs to {conn["type"]["name"]} take one of: {", ".join(destination.modes)}')
+        raise bad_request(f'mode "{mode}" is {kind}; bulk syncs to {conn.type["name"]} take one of: {", ".join(destination.modes)}')
     if mode not in destination.modes:
         raise unprocessable(f'mode "{mode}" is not supported by {describe(conn)}; supported: {", ".join(destination.modes)}')
     return mode
@@ -89,7 +90,7 @@ def _schedules(ws: Workspace, body: dict[str, Any], legacy: bool, existing: dict
 
 
 def _select(
-    body: dict[str, Any], available: dict[str, BulkSourceSchema], source: dict[str, Any], kind: str,
+    body: dict[str, Any], available: dict[str, BulkSourceSchema], source: Connection, kind: str,
     existing: dict[str, Any] | None,
 ) -> dict[str, dict[str, Any]]:
     """Per-schema configuration: listed schemas enabled, the rest disabled; all enabled when ``schemas`` is omitted
@@ -145,8 +146,8 @@ def build_bulk_sync(ws: Workspace, body: Any, *, version: str, existing: dict[st
         "organization_id": ws.organization_id,
         "active": optional(body, "active", bool, False),
         "mode": mode,
-        "source_connection_id": source["id"],
-        "destination_connection_id": destination_conn["id"],
+        "source_connection_id": source.id,
+        "destination_connection_id": destination_conn.id,
         "source_configuration": optional(body, "source_configuration", dict, {}),
         "destination_configuration": configuration,
         "default_schedule": default,

@@ -13,17 +13,18 @@ from typing import Any
 from ..errors import bad_request
 from ..ids import now_iso
 from ..paging import parse_limit
+from ..records import Execution
 
 
-def append(execution: dict[str, Any], level: str, message: str, **payload: Any) -> None:
+def append(execution: Execution, level: str, message: str, **payload: Any) -> None:
     """Add one line to the execution's console log."""
-    lines: list[dict[str, Any]] = execution["_console"]
+    lines = execution.console
     lines.append({"id": f"{len(lines) + 1:08d}", "level": level, "message": message, "payload": payload, "timestamp": now_iso()})
 
 
-def page(execution: dict[str, Any], limit: str | None, after: str | None) -> dict[str, Any]:
+def page(execution: Execution, limit: str | None, after: str | None) -> dict[str, Any]:
     """One answer of the console log endpoint (400 for a malformed ``limit`` or an unknown ``after`` cursor)."""
-    lines: list[dict[str, Any]] = execution["_console"]
+    lines = execution.console
     size = parse_limit(limit)
     if not after:
         chosen = lines[-size:]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError, bad_request, listing, not_found
 from ..ids import new_id
+from ..records import Job
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -14,31 +15,32 @@ if TYPE_CHECKING:
 JOB_TYPES = ("createmodel", "updatemodel", "previewmodel", "samplemodel", "exportlogs", "connectionproxy")
 
 
-def start_job(ws: Workspace, job_type: str, work: Callable[[], Any]) -> dict[str, Any]:
+def start_job(ws: Workspace, job_type: str, work: Callable[[], Any]) -> Job:
     """Register a job whose ``work`` runs when it is polled the second time."""
-    job: dict[str, Any] = {"job_id": new_id(), "type": job_type, "status": "created", "result": None, "error": "", "_work": work, "_polls": 0}
-    ws.jobs[job["job_id"]] = job
+    job = Job(job_id=new_id(), type=job_type, work=work)
+    ws.jobs[job.job_id] = job
     return job
 
 
-def poll_job(ws: Workspace, job_type: str, job_id: str) -> dict[str, Any]:
+def poll_job(ws: Workspace, job_type: str, job_id: str) -> Job:
     """Advance a job one step per poll (created → running → done/failed) and return it."""
     if job_type not in JOB_TYPES:
         raise bad_request(f'unknown job type "{job_type}"; valid: {listing(list(JOB_TYPES))}')
     job = ws.jobs.get(job_id)
-    if job is None or job["type"] != job_type:
+    if job is None or job.type != job_type:
         raise not_found(f'{job_type} job "{job_id}" not found')
-    job["_polls"] += 1
-    if job["status"] == "created":
-        job["status"] = "running"
-    elif job["status"] == "running":
+    job.polls += 1
+    if job.status == "created":
+        job.status = "running"
+    elif job.status == "running":
         try:
-            job.update(status="done", result=job["_work"]())
+            job.result = job.work()
+            job.status = "done"
         except ApiError as exc:
-            job.update(status="failed", error=exc.message)
+            job.status, job.error = "failed", exc.message
     return job
 
 
-def render_job(job: dict[str, Any]) -> dict[str, Any]:
+def render_job(job: Job) -> dict[str, Any]:
     """Render the public ``{job_id, type, status, result, error}`` object."""
-    return {k: v for k, v in job.items() if not k.startswith("_")}
+    return {"job_id": job.job_id, "type": job.type, "status": job.status, "result": job.result, "error": job.error}

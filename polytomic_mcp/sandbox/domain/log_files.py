@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import bad_request, listing, not_found
-from .run_engine import RecordResult, RunResult
+from ..records import Execution, RecordResult, RunResult
 
 LOG_TYPES = ("records", "errors", "warnings", "inserts", "updates", "deletes")
 _OPERATIONS = {"inserts": "insert", "updates": "update", "deletes": "delete"}
@@ -24,11 +24,6 @@ def check_type(log_type: str) -> str:
     if log_type not in LOG_TYPES:
         raise bad_request(f'unknown log type "{log_type}"; valid: {listing(list(LOG_TYPES))}')
     return log_type
-
-
-def _result(execution: dict[str, Any]) -> RunResult | None:
-    found: RunResult | None = execution.get("_result")
-    return found
 
 
 def _lines(result: RunResult, log_type: str) -> list[dict[str, Any]]:
@@ -55,23 +50,23 @@ def file_name(log_type: str) -> str:
     return f"{log_type}-00000.jsonl"
 
 
-def index(execution: dict[str, Any], url_for: Callable[[str], str]) -> dict[str, Any]:
+def index(execution: Execution, url_for: Callable[[str], str]) -> dict[str, Any]:
     """The ``logs`` index: ``{type: {count, url}}`` once the run has finished, ``{}`` before."""
-    result = _result(execution)
+    result = execution.result
     if result is None:
         return {}
     return {t: {"count": len(_lines(result, t)), "url": url_for(t)} for t in LOG_TYPES}
 
 
-def files(execution: dict[str, Any], log_type: str) -> list[str]:
+def files(execution: Execution, log_type: str) -> list[str]:
     """Segment file names of one type (none while running or when the type has no records)."""
-    result = _result(execution)
+    result = execution.result
     return [file_name(log_type)] if result is not None and _lines(result, log_type) else []
 
 
-def content(execution: dict[str, Any], log_type: str, filename: str) -> bytes:
+def content(execution: Execution, log_type: str, filename: str) -> bytes:
     """A segment file as JSON lines, or 404 when the execution has no such file."""
-    result = _result(execution)
+    result = execution.result
     if result is None or filename not in files(execution, log_type):
-        raise not_found(f'log file "{log_type}/{filename}" not found for execution "{execution["id"]}"')
+        raise not_found(f'log file "{log_type}/{filename}" not found for execution "{execution.id}"')
     return "".join(json.dumps(line, default=str) + "\n" for line in _lines(result, log_type)).encode()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
+from ..records import Model
 from ..type_schemas import get_type
 from ..upstream import SourceObject
 from .body import optional, require_object, require_str
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 FIELD_TYPES = ("string", "integer", "number", "boolean", "datetime", "date", "object", "array")
 
 
-def get_model(ws: Workspace, model_id: str) -> dict[str, Any]:
+def get_model(ws: Workspace, model_id: str) -> Model:
     """Return a stored model or raise 404."""
     model = ws.models.get(model_id)
     if model is None:
@@ -28,9 +29,9 @@ def get_model(ws: Workspace, model_id: str) -> dict[str, Any]:
 def model_source(ws: Workspace, connection_id: Any, configuration: Any) -> SourceObject:
     """Resolve the source object a model configuration reads, checking the connection can act as a source."""
     conn = referenced_connection(ws, connection_id, "connection")
-    ctype = get_type(conn["type"]["id"])
+    ctype = get_type(conn.type_id)
     if ctype is None or not ctype.source:
-        raise unprocessable(f"connection {describe(conn)} cannot be used as a model source: {conn['type']['name']} is destination-only")
+        raise unprocessable(f"connection {describe(conn)} cannot be used as a model source: {conn.type['name']} is destination-only")
     return usable_system(ws, conn).resolve_source(configuration)
 
 
@@ -70,8 +71,8 @@ def _check_names(names: list[Any], available: list[str], what: str, source: str)
             raise unprocessable(f'{what} "{name}" does not exist in {source}; available: {listing(available)}')
 
 
-def build_model(ws: Workspace, body: Any, *, existing: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Validate a create/update body against the source and return the model dict (not stored)."""
+def build_model(ws: Workspace, body: Any, *, existing: Model | None = None) -> Model:
+    """Validate a create/update body against the source and return the model (not stored)."""
     body = require_object(body)
     name = require_str(body, "name")
     connection_id = require_str(body, "connection_id")
@@ -98,7 +99,7 @@ def build_model(ws: Workspace, body: Any, *, existing: dict[str, Any] | None = N
         target = require_object(relation.get("to"), f"relations[{index}].to")
         if target.get("model_id") not in ws.models:
             raise unprocessable(f'relations[{index}].to.model_id: model "{target.get("model_id")}" not found')
-    old_ids = {f["name"]: f["id"] for f in (existing or {}).get("fields", [])}
+    old_ids = {f["name"]: f["id"] for f in (existing.fields if existing else [])}
     fields = [
         _field(ws, f.name, f.type, f.remote_type, label=f.label or f.name.replace("_", " ").title(), unique=f.unique,
                example=source.example(f.name), user_added=False, field_id=old_ids.get(f.name) or new_id())
@@ -110,49 +111,39 @@ def build_model(ws: Workspace, body: Any, *, existing: dict[str, Any] | None = N
         for a in additional
     ]
     stamp = now_iso()
-    model: dict[str, Any] = {
-        "id": existing["id"] if existing else new_id(),
-        "name": name,
-        "organization_id": ws.organization_id,
-        "connection_id": connection_id,
-        "configuration": body["configuration"],
-        "identifier": identifier,
-        "fields": fields,
-        "labels": [{"label": str(label)} for label in labels],
-        "tracking_columns": tracking,
-        "relations": relations,
-        "policies": optional(body, "policies", list, []),
-        "version": existing["version"] + 1 if existing else 1,
-        "created_at": existing["created_at"] if existing else stamp,
-        "created_by": existing["created_by"] if existing else ws.actor(),
-        "updated_at": stamp,
-        "updated_by": ws.actor(),
-        "_rev": next_revision(),
-    }
-    if body.get("enricher") is not None:
-        model["enricher"] = require_object(body["enricher"], "enricher")
-    return model
+    return Model(
+        id=existing.id if existing else new_id(),
+        name=name,
+        organization_id=ws.organization_id,
+        connection_id=connection_id,
+        configuration=body["configuration"],
+        identifier=identifier,
+        fields=fields,
+        labels=[{"label": str(label)} for label in labels],
+        tracking_columns=tracking,
+        relations=relations,
+        policies=optional(body, "policies", list, []),
+        version=existing.version + 1 if existing else 1,
+        created_at=existing.created_at if existing else stamp,
+        created_by=existing.created_by if existing else ws.actor(),
+        updated_at=stamp,
+        updated_by=ws.actor(),
+        enricher=require_object(body["enricher"], "enricher") if body.get("enricher") is not None else None,
+        rev=next_revision(),
+    )
 
 
-def model_records(ws: Workspace, model: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+def model_records(ws: Workspace, model: Model) -> tuple[str, list[dict[str, Any]]]:
     """Read the model's source now: its name and every record, holding only the model's fields (user-added ones
     read whatever the source has under that name, usually nothing). Raises the API error when it cannot be read."""
-    source = model_source(ws, model["connection_id"], model["configuration"])
-    names = [f["name"] for f in model["fields"]]
+    source = model_source(ws, model.connection_id, model.configuration)
+    names = [f["name"] for f in model.fields]
     return source.name, [{n: record.get(n) for n in names} for record in source.records]
 
 
-def sample(ws: Workspace, model: dict[str, Any], limit: int = 10) -> dict[str, Any]:
+def sample(ws: Workspace, model: Model, limit: int = 10) -> dict[str, Any]:
     """Return up to ``limit`` records keyed by model id, reading only the model's fields."""
     source, records = model_records(ws, model)
-    keyed = [{model["id"]: record} for record in records[:limit]]
+    keyed = [{model.id: record} for record in records[:limit]]
     warnings = [] if keyed else [f"{source} returned no records"]
     return {"records": keyed, "warnings": warnings}
-
-
-def preview(ws: Workspace, body: Any) -> dict[str, Any]:
-    """Resolve a would-be model without storing it (what ``POST /api/model-preview`` returns)."""
-    model = build_model(ws, body)
-    for key in ("id", "version", "_rev"):
-        model.pop(key, None)
-    return model

@@ -9,11 +9,10 @@ of the sync are not sent again unless the run is a full one (first run, resync, 
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ApiError
+from ..records import Model, RecordResult, RunResult, Sync
 from ..upstream import System
 from .connections import describe, usable_system
 from .field_values import Problem, write
@@ -29,68 +28,9 @@ FULL_MODES = ("replace", "snapshot")
 TEST_RUN_RECORDS = 10
 
 
-@dataclass(frozen=True)
-class RecordResult:
-    """One record of a run: how it is identified, what was (or would have been) written, and any problem."""
-
-    identity: dict[str, Any]
-    operation: str
-    values: dict[str, Any]
-    error: dict[str, Any] | None = None
-    warning: dict[str, Any] | None = None
-
-    @property
-    def key(self) -> str:
-        """The record's identity as one comparable string."""
-        return "|".join(str(v) for v in self.identity.values())
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The outcome of a finished run: per-record results, or a failure that stopped it before any record."""
-
-    model_name: str = ""
-    target_name: str = ""
-    records: tuple[RecordResult, ...] = ()
-    failure: str | None = None
-    written: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def processed(self) -> list[RecordResult]:
-        """Records sent to the destination (warnings-only records were skipped)."""
-        return [r for r in self.records if r.warning is None]
-
-    def counts(self) -> dict[str, int]:
-        """The execution's ``counts`` object."""
-        done = Counter(r.operation for r in self.processed if r.error is None)
-        return {
-            "total": len(self.processed),
-            "insert": done["insert"],
-            "update": done["update"],
-            "upserts": 0,
-            "delete": done["delete"],
-            "error": sum(1 for r in self.processed if r.error is not None),
-            "warnings": sum(1 for r in self.records if r.warning is not None),
-        }
-
-    @property
-    def failed(self) -> bool:
-        """A run fails when it could not start reading/writing, or when every record it sent was rejected."""
-        counts = self.counts()
-        return self.failure is not None or (counts["total"] > 0 and counts["error"] == counts["total"])
-
-    def error_summaries(self) -> list[str]:
-        """One line per kind of record error (or the run's failure): what the execution's ``errors`` shows."""
-        if self.failure is not None:
-            return [self.failure]
-        total = len(self.processed)
-        groups = Counter((r.error["code"], r.error["message"]) for r in self.processed if r.error is not None)
-        return [f"{n} of {total} records rejected by {self.target_name}: {code}: {message}" for (code, message), n in groups.items()]
-
-
-def _field_name(model: dict[str, Any], ref: str) -> str:
+def _field_name(model: Model, ref: str) -> str:
     """A mapping's source field by name (mappings may also name a model field by id)."""
-    by_id: dict[str, str] = {f["id"]: f["name"] for f in model["fields"]}
+    by_id: dict[str, str] = {f["id"]: f["name"] for f in model.fields}
     return by_id.get(ref, ref)
 
 
@@ -98,16 +38,16 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _values(sync: dict[str, Any], model: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _values(sync: Sync, model: Model, record: dict[str, Any]) -> dict[str, Any]:
     """Target field -> value for one record: mapped model fields, then constants."""
     values: dict[str, Any] = {}
-    for mapping in sync["fields"]:
+    for mapping in sync.fields:
         source = mapping.get("source")
-        if source is not None and source["model_id"] == model["id"]:
+        if source is not None and source["model_id"] == model.id:
             values[mapping["target"]] = record.get(_field_name(model, source["field"]))
         elif "override_value" in mapping:
             values[mapping["target"]] = mapping["override_value"]
-    for override in sync["override_fields"]:
+    for override in sync.override_fields:
         values[override["target"]] = override.get("override_value")
     return values
 
@@ -140,10 +80,10 @@ def _rejection(problems: list[Problem]) -> dict[str, Any]:
 class RunPlanner:
     """Works out a run of one sync against the workspace as it is now."""
 
-    def __init__(self, ws: Workspace, sync: dict[str, Any]) -> None:
+    def __init__(self, ws: Workspace, sync: Sync) -> None:
         self.ws = ws
         self.sync = sync
-        mappings = sync["identities"]["mappings"]
+        mappings = sync.identities["mappings"]
         self.identity = mappings[0] if mappings else None
         self.system = System()
         """The target connection's upstream (read with the target)."""
@@ -151,14 +91,14 @@ class RunPlanner:
 
     def run(self, *, full: bool, written: frozenset[str], limit: int, only: set[str]) -> RunResult:
         """Read, map and check every pending record (``only``: just these identity values)."""
-        model = self.ws.models.get(self.sync["model_ids"][0]) if self.sync["model_ids"] else None
+        model = self.ws.models.get(self.sync.model_ids[0]) if self.sync.model_ids else None
         if model is None:
             return RunResult(failure="the sync's model no longer exists")
         try:
             _, records = model_records(self.ws, model)
             target, target_name, existing = self._target()
         except ApiError as error:
-            return RunResult(model_name=model["name"], failure=error.message)
+            return RunResult(model_name=model.name, failure=error.message)
         known = existing | written
         results = []
         for index, record in enumerate(records):
@@ -171,7 +111,7 @@ class RunPlanner:
             if limit and len(results) >= limit:
                 break
         done = frozenset(r.key for r in results if r.error is None and r.warning is None)
-        return RunResult(model["name"], target_name, tuple(results), written=done)
+        return RunResult(model.name, target_name, tuple(results), written=done)
 
     def _written(self, target: TargetObject, result: RecordResult) -> RecordResult:
         """The record with its values converted to the target's field types, rejected when any does not fit."""
@@ -195,20 +135,20 @@ class RunPlanner:
 
     def _target(self) -> tuple[TargetObject | None, str, set[str]]:
         """The target object (None for one the sync creates), how to name it, and identity values it already holds."""
-        conn = self.ws.connections.get(self.sync["target"]["connection_id"])
+        conn = self.ws.connections.get(self.sync.target["connection_id"])
         if conn is None:
             raise ApiError(422, "the sync's target connection no longer exists")
         system = self.system = usable_system(self.ws, conn)
-        object_id = self.sync["target"]["object"]
+        object_id = self.sync.target["object"]
         target = system.targets.get(object_id)
-        name = f"{conn['type']['name']} {object_id}"
+        name = f"{conn.type['name']} {object_id}"
         if target is None or self.identity is None:
             return target, name, set()
         present = system.tables.get(object_id)
         held = {str(r.get(self.identity["target"])) for r in present.records} if present is not None else set()
         return target, name, held
 
-    def _record(self, model: dict[str, Any], record: dict[str, Any], index: int, known: set[str]) -> RecordResult:
+    def _record(self, model: Model, record: dict[str, Any], index: int, known: set[str]) -> RecordResult:
         values = _values(self.sync, model, record)
         if self.identity is not None:
             name = _field_name(model, self.identity["source"]["field"])
@@ -218,20 +158,20 @@ class RunPlanner:
                 return RecordResult({name: value}, "skip", values, warning=warning)
             identity = {name: value}
         else:
-            unique = model["identifier"] or next((f["name"] for f in model["fields"] if f["unique"]), "")
+            unique = model.identifier or next((f["name"] for f in model.fields if f["unique"]), "")
             identity = {unique: record.get(unique)} if unique else {"record": index + 1}
         key = "|".join(str(v) for v in identity.values())
-        return RecordResult(identity, _operation(self.sync["mode"], key, known), values)
+        return RecordResult(identity, _operation(self.sync.mode, key, known), values)
 
 
-def describe_target(ws: Workspace, sync: dict[str, Any]) -> str:
+def describe_target(ws: Workspace, sync: Sync) -> str:
     """Name the sync's destination in console lines (the connection may be gone)."""
-    conn = ws.connections.get(sync["target"]["connection_id"])
-    where = describe(conn) if conn is not None else f'connection "{sync["target"]["connection_id"]}"'
-    return f"{sync['target']['object']} on {where}"
+    conn = ws.connections.get(sync.target["connection_id"])
+    where = describe(conn) if conn is not None else f'connection "{sync.target["connection_id"]}"'
+    return f"{sync.target['object']} on {where}"
 
 
-def plan(ws: Workspace, sync: dict[str, Any], *, full: bool, written: frozenset[str], limit: int = 0, only: set[str] | None = None) -> RunResult:
+def plan(ws: Workspace, sync: Sync, *, full: bool, written: frozenset[str], limit: int = 0, only: set[str] | None = None) -> RunResult:
     """Run ``sync`` against the workspace now (see ``RunPlanner``)."""
     return RunPlanner(ws, sync).run(full=full, written=written, limit=limit, only=only or set())
 

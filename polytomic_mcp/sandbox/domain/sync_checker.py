@@ -36,9 +36,9 @@ class Checker:
         model = self.ws.models.get(model_id)
         if model is None:
             raise unprocessable(f'{where}.model_id: model "{model_id}" not found')
-        names = [f["name"] for f in model["fields"]]
-        if name not in names and name not in {f["id"] for f in model["fields"]}:
-            raise unprocessable(f'{where}.field: model field "{name}" does not exist in model "{model["name"]}"; available: {listing(names)}')
+        names = [f["name"] for f in model.fields]
+        if name not in names and name not in {f["id"] for f in model.fields}:
+            raise unprocessable(f'{where}.field: model field "{name}" does not exist in model "{model.name}"; available: {listing(names)}')
         if model_id not in self.model_ids:
             self.model_ids.append(model_id)
         return {"model_id": model_id, "field": name}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import new_id, next_revision, now_iso
+from ..records import Connection, Sync
 from ..type_schemas import get_type
 from ..upstream import IDENTITY_FUNCTIONS, Mode, System, TargetObject
 from . import sync_filters
@@ -26,7 +27,7 @@ NEW_TARGET = "__pt_new_target"
 LATEST = "2025-09-18"
 
 
-def get_sync(ws: Workspace, sync_id: str) -> dict[str, Any]:
+def get_sync(ws: Workspace, sync_id: str) -> Sync:
     """Return a stored sync or raise 404."""
     sync = ws.syncs.get(sync_id)
     if sync is None:
@@ -56,12 +57,12 @@ def parse_schedule(value: Any) -> dict[str, Any]:
     return {"frequency": frequency, **{k: "" for k in SCHEDULE_STRINGS}, **{k: v for k, v in schedule.items() if v is not None}}
 
 
-def _resolve_target(ws: Workspace, target: Any) -> tuple[dict[str, Any], System, TargetObject, bool]:
+def _resolve_target(ws: Workspace, target: Any) -> tuple[Connection, System, TargetObject, bool]:
     target = require_object(target, "target")
     conn = referenced_connection(ws, require_str(target, "connection_id", "target."), "target connection")
-    ctype = get_type(conn["type"]["id"])
+    ctype = get_type(conn.type_id)
     if ctype is None or not ctype.destination:
-        raise unprocessable(f"connection {describe(conn)} cannot be used as a sync destination: {conn['type']['name']} is source-only")
+        raise unprocessable(f"connection {describe(conn)} cannot be used as a sync destination: {conn.type['name']} is source-only")
     system = usable_system(ws, conn)
     object_id, create = target.get("object"), target.get("create")
     if create is not None or object_id == NEW_TARGET:
@@ -180,8 +181,8 @@ def _unmapped_required(check: Checker, mode: str, written: set[str]) -> list[dic
     ]
 
 
-def build_sync(ws: Workspace, body: Any, *, version: str, existing: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Validate a create/update body and return the sync dict (not stored); ``version`` picks identity rules."""
+def build_sync(ws: Workspace, body: Any, *, version: str, existing: Sync | None = None) -> Sync:
+    """Validate a create/update body and return the sync (not stored); ``version`` picks identity rules."""
     body = require_object(body)
     legacy = version != LATEST
     name = require_str(body, "name")
@@ -218,13 +219,13 @@ def build_sync(ws: Workspace, body: Any, *, version: str, existing: dict[str, An
         first = mappings[0]
         identity = {**{k: v for k, v in first.items() if not k.startswith("_")}, "remote_field_type_id": first["_remote"]}
     stamp = now_iso()
-    return {
-        "name": name,
-        "active": optional(body, "active", bool, False),
-        "mode": mode_id,
-        "schedule": schedule,
-        "target": {
-            "connection_id": conn["id"],
+    return Sync(
+        name=name,
+        active=optional(body, "active", bool, False),
+        mode=mode_id,
+        schedule=schedule,
+        target={
+            "connection_id": conn.id,
             "object": target.id,
             "configuration": optional(raw_target, "configuration", dict, {}, "target."),
             "new_name": raw_target.get("new_name") or "",
@@ -232,36 +233,36 @@ def build_sync(ws: Workspace, body: Any, *, version: str, existing: dict[str, An
             "search_values": raw_target.get("search_values"),
             "filter_logic": raw_target.get("filter_logic") or "",
         },
-        "identities": {"strategy": strategy, "mappings": [{k: v for k, v in m.items() if not k.startswith("_")} for m in mappings]},
-        "fields": fields,
-        "override_fields": override_fields,
-        "model_filters": model_filters,
-        "sync_all_records": optional(body, "sync_all_records", bool, False),
-        "skip_initial_backfill": optional(body, "skip_initial_backfill", bool, False),
-        "id": existing["id"] if existing else new_id(),
-        "organization_id": ws.organization_id,
-        "model_ids": list(check.model_ids),
-        "identity": identity,
-        "filters": [
+        identities={"strategy": strategy, "mappings": [{k: v for k, v in m.items() if not k.startswith("_")} for m in mappings]},
+        fields=fields,
+        override_fields=override_fields,
+        model_filters=model_filters,
+        sync_all_records=optional(body, "sync_all_records", bool, False),
+        skip_initial_backfill=optional(body, "skip_initial_backfill", bool, False),
+        id=existing.id if existing else new_id(),
+        organization_id=ws.organization_id,
+        model_ids=list(check.model_ids),
+        identity=identity,
+        filters=[
             {"field": c["source"], "field_type": "Model", "function": c["function"], "label": c["label"], **({"value": c["value"]} if "value" in c else {})}
             for c in model_filters["conditions"]
         ],
-        "filter_logic": model_filters["logic"],
-        "target_filters": target_filters,
-        "overrides": optional(body, "overrides", list, []),
-        "policies": optional(body, "policies", list, []),
-        "only_enrich_updates": optional(body, "only_enrich_updates", bool, False),
-        "encryption_passphrase": optional(body, "encryption_passphrase", str, ""),
-        "created_at": existing["created_at"] if existing else stamp,
-        "created_by": existing["created_by"] if existing else ws.actor(),
-        "updated_at": stamp,
-        "updated_by": ws.actor(),
-        "_rev": next_revision(),
-        "_problems": _unmapped_required(check, mode_id, written),
-    }
+        filter_logic=model_filters["logic"],
+        target_filters=target_filters,
+        overrides=optional(body, "overrides", list, []),
+        policies=optional(body, "policies", list, []),
+        only_enrich_updates=optional(body, "only_enrich_updates", bool, False),
+        encryption_passphrase=optional(body, "encryption_passphrase", str, ""),
+        created_at=existing.created_at if existing else stamp,
+        created_by=existing.created_by if existing else ws.actor(),
+        updated_at=stamp,
+        updated_by=ws.actor(),
+        rev=next_revision(),
+        unmapped_required=_unmapped_required(check, mode_id, written),
+    )
 
 
-def set_active(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]:
+def set_active(ws: Workspace, sync: Sync, body: Any) -> dict[str, Any]:
     """Enable or disable a sync; enabling one with problems is refused with 422."""
     body = require_object(body)
     if not isinstance(body.get("active"), bool):
@@ -269,5 +270,5 @@ def set_active(ws: Workspace, sync: dict[str, Any], body: Any) -> dict[str, Any]
     current = problems(ws, sync)
     if body["active"] and current:
         raise unprocessable("sync has problems and cannot be activated: " + "; ".join(p["message"] for p in current), metadata={"problems": current})
-    sync.update(active=body["active"], updated_at=now_iso(), updated_by=ws.actor(), _rev=next_revision())
-    return {"id": sync["id"], "active": sync["active"]}
+    sync.active, sync.updated_at, sync.updated_by, sync.rev = body["active"], now_iso(), ws.actor(), next_revision()
+    return {"id": sync.id, "active": sync.active}

@@ -204,7 +204,7 @@ def _stamp(record: Record, collection: str) -> None:
 def _anything(ws: Workspace, object_id: str, path: str) -> dict[str, Any]:
     """Any object of the workspace with this id, as an entity: for a collection that can be neither listed nor
     added to (``/api/entities/{id}``)."""
-    stores = {"connection": ws.connections, "model": ws.models, "sync": ws.syncs, "bulk_sync": ws.bulk.syncs}
+    stores: dict[str, Mapping[str, object]] = {"connection": ws.connections, "model": ws.models, "sync": ws.syncs, "bulk_sync": ws.bulk.syncs}
     kind = next((name for name, store in stores.items() if object_id in store), None)
     if kind is None and (found := ws.generic.find(object_id)) is not None:
         kind = noun(found[0]).replace(" ", "_")

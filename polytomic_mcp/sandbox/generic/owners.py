@@ -41,7 +41,7 @@ SIMULATED: dict[str, Check] = {
     "/api/connection_types/{}": _connection_type,
     "/api/models/{}": lambda ws, ids: get_model(ws, ids[-1]),
     "/api/syncs/{}": lambda ws, ids: get_sync(ws, ids[-1]),
-    "/api/syncs/{}/executions/{}": lambda ws, ids: executions.get_execution(ws, get_sync(ws, ids[0])["id"], ids[1]),
+    "/api/syncs/{}/executions/{}": lambda ws, ids: executions.get_execution(ws, get_sync(ws, ids[0]).id, ids[1]),
     "/api/bulk/syncs/{}": lambda ws, ids: get_bulk_sync(ws, ids[-1]),
     "/api/bulk/syncs/{}/executions/{}": lambda ws, ids: bulk_executions.get_execution(ws, get_bulk_sync(ws, ids[0])["id"], ids[1]),
     "/api/bulk/syncs/{}/schemas/{}": lambda ws, ids: schema_config(get_bulk_sync(ws, ids[0]), ids[1]),

@@ -6,8 +6,6 @@ for an unknown connection or schema.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -16,6 +14,7 @@ from ..bulk_catalog import source_capabilities, source_configuration
 from ..bulk_schemas import BulkSourceSchema
 from ..domain import bulk_sources as domain
 from ..domain.connections import get_connection
+from ..records import Connection
 from ..web import context, ok, query_bool
 
 SAMPLE_RECORDS = 10
@@ -44,7 +43,7 @@ async def refresh(request: Request) -> Response:
     ws = context(request).workspace
     conn = get_connection(ws, request.path_params["id"])
     domain.start_refresh(ws, conn)
-    return Response(status_code=202, headers={"Location": f"/api/connections/{conn['id']}/schemas/status"})
+    return Response(status_code=202, headers={"Location": f"/api/connections/{conn.id}/schemas/status"})
 
 
 async def refresh_status(request: Request) -> Response:
@@ -53,7 +52,7 @@ async def refresh_status(request: Request) -> Response:
     return ok(domain.cache_status(ws, get_connection(ws, request.path_params["id"])))
 
 
-def _cached_schema(request: Request) -> tuple[dict[str, Any], BulkSourceSchema]:
+def _cached_schema(request: Request) -> tuple[Connection, BulkSourceSchema]:
     ws = context(request).workspace
     conn = get_connection(ws, request.path_params["id"])
     domain.check_source(ws, conn, status=400)

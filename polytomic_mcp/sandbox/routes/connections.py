@@ -14,7 +14,7 @@ from ..web import context, json_body, no_content, ok, query_bool
 async def list_connections(request: Request) -> Response:
     """List the workspace's connections (unpaginated, newest-updated first)."""
     ctx = context(request)
-    items = sorted(ctx.workspace.connections.values(), key=lambda c: c["_rev"], reverse=True)
+    items = sorted(ctx.workspace.connections.values(), key=lambda c: c.rev, reverse=True)
     return ok([render.connection(c, ctx.version, mask=not ctx.workspace.leak_secrets) for c in items])
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -17,15 +15,16 @@ from ..domain.schedule_times import next_execution_time
 from ..domain.syncs import get_sync
 from ..errors import not_found
 from ..log_links import LogLink, expires_at
+from ..records import Execution
 from ..versions import LATEST, missing_route
 from ..web import context, json_body, listing, ok, query_bool
 
 
-def _execution(request: Request, *, advance: bool = True) -> dict[str, Any]:
+def _execution(request: Request, *, advance: bool = True) -> Execution:
     """The execution named by the path (404 for an unknown sync or execution), advanced one step by default."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["sync_id"])
-    execution = domain.get_execution(ws, sync["id"], request.path_params["id"])
+    execution = domain.get_execution(ws, sync.id, request.path_params["id"])
     return domain.advance(ws, execution) if advance else execution
 
 
@@ -41,29 +40,29 @@ async def start(request: Request) -> Response:
     """Start a run: ``{"id", "status": "created", "created_at"}``; 409 while another run is in progress."""
     ws = context(request).workspace
     execution = domain.start(ws, get_sync(ws, request.path_params["id"]), json_body(request))
-    return ok({"id": execution["id"], "status": execution["status"], "created_at": execution["created_at"]})
+    return ok({"id": execution.id, "status": execution.status, "created_at": execution.created_at})
 
 
 async def cancel(request: Request) -> Response:
     """Cancel the run in progress, if any (``message`` says when nothing runs)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["id"])
-    return ok({"message": domain.cancel_current(ws, sync["id"])})
+    return ok({"message": domain.cancel_current(ws, sync.id)})
 
 
 async def status(request: Request) -> Response:
     """Report the current and the last finished execution and the next scheduled run (reading advances the current one)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["id"])
-    running = domain.current(ws, sync["id"])
+    running = domain.current(ws, sync.id)
     if running is not None:
         domain.advance(ws, running)
-    current, last = domain.current(ws, sync["id"]), domain.last_finished(ws, sync["id"])
+    current, last = domain.current(ws, sync.id), domain.last_finished(ws, sync.id)
     return ok(
         {
             "current_execution": render.execution(current) if current else None,
             "last_execution": render.execution(last) if last else None,
-            "next_execution_time": next_execution_time(sync),
+            "next_execution_time": next_execution_time({"active": sync.active, "schedule": sync.schedule}),
         }
     )
 
@@ -72,12 +71,12 @@ async def list_executions(request: Request) -> Response:
     """Page through a sync's executions (newest first unless ``ascending=true``)."""
     ws = context(request).workspace
     sync = get_sync(ws, request.path_params["sync_id"])
-    executions = domain.for_sync(ws, sync["id"])
+    executions = domain.for_sync(ws, sync.id)
     for execution in executions:
         domain.advance(ws, execution)
     if query_bool(request, "only_completed"):
-        executions = [e for e in executions if e["status"] == "completed"]
-    page, extra = listing(executions, lambda e: e["_seq"], request, ascending=query_bool(request, "ascending"))
+        executions = [e for e in executions if e.status == "completed"]
+    page, extra = listing(executions, lambda e: e.seq, request, ascending=query_bool(request, "ascending"))
     return ok([render.execution(e) for e in page], **extra)
 
 
@@ -110,9 +109,9 @@ async def logs_index(request: Request) -> Response:
     return ok(log_files.index(_execution(request), lambda t: _log_index_url(request, t)))
 
 
-def _link(request: Request, execution: dict[str, Any], log_type: str, filename: str) -> str:
+def _link(request: Request, execution: Execution, log_type: str, filename: str) -> str:
     ctx = context(request)
-    return ctx.sandbox.log_links.issue(LogLink(ctx.workspace, execution["sync_id"], execution["id"], log_type, filename))
+    return ctx.sandbox.log_links.issue(LogLink(ctx.workspace, execution.sync_id, execution.id, log_type, filename))
 
 
 async def log_urls(request: Request) -> Response:
@@ -129,7 +128,7 @@ async def log_file(request: Request) -> Response:
     execution = _execution(request)
     filename = request.path_params["filename"]
     if filename not in log_files.files(execution, log_type):
-        raise not_found(f'log file "{log_type}/{filename}" not found for execution "{execution["id"]}"')
+        raise not_found(f'log file "{log_type}/{filename}" not found for execution "{execution.id}"')
     return RedirectResponse(_link(request, execution, log_type, filename), status_code=302)
 
 

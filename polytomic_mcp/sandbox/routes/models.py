@@ -37,7 +37,7 @@ def _maybe_async(request: Request, job_type: str, work: Callable[[], Any]) -> JS
 async def list_models(request: Request) -> Response:
     """List models newest-updated first with ``page_token``/``limit`` paging (whole when the sandbox does not page)."""
     ws = context(request).workspace
-    page, extra = listing(list(ws.models.values()), lambda m: m["_rev"], request)
+    page, extra = listing(list(ws.models.values()), lambda m: m.rev, request)
     return ok([render.model(m) for m in page], **extra)
 
 
@@ -49,7 +49,7 @@ async def create_model(request: Request) -> Response:
     def work() -> dict[str, Any]:
         """Validate, store and render the model."""
         model = domain.build_model(ws, body)
-        ws.models[model["id"]] = model
+        ws.models[model.id] = model
         return render.model(model)
 
     return _maybe_async(request, "createmodel", work)
@@ -68,8 +68,8 @@ async def update_model(request: Request) -> Response:
 
     def work() -> dict[str, Any]:
         """Validate, replace and render the model."""
-        model = domain.build_model(ws, body, existing=ws.models.get(existing["id"], existing))
-        ws.models[model["id"]] = model
+        model = domain.build_model(ws, body, existing=ws.models.get(existing.id, existing))
+        ws.models[model.id] = model
         return render.model(model)
 
     return _maybe_async(request, "updatemodel", work)
@@ -94,7 +94,7 @@ async def preview_model(request: Request) -> Response:
     """Resolve a model configuration (fields included) without saving anything."""
     ws = context(request).workspace
     body = _shape_check(json_body(request))
-    return _maybe_async(request, "previewmodel", lambda: domain.preview(ws, body))
+    return _maybe_async(request, "previewmodel", lambda: render.model_preview(domain.build_model(ws, body)))
 
 
 ROUTES = [

@@ -12,16 +12,17 @@ from ..domain.bulk_sources import cached_system
 from ..domain.connections import describe, get_connection, usable_system
 from ..errors import bad_request, listing, not_found, unprocessable
 from ..ids import now_iso
+from ..records import Connection
 from ..type_schemas import get_type
 from ..upstream import System, TargetObject
 from ..web import context, deep_object, ok, query_bool
 
 
-def _system(request: Request, role: str) -> tuple[dict[str, Any], System]:
+def _system(request: Request, role: str) -> tuple[Connection, System]:
     """Return the connection and its upstream, checking it can act as ``source`` or ``destination``."""
     ws = context(request).workspace
     conn = get_connection(ws, request.path_params["id"])
-    ctype = get_type(conn["type"]["id"])
+    ctype = get_type(conn.type_id)
     if ctype is None or not getattr(ctype, role):
         what = "model source" if role == "source" else "sync destination"
         raise unprocessable(f"connection {describe(conn)} cannot be used as a {what}")

@@ -22,9 +22,9 @@ async def authorize(request: Request) -> Response:
         return HTMLResponse(_PAGE.format(title="Authorization failed", text=text), status_code=404)
     workspace, connection_id = entry
     conn = complete_consent(workspace, connection_id)
-    if conn["_redirect_url"]:
-        return RedirectResponse(conn["_redirect_url"], status_code=302)
-    text = f"Connection {html.escape(conn['name'])} is connected. You can close this window."
+    if conn.redirect_url:
+        return RedirectResponse(conn.redirect_url, status_code=302)
+    text = f"Connection {html.escape(conn.name)} is connected. You can close this window."
     return HTMLResponse(_PAGE.format(title="Connected", text=text))
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from .. import render
 from ..domain import syncs as domain
 from ..errors import bad_request
+from ..records import Sync
 from ..web import context, json_body, listing, no_content, ok
 
 _SCHEDULE_OPTIONS = (
@@ -43,16 +44,16 @@ async def schedules(request: Request) -> Response:
     return ok({"schedule_options": [_schedule_option(*option) for option in _SCHEDULE_OPTIONS]})
 
 
-def _filtered(request: Request, syncs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _filtered(request: Request, syncs: list[Sync]) -> list[Sync]:
     params = request.query_params
     if params.get("active") not in (None, ""):
         if params["active"] not in ("true", "false"):
             raise bad_request(f'active must be true or false, got "{params["active"]}"')
-        syncs = [s for s in syncs if s["active"] == (params["active"] == "true")]
+        syncs = [s for s in syncs if s.active == (params["active"] == "true")]
     if params.get("mode"):
-        syncs = [s for s in syncs if s["mode"] == params["mode"]]
+        syncs = [s for s in syncs if s.mode == params["mode"]]
     if params.get("target_connection_id"):
-        syncs = [s for s in syncs if s["target"]["connection_id"] == params["target_connection_id"]]
+        syncs = [s for s in syncs if s.target["connection_id"] == params["target_connection_id"]]
     return syncs
 
 
@@ -62,9 +63,9 @@ async def list_syncs(request: Request) -> Response:
     ctx = context(request)
     syncs = _filtered(request, list(ctx.workspace.syncs.values()))
     if ctx.legacy:
-        ordered = sorted(syncs, key=lambda s: s["_rev"], reverse=True)
+        ordered = sorted(syncs, key=lambda s: s.rev, reverse=True)
         return ok([render.sync(ctx.workspace, s, ctx.version) for s in ordered])
-    page, extra = listing(syncs, lambda s: s["_rev"], request)
+    page, extra = listing(syncs, lambda s: s.rev, request)
     return ok([render.sync_light(s) for s in page], **extra)
 
 
@@ -72,7 +73,7 @@ async def create_sync(request: Request) -> Response:
     """Create a sync after validating it against its models and destination."""
     ctx = context(request)
     sync = domain.build_sync(ctx.workspace, json_body(request), version=ctx.version)
-    ctx.workspace.syncs[sync["id"]] = sync
+    ctx.workspace.syncs[sync.id] = sync
     return ok(render.sync(ctx.workspace, sync, ctx.version))
 
 
@@ -87,7 +88,7 @@ async def update_sync(request: Request) -> Response:
     ctx = context(request)
     existing = domain.get_sync(ctx.workspace, request.path_params["id"])
     sync = domain.build_sync(ctx.workspace, json_body(request), version=ctx.version, existing=existing)
-    ctx.workspace.syncs[sync["id"]] = sync
+    ctx.workspace.syncs[sync.id] = sync
     return ok(render.sync(ctx.workspace, sync, ctx.version))
 
 
