@@ -1,15 +1,17 @@
 """The key page: the user pastes a Polytomic API key, the server checks it with GET /api/me, then issues a code.
 
 Two steps, both POSTed to the same path: "verify" checks the key and shows the organization it acts in;
-"confirm" issues the code and redirects to the client. The key travels only in the first POST body and
-is kept server-side between the steps, sealed in the shared state (so any replica may answer either step); it
-never appears in a URL, a page or an error. Every POST needs
+"confirm" issues the code and redirects to the client. The key travels in clear only in the first POST body;
+between the steps the browser keeps it sealed (kind ``verified``, bound to the sign-in, the owner browser and
+an expiry) in an HttpOnly cookie, used once, so any replica may answer either step and the shared state never
+holds it; it never appears in a URL, a page or an error. Every POST needs
 the CSRF token of its request (in the form and in a cookie, both equal to the one stored) and, when the
 browser says where it comes from, the same origin. The page belongs to the browser that opened it first
 (a cookie), so a leaked page URL is no capability. Key checks are limited per authorization and per client
 address and minute (on all replicas together), and never retried: each is a request to Polytomic from this
 server's address. Write access is offered only when both the request and the client's registration include it.
-The page's records (owner browser and CSRF token as digests, the sealed key) live as long as the authorization.
+The page's records (owner browser and CSRF token as digests, used confirmations by id) live as long as the
+authorization.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from .quotas import PerMinute
 KEY_PAGE_PATH = "/oauth/key"
 CSRF_COOKIE = "pmcp_csrf"
 BROWSER_COOKIE = "pmcp_browser"
+VERIFIED_COOKIE = "pmcp_verified"
+"""The checked key, sealed, between the two steps (see the module docstring)."""
 CHECKS_PER_REQUEST = 5
 """Keys one authorization may have checked: past that, the user starts again from the client."""
 CHECKS_PER_MINUTE = 10
@@ -46,12 +50,18 @@ ClientForKey = Callable[[str, "str | None"], PolytomicClient]
 
 @dataclass
 class Verified:
-    """A key that passed GET /api/me, waiting for the user's confirmation."""
+    """A key that passed GET /api/me, waiting for the user's confirmation (sealed into ``VERIFIED_COOKIE``)."""
 
-    api_key: str
-    organization_id: str | None
-    organization_name: str
+    key: str
+    org: str | None
     read_write: bool
+    rid: str
+    """The sign-in (request id) it was checked for."""
+    browser: str
+    """A digest of the owner browser's cookie."""
+    exp: float
+    jti: str
+    """Its id: a confirmation is claimed under it, once."""
 
 
 def destination(redirect_uri: str) -> str:
@@ -152,9 +162,14 @@ class KeyPage:
             "<button type=submit>Check key</button></form>"
         )
         response = page("Connect Polytomic", body, status)
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path=KEY_PAGE_PATH,
-                            secure=self._origin.startswith("https://"))
+        self._set_cookie(response, CSRF_COOKIE, token)
+        response.delete_cookie(VERIFIED_COOKIE, path=KEY_PAGE_PATH)
         return response
+
+    def _set_cookie(self, response: Response, name: str, value: str) -> None:
+        """One of the page's own cookies: HttpOnly, same-site only, this path only, secure over https."""
+        response.set_cookie(name, value, httponly=True, samesite="strict", path=KEY_PAGE_PATH,
+                            secure=self._origin.startswith("https://"))
 
     def _same_origin(self, request: Request) -> bool:
         """Refuse a POST the browser marks as cross-site; browsers that send nothing rely on the CSRF token."""
@@ -171,7 +186,7 @@ class KeyPage:
             return page("Request refused", "<p>The form was not submitted from this page (missing or stale "
                         "security token). Reload the page from your MCP client and try again.</p>", 403)
         if str(form.get("step", "")) == "confirm":
-            return await self.confirm(request_id)
+            return await self.confirm(request, request_id)
         api_key = str(form.get("api_key", "")).strip()
         organization_id = str(form.get("organization_id", "")).strip() or None
         read_write = str(form.get("access", "read")) == "read-write" and await self._provider.may_write(request_id)
@@ -193,8 +208,9 @@ class KeyPage:
             return await again("Could not reach Polytomic to check the key. Try again in a moment. Nothing was authorized.",
                          502)
         name = me.organization_name or me.organization_id or "your organization"
-        sealed = self._provider.sealer.seal("verified", asdict(Verified(api_key, organization_id, name, read_write)))
-        await self._state.put(record_key("verified", request_id), sealed, PENDING_TTL)
+        sealed = self._provider.sealer.seal("verified", asdict(Verified(
+            api_key, organization_id, read_write, request_id, digest(request.cookies.get(BROWSER_COOKIE, "")),
+            self._provider.clock() + PENDING_TTL, secrets.token_urlsafe(16))))
         access = ("read and write" if read_write
                   else "read-only (only read tools are listed and accepted)")
         body = (f"<p>The key is valid for the organization <strong>{html.escape(name)}</strong>.</p>"
@@ -204,7 +220,9 @@ class KeyPage:
                 f"<input type=hidden name=csrf value='{html.escape(sent, quote=True)}'>"
                 "<input type=hidden name=step value=confirm>"
                 f"<button type=submit>Allow access to {html.escape(name)}</button></form>")
-        return page("Confirm access", body)
+        response = page("Confirm access", body)
+        self._set_cookie(response, VERIFIED_COOKIE, sealed)
+        return response
 
     async def _too_many_checks(self, request_id: str, address: str) -> str | None:
         """Why one more key check is refused (per authorization, per client address and minute), or None; counts it."""
@@ -214,17 +232,26 @@ class KeyPage:
             return f"{CHECKS_PER_MINUTE} keys were checked from your address in the last minute: wait a minute."
         return None
 
-    async def confirm(self, request_id: str) -> Response:
-        """Issue the code for the verified key and redirect to the client (303, so the browser GETs it)."""
-        sealed = await self._state.take(record_key("verified", request_id))
-        await self._state.delete(record_key("csrf", request_id))
-        claims = None if sealed is None else self._provider.sealer.open("verified", sealed)
-        if claims is None:
-            return page("Nothing to confirm", "<p>Check a key first. Start again from your MCP client.</p>", 400)
-        verified = Verified(**claims)
+    def _verified(self, request: Request, request_id: str) -> Verified | None:
+        """The key checked in this browser for ``request_id`` and not expired, from ``VERIFIED_COOKIE``, else None."""
+        claims = self._provider.sealer.open("verified", request.cookies.get(VERIFIED_COOKIE, ""))
         try:
-            location = await self._provider.issue_code(request_id, verified.api_key, verified.organization_id,
-                                                       verified.read_write)
+            verified = Verified(**(claims or {}))
+        except TypeError:
+            return None
+        mine = secrets.compare_digest(verified.browser, digest(request.cookies.get(BROWSER_COOKIE, "")))
+        return verified if mine and verified.rid == request_id and verified.exp > self._provider.clock() else None
+
+    async def confirm(self, request: Request, request_id: str) -> Response:
+        """Issue the code for the verified key, once, and redirect to the client (303, so the browser GETs it)."""
+        verified = self._verified(request, request_id)
+        await self._state.delete(record_key("csrf", request_id))
+        if verified is None or not await self._state.claim(record_key("confirmed", verified.jti), PENDING_TTL):
+            return page("Nothing to confirm", "<p>Check a key first. Start again from your MCP client.</p>", 400)
+        try:
+            location = await self._provider.issue_code(request_id, verified.key, verified.org, verified.read_write)
         except AuthorizeError:
             return page("Authorization expired", "<p>Start again from your MCP client.</p>", 400)
-        return RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
+        response = RedirectResponse(location, status_code=303, headers={"Cache-Control": "no-store"})
+        response.delete_cookie(VERIFIED_COOKIE, path=KEY_PAGE_PATH)
+        return response

@@ -2,10 +2,12 @@
 
 Access and refresh tokens are sealed (see ``sealing``): each carries the tenant's Polytomic key and
 organization id, the granted scopes, its expiry, the client id and a grant id shared by every token
-of one authorization. Replicas with the same secret all accept them. Kept in the shared state (every
-replica's, with ``POLYTOMIC_STATE_URL``; else this process's): registered clients, pending
-authorizations, codes (single use, five minutes, the key sealed), spent codes and each grant's state (its
-live refresh token, revoked or not: see ``grants``), all under digests of the ids and codes.
+of one authorization. Replicas with the same secret all accept them. An authorization code is sealed the same
+way (kind ``code``: its client, redirect URI, PKCE challenge, scopes, resource, expiry, the key and a random
+code id). Kept in the shared state (every replica's, with ``POLYTOMIC_STATE_URL``; else this process's):
+registered clients, pending authorizations, each used code id (its single use, then the grant it made) and
+each grant's state (its live refresh token, revoked or not: see ``grants``), all under digests of the ids;
+no API key, in any form.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ PENDING_TTL = 900
 ACCESS_TTL = 3600
 REFRESH_TTL = 30 * 24 * 3600
 SPENT_TTL = 2 * CODE_TTL
+"""How long a used code id is remembered: past its own expiry, so a replay is seen for as long as it could work."""
+CLAIMED = "claimed"
+"""A used code whose exchange has not issued tokens yet."""
+REPLAYED = "replayed"
+"""A used code presented again before its exchange issued tokens: that exchange then issues nothing."""
+GRANT_PREFIX = "grant:"
+"""A used code whose exchange made grant ``grant:<id>`` (a replay revokes it)."""
 MAX_ENTRIES = 10_000
 """Registrations per day, and authorizations per 15 minutes, from everyone together."""
 PER_CALLER = 20
@@ -76,10 +85,11 @@ class TenantRefreshToken(RefreshToken):
 
 
 class TenantAuthorizationCode(AuthorizationCode):
-    """A code bound to client, redirect URI and PKCE challenge, holding the verified tenant key."""
+    """A code opened: bound to client, redirect URI and PKCE challenge, holding the verified tenant key."""
 
     api_key: str
     organization_id: str | None = None
+    code_id: str
 
 
 class PendingAuthorization(BaseModel):
@@ -124,7 +134,7 @@ class SealedTokenProvider:
         self._resource_url = resource_url.rstrip("/") if resource_url else None
         self._documents = documents or ClientDocuments(default_scope=" ".join(SCOPES), state=self.state)
         self._key_page_url = key_page_url
-        self._clock = clock
+        self.clock = clock
         self._registrations = Quota(self.state, "registrations", per_caller=PER_CALLER, total=MAX_ENTRIES,
                                     window=REGISTRATION_TTL)
         self._authorizations = Quota(self.state, "authorizations", per_caller=PER_CALLER, total=MAX_ENTRIES,
@@ -188,7 +198,7 @@ class SealedTokenProvider:
         if params.resource and self._resource_url and params.resource.rstrip("/") != self._resource_url:
             raise AuthorizeError("invalid_request", f"resource must be this server, {self._resource_url}")
         request_id = secrets.token_urlsafe(32)
-        expires_at = self._clock() + PENDING_TTL
+        expires_at = self.clock() + PENDING_TTL
         try:
             await self._authorizations.spend()
             await self.state.put(record_key("pending", request_id),
@@ -209,26 +219,20 @@ class SealedTokenProvider:
         """Complete a pending authorization for a verified key: the redirect URL carrying a new code.
 
         The pending request is taken (on every replica), so a form is never submitted twice into two codes. The
-        code's record holds the key sealed, under a digest of the code.
+        code is its grant data sealed (kind ``code``); nothing about it is stored until it is exchanged.
         """
         stored = await self.state.take(record_key("pending", request_id))
         if stored is None:
             raise AuthorizeError("access_denied", "the authorization request expired; start again from the client")
         entry = PendingAuthorization.model_validate_json(stored)
         read_write = read_write and await self._may_write(entry)
-        code = secrets.token_urlsafe(32)
-        expires_at = self._clock() + CODE_TTL
         await self._extend_client(entry.client_id, REFRESH_TTL)
-        issued = TenantAuthorizationCode(
-            code=code, scopes=granted_scopes(read_write), expires_at=expires_at,
-            client_id=entry.client_id, code_challenge=entry.params.code_challenge,
-            redirect_uri=entry.params.redirect_uri,
-            redirect_uri_provided_explicitly=entry.params.redirect_uri_provided_explicitly,
-            resource=entry.params.resource, subject=key_digest(api_key), api_key=api_key,
-            organization_id=organization_id,
-        )
-        sealed = self.sealer.seal("code", issued.model_dump(mode="json", exclude={"code"}))
-        await self.state.put(record_key("code", code), sealed, CODE_TTL)
+        code = self.sealer.seal("code", {
+            "jti": secrets.token_urlsafe(16), "exp": self.clock() + CODE_TTL, "cid": entry.client_id,
+            "ru": str(entry.params.redirect_uri), "rux": entry.params.redirect_uri_provided_explicitly,
+            "cc": entry.params.code_challenge, "scope": granted_scopes(read_write), "res": entry.params.resource,
+            "key": api_key, "org": organization_id,
+        })
         return construct_redirect_uri(str(entry.params.redirect_uri), code=code, state=entry.params.state)
 
     async def may_write(self, request_id: str) -> bool:
@@ -246,37 +250,51 @@ class SealedTokenProvider:
     async def load_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: str
     ) -> TenantAuthorizationCode | None:
-        """The code, used up by this very request on every replica: a wrong PKCE verifier burns it, and a code
-        presented a second time revokes the grant the first exchange made (RFC 6749 section 4.1.2)."""
-        spent_key = record_key("spent", authorization_code)
-        spent = await self.state.get(spent_key)
-        if spent is not None:
-            if spent:
-                await self.grants.revoke(spent, REFRESH_TTL)
-            return None
-        sealed = await self.state.take(record_key("code", authorization_code))
-        if sealed is None:
-            return None
-        await self.state.put(spent_key, "", SPENT_TTL)
-        claims = self.sealer.open("code", sealed)
+        """The code opened, used up by this very request on every replica (its code id claimed): a wrong PKCE
+        verifier burns it, and a code presented a second time revokes the grant the first exchange made (RFC 6749
+        section 4.1.2)."""
+        claims = self.sealer.open("code", authorization_code)
         if claims is None:
             return None
-        code = TenantAuthorizationCode.model_validate({**claims, "code": authorization_code})
-        return code if code.client_id == client.client_id else None
+        used = record_key("code-used", str(claims.get("jti")))
+        if not await self.state.add(used, CLAIMED, SPENT_TTL):
+            await self._replayed(used)
+            return None
+        if claims.get("cid") != client.client_id or float(claims.get("exp", 0)) <= self.clock():
+            return None
+        key = str(claims["key"])
+        return TenantAuthorizationCode(
+            code=authorization_code, code_id=str(claims["jti"]), scopes=list(claims.get("scope", [])),
+            expires_at=float(claims["exp"]), client_id=str(claims["cid"]), code_challenge=str(claims["cc"]),
+            redirect_uri=claims["ru"], redirect_uri_provided_explicitly=bool(claims.get("rux")),
+            resource=claims.get("res"), subject=key_digest(key), api_key=key, organization_id=claims.get("org"),
+        )
+
+    async def _replayed(self, used: str) -> None:
+        """A used code presented again: revoke the grant its exchange made, or (none yet) mark it so that exchange
+        issues nothing; ``used`` is the code id's record."""
+        if await self.state.swap(used, CLAIMED, REPLAYED, SPENT_TTL):
+            return
+        current = await self.state.get(used) or ""
+        if current.startswith(GRANT_PREFIX):
+            await self.grants.revoke(current.removeprefix(GRANT_PREFIX), REFRESH_TTL)
 
     async def exchange_authorization_code(
         self, client: OAuthClientInformationFull, authorization_code: TenantAuthorizationCode
     ) -> OAuthToken:
-        spent_key = record_key("spent", authorization_code.code)
-        if await self.state.get(spent_key) != "":
-            raise TokenError("invalid_grant", "authorization code already used")
+        """Tokens for a code this request loaded: its grant is recorded under the code id, unless the code was
+        presented again meanwhile (then the new grant is revoked and nothing is issued)."""
+        used = record_key("code-used", authorization_code.code_id)
         grant_id = secrets.token_urlsafe(16)
         refresh_id = secrets.token_urlsafe(16)
         try:
             await self.grants.start(grant_id, tenant_hash(authorization_code.api_key), refresh_id, REFRESH_TTL)
         except TooManyGrants as full:
             raise TokenError("invalid_grant", str(full)) from None
-        await self.state.put(spent_key, grant_id, SPENT_TTL)
+        if not await self.state.swap(used, CLAIMED, GRANT_PREFIX + grant_id, SPENT_TTL):
+            await self.grants.revoke(grant_id, REFRESH_TTL)
+            await self._replayed(used)
+            raise TokenError("invalid_grant", "authorization code already used")
         return self._issue(client.client_id or "", authorization_code.api_key, authorization_code.organization_id,
                            authorization_code.scopes, authorization_code.resource, grant_id, refresh_id)
 
@@ -284,7 +302,7 @@ class SealedTokenProvider:
         self, client: OAuthClientInformationFull, refresh_token: str
     ) -> TenantRefreshToken | None:
         claims = self.sealer.open("refresh", refresh_token)
-        if claims is None or claims.get("cid") != client.client_id or claims.get("exp", 0) <= self._clock():
+        if claims is None or claims.get("cid") != client.client_id or claims.get("exp", 0) <= self.clock():
             return None
         grant_id = str(claims.get("gid"))
         token_id = str(claims.get("jti"))
@@ -311,7 +329,7 @@ class SealedTokenProvider:
 
     async def load_access_token(self, token: str) -> TenantAccessToken | None:
         claims = self.sealer.open("access", token)
-        if claims is None or claims.get("exp", 0) <= self._clock() or not self._for_us(claims.get("res")):
+        if claims is None or claims.get("exp", 0) <= self.clock() or not self._for_us(claims.get("res")):
             return None
         grant_id = str(claims.get("gid"))
         if await self.grants.is_revoked(grant_id):
@@ -342,7 +360,7 @@ class SealedTokenProvider:
 
     def _issue(self, client_id: str, api_key: str, organization_id: str | None, scopes: list[str],
                resource: str | None, grant_id: str, refresh_id: str) -> OAuthToken:
-        now = int(self._clock())
+        now = int(self.clock())
         base = {"cid": client_id, "key": api_key, "org": organization_id, "scope": scopes, "res": resource,
                 "gid": grant_id}
         access = self.sealer.seal("access", {**base, "exp": now + ACCESS_TTL})

@@ -1,9 +1,9 @@
 """Sealed tokens: a JSON claim set encrypted and authenticated with AES-256-GCM under the server secret.
 
 Any replica holding the same secret can open a token, so no token store is shared between replicas.
-The token kind is bound as associated data, so an access token never opens as a refresh token. The shared
-state's records that must carry a tenant's key (codes, a checked key awaiting confirmation) or a client's
-secret are sealed the same way, so the state never holds them in clear.
+The token kind is bound as associated data, so an access token never opens as a refresh token. Authorization
+codes and the key page's checked key (held by the browser until confirmed) are sealed the same way, so the
+shared state never holds a tenant's key; a confidential client's secret is kept there sealed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TOKEN_PREFIX = "pmcp_"
 NONCE_BYTES = 12
 
 TokenKind = Literal["access", "refresh", "code", "verified", "client_secret"]
-"""Tokens handed out, and the records kept in the shared state that carry a key or secret (sealed, never in clear)."""
+"""Tokens and codes handed out, the key page's cookie, and a client's secret as the shared state keeps it."""
 
 
 def secret_from_env(env: Mapping[str, str] | None = None) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from mcp.server.auth.provider import TokenError
 from oauth_support import ISSUER, KEY, REDIRECT, Clock, authorize_code, pkce, register, token
 from starlette.applications import Starlette
 
@@ -136,6 +137,31 @@ async def test_a_replayed_code_revokes_what_the_first_exchange_issued(
     assert first.status_code == 200
     assert (await token(http, **form)).status_code == 400
     assert await provider.load_access_token(first.json()["access_token"]) is None
+
+
+async def test_a_replay_before_the_first_exchange_issued_anything_still_leaves_no_grant(
+    http: httpx2.AsyncClient, provider: SealedTokenProvider,
+) -> None:
+    """The replay arrives between the first request's claim of the code and its grant: that grant is refused."""
+    client = await register(http)
+    code = await authorize_code(http, provider, client, pkce()[1])
+    registered = await provider.get_client(client["client_id"])
+    assert registered is not None
+    first = await provider.load_authorization_code(registered, code)
+    assert first is not None and first.api_key == KEY
+    assert await provider.load_authorization_code(registered, code) is None, "the replay"
+    with pytest.raises(TokenError):
+        await provider.exchange_authorization_code(registered, first)
+
+
+async def test_a_code_is_its_grant_data_sealed_and_short_enough_for_a_redirect(
+    http: httpx2.AsyncClient, provider: SealedTokenProvider,
+) -> None:
+    client = await register(http)
+    code = await authorize_code(http, provider, client, pkce()[1])
+    claims = provider.sealer.open("code", code)
+    assert claims is not None and KEY in claims.values() and claims["cid"] == client["client_id"]
+    assert len(code) < 600, len(code)
 
 
 async def test_a_wrong_verifier_burns_the_code(http: httpx2.AsyncClient, provider: SealedTokenProvider) -> None:

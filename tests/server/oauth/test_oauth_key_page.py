@@ -13,7 +13,7 @@ from oauth_support import ISSUER, KEY, REDIRECT, auth_routes, pkce, register, to
 from starlette.applications import Starlette
 
 from polytomic_mcp.client import PolytomicClient
-from polytomic_mcp.server.oauth.key_page import CSRF_COOKIE, KEY_PAGE_PATH, KeyPage
+from polytomic_mcp.server.oauth.key_page import CSRF_COOKIE, KEY_PAGE_PATH, VERIFIED_COOKIE, KeyPage
 from polytomic_mcp.server.oauth.provider import READ_SCOPE, SealedTokenProvider
 from polytomic_mcp.server.oauth.sealing import Sealer
 
@@ -78,12 +78,17 @@ async def open_page(http: httpx2.AsyncClient) -> tuple[str, str, str, str]:
     return client["client_id"], request_id, csrf.group(1), verifier
 
 
+async def check_key(http: httpx2.AsyncClient, request_id: str, csrf: str) -> httpx2.Response:
+    """The key page's first step with KEY, read-only."""
+    return await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
+                                                "api_key": KEY, "access": "read"})
+
+
 async def test_verified_key_shows_the_organization_then_issues_a_read_only_code(
     http: httpx2.AsyncClient, provider: SealedTokenProvider,
 ) -> None:
     client_id, request_id, csrf, verifier = await open_page(http)
-    checked = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
-                                                   "api_key": KEY, "access": "read"})
+    checked = await check_key(http, request_id, csrf)
     assert checked.status_code == 200 and "Acme Data" in checked.text and "read-only" in checked.text
     assert KEY not in checked.text
     done = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "confirm"})
@@ -217,3 +222,37 @@ async def test_a_non_ascii_key_is_refused_on_the_page_without_a_request_to_polyt
     answer = await http.post(KEY_PAGE_PATH, data={"request": request_id, "csrf": csrf, "step": "verify",
                                                    "api_key": "pk_\u00e9t\u00e9"})
     assert answer.status_code == 400 and "not a Polytomic API key" in answer.text and me.calls == 0
+
+
+async def test_the_checked_key_waits_for_confirmation_sealed_in_an_http_only_cookie_bound_to_the_sign_in(
+    http: httpx2.AsyncClient, provider: SealedTokenProvider,
+) -> None:
+    """Before: the checked key waited in the shared state (sealed); now the state keeps no key in any form."""
+    _, request_id, csrf, _ = await open_page(http)
+    checked = await check_key(http, request_id, csrf)
+    cookie = next(line for line in checked.headers.get_list("set-cookie") if line.startswith(f"{VERIFIED_COOKIE}="))
+    assert "HttpOnly" in cookie and f"Path={KEY_PAGE_PATH}" in cookie and "SameSite=strict" in cookie
+    sealed = checked.cookies[VERIFIED_COOKIE]
+    claims = provider.sealer.open("verified", sealed)
+    assert KEY not in sealed and claims is not None and claims["key"] == KEY and claims["rid"] == request_id
+    assert KEY not in checked.text and sealed not in checked.text
+
+
+async def test_a_checked_key_confirms_only_its_own_sign_in_and_only_once(http: httpx2.AsyncClient) -> None:
+    def restore(name: str, value: str) -> None:
+        http.cookies.set(name, value, domain="127.0.0.1", path=KEY_PAGE_PATH)
+
+    _, first, csrf, _ = await open_page(http)
+    await check_key(http, first, csrf)
+    sealed = http.cookies[VERIFIED_COOKIE]
+    _, second, csrf2, _ = await open_page(http)
+    restore(VERIFIED_COOKIE, sealed)
+    other = await http.post(KEY_PAGE_PATH, data={"request": second, "csrf": csrf2, "step": "confirm"})
+    assert other.status_code == 400 and "Nothing to confirm" in other.text
+    restore(VERIFIED_COOKIE, sealed)
+    restore(CSRF_COOKIE, csrf)
+    assert (await http.post(KEY_PAGE_PATH, data={"request": first, "csrf": csrf, "step": "confirm"})).status_code == 303
+    assert VERIFIED_COOKIE not in http.cookies, "the confirmation drops the sealed key"
+    restore(VERIFIED_COOKIE, sealed)
+    replayed = await http.post(KEY_PAGE_PATH, data={"request": first, "csrf": csrf, "step": "confirm"})
+    assert replayed.status_code in (400, 403) and "location" not in replayed.headers

@@ -9,11 +9,12 @@ runs the same steps across real server processes.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs, urlparse
 
 import anyio
@@ -30,7 +31,7 @@ from polytomic_mcp.server.callers import RememberCaller
 from polytomic_mcp.server.oauth.key_page import KEY_PAGE_PATH, KeyPage
 from polytomic_mcp.server.oauth.provider import SealedTokenProvider
 from polytomic_mcp.server.oauth.routes import STATE_HANDLERS, authorization_server_routes, require_token
-from polytomic_mcp.server.oauth.sealing import Sealer
+from polytomic_mcp.server.oauth.sealing import TOKEN_PREFIX, Sealer, TokenKind
 from polytomic_mcp.shared_state import MemoryState, SharedState
 from polytomic_mcp.shared_state.redis_state import RedisState
 
@@ -245,8 +246,28 @@ class Recording:
         self.written.append(key)
         return await self.inner.hit(key, window)
 
+    async def claim(self, key: str, ttl: float) -> bool:
+        self.written.append(key)
+        return await self.inner.claim(key, ttl)
 
-async def test_the_state_holds_no_key_token_code_address_or_client_secret_in_clear(shared: SharedState) -> None:
+
+SEALED = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]+")
+
+
+def opened(sealer: Sealer, text: str) -> list[str]:
+    """The claims (as JSON) of every blob in ``text`` that opens under ``sealer`` as any kind."""
+    found = []
+    for blob in SEALED.findall(text):
+        for kind in get_args(TokenKind):
+            if (claims := sealer.open(kind, blob)) is not None:
+                found.append(json.dumps(claims))
+    return found
+
+
+async def test_the_state_holds_no_key_even_sealed_and_no_token_code_address_or_client_secret(
+    shared: SharedState,
+) -> None:
+    """Before: the code's record and the key page's checked key held the key sealed under the server secret."""
     recording = Recording(shared)
     state: SharedState = recording  # type: ignore[assignment]
     providers = [SealedTokenProvider(Sealer(SECRET), f"{ISSUER}{KEY_PAGE_PATH}", state=state) for _ in range(2)]
@@ -258,10 +279,14 @@ async def test_the_state_holds_no_key_token_code_address_or_client_secret_in_cle
         tokens = (await token(http, **exchange(client_id, code, verifier))).json()
         refreshed = (await token(http, **refreshing(client_id, tokens["refresh_token"]))).json()
         await http.post("/revoke", data={"token": refreshed["access_token"], "client_id": client_id})
+        assert (await token(http, **exchange(client_id, code, verifier))).status_code == 400, "a replayed code"
     assert len(recording.written) > 20
     for secret in [KEY, code, tokens["access_token"], tokens["refresh_token"], refreshed["refresh_token"],
                    confidential["client_secret"], ADDRESS]:
         assert not any(secret in text for text in recording.written), secret
+    sealed = [claims for text in recording.written for claims in opened(Sealer(SECRET), text)]
+    assert sealed, "the confidential client's secret is stored sealed: the scan opens it"
+    assert not [claims for claims in sealed if KEY in claims]
     kept = await providers[1].get_client(confidential["client_id"])
     assert kept is not None and kept.client_secret == confidential["client_secret"]
 
