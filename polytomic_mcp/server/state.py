@@ -18,6 +18,7 @@ from mcp.server.context import CallNext, ServerRequestContext
 from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import PROCESS
+from polytomic_mcp.shared_state import MemoryState, SharedState
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.services import DEFAULT_TOOL_TIMEOUT, ConsentMode, Services, serving
 
@@ -64,13 +65,19 @@ class ServerState:
     header (the OAuth code loads only then)."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
-    consents: ConsentStore = field(default_factory=ConsentStore)
+    shared: SharedState = field(default_factory=MemoryState)
+    """The one shared-state backend of this process (in-process, or Redis with POLYTOMIC_STATE_URL), used by every
+    tenant under its own namespace: pending yeses, create locks, model jobs."""
+    consents: ConsentStore = field(init=False)
     """Pending yeses of every tenant (the approval page looks them up by link)."""
     consent_mode: ConsentMode = "relay"
     approval_base: str | None = None
     """The public origin approval links point at (HTTP only)."""
     services: Services | None = None
     _pool: TenantPool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.consents = ConsentStore(self.shared)
 
     @property
     def multi_tenant(self) -> bool:
@@ -91,7 +98,7 @@ class ServerState:
         return Services(
             client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
             read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
-            consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
+            state=self.shared, consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
         )
 
     def log_level(self, session: object) -> str:

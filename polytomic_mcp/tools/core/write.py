@@ -29,6 +29,7 @@ from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableE
 
 from .approvals import digest
 from .consent import NOT_NEEDED, How, Outcome, consent
+from .creates import reaching_state
 from .errors import explain, fail
 from .guards import Objects, name_taken
 from .notify import resources_changed
@@ -203,12 +204,18 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
     if change.consent.kind == "invalid":
         consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
     granted = await _yes(ctx, svc, change)
-    async with _unchanged_since_read(svc, change), _one_at_a_time(svc, change.unique):
+    if change.guard is not None:
+        with reaching_state(change.not_done):
+            await change.guard()  # at once, not after waiting for a lock another replica's create holds
+    async with _unchanged_since_read(svc, change), _one_at_a_time(svc, change):
         if change.guard is not None:
-            await change.guard()
+            with reaching_state(change.not_done):
+                await change.guard()
         if change.unique is not None:
             await _taken(change.unique, refuse=True)
-        if granted.pending is not None and not svc.consents.claim(granted.pending):
+        with reaching_state(change.not_done):
+            claimed = granted.pending is None or await svc.consents.claim(granted.pending)
+        if not claimed:
             raise fail(f"{change.not_done}: the consent_token was already used; a token works once. Nothing was sent.")
         svc.secrets.add(*change.secrets)
         try:
@@ -275,7 +282,7 @@ async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> Asyn
     if unchanged is None:
         yield
         return
-    async with svc.creates.one_at_a_time("update", unchanged.key):
+    async with svc.creates.one_at_a_time("update", unchanged.key, not_done=change.not_done):
         try:
             now = await unchanged.read()
         except PolytomicError as error:
@@ -288,12 +295,13 @@ async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> Asyn
 
 
 @asynccontextmanager
-async def _one_at_a_time(svc: Services, unique: UniqueName | None) -> AsyncIterator[None]:
-    """Hold the lock for ``unique``'s kind and name (nothing to hold without one)."""
+async def _one_at_a_time(svc: Services, change: Change[Any, Any]) -> AsyncIterator[None]:
+    """Hold the lock for the kind and name that must stay unique (nothing to hold without one)."""
+    unique = change.unique
     if unique is None:
         yield
         return
-    async with svc.creates.one_at_a_time(unique.kind, unique.name):
+    async with svc.creates.one_at_a_time(unique.kind, unique.name, not_done=change.not_done):
         yield
 
 
