@@ -1,4 +1,4 @@
-"""Shared fixtures: the anyio backend, the location of the shared API reference, and the slow-marker guard."""
+"""Shared fixtures: the anyio backend, the location of the shared API reference, a redis-server, and the slow-marker guard."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from redis_server import RedisServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_API = REPO.parent / "shared" / "polytomic-api"
@@ -25,6 +26,25 @@ def shared_api() -> Path:
     if not SHARED_API.is_dir():
         pytest.skip(f"API reference not found at {SHARED_API} (../shared is laid beside the checkout in CI)")
     return SHARED_API
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of this test session (one per xdist worker), stopped at the end; tests using it are slow."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The URL of the session's redis-server, emptied for this test."""
+    redis_server.start()
+    redis_server.flush()
+    return redis_server.url
 
 
 class SlowOnlyError(RuntimeError):

@@ -31,6 +31,7 @@ LAZY_IMPORTS = {
     ("polytomic_mcp.tools.api.tools", "polytomic_mcp.tools.api.guard"): "it imports the catalog: loaded on first use",
     ("polytomic_mcp.tools.api.confirm", "polytomic_mcp.tools.api.guard"): "as above, for call_api's question",
     ("polytomic_mcp.tools.api.missing", "polytomic_mcp.catalog"): "as above, for the list operations a 404 points to",
+    ("polytomic_mcp.shared_state.factory", "polytomic_mcp.shared_state.redis_state"): "the redis client loads only with POLYTOMIC_STATE_URL",
     ("polytomic_mcp.server.resources", "polytomic_mcp.tools.connections.views"): "a resource read loads the family's views",
     ("polytomic_mcp.server.resources", "polytomic_mcp.tools.models.views"): "as above",
     ("polytomic_mcp.server.resources", "polytomic_mcp.tools.syncs.views"): "as above",

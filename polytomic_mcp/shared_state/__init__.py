@@ -4,7 +4,8 @@
 shares it through Redis or Valkey (``POLYTOMIC_STATE_URL``). Callers store digests and ids, never secrets.
 """
 
+from .factory import open_state
 from .interface import LockBusy, SharedState, StateUnavailable, digest, holding, namespaced, tenant_hash
 from .memory import MemoryState
 
-__all__ = ["LockBusy", "MemoryState", "SharedState", "StateUnavailable", "digest", "holding", "namespaced", "tenant_hash"]
+__all__ = ["LockBusy", "MemoryState", "SharedState", "StateUnavailable", "digest", "holding", "namespaced", "open_state", "tenant_hash"]

@@ -56,6 +56,9 @@ class SharedState(Protocol):
     async def ping(self) -> None:
         """Raise ``StateUnavailable`` unless the backend answers now."""
 
+    async def aclose(self) -> None:
+        """Let go of connections (the server's lifespan calls this once, at shutdown)."""
+
     async def claim(self, key: str, ttl: float) -> bool:
         """Set a single-use marker: True for the first caller (across replicas), False while it exists."""
 

@@ -34,6 +34,9 @@ class MemoryState:
     async def ping(self) -> None:
         return None
 
+    async def aclose(self) -> None:
+        return None
+
     def _live(self, key: str) -> str | None:
         entry = self._values.get(key)
         if entry is None:
