@@ -60,6 +60,8 @@ class Settings:
     public_url: str | None = None
     oauth_secret: str | None = field(default=None, repr=False)
     consent: str = "relay"
+    state_url: str | None = field(default=None, repr=False)
+    """Where replicas share what they must agree on (``redis://``); None keeps it in this process."""
 
     @property
     def approval_base(self) -> str | None:
@@ -104,6 +106,14 @@ def parse_url(name: str, raw: str) -> str:
     if parsed.username or parsed.password:
         raise SettingsError(f"{name} must not contain credentials")
     return raw.rstrip("/")
+
+
+def parse_state_url(name: str, raw: str) -> str:
+    """A ``redis://`` or ``rediss://`` URL (it may carry a password: it is never shown)."""
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
+        raise SettingsError(f"{name} must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0")
+    return raw
 
 
 def parse_port(name: str, raw: str | int) -> int:
@@ -274,6 +284,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_retries", "POLYTOMIC_MAX_RETRIES", None, parse_retries, "retries after a failed request (0-10)"),
     Option("consent", "POLYTOMIC_CONSENT", "--consent", parse_choice(("relay", "strict")),
            "when the client cannot ask: relay (default; a question and a token for the assistant) or strict (refuse)"),
+    Option("state_url", "POLYTOMIC_STATE_URL", None, parse_state_url,
+           "replicas: redis:// URL of the state they share (consents, create locks); default in-process",
+           empty_is_unset=True),
     Option("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", "--tool-timeout", parse_positive_number,
            "seconds a tool call may take in all (default 45)"),
     Option("transport", None, "--transport", parse_choice(("stdio", "http")), "stdio (default) or http"),

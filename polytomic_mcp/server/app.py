@@ -17,6 +17,7 @@ from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
+from polytomic_mcp.shared_state import open_state
 from polytomic_mcp.tools import ToolName, load_tools
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.manifest import entries
@@ -99,6 +100,7 @@ def build_server(
         secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout,
         read_only=settings.read_only, allow_credential_minting=settings.allow_credential_minting,
         consent_mode="strict" if settings.consent == "strict" else "relay", approval_base=settings.approval_base,
+        shared=open_state(settings.state_url),
     )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
