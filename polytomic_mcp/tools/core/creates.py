@@ -20,8 +20,9 @@ from .errors import fail
 
 PENDING_TTL = 3600.0
 """Seconds a model job of unknown outcome is remembered (Polytomic finishes or fails them well before)."""
-LOCK_TTL = 300.0
-"""Seconds a create lock outlives a replica that died holding it (a create, model job included, ends well before)."""
+LOCK_MARGIN = 15.0
+"""Seconds a create lock lasts beyond the tool timeout: a call ends within that timeout, so the lock outlives every
+create that holds it, and a replica that died holding it blocks the name no longer than this."""
 UNREACHABLE = "could not reach the shared state (POLYTOMIC_STATE_URL); nothing was done. Try again shortly"
 
 
@@ -41,7 +42,7 @@ class CreateGuard:
     state: SharedState
     tenant: str
     wait: float = 45.0
-    """Seconds a create waits for another create of the same name to finish."""
+    """Seconds a create waits for another create of the same name to finish (the tool timeout)."""
 
     def _key(self, *parts: str) -> str:
         return namespaced("t", self.tenant, *parts[:-1], digest(parts[-1]))
@@ -52,7 +53,7 @@ class CreateGuard:
         be had (the state is unreachable, or another create of the name outlasts ``wait``)."""
         body: list[BaseException | None] = []
         try:
-            async with self.state.locked(self._key("lock", kind, name), ttl=LOCK_TTL, wait=self.wait):
+            async with self.state.locked(self._key("lock", kind, name), ttl=self.wait + LOCK_MARGIN, wait=self.wait):
                 try:
                     yield
                 except BaseException as error:
