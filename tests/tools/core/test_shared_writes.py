@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import httpx2
 import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 from processes import free_port
+from starlette.applications import Starlette
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import Job, ModelCreateRequest
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
+from polytomic_mcp.server.approval_page import ApprovalPage
 from polytomic_mcp.shared_state import MemoryState, SharedState
 from polytomic_mcp.shared_state.redis_state import RedisState
 from polytomic_mcp.tools.core.approvals import ConsentStore
@@ -220,4 +223,8 @@ async def test_an_unreachable_state_refuses_writes_that_need_it_and_sends_nothin
             await apply(Ctx(), change)  # type: ignore[arg-type]
         assert sent.count == 0
         assert await client.connections.list() == []  # reads never touch the state
+    app = Starlette(routes=ApprovalPage(ConsentStore(unreachable.state), "http://127.0.0.1:8000").routes())
+    async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as http:
+        for answered in (await http.get("/consent/some-link"), await http.post("/consent/some-link", data={"decision": "approve"})):
+            assert answered.status_code == 503 and "could not reach its shared state; nothing was changed" in answered.text
     await unreachable.state.aclose()
