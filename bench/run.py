@@ -24,6 +24,7 @@ import exposure  # noqa: E402
 import http_load  # noqa: E402
 import overhead  # noqa: E402
 import result_size  # noqa: E402
+import state_overhead  # noqa: E402
 import tenants  # noqa: E402
 from common import REPO, sandbox_http  # noqa: E402
 
@@ -39,6 +40,8 @@ BUDGETS = {
     "bound a 1 MB answer (many keys, small lists, deep)": ("<= 50 ms", lambda r: r["bounding"]["worst_bound_ms"] <= 50),
     "cheap call's extra wait while a 1 MB answer is rendered": ("<= +50 ms", lambda r: r["bounding"]["worst_render_delay_ms"] <= 50),
     "cheap call's extra wait while call_api brings back 1 MB": ("<= +50 ms", lambda r: r["bounding"]["worst_call_api_delay_ms"] <= 50),
+    "shared-state steps of a creating call, Redis on loopback over in-process (median)": (
+        "<= +1 ms", lambda r: r["state"]["redis_added_ms"] <= 1.0),
     "a tenant's latency during 100 anonymous /readyz a second": (
         "<= 2x idle", lambda r: r["exposure"]["latency"]["readyz_flood_ms"] <= 2 * r["exposure"]["latency"]["idle_ms"]),
     "a tenant's latency during one caller's session and stream flood": (
@@ -56,6 +59,7 @@ async def collect(quick: bool) -> dict[str, object]:
     results["bounding"] = await bounding.run(rounds=3 if quick else 7)
     results["http"] = await http_load.run(clients=50, calls=5 if quick else 20)
     results["exposure"] = await exposure.run(rounds=5 if quick else 15)
+    results["state"] = await state_overhead.run(rounds=300 if quick else 2_000)
     results["tenants"] = await tenants.run(steps=(200, 1_000) if quick else (1_000, 5_000), rounds=5 if quick else 20)
     return results
 
@@ -81,6 +85,7 @@ def table(results: dict[str, dict]) -> str:
         *bounding.rows(results["bounding"]),
         ("HTTP 50 clients x 20 calls, stateless", f"{h['throughput_per_s']:.0f} calls/s, p50 {h['p50_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms", ""),
         ("HTTP p99 / p50", f"{h['p99_over_p50']:.2f}", "budget <= 3"),
+        *state_overhead.rows(results["state"]),
         *tenants.rows(results["tenants"]),
         *exposure.rows(results["exposure"]),
     ]

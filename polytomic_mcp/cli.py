@@ -51,7 +51,10 @@ def load_settings(args: argparse.Namespace, env: Mapping[str, str] | None = None
 
 
 def serve(settings: Settings) -> None:
-    """Run the MCP server on the chosen transport until it is stopped."""
+    """Run the MCP server on the chosen transport until it is stopped (not before the shared state answers)."""
+    from polytomic_mcp.server import require_shared_state
+
+    require_shared_state(settings)
     if settings.transport == "stdio":
         from polytomic_mcp.server import build_server
 

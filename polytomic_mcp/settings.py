@@ -61,7 +61,7 @@ class Settings:
     oauth_secret: str | None = field(default=None, repr=False)
     consent: str = "relay"
     state_url: str | None = field(default=None, repr=False)
-    """Where replicas share what they must agree on (``redis://``); None keeps it in this process."""
+    """Redis or Valkey holding what replicas must agree on (None: this process); may carry a password."""
 
     @property
     def approval_base(self) -> str | None:
@@ -109,11 +109,22 @@ def parse_url(name: str, raw: str) -> str:
 
 
 def parse_state_url(name: str, raw: str) -> str:
-    """A ``redis://`` or ``rediss://`` URL (it may carry a password: it is never shown)."""
-    parsed = urlparse(raw)
-    if parsed.scheme not in {"redis", "rediss"} or not parsed.hostname:
-        raise SettingsError(f"{name} must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0")
-    return raw
+    """A ``redis://`` or ``rediss://`` URL with a host (a password may be in it, so errors never repeat the value)."""
+    parsed = urlparse(raw.strip())
+    example = "such as redis://redis:6379/0 or rediss://:PASSWORD@cache.example.com:6380/0"
+    if parsed.scheme not in {"redis", "rediss"}:
+        raise SettingsError(f"{name} must be a redis:// or rediss:// URL {example}; got scheme {parsed.scheme or 'none'!r}")
+    try:
+        port_ok = parsed.port != 0
+    except ValueError:
+        port_ok = False
+    if not port_ok:
+        raise SettingsError(f"{name} has an invalid port; give a URL {example}")
+    if not parsed.hostname:
+        raise SettingsError(f"{name} names no host; give a URL {example}")
+    if parsed.path not in ("", "/") and not parsed.path[1:].isdigit():
+        raise SettingsError(f"{name}: the path after the host is the database number (/0); give a URL {example}")
+    return raw.strip()
 
 
 def parse_port(name: str, raw: str | int) -> int:
@@ -284,9 +295,6 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_retries", "POLYTOMIC_MAX_RETRIES", None, parse_retries, "retries after a failed request (0-10)"),
     Option("consent", "POLYTOMIC_CONSENT", "--consent", parse_choice(("relay", "strict")),
            "when the client cannot ask: relay (default; a question and a token for the assistant) or strict (refuse)"),
-    Option("state_url", "POLYTOMIC_STATE_URL", None, parse_state_url,
-           "replicas: redis:// URL of the state they share (consents, create locks); default in-process",
-           empty_is_unset=True),
     Option("tool_timeout", "POLYTOMIC_TOOL_TIMEOUT", "--tool-timeout", parse_positive_number,
            "seconds a tool call may take in all (default 45)"),
     Option("transport", None, "--transport", parse_choice(("stdio", "http")), "stdio (default) or http"),
@@ -301,6 +309,8 @@ OPTIONS: tuple[Option, ...] = (
            "HTTP with --auth oauth: the https URL clients reach (issuer and resource)"),
     Option("oauth_secret", "POLYTOMIC_OAUTH_SECRET", None, parse_text,
            "with --auth oauth: 32 random bytes (hex or base64) that seal tokens; the same on every replica"),
+    Option("state_url", "POLYTOMIC_STATE_URL", None, parse_state_url,
+           "redis:// or rediss:// URL of the Redis or Valkey that replicas share state through (default: in-process)"),
     Option("dns_rebinding_protection", "POLYTOMIC_DNS_REBINDING_PROTECTION", None, parse_bool,
            "false turns the Host/Origin checks off"),
     Option("allowed_hosts", "POLYTOMIC_ALLOWED_HOSTS", "--allowed-hosts", parse_allowed_hosts,

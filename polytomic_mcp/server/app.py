@@ -17,7 +17,7 @@ from polytomic_mcp import __version__
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.redaction import install_log_scrubbing
 from polytomic_mcp.settings import Settings, SettingsError
-from polytomic_mcp.shared_state import open_state
+from polytomic_mcp.shared_state import SharedState, open_state
 from polytomic_mcp.tools import ToolName, load_tools
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.manifest import entries
@@ -100,7 +100,7 @@ def build_server(
         secret_prefix=settings.secret_prefix, tool_timeout=settings.tool_timeout,
         read_only=settings.read_only, allow_credential_minting=settings.allow_credential_minting,
         consent_mode="strict" if settings.consent == "strict" else "relay", approval_base=settings.approval_base,
-        shared=open_state(settings.state_url),
+        shared_state=open_state(settings.state_url),
     )
     if settings.key_from_request:
         state.factory = client_factory or default_factory(settings, state)
@@ -139,6 +139,7 @@ def build_server(
         load_tool=declared_tool,
     )
     CONSENT_STORES[server] = state.consents
+    SHARED_STATES[server] = state.shared_state
     register_resources(server)
     register_prompts(server)
     advertise_resources_list_changed(server)
@@ -153,6 +154,15 @@ CONSENT_STORES: WeakKeyDictionary[MCPServer, ConsentStore] = WeakKeyDictionary()
 def consent_store(server: MCPServer) -> ConsentStore:
     """The pending yeses of a server made by ``build_server``."""
     return CONSENT_STORES[server]
+
+
+SHARED_STATES: WeakKeyDictionary[MCPServer, SharedState] = WeakKeyDictionary()
+"""Each built server's shared state, for the HTTP app's probes (and what else outside the MCP lifespan needs it)."""
+
+
+def shared_state_of(server: MCPServer) -> SharedState:
+    """The shared state of a server made by ``build_server``."""
+    return SHARED_STATES[server]
 
 
 def _accept_log_level(server: MCPServer, state: ServerState) -> None:

@@ -2,14 +2,15 @@
 
 ``GET /consent/{link_id}`` shows the question; ``POST`` records the answer in the consent store. The link id
 is a capability for deciding that one change (the consent token stays with the assistant and is never in a
-URL). Every POST needs the link's CSRF token (in the form and in a cookie, both equal to the one kept in the
-shared state under a digest of the link id, so any replica can check it) and, when the browser says where it
+URL). Every POST needs the link's CSRF token (in the form and in a cookie, both equal to an HMAC of the link
+id under a salt kept in the shared state, so any replica can check it) and, when the browser says where it
 comes from, this server's own origin. A decided link stays decided.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import html
 import math
 import secrets
@@ -84,10 +85,14 @@ class ApprovalPage:
         except StateUnavailable:
             return page("Try again", UNREACHABLE, 503)
 
-    @staticmethod
-    def _csrf_key(link_id: str) -> str:
-        """Where a link's CSRF token is kept (useless without the link id, which is stored only as a digest)."""
-        return namespaced("consent-csrf", digest(link_id))
+    async def _csrf(self, link_id: str, ttl: float | None = None) -> str | None:
+        """The link's CSRF token: an HMAC of the link id under a random salt kept in the shared state (made when
+        ``ttl`` is given), so every replica derives the same token and the state holds neither it nor the link id."""
+        key = namespaced("consent-csrf", digest(link_id))
+        if ttl is not None:
+            await self._store.state.add(key, secrets.token_hex(32), ttl)
+        salt = await self._store.state.get(key)
+        return hmac.new(salt.encode(), link_id.encode(), hashlib.sha256).hexdigest() if salt is not None else None
 
     async def show(self, link_id: str) -> Response:
         """The change behind the link with the two buttons, or where it stands once decided."""
@@ -97,8 +102,7 @@ class ApprovalPage:
         if pending.state != "pending":
             return outcome_page(pending)
         left = max(1.0, pending.expires_at - self._store.clock())
-        await self._store.state.add(self._csrf_key(link_id), secrets.token_urlsafe(32), left)
-        token = await self._store.state.get(self._csrf_key(link_id))
+        token = await self._csrf(link_id, left)
         if token is None:
             return page("Approval link expired", UNKNOWN, 404)
         response = page(pending.title, self._form(pending, token))
@@ -140,7 +144,7 @@ class ApprovalPage:
 
     async def _trusted(self, request: Request, link_id: str, sent: str) -> bool:
         """The POST comes from this page: same origin, and the form's and the cookie's token equal the link's."""
-        expected = await self._store.state.get(self._csrf_key(link_id))
+        expected = await self._csrf(link_id)
         cookie = request.cookies.get(self._cookie(link_id), "")
         return (same_origin(request, self._base) and expected is not None
                 and secrets.compare_digest(sent.encode(), expected.encode())

@@ -32,7 +32,7 @@ from polytomic_mcp.origins import parse_origin_pattern
 from polytomic_mcp.settings import Settings, SettingsError
 
 from .access_log import AccessLog, configure_access_log
-from .app import build_server, consent_store, make_client
+from .app import build_server, consent_store, make_client, shared_state_of
 from .approval_page import CONSENT_PATH, ApprovalPage
 from .callers import RememberCaller
 from .host_origin import CheckHostAndOrigin, OwnPages
@@ -178,7 +178,7 @@ def http_app(
         app = RequireBearer(app)
     if settings.dns_rebinding_protection:
         app = CheckHostAndOrigin(app, *public_host_and_origin(settings), approval_pages(settings))
-    return AccessLog(Probes(app, settings.base_url, settings.sandbox, probe_transport))
+    return AccessLog(Probes(app, settings.base_url, settings.sandbox, probe_transport, shared_state_of(server)))
 
 
 def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:

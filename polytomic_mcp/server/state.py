@@ -65,19 +65,19 @@ class ServerState:
     header (the OAuth code loads only then)."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
-    shared: SharedState = field(default_factory=MemoryState)
-    """The one shared-state backend of this process (in-process, or Redis with POLYTOMIC_STATE_URL), used by every
-    tenant under its own namespace: pending yeses, create locks, model jobs."""
     consents: ConsentStore = field(init=False)
     """Pending yeses of every tenant (the approval page looks them up by link)."""
     consent_mode: ConsentMode = "relay"
     approval_base: str | None = None
     """The public origin approval links point at (HTTP only)."""
+    shared_state: SharedState = field(default_factory=MemoryState)
+    """What every replica must agree on (POLYTOMIC_STATE_URL: Redis; otherwise this process): one backend, used by
+    every tenant under its own namespace (pending yeses, create locks, model jobs)."""
     services: Services | None = None
     _pool: TenantPool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.consents = ConsentStore(self.shared)
+        self.consents = ConsentStore(self.shared_state)
 
     @property
     def multi_tenant(self) -> bool:
@@ -98,7 +98,7 @@ class ServerState:
         return Services(
             client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
             read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
-            state=self.shared, consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
+            state=self.shared_state, consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
         )
 
     def log_level(self, session: object) -> str:
@@ -138,7 +138,7 @@ class ServerState:
         return self.oauth(getattr(user, "access_token", None))
 
     async def aclose(self) -> None:
-        """Close every tenant client and the shared connection pool."""
+        """Close every tenant client, the shared connection pool and the shared state's connections."""
         self.services = None
         pool, self._pool = self._pool, None
         if pool is not None:
@@ -146,3 +146,4 @@ class ServerState:
         transport, self.shared_transport = self.shared_transport, None
         if transport is not None:
             await transport.close_pool()
+        await self.shared_state.aclose()

@@ -117,8 +117,8 @@ def test_every_variable_is_a_setting_and_the_key_is_required_and_secret() -> Non
     assert len(names) == len(set(names))
     secret = {v["name"] for v in _variables() if v.get("isSecret")}
     assert _secret_envs() == {"POLYTOMIC_API_KEY", "POLYTOMIC_OAUTH_SECRET", "POLYTOMIC_STATE_URL"}
-    assert secret == _secret_envs() - {"POLYTOMIC_OAUTH_SECRET", "POLYTOMIC_STATE_URL"}, (
-        "the stdio package has no use for the HTTP-only OAuth secret or the replicas' state URL (it may hold a password)")
+    assert secret == _secret_envs() - {"POLYTOMIC_OAUTH_SECRET", "POLYTOMIC_STATE_URL"}, \
+        "the stdio package has no use for the HTTP-only OAuth secret or the replicas' shared state (its URL may hold a password)"
     key = next(v for v in _variables() if v["name"] == "POLYTOMIC_API_KEY")
     assert key["isRequired"] is True
     for wanted in ("POLYTOMIC_BASE_URL", "POLYTOMIC_API_VERSION", "POLYTOMIC_READ_ONLY", "POLYTOMIC_TOOLSETS"):

@@ -72,7 +72,7 @@ async def test_readyz_is_ready_when_polytomic_answers_even_401_and_sends_no_key(
     settings = Settings(transport="http", api_key=KEY, base_url=UPSTREAM)
     async with asgi_client(settings, echoing_401_transport(seen)) as http:
         ready = await http.get("/readyz", headers={"Authorization": f"Bearer {KEY}"})
-    assert (ready.status_code, ready.json()) == (200, {"status": "ok"})
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok", "state": "memory"})
     assert [str(r.url) for r in seen] == [f"{UPSTREAM}/api/me"]
     assert all(KEY not in json.dumps(dict(r.headers)) for r in seen)
     assert KEY not in ready.text
@@ -84,7 +84,7 @@ async def test_readyz_is_unavailable_when_polytomic_cannot_be_reached_and_names_
     async with asgi_client(settings, refusing_transport(seen)) as http:
         ready = await http.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json() == {"status": "unavailable", "reason": "polytomic api unreachable (ConnectError)"}
+    assert ready.json() == {"status": "unavailable", "reason": "polytomic api unreachable (ConnectError)", "state": "memory"}
     assert KEY not in ready.text and UPSTREAM not in ready.text
     assert len(seen) == 1
 
@@ -104,7 +104,7 @@ async def test_readyz_in_sandbox_mode_needs_no_network() -> None:
     settings = Settings(sandbox=True, transport="http", base_url=UPSTREAM)
     async with asgi_client(settings, refusing_transport(seen)) as http:
         ready = await http.get("/readyz")
-    assert (ready.status_code, ready.json(), seen) == (200, {"status": "ok"}, [])
+    assert (ready.status_code, ready.json(), seen) == (200, {"status": "ok", "state": "memory"}, [])
 
 
 async def test_readiness_probes_share_one_check_and_one_client() -> None:

@@ -100,3 +100,11 @@ async def test_errors_never_show_the_password(redis_server: RedisServer) -> None
             await state.ping()
         await state.aclose()
         assert "hunter2" not in str(raised.value) and "127.0.0.1" not in str(raised.value)
+
+
+async def test_a_rediss_url_speaks_tls_and_a_plain_server_is_unavailable_to_it(redis_server: RedisServer) -> None:
+    state = RedisState(f"rediss://127.0.0.1:{redis_server.port}/0", timeout=1)
+    with pytest.raises(StateUnavailable):
+        await state.ping()
+    await state.aclose()
+    assert redis_server.command("PING") == "+PONG"
