@@ -9,8 +9,9 @@ hands it to ``apply``, which does the rest in this order, the same way for every
 3. the dry-run answer (the checks, a taken name, whether the person will be asked), or the refusal naming every problem;
 4. the yes, when the consent table says one is needed (``obtain``: the form, an approval link or a relayed token,
    bound to the facts shown); a question that looked invalid although the checks pass fails closed;
-5. one create (or rename) per kind and name at a time, and the duplicate-name refusal under that lock;
-6. the token or link is used up, then the call, with Polytomic's rejections (400/422) and "it MAY have been
+5. one create (or rename) per kind and name at a time across replicas (a lock in the shared state), the tool's own
+   guard (asked before waiting for the lock too) and the duplicate-name refusal under that lock;
+6. the token or link is used up (once across replicas), then the call, with Polytomic's rejections (400/422) and "it MAY have been
    applied" mapped to model-facing text;
 7. resources/list_changed, then the tool's result, which says how the yes was given.
 """
