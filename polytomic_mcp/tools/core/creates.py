@@ -48,9 +48,12 @@ class CreateGuard:
         return namespaced("t", self.tenant, *parts[:-1], digest(parts[-1]))
 
     @asynccontextmanager
-    async def one_at_a_time(self, kind: str, name: str, *, not_done: str = "Nothing was done") -> AsyncIterator[None]:
+    async def one_at_a_time(
+        self, kind: str, name: str, *, not_done: str = "Nothing was done", label: str = "",
+    ) -> AsyncIterator[None]:
         """Hold the lock for creating a ``kind`` named ``name``; a ToolError starting with ``not_done`` when it cannot
-        be had (the state is unreachable, or another create of the name outlasts ``wait``)."""
+        be had (the state is unreachable, or another change of ``label``, by default "the kind 'name'", outlasts
+        ``wait``)."""
         body: list[BaseException | None] = []
         try:
             async with self.state.locked(self._key("lock", kind, name), ttl=self.wait + LOCK_MARGIN, wait=self.wait):
@@ -67,7 +70,7 @@ class CreateGuard:
                 return  # done; only the release failed, and the lock expires by itself
             raise fail(f"{not_done}: {UNREACHABLE}.") from None
         except LockBusy:
-            raise fail(f"{not_done}: another request is still changing the {kind} '{name}' after {self.wait:g}s; "
+            raise fail(f"{not_done}: another request is still changing {label or f'the {kind} {name!r}'} after {self.wait:g}s; "
                        "call it again shortly (it then sees what that request made).") from None
 
     async def job_started(self, name: str, job: Job) -> None:

@@ -283,7 +283,7 @@ async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> Asyn
     if unchanged is None:
         yield
         return
-    async with svc.creates.one_at_a_time("update", unchanged.key, not_done=change.not_done):
+    async with svc.creates.one_at_a_time("update", unchanged.key, not_done=change.not_done, label=unchanged.label):
         try:
             now = await unchanged.read()
         except PolytomicError as error:

@@ -228,3 +228,43 @@ async def test_an_unreachable_state_refuses_writes_that_need_it_and_sends_nothin
         for answered in (await http.get("/consent/some-link"), await http.post("/consent/some-link", data={"decision": "approve"})):
             assert answered.status_code == 503 and "could not reach its shared state; nothing was changed" in answered.text
     await unreachable.state.aclose()
+
+
+async def test_a_create_waiting_longer_than_the_tool_timeout_for_the_other_replicas_lock_is_refused(
+    state: SharedState,
+) -> None:
+    sandbox = Sandbox.with_empty_workspace()
+    release, made = anyio.Event(), []
+
+    async def listed() -> list[Any]:
+        return []
+
+    async def send() -> str:
+        made.append("x")
+        await release.wait()
+        return "saved"
+
+    async def result(value: str, _: Outcome) -> str:
+        return value
+
+    def change() -> Change[str, str]:
+        return Change(tool="create_thing", not_done="Thing 'x' was not created", send=send, result=result,
+                      action="create thing 'x'", unique=UniqueName("thing", "x", listed, "list_things(thing_id='{id}')", "update_thing"))
+
+    async with PolytomicClient(EMPTY_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as client:
+        slow, impatient = Services(client, state=state), Services(client, state=state, tool_timeout=0.2)
+
+        async def hold() -> None:
+            with serving(slow):
+                await apply(Ctx(), change())  # type: ignore[arg-type]
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(hold)
+            while not made:
+                await anyio.sleep(0.005)
+            with serving(impatient), pytest.raises(ToolError) as raised:
+                await apply(Ctx(), change())  # type: ignore[arg-type]
+            release.set()
+    assert str(raised.value) == ("Thing 'x' was not created: another request is still changing the thing 'x' after 0.2s; "
+                                 "call it again shortly (it then sees what that request made).")
+    assert made == ["x"]
