@@ -1,6 +1,6 @@
 """One bounded map for every in-process table: at most ``limit`` entries, each optionally until its own expiry.
 
-Used for per-key caches (connection types, schedule options), remembered sync kinds and model jobs, the OAuth
+Used for per-key caches (connection types, schedule options), remembered sync kinds, the OAuth
 tables (registered clients, pending authorizations, codes, used refresh tokens, revoked grants, client documents)
 and the tenant pool, so none of them can grow without bound. The least recently used entry goes first once the
 limit is passed (expired entries before any live one); reading an entry counts as using it.

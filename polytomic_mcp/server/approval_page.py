@@ -2,13 +2,15 @@
 
 ``GET /consent/{link_id}`` shows the question; ``POST`` records the answer in the consent store. The link id
 is a capability for deciding that one change (the consent token stays with the assistant and is never in a
-URL). Every POST needs the link's CSRF token (in the form and in a cookie, both equal to the one kept here)
-and, when the browser says where it comes from, this server's own origin. A decided link stays decided.
+URL). Every POST needs the link's CSRF token (in the form and in a cookie, both equal to an HMAC of the link
+id under a salt kept in the shared state, so any replica can check it) and, when the browser says where it
+comes from, this server's own origin. A decided link stays decided.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import html
 import math
 import secrets
@@ -18,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from polytomic_mcp.bounded_cache import BoundedCache
-from polytomic_mcp.tools.core.approvals import MAX_PENDING, ConsentStore, PendingConsent
+from polytomic_mcp.shared_state import StateUnavailable, digest, namespaced
+from polytomic_mcp.tools.core.approvals import ConsentStore, PendingConsent
 
 from .pages import page, same_origin
 
@@ -30,6 +32,8 @@ MAX_FORM_BYTES = 4_096
 
 UNKNOWN = ("<p>This approval link is unknown or expired; nothing was changed. "
            "Ask your assistant to try again.</p>")
+UNREACHABLE = ("<p>This server could not reach its shared state; nothing was changed. "
+               "Try again in a moment.</p>")
 REFUSED = ("<p>The form was not submitted from this page (missing or stale security token). "
            "Open the approval link again and decide there.</p>")
 OUTCOMES = {
@@ -66,7 +70,6 @@ class ApprovalPage:
         self._store = store
         self._base = approval_base.rstrip("/")
         self._cookie_path = urlsplit(self._base).path + CONSENT_PATH
-        self._csrf: BoundedCache[str, str] = BoundedCache(MAX_PENDING, clock=store.clock)
 
     def routes(self) -> list[Route]:
         """The page's one route."""
@@ -75,19 +78,33 @@ class ApprovalPage:
     async def endpoint(self, request: Request) -> Response:
         """Dispatch GET (show the change) and POST (record the answer)."""
         link_id = request.path_params["link_id"]
-        if request.method == "GET":
-            return self.show(link_id)
-        return await self.submit(request, link_id)
+        try:
+            if request.method == "GET":
+                return await self.show(link_id)
+            return await self.submit(request, link_id)
+        except StateUnavailable:
+            return page("Try again", UNREACHABLE, 503)
 
-    def show(self, link_id: str) -> Response:
+    async def _csrf(self, link_id: str, ttl: float | None = None) -> str | None:
+        """The link's CSRF token: an HMAC of the link id under a random salt kept in the shared state (made when
+        ``ttl`` is given), so every replica derives the same token and the state holds neither it nor the link id."""
+        key = namespaced("consent-csrf", digest(link_id))
+        if ttl is not None:
+            await self._store.state.add(key, secrets.token_hex(32), ttl)
+        salt = await self._store.state.get(key)
+        return hmac.new(salt.encode(), link_id.encode(), hashlib.sha256).hexdigest() if salt is not None else None
+
+    async def show(self, link_id: str) -> Response:
         """The change behind the link with the two buttons, or where it stands once decided."""
-        pending = self._store.by_link(link_id)
+        pending = await self._store.by_link(link_id)
         if pending is None:
             return page("Approval link expired", UNKNOWN, 404)
         if pending.state != "pending":
             return outcome_page(pending)
-        token = self._csrf.get(link_id) or secrets.token_urlsafe(32)
-        self._csrf.put(link_id, token, expires_at=pending.expires_at)
+        left = max(1.0, pending.expires_at - self._store.clock())
+        token = await self._csrf(link_id, left)
+        if token is None:
+            return page("Approval link expired", UNKNOWN, 404)
         response = page(pending.title, self._form(pending, token))
         response.set_cookie(self._cookie(link_id), token, max_age=minutes_left(pending, self._store.clock()) * 60,
                             path=self._cookie_path, httponly=True, samesite="strict",
@@ -109,25 +126,25 @@ class ApprovalPage:
 
     async def submit(self, request: Request, link_id: str) -> Response:
         """Check the origin and CSRF token, then record the decision (a decided link is shown, not changed)."""
-        pending = self._store.by_link(link_id)
+        pending = await self._store.by_link(link_id)
         if pending is None:
             return page("Approval link expired", UNKNOWN, 404)
         form = await self._form_fields(request)
-        if form is None or not self._trusted(request, link_id, form.get("csrf", "")):
+        if form is None or not await self._trusted(request, link_id, form.get("csrf", "")):
             return page("Request refused", REFUSED, 403)
         if pending.state != "pending":
             return outcome_page(pending, again=True)
         decision = form.get("decision")
         if decision not in ("approve", "decline"):
             return page("Request refused", "<p>Choose Approve or Decline.</p>", 400)
-        decided = self._store.decide(link_id, decision == "approve")
+        decided = await self._store.decide(link_id, decision == "approve")
         if decided is None:
             return page("Approval link expired", UNKNOWN, 404)
         return outcome_page(decided, again=decided.state != ("approved" if decision == "approve" else "declined"))
 
-    def _trusted(self, request: Request, link_id: str, sent: str) -> bool:
+    async def _trusted(self, request: Request, link_id: str, sent: str) -> bool:
         """The POST comes from this page: same origin, and the form's and the cookie's token equal the link's."""
-        expected = self._csrf.get(link_id)
+        expected = await self._csrf(link_id)
         cookie = request.cookies.get(self._cookie(link_id), "")
         return (same_origin(request, self._base) and expected is not None
                 and secrets.compare_digest(sent.encode(), expected.encode())

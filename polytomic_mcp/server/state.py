@@ -65,15 +65,19 @@ class ServerState:
     header (the OAuth code loads only then)."""
     shared_transport: SharedTransport | None = None
     max_tenants: int = MAX_TENANTS
-    consents: ConsentStore = field(default_factory=ConsentStore)
+    consents: ConsentStore = field(init=False)
     """Pending yeses of every tenant (the approval page looks them up by link)."""
     consent_mode: ConsentMode = "relay"
     approval_base: str | None = None
     """The public origin approval links point at (HTTP only)."""
     shared_state: SharedState = field(default_factory=MemoryState)
-    """What every replica must agree on (POLYTOMIC_STATE_URL: Redis; otherwise this process)."""
+    """What every replica must agree on (POLYTOMIC_STATE_URL: Redis; otherwise this process): one backend, used by
+    every tenant under its own namespace (pending yeses, create locks, model jobs)."""
     services: Services | None = None
     _pool: TenantPool | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.consents = ConsentStore(self.shared_state)
 
     @property
     def multi_tenant(self) -> bool:
@@ -94,7 +98,7 @@ class ServerState:
         return Services(
             client, secret_prefix=self.secret_prefix, tool_timeout=self.tool_timeout,
             read_only=self.read_only or read_only, allow_credential_minting=self.allow_credential_minting,
-            consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
+            state=self.shared_state, consents=self.consents, consent_mode=self.consent_mode, approval_base=self.approval_base,
         )
 
     def log_level(self, session: object) -> str:

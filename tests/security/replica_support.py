@@ -2,7 +2,8 @@
 
 The sandbox runs as ``polytomic-mcp sandbox`` (one process, so every replica sees the same state, as with the
 real API); each replica is ``polytomic-mcp --transport http --stateless --key-from-request`` pointed at it with
-``POLYTOMIC_BASE_URL``; the proxy forwards each request to the next replica in turn and records who served it.
+``POLYTOMIC_BASE_URL`` (and, given ``env``, e.g. ``POLYTOMIC_STATE_URL`` for the state they share); the proxy
+forwards each request to the next replica in turn and records who served it.
 """
 
 from __future__ import annotations
@@ -151,12 +152,12 @@ def replica(base_url: str, stateless: bool = True, env: dict[str, str] | None = 
 
 @contextmanager
 def replicas_behind_proxy(
-    count: int = 2, stateless: bool = True,
+    count: int = 2, stateless: bool = True, env: dict[str, str] | None = None,
 ) -> Iterator[tuple[HttpSandbox, list[Replica], RoundRobinProxy, str]]:
-    """The shared sandbox, ``count`` replicas and the proxy; yields them and the proxy's /mcp URL."""
+    """The shared sandbox, ``count`` replicas (each with ``env`` added) and the proxy; yields them and the proxy's /mcp URL."""
     with ExitStack() as stack:
         sandbox = stack.enter_context(shared_sandbox())
-        servers = [stack.enter_context(replica(sandbox.base_url, stateless)) for _ in range(count)]
+        servers = [stack.enter_context(replica(sandbox.base_url, stateless, env)) for _ in range(count)]
         proxy = RoundRobinProxy([s.url for s in servers])
         port = stack.enter_context(serving(proxy.app))
         yield sandbox, servers, proxy, f"http://127.0.0.1:{port}/mcp"

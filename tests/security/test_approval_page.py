@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 from browser_support import chromium, png_size, screenshot
@@ -30,6 +31,7 @@ from polytomic_mcp.server.app import consent_store
 from polytomic_mcp.server.approval_page import CONSENT_PATH, ApprovalPage, consent_link
 from polytomic_mcp.server.http import http_app
 from polytomic_mcp.settings import Settings
+from polytomic_mcp.shared_state import MemoryState
 from polytomic_mcp.tools.core.approvals import ConsentStore, PendingConsent, digest
 
 pytestmark = pytest.mark.anyio
@@ -60,16 +62,15 @@ class Page:
     def path(self) -> str:
         return f"{CONSENT_PATH}/{self.pending.link_id}"
 
-    @property
-    def state(self) -> str | None:
+    async def state(self) -> str | None:
         """Where the link stands in the store now."""
-        current = self.store.by_link(self.pending.link_id)
+        current = await self.store.by_link(self.pending.link_id)
         return current.state if current is not None else None
 
 
-def issue(store: ConsentStore) -> PendingConsent:
+async def issue(store: ConsentStore) -> PendingConsent:
     """One change waiting for a yes on the page."""
-    return store.issue(tenant="tenant-a", tool="delete_sync", request=digest({"id": 42}), facts=digest({"name": "n"}),
+    return await store.issue(tenant="tenant-a", tool="delete_sync", request=digest({"id": 42}), facts=digest({"name": "n"}),
                        title=TITLE, question=QUESTION, by_link=True)
 
 
@@ -79,7 +80,7 @@ async def page_for(settings: Settings) -> AsyncIterator[Page]:
     base = settings.approval_base
     assert base is not None
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=http_app(server, settings)), base_url=base) as http:
-        yield Page(http, store, issue(store), base)
+        yield Page(http, store, await issue(store), base)
 
 
 @pytest.fixture
@@ -153,23 +154,23 @@ async def test_forged_posts_are_refused_and_change_nothing(approval: Page, tampe
         data["padding"] = "x" * 10_000
     answer = await approval.http.post(approval.path, data=data, headers=headers)
     assert answer.status_code == 403, answer.text
-    assert approval.state == "pending"
+    assert await approval.state() == "pending"
 
 
 async def test_a_token_of_another_link_does_not_decide_this_one(approval: Page) -> None:
-    other = Page(approval.http, approval.store, issue(approval.store), approval.origin)
+    other = Page(approval.http, approval.store, await issue(approval.store), approval.origin)
     other_token = await open_form(other)
     await open_form(approval)
     answer = await approval.http.post(approval.path, data={"csrf": other_token, "decision": "approve"})
     assert answer.status_code == 403
-    assert approval.state == "pending"
+    assert await approval.state() == "pending"
 
 
 async def test_approve_records_approved_and_says_what_to_do_next(approval: Page) -> None:
     answer = await decide(approval, "approve")
     assert answer.status_code == 200
     assert "Approved: go back to your assistant and tell it to go ahead" in answer.text and "consent_token" in answer.text
-    assert approval.state == "approved"
+    assert await approval.state() == "approved"
     again = await approval.http.get(approval.path)
     assert again.status_code == 200 and "Approved" in again.text and "<form" not in again.text
 
@@ -177,7 +178,7 @@ async def test_approve_records_approved_and_says_what_to_do_next(approval: Page)
 async def test_decline_records_declined(approval: Page) -> None:
     answer = await decide(approval, "decline")
     assert answer.status_code == 200 and "Declined: nothing will be changed" in answer.text
-    assert approval.state == "declined"
+    assert await approval.state() == "declined"
 
 
 async def test_a_second_post_does_not_flip_the_decision(approval: Page) -> None:
@@ -186,22 +187,22 @@ async def test_a_second_post_does_not_flip_the_decision(approval: Page) -> None:
     second = await approval.http.post(approval.path, data={"csrf": token, "decision": "approve"})
     assert first.status_code == 200
     assert second.status_code == 409 and "Declined" in second.text and "already decided" in second.text
-    assert approval.state == "declined"
+    assert await approval.state() == "declined"
 
 
 async def test_a_used_approval_is_shown_not_changed(approval: Page) -> None:
     await decide(approval, "approve")
-    approved = approval.store.by_link(approval.pending.link_id)
-    assert approved is not None and approval.store.claim(approved)
+    approved = await approval.store.by_link(approval.pending.link_id)
+    assert approved is not None and await approval.store.claim(approved)
     shown = await approval.http.get(approval.path)
     assert shown.status_code == 200 and "used up" in shown.text and "<form" not in shown.text
-    assert approval.state == "used"
+    assert await approval.state() == "used"
 
 
 async def test_an_unknown_or_expired_link_is_404() -> None:
     now = [0.0]
-    store = ConsentStore(clock=lambda: now[0])
-    pending = issue(store)
+    store = ConsentStore(MemoryState(clock=lambda: now[0]), clock=lambda: now[0])
+    pending = await issue(store)
     app = Starlette(routes=ApprovalPage(store, "http://127.0.0.1:8000").routes())
     async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as http:
         unknown = await http.get(f"{CONSENT_PATH}/made-up")
@@ -219,7 +220,7 @@ async def test_an_unknown_or_expired_link_is_404() -> None:
 async def test_a_choice_other_than_approve_or_decline_changes_nothing(approval: Page) -> None:
     answer = await decide(approval, "maybe")
     assert answer.status_code == 400
-    assert approval.state == "pending"
+    assert await approval.state() == "pending"
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -227,7 +228,7 @@ async def test_every_http_mode_serves_the_page_without_a_bearer_key(mode: str) -
     async for page in page_for(MODES[mode]):
         answer = await decide(page, "approve")
         assert answer.status_code == 200, (mode, answer.status_code, answer.text)
-        assert page.state == "approved"
+        assert await page.state() == "approved"
         assert consent_link(page.origin, page.pending.link_id) == f"{page.origin}/consent/{page.pending.link_id}"
 
 
@@ -238,7 +239,7 @@ async def test_the_pages_own_origin_does_not_open_mcp() -> None:
         foreign = await page.http.post(page.path, data={"decision": "approve"}, headers={"Origin": "https://evil.example"})
         assert mcp.status_code == 403 and mcp.text == "Invalid Origin header"
         assert foreign.status_code == 403
-        assert page.state == "pending"
+        assert await page.state() == "pending"
 
 
 async def test_the_access_log_never_holds_the_link_id(approval: Page, access_lines: io.StringIO) -> None:
@@ -270,11 +271,11 @@ def test_a_person_approves_in_chromium() -> None:
     with Running(MODES["stateful"]) as running, chromium() as driver:
         assert running.mcp_server is not None
         store = consent_store(running.mcp_server)
-        pending = issue(store)
+        pending = anyio.run(issue, store)
         seen = approve_in_browser(driver, consent_link(f"http://127.0.0.1:{running.port}", pending.link_id))
     assert seen["question"] == QUESTION
     assert "Approved: go back to your assistant" in str(seen["done"])
-    decided = store.by_link(pending.link_id)
+    decided = anyio.run(store.by_link, pending.link_id)
     assert decided is not None and decided.state == "approved"
     for shot in ("shot", "done_shot"):
         path = seen[shot]

@@ -63,9 +63,9 @@ async def test_a_2025_client_on_a_stateless_server_gets_an_approval_link_and_not
             async with httpx2.AsyncClient() as browser:
                 page = await browser.get(link)
                 assert page.status_code == 200 and "Mongo stateless 2025" in page.text
-            pending = store.by_link(link.rsplit("/", 1)[1])
-            assert pending is not None
-            store.decide(pending.link_id, approve=True)  # the page's own form is driven in test_approval_page
+            pending = await store.by_link(link.rsplit("/", 1)[1])
+            assert pending is not None and pending.state == "pending"
+            await store.decide(link.rsplit("/", 1)[1], approve=True)  # the page's own form is driven in test_approval_page
             done = await call_ok(client, "delete", {**delete, "consent_token": token})
             listed = await call_ok(client, "list_connections", {"search": "Mongo stateless 2025"})
     assert asked == [] and still["total"] == 1 and "not approved it" in early

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .._exceptions import JobPollError, PolytomicError, ResponseParseError
@@ -42,7 +42,7 @@ class ModelsResource(Resource):
         timeout: float = 120.0,
         poll_interval: float | None = None,
         on_poll: JobCallback | None = None,
-        on_started: Callable[[Job], None] | None = None,
+        on_started: Callable[[Job], Awaitable[None] | None] | None = None,
         idempotency_key: str | None = None,
     ) -> Model | Job:
         """Create a model as an asynchronous job (``?async=true``) and, by default, wait for it.
@@ -97,7 +97,7 @@ class ModelsResource(Resource):
         timeout: float,
         poll_interval: float | None,
         on_poll: JobCallback | None,
-        on_started: Callable[[Job], None] | None = None,
+        on_started: Callable[[Job], Awaitable[None] | None] | None = None,
     ) -> Model | Job:
         """Return the model from a synchronous answer, or the job / its result."""
         if not isinstance(body, dict):
@@ -107,8 +107,8 @@ class ModelsResource(Resource):
                 raise ResponseParseError(f"{where}: neither `data` nor `job` in the response")
             return parse_model(Model, body["data"], where)
         job = parse_model(Job, body["job"], where)
-        if on_started is not None:
-            on_started(job)
+        if on_started is not None and (started := on_started(job)) is not None:
+            await started
         if not wait:
             return job
         job = await self._jobs.wait(job, timeout=timeout, poll_interval=poll_interval, on_poll=on_poll)

@@ -16,6 +16,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from .approvals import ConsentRefused, PendingConsent, digest
 from .consent import Confirmation, How, Outcome, Question, can_elicit, declined, remaining
+from .creates import reaching_state
 from .errors import ConsentNeeded, fail
 from .services import Services
 
@@ -49,11 +50,17 @@ class Asking:
 
 
 async def obtain(step: Asking, question: Question, token: str | None) -> Granted:
-    """The yes for ``question``, or a ToolError that says how to get it (nothing is sent either way)."""
+    """The yes for ``question``, or a ToolError that says how to get it (nothing is sent either way; an unreachable
+    shared state is such a ToolError too)."""
+    with reaching_state(step.not_done):
+        return await _obtain(step, question, token)
+
+
+async def _obtain(step: Asking, question: Question, token: str | None) -> Granted:
     store, request = step.svc.consents, step.request(question)
     if token is not None:
-        return _redeemed(step, question, token)
-    link = store.approved_link(tenant=step.svc.tenant, tool=step.tool, request=request)
+        return await _redeemed(step, question, token)
+    link = await store.approved_link(tenant=step.svc.tenant, tool=step.tool, request=request)
     if link is not None and link.facts == question.facts:
         return Granted("approved by link", link)
     if can_elicit(step.ctx):
@@ -64,15 +71,15 @@ async def obtain(step: Asking, question: Question, token: str | None) -> Granted
     return await _elsewhere(step, question)
 
 
-def _redeemed(step: Asking, question: Question, token: str) -> Granted:
+async def _redeemed(step: Asking, question: Question, token: str) -> Granted:
     """The yes a token carries, if it is for this tenant, this exact call and the facts as they are now."""
     try:
-        pending = step.svc.consents.check(token, tenant=step.svc.tenant, tool=step.tool, request=step.request(question))
+        pending = await step.svc.consents.check(token, tenant=step.svc.tenant, tool=step.tool, request=step.request(question))
     except ConsentRefused as refused:
         raise fail(f"{step.not_done}: {refused}. Nothing was sent. Call {step.tool} again without consent_token "
                    "to get a new question.") from None
     if pending.facts != question.facts:
-        raise _reissued(step, question, pending.by_link)
+        raise await _reissued(step, question, pending.by_link)
     return Granted("approved by link" if pending.by_link else "relayed by the assistant", pending)
 
 
@@ -117,9 +124,9 @@ def _changed_meanwhile(step: Asking, outcome: Outcome) -> ToolError:
                 f"call {step.tool} again.")
 
 
-def _reissued(step: Asking, question: Question, by_link: bool) -> ToolError:
+async def _reissued(step: Asking, question: Question, by_link: bool) -> ToolError:
     """The facts changed since the yes: a new question (and token or link) for the facts as they are now."""
-    return _ask_for(step, question, by_link=by_link, opening="What the person agreed to has changed since they said yes")
+    return await _ask_for(step, question, by_link=by_link, opening="What the person agreed to has changed since they said yes")
 
 
 async def _elsewhere(step: Asking, question: Question) -> Granted:
@@ -127,16 +134,16 @@ async def _elsewhere(step: Asking, question: Question) -> Granted:
     offers it, then waited for), else a relayed token; a ToolError says how to go on."""
     if step.svc.approval_base is not None:
         if _can_open_links(step.ctx):
-            pending = _issue(step, question, by_link=True)
+            pending = await _issue(step, question, by_link=True)
             if await _approved_at_link(step, pending):
                 return Granted("approved by link", pending)
-        raise _ask_for(step, question, by_link=True, opening="This client cannot ask the person")
+        raise await _ask_for(step, question, by_link=True, opening="This client cannot ask the person")
     if step.svc.consent_mode == "strict":
         raise fail(f"{step.not_done}: it needs the person's yes because {question.effect.value}, and this client cannot "
                     "ask them (no elicitation). This server accepts only a yes the person gives themselves "
                     "(POLYTOMIC_CONSENT=strict): use a client with elicitation or this server over HTTP (approval "
                     "links). Nothing was sent; tell the user.")
-    raise _ask_for(step, question, by_link=False, opening="This client cannot ask the person")
+    raise await _ask_for(step, question, by_link=False, opening="This client cannot ask the person")
 
 
 def _can_open_links(ctx: Context) -> bool:
@@ -158,7 +165,7 @@ async def _approved_at_link(step: Asking, pending: PendingConsent) -> bool:
             return False
         if opened.action != "accept":
             raise declined(step.not_done, step.asked)
-        while (decided := step.svc.consents.by_link(pending.link_id)) is not None and decided.state == "pending":
+        while (decided := await step.svc.consents.by_link(pending.link_id)) is not None and decided.state == "pending":
             await anyio.sleep(LINK_POLL)
         if decided is not None and decided.state == "declined":
             raise declined(step.not_done, step.asked)
@@ -166,16 +173,16 @@ async def _approved_at_link(step: Asking, pending: PendingConsent) -> bool:
     return False
 
 
-def _issue(step: Asking, question: Question, *, by_link: bool) -> PendingConsent:
+async def _issue(step: Asking, question: Question, *, by_link: bool) -> PendingConsent:
     svc = step.svc
-    return svc.consents.issue(tenant=svc.tenant, tool=step.tool, request=step.request(question), facts=question.facts,
+    return await svc.consents.issue(tenant=svc.tenant, tool=step.tool, request=step.request(question), facts=question.facts,
                               title=question.title, question=question.shown, by_link=by_link)
 
 
-def _ask_for(step: Asking, question: Question, *, by_link: bool, opening: str) -> ToolError:
+async def _ask_for(step: Asking, question: Question, *, by_link: bool, opening: str) -> ToolError:
     """Issue a token (and link) for ``question`` and say how to use it."""
     svc = step.svc
-    pending = _issue(step, question, by_link=by_link)
+    pending = await _issue(step, question, by_link=by_link)
     valid = f"valid {svc.consents.ttl / 60:g} minutes, once"
     if by_link:
         return ConsentNeeded(

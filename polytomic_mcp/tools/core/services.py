@@ -13,8 +13,9 @@ from polytomic_mcp.bounded_cache import BoundedCache
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import ConfigurationSchema, ConnectionType, ScheduleOption
 from polytomic_mcp.redaction import SecretRegistry, scope
+from polytomic_mcp.shared_state import MemoryState, SharedState, tenant_hash
 
-from .approvals import ConsentStore, digest
+from .approvals import ConsentStore
 from .creates import CreateGuard
 from .errors import fail
 from .secrets import DEFAULT_SECRET_PREFIX, WrittenSecrets
@@ -51,12 +52,14 @@ class Services:
     server_secrets: SecretRegistry = field(default_factory=SecretRegistry)
     """Only what the server itself holds (the key, ``$env`` values): the one mask for questions to the person, so
     an agent cannot blind a question by registering a word as a secret elsewhere."""
-    creates: CreateGuard = field(default_factory=CreateGuard)
+    state: SharedState = field(default_factory=MemoryState)
+    """What replicas must agree on (create locks, model jobs): one backend per process, shared by its tenants."""
+    creates: CreateGuard = field(init=False)
     written: WrittenSecrets = field(default_factory=WrittenSecrets)
     sync_kinds: BoundedCache[str, SyncKind] = field(default_factory=lambda: BoundedCache(10_000))
     """The kind of each sync id seen, so the right path is read first."""
     consents: ConsentStore = field(default_factory=ConsentStore)
-    """Pending yeses (relayed tokens, approval links); one store per process, shared by its tenants."""
+    """Pending yeses (relayed tokens, approval links), in the shared state; one store per process, shared by tenants."""
     consent_mode: ConsentMode = "relay"
     """``relay``: a client that cannot ask gets a question and a token for the assistant to relay; ``strict``: refused."""
     approval_base: str | None = None
@@ -67,6 +70,7 @@ class Services:
         self.secrets.pin(*self.client.secrets_for_scrubbing())
         self.server_secrets.pin(*self.client.secrets_for_scrubbing())
         self._cache = BoundedCache(MAX_CACHED, ttl=self.ttl)
+        self.creates = CreateGuard(self.state, self.tenant, wait=self.tool_timeout)
 
     def env_secret(self, *values: str) -> None:
         """Remember values read from ``$env`` (masked everywhere, questions included)."""
@@ -75,8 +79,9 @@ class Services:
 
     @property
     def tenant(self) -> str:
-        """Who this is for, as a digest of the key and organization (a yes given for one tenant is not another's)."""
-        return digest([list(self.client.secrets_for_scrubbing()), self.client.organization_id])
+        """Who this is for, as a hash of the key and organization: the namespace of its shared records (a yes given
+        for one tenant is not another's)."""
+        return tenant_hash("\0".join([*self.client.secrets_for_scrubbing(), self.client.organization_id or ""]))
 
     async def _cached(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         """The cached value for ``key`` if fresh, else ``load()``'s result, cached."""

@@ -9,8 +9,9 @@ hands it to ``apply``, which does the rest in this order, the same way for every
 3. the dry-run answer (the checks, a taken name, whether the person will be asked), or the refusal naming every problem;
 4. the yes, when the consent table says one is needed (``obtain``: the form, an approval link or a relayed token,
    bound to the facts shown); a question that looked invalid although the checks pass fails closed;
-5. one create (or rename) per kind and name at a time, and the duplicate-name refusal under that lock;
-6. the token or link is used up, then the call, with Polytomic's rejections (400/422) and "it MAY have been
+5. one create (or rename) per kind and name at a time across replicas (a lock in the shared state), the tool's own
+   guard (asked before waiting for the lock too) and the duplicate-name refusal under that lock;
+6. the token or link is used up (once across replicas), then the call, with Polytomic's rejections (400/422) and "it MAY have been
    applied" mapped to model-facing text;
 7. resources/list_changed, then the tool's result, which says how the yes was given.
 """
@@ -29,6 +30,7 @@ from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableE
 
 from .approvals import digest
 from .consent import NOT_NEEDED, How, Outcome, consent
+from .creates import reaching_state
 from .errors import explain, fail
 from .guards import Objects, name_taken
 from .notify import resources_changed
@@ -203,12 +205,18 @@ async def apply(ctx: Context, change: Change[Any, R], *, dry_run: bool = False) 
     if change.consent.kind == "invalid":
         consent(change.consent, not_done=change.not_done, asked=change.asked)  # looked invalid, checks pass: fail closed
     granted = await _yes(ctx, svc, change)
-    async with _unchanged_since_read(svc, change), _one_at_a_time(svc, change.unique):
+    if change.guard is not None:
+        with reaching_state(change.not_done):
+            await change.guard()  # at once, not after waiting for a lock another replica's create holds
+    async with _unchanged_since_read(svc, change), _one_at_a_time(svc, change):
         if change.guard is not None:
-            await change.guard()
+            with reaching_state(change.not_done):
+                await change.guard()
         if change.unique is not None:
             await _taken(change.unique, refuse=True)
-        if granted.pending is not None and not svc.consents.claim(granted.pending):
+        with reaching_state(change.not_done):
+            claimed = granted.pending is None or await svc.consents.claim(granted.pending)
+        if not claimed:
             raise fail(f"{change.not_done}: the consent_token was already used; a token works once. Nothing was sent.")
         svc.secrets.add(*change.secrets)
         try:
@@ -275,7 +283,7 @@ async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> Asyn
     if unchanged is None:
         yield
         return
-    async with svc.creates.one_at_a_time("update", unchanged.key):
+    async with svc.creates.one_at_a_time("update", unchanged.key, not_done=change.not_done, label=unchanged.label):
         try:
             now = await unchanged.read()
         except PolytomicError as error:
@@ -288,12 +296,13 @@ async def _unchanged_since_read(svc: Services, change: Change[Any, Any]) -> Asyn
 
 
 @asynccontextmanager
-async def _one_at_a_time(svc: Services, unique: UniqueName | None) -> AsyncIterator[None]:
-    """Hold the lock for ``unique``'s kind and name (nothing to hold without one)."""
+async def _one_at_a_time(svc: Services, change: Change[Any, Any]) -> AsyncIterator[None]:
+    """Hold the lock for the kind and name that must stay unique (nothing to hold without one)."""
+    unique = change.unique
     if unique is None:
         yield
         return
-    async with svc.creates.one_at_a_time(unique.kind, unique.name):
+    async with svc.creates.one_at_a_time(unique.kind, unique.name, not_done=change.not_done):
         yield
 
 

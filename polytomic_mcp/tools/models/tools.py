@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
@@ -9,6 +10,7 @@ from pydantic import Field
 
 from polytomic_mcp.client import BadRequestError, PolytomicError, UnprocessableEntityError
 from polytomic_mcp.client.models import Job, Model, ModelCreateRequest, ModelUpdateRequest
+from polytomic_mcp.shared_state import StateUnavailable
 
 from ..core.consent import Confirmation, Outcome, outcome_of
 from ..core.diff import changes
@@ -117,13 +119,13 @@ async def create_model(
         await ctx.report_progress(0, None, "creating model")
         try:
             created = await svc.client.models.create(
-                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress, on_started=lambda job: svc.creates.job_started(name, job),
+                request, timeout=MODEL_JOB_TIMEOUT, on_poll=progress, on_started=lambda job: remember(svc, name, job),
             )
         except PolytomicError as error:
             if not error.may_have_succeeded:
-                svc.creates.job_settled(name)
+                await forget(svc, name)
             raise
-        svc.creates.job_settled(name)
+        await forget(svc, name)
         return created
 
     async def created(model: Model | Job, _: Outcome) -> ModelDetail:
@@ -138,6 +140,18 @@ async def create_model(
     ))
 
 
+async def remember(svc: Services, name: str, job: Job) -> None:
+    """Record the started job for retries on any replica; the job runs either way (this call holds the name's lock)."""
+    with suppress(StateUnavailable):
+        await svc.creates.job_started(name, job)
+
+
+async def forget(svc: Services, name: str) -> None:
+    """The job ended: drop its record (if the state cannot be reached, the next create reads the job and drops it)."""
+    with suppress(StateUnavailable):
+        await svc.creates.job_settled(name)
+
+
 def _still_creating(name: str) -> str:
     """How to find out whether a model whose create has not been confirmed exists."""
     return f"do not create it again; call list_models(search='{name}') in a minute to see whether it exists"
@@ -145,7 +159,7 @@ def _still_creating(name: str) -> str:
 
 async def refuse_model_in_progress(svc: Services, name: str) -> None:
     """A ToolError while an earlier create of model ``name`` may still be running (its job is asked, not assumed)."""
-    job = svc.creates.running_job(name)
+    job = await svc.creates.running_job(name)
     if job is None:
         return
     try:
@@ -156,7 +170,7 @@ async def refuse_model_in_progress(svc: Services, name: str) -> None:
             f"not be read ({explain(error, action='read the job')}). Nothing was created; {_still_creating(name)}."
         ) from None
     if job.finished:
-        svc.creates.job_settled(name)
+        await svc.creates.job_settled(name)
         return
     raise fail(
         f"Model '{name}' is still being created by an earlier call (Polytomic job {job.job_id}, {job.status}). "

@@ -16,6 +16,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
+from polytomic_mcp.shared_state import MemoryState
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.consent import Outcome, Question
 from polytomic_mcp.tools.core.effects import Effect
@@ -95,7 +96,7 @@ async def asked_for_token(svc: Services, sent: Sent, asked: Question) -> str:
 
 
 async def test_the_relayed_token_acts_once(sandbox_client: PolytomicClient, clock: Clock) -> None:
-    svc, sent = Services(sandbox_client, consents=ConsentStore(clock=clock)), Sent()
+    svc, sent = Services(sandbox_client, consents=ConsentStore(MemoryState(clock=clock), clock=clock)), Sent()
     token = await asked_for_token(svc, sent, question())
     assert await attempt(svc, sent, question(), token) == {"sent": "gone"} and sent.count == 1
     with pytest.raises(ToolError, match="already used"):
@@ -104,7 +105,7 @@ async def test_the_relayed_token_acts_once(sandbox_client: PolytomicClient, cloc
 
 
 async def test_an_expired_token_is_refused(sandbox_client: PolytomicClient, clock: Clock) -> None:
-    svc, sent = Services(sandbox_client, consents=ConsentStore(clock=clock)), Sent()
+    svc, sent = Services(sandbox_client, consents=ConsentStore(MemoryState(clock=clock), clock=clock)), Sent()
     token = await asked_for_token(svc, sent, question())
     clock.now += 601
     with pytest.raises(ToolError, match="unknown or expired"):
@@ -113,7 +114,7 @@ async def test_an_expired_token_is_refused(sandbox_client: PolytomicClient, cloc
 
 
 async def test_a_token_for_another_request_is_refused(sandbox_client: PolytomicClient, clock: Clock) -> None:
-    svc, sent = Services(sandbox_client, consents=ConsentStore(clock=clock)), Sent()
+    svc, sent = Services(sandbox_client, consents=ConsentStore(MemoryState(clock=clock), clock=clock)), Sent()
     token = await asked_for_token(svc, sent, question())
     with pytest.raises(ToolError, match="different request"):
         await attempt(svc, sent, question(request={"id": "y"}), token)
@@ -121,7 +122,7 @@ async def test_a_token_for_another_request_is_refused(sandbox_client: PolytomicC
 
 
 async def test_a_token_of_another_tenant_is_refused(clock: Clock) -> None:
-    store, sent = ConsentStore(clock=clock), Sent()
+    store, sent = ConsentStore(MemoryState(clock=clock), clock=clock), Sent()
     sandbox = Sandbox.with_empty_workspace()
     async with PolytomicClient(EMPTY_API_KEY, base_url="http://sandbox.test", transport=sandbox.transport()) as mine, \
             PolytomicClient("another-tenants-key", base_url="http://sandbox.test", transport=sandbox.transport()) as theirs:
@@ -132,7 +133,7 @@ async def test_a_token_of_another_tenant_is_refused(clock: Clock) -> None:
 
 
 async def test_changed_facts_need_a_new_yes(sandbox_client: PolytomicClient, clock: Clock) -> None:
-    svc, sent = Services(sandbox_client, consents=ConsentStore(clock=clock)), Sent()
+    svc, sent = Services(sandbox_client, consents=ConsentStore(MemoryState(clock=clock), clock=clock)), Sent()
     token = await asked_for_token(svc, sent, question())
     changed = question("Delete thing 'x'? This also deletes: model 'added meanwhile'.")
     with pytest.raises(ToolError) as raised:
@@ -158,7 +159,7 @@ async def test_over_http_an_approval_link_is_offered_and_acts_only_once_approved
     assert token not in link_id and sent.count == 0
     with pytest.raises(ToolError, match="not approved it"):
         await attempt(svc, sent, question(), token)
-    store.decide(link_id, approve=True)
+    await store.decide(link_id, approve=True)
     assert await attempt(svc, sent, question(), token) == {"sent": "gone"} and sent.count == 1
 
 
@@ -167,7 +168,7 @@ async def test_a_declined_link_sends_nothing(sandbox_client: PolytomicClient) ->
     svc, sent = Services(sandbox_client, consents=store, approval_base="https://mcp.example.com"), Sent()
     with pytest.raises(ToolError) as raised:
         await attempt(svc, sent, question())
-    store.decide(str(raised.value).split("/consent/")[1].split(" ")[0], approve=False)
+    await store.decide(str(raised.value).split("/consent/")[1].split(" ")[0], approve=False)
     with pytest.raises(ToolError, match="declined"):
         await attempt(svc, sent, question(), token_in(raised))
     assert sent.count == 0
@@ -186,7 +187,7 @@ class UrlOnlyCtx(Ctx):
         self.opened.append(url)
         if self.approve is None:
             return SimpleNamespace(action="decline")
-        self.store.decide(elicitation_id, approve=self.approve)  # the person answers on the page
+        await self.store.decide(elicitation_id, approve=self.approve)  # the person answers on the page
         return SimpleNamespace(action="accept")
 
 

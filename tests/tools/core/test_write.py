@@ -139,7 +139,7 @@ async def test_a_taken_name_is_refused_after_the_guard_and_nothing_is_sent(svc: 
         await apply(Ctx(recorder), change(recorder, unique=unique, guard=guard))  # type: ignore[arg-type]
     assert str(raised.value) == ("A thing named 'x' already exists (id t1). Reuse it (list_things(thing_id='t1')), "
                                  "change it with update_thing('t1', ...), or choose another name.")
-    assert recorder.steps == ["guard", "list"]
+    assert recorder.steps == ["guard", "guard", "list"]  # asked before waiting for the name's lock, and again under it
 
 
 async def test_a_rename_may_keep_its_own_name_but_not_take_another(svc: Services) -> None:
