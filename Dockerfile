@@ -1,5 +1,7 @@
 # polytomic-mcp as a stateless HTTP replica: each request brings its own Polytomic key (Bearer).
 # Put several behind a load balancer; no sticky sessions needed (tests/security/test_replicas.py).
+# With more than one replica (or --auth oauth, or consent links), give them one shared state:
+#   docker run -e POLYTOMIC_STATE_URL=redis://:password@redis:6379/0 ...   (README "Shared state")
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
