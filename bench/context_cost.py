@@ -1,7 +1,8 @@
 """Context cost of tools/list (tokens estimated as chars/4), default configuration and per toolset.
 
 - model-facing: name, title, description, input schema and annotations, the part an agent's model reads;
-- whole: the tools/list JSON as sent, output schemas included.
+- whole: the tools/list JSON as sent, output schemas and icons included (icons are for the host's user
+  interface: MCP's ``Icon`` is "for display", so they are not counted as model-facing).
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ async def listed(settings: Settings) -> dict[str, Any]:
     return wire
 
 
+NOT_MODEL_FACING = frozenset({"outputSchema", "icons"})
+
+
 def model_facing(wire: dict[str, Any]) -> int:
-    """Characters of tools/list without the output schemas."""
-    return chars({**wire, "tools": [{k: v for k, v in tool.items() if k != "outputSchema"} for tool in wire["tools"]]})
+    """Characters of tools/list without the output schemas and icons."""
+    return chars({**wire, "tools": [{k: v for k, v in tool.items() if k not in NOT_MODEL_FACING} for tool in wire["tools"]]})
 
 
 async def run() -> dict[str, object]:

@@ -32,7 +32,7 @@ BUDGETS = {
     "cold start ratio vs bare mcp server": ("<= 1.15", lambda r: r["cold_start"]["ratio"] <= 1.15),
     "stdio tool-call overhead (median)": ("<= 1.5 ms", lambda r: r["overhead"]["stdio_added_ms"] <= 1.5),
     "tools in the default configuration": ("<= 25", lambda r: r["context"]["tools"] <= 25),
-    "tools/list model-facing (no output schemas)": ("<= 4,000 tokens", lambda r: r["context"]["model_facing_tokens"] <= 4000),
+    "tools/list model-facing (no output schemas or icons)": ("<= 4,000 tokens", lambda r: r["context"]["model_facing_tokens"] <= 4000),
     "tools/list whole": ("<= 6,000 tokens", lambda r: r["context"]["total_tokens"] <= 6000),
     "largest list/get result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest"] <= 4000),
     "every list result, API paged and unpaged": ("<= 4,000 tokens", lambda r: r["result_size"]["largest_list"] <= 4000),
@@ -76,7 +76,7 @@ def table(results: dict[str, dict]) -> str:
         ("list_connections(connection_id) in memory", f"{o['memory_ms']:.2f} ms (+{o['memory_added_ms']:.2f})", ""),
         ("list_connections(connection_id) over Streamable HTTP", f"{o['http_ms']:.2f} ms (+{o['http_added_ms']:.2f})", ""),
         ("tools in the default configuration", f"{x['tools']}", "budget <= 25"),
-        ("tools/list model-facing (no output schemas)", f"~{x['model_facing_tokens']:,.0f} tokens", "budget <= 4,000 tokens"),
+        ("tools/list model-facing (no output schemas or icons)", f"~{x['model_facing_tokens']:,.0f} tokens", "budget <= 4,000 tokens"),
         ("tools/list whole", f"{x['total_chars']:,} chars, ~{x['total_tokens']:,.0f} tokens", "budget <= 6,000 tokens"),
         *((f"toolset {name} alone", f"{t['tools']} tools, ~{t['model_facing_tokens']:,.0f} tokens model-facing", "")
           for name, t in x["toolsets"].items()),

@@ -32,6 +32,7 @@ def entry(spec: ToolSpec) -> dict[str, Any]:
     returned = typing.get_type_hints(spec.declared)["return"]
     return {
         "title": spec.title,
+        "icon": spec.icon,
         "description": spec.description,
         "annotations": spec.annotations.model_dump(mode="json", by_alias=True, exclude_none=True),
         "toolset": str(spec.toolset),

@@ -136,6 +136,7 @@ def build_server(
         log_level="WARNING",
         middleware=middleware,
         tool_names=names,
+        read_only=settings.read_only,
         load_tool=declared_tool,
     )
     CONSENT_STORES[server] = state.consents

@@ -10,15 +10,33 @@ from typing import Any
 
 import anyio
 from mcp import Client
+from mcp.server.context import CallNext, ServerRequestContext
 from workflow import MONGO, model_args
 
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
+from polytomic_mcp.server.app import declared_tool
+from polytomic_mcp.server.read_only_grants import enforce_read_only_tenant
+from polytomic_mcp.server.tool_listing import ManifestToolServer
 from polytomic_mcp.settings import Settings
+from polytomic_mcp.tools import ToolName
+from polytomic_mcp.tools.core.services import Services, serving
 
 BASE_URL = "http://sandbox.polytomic.test"
 MODES = ["auto", "legacy"]
+
+
+def read_only_tenant_server(api: PolytomicClient) -> ManifestToolServer:
+    """A server over every tool whose requests are served read-only, as for a tenant with a read-only OAuth grant."""
+    svc = Services(api, read_only=True)
+
+    async def serve_read_only(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> Any:
+        with serving(svc):
+            return await call_next(ctx)
+
+    return ManifestToolServer("t", middleware=[serve_read_only, enforce_read_only_tenant],
+                              tool_names=[t.value for t in ToolName], load_tool=declared_tool)
 
 
 def api_client(sandbox: Sandbox, api_version: str = "2025-09-18", api_key: str = EMPTY_API_KEY, **kwargs: Any) -> PolytomicClient:

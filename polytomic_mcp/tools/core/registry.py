@@ -29,6 +29,7 @@ from .. import Toolset
 from .bounds import clean_message, dumped, fitted, off_loop
 from .consent import call_ended, remaining
 from .errors import ConsentNeeded, explain, fail
+from .icons import family_icon
 from .result_text import as_text
 from .services import DEFAULT_TOOL_TIMEOUT, serving_now
 from .views import UNTRUSTED, untrusted_paths
@@ -67,6 +68,11 @@ class ToolSpec:
     def family(self) -> str:
         """The package the tool is declared in (``polytomic_mcp.tools.syncs``)."""
         return self.declared.__module__.rsplit(".", 1)[0]
+
+    @property
+    def icon(self) -> str:
+        """The tool's icon, its family's (a ``data:`` URI of a small SVG)."""
+        return family_icon(self.family)
 
     @property
     def description(self) -> str:
