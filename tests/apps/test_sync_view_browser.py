@@ -183,3 +183,10 @@ def test_the_system_dark_preference_without_a_host_theme(host: ViewHost, results
         assert sum(background(host)) < 150
     finally:
         host.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_an_error_result_is_shown_as_such(host: ViewHost, results: dict[str, dict[str, Any]]) -> None:
+    error = {"content": [{"type": "text", "text": "No sync 'nope'. Call list_syncs to see valid ids."}], "isError": True}
+    show(host, {"args": {"sync_id": "nope"}, "result": error})
+    assert host.texts("h1") == ["The tool reported an error"]
+    assert "Call list_syncs" in host.texts("main")[0]
