@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 SYNC_VIEW = next(view for view in VIEWS if view.file == "sync.html")
 FAILING = "Customers to Salesforce Contacts"
 BULK = "Salesforce replica"
+HOURLY = "Signups to HubSpot"
 
 
 def demo_results() -> dict[str, dict[str, Any]]:
@@ -38,6 +39,10 @@ def demo_results() -> dict[str, dict[str, Any]]:
             started = await client.call_tool("start_sync", {"sync_id": bulk})
             assert not started.is_error, started.content
             running = wire(await client.call_tool("get_sync_status", {"sync_id": bulk}))
+            hourly = syncs[HOURLY]["id"]
+            started = await client.call_tool("start_sync", {"sync_id": hourly})
+            assert not started.is_error, started.content
+            model_running = wire(await client.call_tool("get_sync_status", {"sync_id": hourly}))
             return {
                 "status": {"args": {"sync_id": failing}, "result": wire(await client.call_tool("get_sync_status", {"sync_id": failing}))},
                 "runs": {"args": {"sync_id": failing}, "result": runs},
@@ -46,6 +51,7 @@ def demo_results() -> dict[str, dict[str, Any]]:
                 "bulk_runs": {"args": {"sync_id": bulk}, "result": bulk_runs},
                 "bulk_run": {"args": {"sync_id": bulk, "execution_id": bulk_run_id}, "result": bulk_run},
                 "running": {"args": {"sync_id": bulk}, "result": running},
+                "model_running": {"args": {"sync_id": hourly}, "result": model_running},
             }
 
     return anyio.run(collect)
@@ -119,7 +125,19 @@ def test_the_run_in_progress_with_its_progress(host: ViewHost, results: dict[str
     assert "Run in progress" in card and f"0 of {len(current['schemas'])} schemas done" in card
     assert host.find("#in-progress [role=progressbar]")[0].get_attribute("aria-valuenow") == "0"
     assert host.count("#schema-table tbody tr") == len(current["schemas"])
+    assert host.texts("#last-run strong") == ["Last finished run"]
     host.screenshot("view-sync-in-progress")
+
+
+def test_a_model_sync_run_in_progress_and_the_run_before_it(host: ViewHost, results: dict[str, dict[str, Any]]) -> None:
+    status = results["model_running"]["result"]["structuredContent"]
+    assert status["current_run"]["status"] == "running" and status["last_run"]["status"] == "completed"
+    show(host, results["model_running"])
+    assert host.texts("#sync-name") == [HOURLY]
+    assert host.count("#in-progress .bar.indeterminate") == 1, "a model run says no fraction done: no made-up percentage"
+    assert "0 records so far" in host.texts("#in-progress")[0]
+    assert host.texts("#last-run strong") == ["Last finished run"]
+    assert "completed" in host.texts("#last-run .badge")
 
 
 HOSTILE = '<script>parent.postMessage({pwned: 1}, "*"); document.title = "pwned"</script><img src=x onerror="document.title=\'pwned\'">'
