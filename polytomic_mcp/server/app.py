@@ -25,6 +25,7 @@ from polytomic_mcp.tools.core.manifest import entries
 if TYPE_CHECKING:
     from polytomic_mcp.tools.core.registry import ToolSpec
 
+from .apps import apps_extension, show_views_to_apps_clients
 from .mcp_internals import accept_log_level, advertise_resources_list_changed
 from .prompts import register_prompts
 from .read_only_grants import enforce_read_only_tenant
@@ -125,7 +126,8 @@ def build_server(
             await state.aclose()
 
     names = selected_tools(settings)
-    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names), enforce_read_only_tenant]
+    middleware: list[Any] = [state.middleware, refuse_disabled_tools(settings, names), enforce_read_only_tenant,
+                             show_views_to_apps_clients]
     server = ManifestToolServer(
         SERVER_NAME,
         title="Polytomic",
@@ -137,6 +139,7 @@ def build_server(
         middleware=middleware,
         tool_names=names,
         load_tool=declared_tool,
+        extensions=[apps_extension()],
     )
     CONSENT_STORES[server] = state.consents
     SHARED_STATES[server] = state.shared_state
