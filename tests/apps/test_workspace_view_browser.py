@@ -24,12 +24,12 @@ FAILING = "Customers to Salesforce Contacts"
 HOSTILE = '<script>parent.postMessage({jsonrpc:"2.0",method:"pwned"},"*")</script><img src=x onerror="window.pwned=1">'
 
 
-def listed(sandbox: Sandbox | None = None) -> dict[str, Any]:
+def listed(sandbox: Sandbox | None = None, **arguments: Any) -> dict[str, Any]:
     """A real list_syncs result, wire form, from an Apps client on the demo workspace."""
 
     async def call() -> dict[str, Any]:
         async with demo_session(apps=True, sandbox=sandbox) as client:
-            return wire(await client.call_tool("list_syncs", {"limit": 50}))
+            return wire(await client.call_tool("list_syncs", {"limit": 50, **arguments}))
 
     return anyio.run(call)
 
@@ -59,6 +59,15 @@ def test_the_failing_sync_is_named_first_and_every_sync_is_drawn_under_its_desti
     assert {s["target_object"] for s in syncs if s.get("target_object")} <= set(host.texts("[data-role=object]"))
     assert host.driver.execute_script("return document.body.scrollWidth") <= 400
     host.screenshot("view-workspace")
+
+
+def test_with_failing_only_it_says_why_each_fails(host: ViewHost) -> None:
+    failing = listed(failing=True)
+    [sync] = failing["structuredContent"]["syncs"]
+    host.show(WORKSPACE_VIEW.html, {"failing": True}, failing, width=400)
+    assert host.count("[data-role=sync]") == 1
+    assert host.texts("[data-role=failing] li") == [f"{FAILING} — {sync['failing']}"]
+    assert "5 rejected" in sync["failing"]
 
 
 def test_the_dark_theme_from_the_host_context_is_applied(host: ViewHost, demo: dict[str, Any]) -> None:
