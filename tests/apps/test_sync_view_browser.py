@@ -68,7 +68,7 @@ def show(host: ViewHost, case: dict[str, Any], **options: Any) -> dict[str, Any]
 
 def test_the_failing_sync_status_names_it_and_its_rejections(host: ViewHost, results: dict[str, dict[str, Any]]) -> None:
     record = show(host, results["status"])
-    assert record["initialized"] and record["messages"][0]["method"] == "ui/initialize"
+    assert record["bridge"] == "AppBridge" and record["initialized"] and record["messages"][0]["method"] == "ui/initialize"
     assert host.texts("#sync-name") == [FAILING]
     assert "failed" in host.texts("#last-run .badge")
     reasons = host.texts("#errors tbody tr")

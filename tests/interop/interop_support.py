@@ -1,6 +1,7 @@
 """Helpers for the interop tests: Node >= 22, the pinned official MCP clients from npm, and servers to point them at.
 
-The npm packages (MCP Inspector CLI, TypeScript SDK, conformance suite, MCP Bundle CLI) are pinned in
+The npm packages (MCP Inspector CLI, TypeScript SDK, conformance suite, MCP Bundle CLI, and the MCP Apps
+AppBridge that tests/apps hosts views with) are pinned in
 ``tests/interop/node/package.json`` and ``package-lock.json``; :func:`ensure_toolchain` installs them
 once with ``npm ci`` into ``~/.cache/polytomic-mcp-interop/<hash of those two files>`` (override the root
 with ``POLYTOMIC_MCP_INTEROP_CACHE``), under a lock file so that concurrent runs do not install twice.

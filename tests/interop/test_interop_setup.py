@@ -13,7 +13,8 @@ from interop_support import NODE_PROJECT, InteropSetupError, ensure_toolchain, f
 
 def test_pins_are_exact_and_locked() -> None:
     packages = pinned_packages()
-    assert set(packages) == {"@modelcontextprotocol/inspector-cli", "@modelcontextprotocol/sdk", "@modelcontextprotocol/conformance", "@anthropic-ai/mcpb"}
+    assert set(packages) == {"@modelcontextprotocol/inspector-cli", "@modelcontextprotocol/sdk", "@modelcontextprotocol/conformance", "@anthropic-ai/mcpb",
+                             "@modelcontextprotocol/ext-apps"}
     lock = json.loads((NODE_PROJECT / "package-lock.json").read_text())
     assert lock["packages"][""]["dependencies"] == packages, "package-lock.json is stale: run `npm install --package-lock-only` in tests/interop/node"
     for name, version in packages.items():
