@@ -31,6 +31,13 @@ VIEWS: tuple[AppView, ...] = (
         description="A sync's recent runs as a chart, the run in progress, rejected records and per-schema results.",
         tools=("get_sync_status", "get_sync_runs"),
     ),
+    AppView(
+        uri="ui://polytomic/workspace.html",
+        file="workspace.html",
+        title="Workspace syncs",
+        description="A list_syncs page drawn from each sync to its destination object, grouped by destination, failing first.",
+        tools=("list_syncs",),
+    ),
 )
 
 
