@@ -48,6 +48,7 @@ def test_the_run_time_data_files_are_the_ones_the_package_expects() -> None:
     files = _data_files()
     assert {"polytomic_mcp/py.typed", "polytomic_mcp/catalog/operations.json", "polytomic_mcp/catalog/responses.json",
             "polytomic_mcp/server/instructions.md", "polytomic_mcp/server/apps/html/sync.html",
+            "polytomic_mcp/server/apps/html/workspace.html",
             "polytomic_mcp/tools/core/manifest.json"} <= files
     descriptions = {f for f in files if f.startswith("polytomic_mcp/tools/") and "/descriptions/" in f}
     assert len(descriptions) == len(ToolName), "each tool's description sits in its family's descriptions/"
