@@ -17,6 +17,7 @@ from ..core.list_pages import API_PAGE_SIZE, cut_note, page, read_all
 from ..core.run_state import RunState, bounded, run_states
 from ..core.services import Services
 from ..core.suggest import did_you_mean
+from .graph import sync_graph
 from .views import SyncBrief, SyncList, schedule_phrase
 
 MAX_HEALTH_CHECKS = 100
@@ -34,9 +35,12 @@ class Filters:
     target_object: str | None = None
 
 
-async def sync_list(svc: Services, filters: Filters, *, failing: bool, offset: int, limit: int | None) -> SyncList:
-    """One page of the matching syncs with their runs (``failing``: only those failing, each with why)."""
-    matches, note = await matching_syncs(svc, filters)
+async def sync_list(
+    svc: Services, filters: Filters, *, failing: bool, offset: int, limit: int | None, graph: bool = False,
+) -> SyncList:
+    """One page of the matching syncs with their runs (``failing``: only those failing, each with why; ``graph``: with
+    each sync's source and the page's connection and model names, for the workspace view)."""
+    matches, note = await matching_syncs(svc, filters, with_sources=graph)
     states: dict[str, RunState] = {}
     if failing:
         checked = matches[:MAX_HEALTH_CHECKS]
@@ -53,7 +57,8 @@ async def sync_list(svc: Services, filters: Filters, *, failing: bool, offset: i
     for brief in chunk:
         state = states[brief.id]
         brief.last_run, brief.next_run_at, brief.running = state.last, state.next_at, state.running or None
-    return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note)
+    return SyncList(syncs=chunk, total=len(matches), next_cursor=next_cursor, cut=note,
+                    graph=await sync_graph(svc, chunk) if graph else None)
 
 
 async def _states(svc: Services, syncs: list[SyncBrief]) -> dict[str, RunState]:
@@ -85,8 +90,11 @@ def why_failing(state: RunState, problems: list[SyncProblem] | str) -> str | Non
     return "; ".join(reasons) or None
 
 
-async def matching_syncs(svc: Services, filters: Filters) -> tuple[list[SyncBrief], str | None]:
-    """Model and bulk syncs that pass ``filters`` (their kinds remembered), and the note when reading was cut."""
+async def matching_syncs(
+    svc: Services, filters: Filters, *, with_sources: bool = False,
+) -> tuple[list[SyncBrief], str | None]:
+    """Model and bulk syncs that pass ``filters`` (their kinds remembered, and with ``with_sources`` their models or
+    source connection), and the note when reading was cut."""
     destinations = await _destinations(svc, filters.destination) if filters.destination else None
     only = next(iter(destinations)) if destinations is not None and len(destinations) == 1 else None
     try:
@@ -110,10 +118,12 @@ async def matching_syncs(svc: Services, filters: Filters) -> tuple[list[SyncBrie
         svc.sync_kinds.put(bulk.id, "bulk")
     matches = [
         SyncBrief(id=s.id, name=s.name, mode=s.mode, active=s.active, target_connection_id=s.target_connection_id,
-                  target_object=s.target_object, schedule=schedule_phrase(s.schedule)) for s in model_syncs
+                  target_object=s.target_object, schedule=schedule_phrase(s.schedule),
+                  model_ids=s.model_ids if with_sources else None) for s in model_syncs
     ] + [
         SyncBrief(id=b.id, name=b.name, mode=b.mode, active=b.active, kind="bulk", target_connection_id=b.destination_connection_id,
-                  schedule=schedule_phrase(b.default_schedule.model_dump() if b.default_schedule else None))
+                  schedule=schedule_phrase(b.default_schedule.model_dump() if b.default_schedule else None),
+                  source_connection_id=b.source_connection_id if with_sources else None)
         for b in bulk_syncs
     ]
     return matches, cut_note("syncs", len(listing.items)) if listing.cut or bulk_listing.cut else None

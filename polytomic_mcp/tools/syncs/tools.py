@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from mcp.server.apps import client_supports_apps
 from mcp.server.mcpserver import Context, ElicitationResult, Resolve
 from pydantic import Field
 
@@ -119,6 +120,7 @@ def _created(sync: Sync, next_at: str | None = None) -> SyncResult:
 
 @tool(title="Syncs", read_only=True, destructive=False, idempotent=True, open_world=True)
 async def list_syncs(
+    ctx: Context,
     search: Annotated[str | None, Field(description="Substring of the name.")] = None,
     active: Annotated[bool | None, Field(description="Only active or inactive.")] = None,
     failing: Annotated[bool, Field(description="Only failing.")] = False,
@@ -132,7 +134,8 @@ async def list_syncs(
     if sync_id is not None:
         return await one_sync(svc, sync_id)
     filters = Filters(needle=(search or "").lower(), active=active, destination=destination, target_object=target_object)
-    return await sync_list(svc, filters, failing=failing, offset=decode_cursor(cursor), limit=limit)
+    return await sync_list(svc, filters, failing=failing, offset=decode_cursor(cursor), limit=limit,
+                           graph=client_supports_apps(ctx))
 
 
 async def one_sync(svc: Services, sync_id: str) -> SyncDetail:

@@ -134,15 +134,42 @@ class SyncBrief(View):
     running: bool | None = None
     last_run: LastRun | None = Field(default=None, description="None: never run.")
     failing: str | None = Field(default=None, description="With failing=true: why (last run failed, problems).")
+    model_ids: list[str] | None = Field(default=None, description="Apps clients only: the models a model sync reads.")
+    source_connection_id: str | None = Field(default=None, description="Apps clients only: a bulk sync's source.")
+
+
+class GraphConnection(View):
+    """A connection the page's syncs read from or write to."""
+
+    name: str
+    type: str
+
+
+class GraphModel(View):
+    """A model the page's model syncs read."""
+
+    name: str
+    connection_id: str | None = None
+
+
+class SyncGraph(View):
+    """The page's sources and destinations by id (only those its syncs use; missing ones could not be read)."""
+
+    untrusted = ("connections", "models")
+
+    connections: dict[str, GraphConnection] = Field(default_factory=dict)
+    models: dict[str, GraphModel] = Field(default_factory=dict)
+    unread: str | None = None
 
 
 class SyncList(View):
-    """One page of syncs."""
+    """One page of syncs (``graph``: for Apps clients only, what the workspace view draws the page with)."""
 
     syncs: list[SyncBrief]
     total: int
     next_cursor: str | None = None
     cut: str | None = None
+    graph: SyncGraph | None = None
 
 
 class SyncDetail(View):
