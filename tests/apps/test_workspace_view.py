@@ -1,5 +1,5 @@
-"""The workspace view as a client meets it: list_syncs points an Apps host at it, every client gets the same
-list_syncs result, and the document's CSP admits its one inline script by hash and nothing else."""
+"""The workspace view as a client meets it: list_syncs points an Apps host at it and gives it the page's sources
+and names while other clients get today's result, and the document's CSP admits its one inline script by hash."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The workspace view in headless Chromium, inside the minimal MCP Apps host, fed a real list_syncs result from the
-demo workspace: the failing sync named first, every sync drawn under its destination, a sync name holding a script
+demo workspace: the failing sync named first, every sync drawn from its source (connection, model) under its destination, a sync name holding a script
 shown as text, 1,200 syncs capped at 500 and drawn within a second, light and dark, 400 px wide."""
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def test_the_failing_sync_is_named_first_and_every_sync_is_drawn_under_its_desti
     assert host.count("[data-role=destination]") == len({s["target_connection_id"] for s in syncs})
     assert "its selected schemas" in host.texts("[data-role=object]")
     assert {s["target_object"] for s in syncs if s.get("target_object")} <= set(host.texts("[data-role=object]"))
+    graph = demo["structuredContent"]["graph"]
+    failing_row = host.texts(".row")[0]
+    assert failing_row.startswith(f"Product DB · postgresql\nCRM contacts\n→\n{FAILING}\n")
+    assert sorted(host.texts("[data-role=model]")) == sorted(graph["models"][s["model_ids"][0]]["name"] for s in syncs if s.get("model_ids"))
+    sources = {graph["connections"][model["connection_id"]]["name"] for model in graph["models"].values()}
+    assert sources | {"Salesforce"} == set(host.texts("[data-role=source] .conn")) == {"Product DB", "App events", "Salesforce"}
+    assert {text.split(" · ")[0] for text in host.texts(".dest-head")} == {"Destination Salesforce", "Destination HubSpot", "Destination Snowflake"}
     assert host.driver.execute_script("return document.body.scrollWidth") <= 400
     host.screenshot("view-workspace")
 

@@ -35,7 +35,7 @@ VIEWS: tuple[AppView, ...] = (
         uri="ui://polytomic/workspace.html",
         file="workspace.html",
         title="Workspace syncs",
-        description="A list_syncs page drawn from each sync to its destination object, grouped by destination, failing first.",
+        description="A list_syncs page drawn from source and model through each sync to its destination, failing first.",
         tools=("list_syncs",),
     ),
 )
