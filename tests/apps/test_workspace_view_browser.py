@@ -85,12 +85,16 @@ def test_the_dark_theme_from_the_host_context_is_applied(host: ViewHost, demo: d
     host.screenshot("view-workspace-dark")
 
 
-def test_a_script_in_a_sync_name_is_shown_as_text_and_never_run(host: ViewHost) -> None:
+def test_a_script_in_a_sync_model_or_connection_name_is_shown_as_text_and_never_run(host: ViewHost) -> None:
     sandbox = Sandbox.with_demo_workspace(base_url=BASE_URL)
     trial = next(s for s in sandbox.workspace(DEMO_API_KEY).syncs.values() if s.name == "Trial users to Salesforce Leads")
     trial.name = HOSTILE
+    workspace = sandbox.workspace(DEMO_API_KEY)
+    next(m for m in workspace.models.values() if m.name == "CRM contacts").name = HOSTILE
+    next(c for c in workspace.connections.values() if c.name == "Product DB").name = HOSTILE
     record = host.show(WORKSPACE_VIEW.html, {"limit": 50}, listed(sandbox), width=400)
     assert HOSTILE in host.texts("[data-role=sync] .name")
+    assert HOSTILE in host.texts("[data-role=model]") and HOSTILE in host.texts("[data-role=source] .conn")
     assert host.count("script") == 1 and host.count("img") == 0
     assert host.driver.execute_script("return window.pwned") is None
     assert all(message.get("method") != "pwned" for message in record["messages"])
