@@ -128,6 +128,26 @@ def sandbox_layer(module: str) -> int | None:
     return None
 
 
+def import_cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle a depth-first walk of ``edges`` meets, each as the modules around it."""
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def walk(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target):], target])
+            elif target not in state:
+                walk(target, [*stack, target])
+        state[node] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            walk(name, [name])
+    return cycles
+
+
 def sandbox_edges() -> dict[str, set[str]]:
     """Sandbox module -> the sandbox modules it imports, type-only imports included."""
     graph = {name: imports(path, typing=True) for name, path in MODULES.items() if name.startswith(SANDBOX + ".")}
@@ -146,22 +166,7 @@ def test_the_sandbox_is_layered_store_domain_seeding_routes_facade() -> None:
 
 
 def test_the_sandbox_has_no_import_cycles_even_through_type_hints() -> None:
-    edges = sandbox_edges()
-    state: dict[str, int] = {}
-    cycles: list[list[str]] = []
-
-    def walk(node: str, stack: list[str]) -> None:
-        state[node] = 1
-        for target in sorted(edges[node]):
-            if state.get(target) == 1:
-                cycles.append([*stack[stack.index(target):], target])
-            elif target not in state:
-                walk(target, [*stack, target])
-        state[node] = 2
-
-    for name in sorted(edges):
-        if name not in state:
-            walk(name, [name])
+    cycles = import_cycles(sandbox_edges())
     assert not cycles, f"sandbox import cycles: {cycles[:5]}"
 
 
@@ -219,21 +224,7 @@ def test_imports_inside_functions_are_only_the_listed_lazy_ones() -> None:
 
 def test_no_runtime_import_cycles() -> None:
     edges = {name: {t for t in internal(top) if t != name and not name.startswith(t + ".")} for name, (top, _) in GRAPH.items()}
-    state: dict[str, int] = {}
-    cycles: list[list[str]] = []
-
-    def walk(node: str, stack: list[str]) -> None:
-        state[node] = 1
-        for target in sorted(edges[node]):
-            if state.get(target) == 1:
-                cycles.append([*stack[stack.index(target):], target])
-            elif target not in state:
-                walk(target, [*stack, target])
-        state[node] = 2
-
-    for name in sorted(edges):
-        if name not in state:
-            walk(name, [name])
+    cycles = import_cycles(edges)
     assert not cycles, f"runtime import cycles: {cycles[:5]}"
 
 
