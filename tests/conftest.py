@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from redis_server import RedisServer
+
+from polytomic_mcp.shared_state import SharedState
+from polytomic_mcp.shared_state.factory import open_state
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_API = REPO.parent / "shared" / "polytomic-api"
@@ -45,6 +48,16 @@ def redis_url(redis_server: RedisServer) -> str:
     redis_server.start()
     redis_server.flush()
     return redis_server.url
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
+async def state(request: pytest.FixtureRequest, anyio_backend: str) -> AsyncIterator[SharedState]:
+    """Each shared-state backend in turn: in-process, then a real redis-server (slow)."""
+    backend = open_state(None if request.param == "memory" else request.getfixturevalue("redis_url"))
+    try:
+        yield backend
+    finally:
+        await backend.aclose()
 
 
 class SlowOnlyError(RuntimeError):

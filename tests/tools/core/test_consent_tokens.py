@@ -12,6 +12,7 @@ from typing import Any
 
 import mcp_types as types
 import pytest
+from core_support import Ctx
 from mcp.server.mcpserver.exceptions import ToolError
 
 from polytomic_mcp.client import PolytomicClient
@@ -32,18 +33,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class Ctx:
-    """A client that declared no elicitation."""
-
-    client_capabilities = None
-    protocol_version = "2025-11-25"
-    request_id = 1
-    session = None
-
-    async def notify_resources_changed(self) -> None:
-        return None
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
+from core_support import Ctx
 from mcp.server.mcpserver.exceptions import ToolError
 from processes import free_port
 from starlette.applications import Starlette
@@ -22,7 +23,7 @@ from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.client.models import Job, ModelCreateRequest
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server.approval_page import ApprovalPage
-from polytomic_mcp.shared_state import MemoryState, SharedState
+from polytomic_mcp.shared_state import SharedState
 from polytomic_mcp.shared_state.redis_state import RedisState
 from polytomic_mcp.tools.core.approvals import ConsentStore
 from polytomic_mcp.tools.core.consent import Outcome, Question
@@ -33,20 +34,6 @@ from polytomic_mcp.tools.models.tools import refuse_model_in_progress
 
 pytestmark = pytest.mark.anyio
 MONGO = {"hosts": "example.mongodb.net", "username": "user", "password": "secret"}
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.slow)])
-async def state(request: pytest.FixtureRequest, anyio_backend: str) -> AsyncIterator[SharedState]:
-    backend: SharedState = MemoryState() if request.param == "memory" else RedisState(request.getfixturevalue("redis_url"))
-    try:
-        yield backend
-    finally:
-        await backend.aclose()
 
 
 @dataclass
@@ -67,18 +54,6 @@ async def replicas(state: SharedState) -> AsyncIterator[Replicas]:
                             job_poll_interval=0.001) as other:
         yield Replicas(*(Services(client, state=state, consents=ConsentStore(state), approval_base="https://mcp.example.com")
                          for client in (one, other)), sandbox=sandbox)
-
-
-class Ctx:
-    """A client that declared no elicitation."""
-
-    client_capabilities = None
-    protocol_version = "2025-11-25"
-    request_id = 1
-    session = None
-
-    async def notify_resources_changed(self) -> None:
-        return None
 
 
 class Sent:
