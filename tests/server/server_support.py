@@ -13,6 +13,7 @@ from mcp import Client
 from mcp.server.context import CallNext, ServerRequestContext
 from workflow import MONGO, model_args
 
+from polytomic_mcp.catalog import field_name, is_required
 from polytomic_mcp.client import PolytomicClient
 from polytomic_mcp.sandbox import EMPTY_API_KEY, Sandbox
 from polytomic_mcp.server import build_server
@@ -136,3 +137,16 @@ async def finished(client: Client, sync_id: str) -> dict[str, Any]:
             return dict(last)
         await anyio.sleep(0.01)
     raise AssertionError("the run never finished")
+
+
+def sample(picture: Any) -> Any:
+    """A value of a catalog type: enums take their first option, objects their required fields."""
+    if isinstance(picture, list):
+        return [sample(picture[0])] if picture else []
+    if isinstance(picture, dict):
+        return {field_name(k): sample(v) for k, v in picture.items() if is_required(k)}
+    if "|" in picture:
+        return picture.split("|")[0]
+    if picture.startswith("map<"):
+        return {"k": "v"}
+    return {"string": "s-1", "integer": 3, "number": 1.5, "boolean": True, "datetime": "2026-01-02T03:04:05Z"}.get(picture, {})

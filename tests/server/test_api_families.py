@@ -17,7 +17,7 @@ import httpx2
 import mcp_types as types
 import pytest
 from mcp import Client
-from server_support import BASE_URL
+from server_support import BASE_URL, sample
 
 from polytomic_mcp.catalog import Operation, field_name, is_required, load
 from polytomic_mcp.client import PolytomicClient
@@ -38,19 +38,6 @@ class Recorder(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         return httpx2.Response(200, content=b'{"data":{}}', headers={"content-type": "application/json"}, request=request)
-
-
-def sample(picture: Any) -> Any:
-    """A value of a catalog type: enums take their first option, objects their required fields."""
-    if isinstance(picture, list):
-        return [sample(picture[0])] if picture else []
-    if isinstance(picture, dict):
-        return {field_name(k): sample(v) for k, v in picture.items() if is_required(k)}
-    if "|" in picture:
-        return picture.split("|")[0]
-    if picture.startswith("map<"):
-        return {"k": "v"}
-    return {"string": "s-1", "integer": 3, "number": 1.5, "boolean": True, "datetime": "2026-01-02T03:04:05Z"}.get(picture, {})
 
 
 def encoded(query: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from server_support import mcp_session
+from server_support import mcp_session, sample
 
 from dev.catalog_rules import STORED, TOOL_ITSELF, TYPED_ARGS
 from polytomic_mcp.catalog import Operation, field_name, is_required, load
@@ -19,17 +19,6 @@ from polytomic_mcp.sandbox import Sandbox
 
 pytestmark = pytest.mark.anyio
 TYPED = [op for op in load() if op.typed_tool is not None]
-
-
-def sample(picture: Any) -> Any:
-    """A value of a catalog type (objects with their required fields)."""
-    if isinstance(picture, list):
-        return [sample(picture[0])] if picture else []
-    if isinstance(picture, dict):
-        return {field_name(k): sample(v) for k, v in picture.items() if is_required(k)}
-    if "|" in picture:
-        return picture.split("|")[0]
-    return {"string": "s", "integer": 3, "number": 1.5, "boolean": True, "datetime": "2026-01-02T03:04:05Z"}.get(picture, {})
 
 
 def call(op: Operation, also: str | None = None) -> dict[str, Any]:
